@@ -1,0 +1,20 @@
+# vetahut_library(<name> SOURCES ... DEPS ...) — a library target vetahut_<name>, includes from src/.
+function(vetahut_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(vetahut_${name} STATIC ${ARG_SOURCES})
+  target_include_directories(vetahut_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(vetahut_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
+
+# vetahut_test(<name> SOURCES ... DEPS ... [LABELS ...]) — a GoogleTest binary registered with CTest.
+function(vetahut_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
+  add_test(NAME ${name} COMMAND ${name} --gtest_brief=1)
+  if(ARG_LABELS)
+    set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
+  else()
+    set_tests_properties(${name} PROPERTIES LABELS "unit")
+  endif()
+endfunction()
