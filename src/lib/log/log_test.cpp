@@ -1,0 +1,65 @@
+#include "lib/log/log.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace vetahut::log {
+namespace {
+
+class LogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SetSink([this](std::string_view line) { lines_.emplace_back(line); });
+    SetLevel(Level::kInfo);
+  }
+  void TearDown() override { SetSink(nullptr); }
+  std::vector<std::string> lines_;
+};
+
+TEST_F(LogTest, WritesOneJsonObjectPerLine) {
+  Info("order placed", {{"order_id", "ord_1"}, {"total", std::int64_t(1299)}, {"paid", true}});
+  ASSERT_EQ(lines_.size(), 1u);
+  const std::string& line = lines_[0];
+  EXPECT_EQ(line.front(), '{');
+  EXPECT_EQ(line.back(), '}');
+  EXPECT_NE(line.find("\"level\":\"info\""), std::string::npos);
+  EXPECT_NE(line.find("\"msg\":\"order placed\""), std::string::npos);
+  EXPECT_NE(line.find("\"order_id\":\"ord_1\""), std::string::npos);
+  EXPECT_NE(line.find("\"total\":1299"), std::string::npos);
+  EXPECT_NE(line.find("\"paid\":true"), std::string::npos);
+  EXPECT_NE(line.find("\"time\":\"20"), std::string::npos);
+}
+
+TEST_F(LogTest, CarriesRequestAndTraceIdsOfTheCurrentContext) {
+  {
+    Context ctx("req-42", "4bf92f3577b34da6a3ce929d0e0e4736");
+    Warn("slow query");
+  }
+  Info("outside");
+  ASSERT_EQ(lines_.size(), 2u);
+  EXPECT_NE(lines_[0].find("\"request_id\":\"req-42\""), std::string::npos);
+  EXPECT_NE(lines_[0].find("\"trace_id\":\"4bf92f3577b34da6a3ce929d0e0e4736\""), std::string::npos);
+  EXPECT_EQ(lines_[1].find("request_id"), std::string::npos);
+}
+
+TEST_F(LogTest, EscapesWhatWouldBreakTheLine) {
+  Error("bad \"input\"\nnext line\x01", {{"path", "C:\\x"}});
+  ASSERT_EQ(lines_.size(), 1u);
+  EXPECT_EQ(lines_[0].find('\n'), std::string::npos);
+  EXPECT_NE(lines_[0].find(R"(bad \"input\"\nnext line\u0001)"), std::string::npos);
+  EXPECT_NE(lines_[0].find(R"("path":"C:\\x")"), std::string::npos);
+}
+
+TEST_F(LogTest, DropsLinesBelowTheLevel) {
+  Debug("noise");
+  SetLevel(Level::kError);
+  Warn("still noise");
+  Error("kept");
+  ASSERT_EQ(lines_.size(), 1u);
+  EXPECT_NE(lines_[0].find("kept"), std::string::npos);
+  EXPECT_EQ(ParseLevel("warn"), Level::kWarn);
+}
+
+}  // namespace
+}  // namespace vetahut::log
