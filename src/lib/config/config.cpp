@@ -127,6 +127,16 @@ const std::vector<Field>& Fields() {
                  }});
     f.push_back({"app", "demo", "load demo data on first start",
                  [](Config& c, const RawValue& v, std::string_view key) { return GetBool(v, key, c.demo); }});
+    f.push_back({"app", "bench_fixture", "a file served at /bench/fixture.json, for benchmarks only",
+                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.bench_fixture); }});
+    f.push_back({"auth", "admin_token", "bootstrap admin bearer token, at least 32 characters (default: generated into data_dir/admin-token)",
+                 [](Config& c, const RawValue& v, std::string_view key) -> Status {
+                   std::string value;
+                   if (auto s = GetString(v, key, value); !s) return s;
+                   if (value.size() < 32) return Fail(ConfigError(key, "must be at least 32 characters"));
+                   c.admin_token = value;
+                   return core::Ok();
+                 }});
     f.push_back({"server", "listen", "HOST:PORT to listen on (port 0 picks a free port)",
                  [](Config& c, const RawValue& v, std::string_view key) -> Status {
                    std::string value;

@@ -49,6 +49,8 @@ struct Config {
   std::string target = "all";     ///< [app] target: all, gateway or a service name
   std::string data_dir = "data";  ///< [app] data_dir: SQLite file, outbox files
   bool demo = false;              ///< [app] demo: load demo data on first start
+  std::string bench_fixture;      ///< [app] bench_fixture: file served at /bench/fixture.json (benchmarks only)
+  std::string admin_token;        ///< [auth] admin_token: bootstrap admin bearer token (else data_dir/admin-token)
   ServerConfig server;
   DbConfig db;
   BusConfig bus;
