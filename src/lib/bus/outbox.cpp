@@ -164,7 +164,20 @@ void OutboxRelay::Stop() {
     stopping_ = true;
   }
   wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  if (!thread_.joinable()) return;
+  thread_.join();
+  // A last round so events committed just before shutdown go out now, not at the next start.
+  try {
+    RelayOnce();
+  } catch (const std::exception& e) {
+    log::Warn("final outbox round failed; events stay queued", {{"module", module_}, {"error", e.what()}});
+  }
+  try {
+    db_.Exec(fmt::format("UPDATE {}_lease SET expires_at = 0 WHERE id = 1 AND holder = $1", table_),
+             db::Params(holder_));
+  } catch (const std::exception& e) {
+    log::Warn("outbox lease not released; a peer takes over when it expires", {{"module", module_}, {"error", e.what()}});
+  }
 }
 
 std::int64_t OutboxRelay::Pending() const {

@@ -45,7 +45,8 @@ struct RelayOptions {
   int batch_size = 100;                              ///< events read per round
   std::chrono::milliseconds idle_interval{200};      ///< poll period when there is nothing to send
   std::chrono::milliseconds max_backoff{5000};       ///< after a failed publish
-  std::chrono::milliseconds lease{10000};            ///< one relay per module at a time across replicas
+  std::chrono::milliseconds lease{5000};             ///< one relay per module at a time across replicas;
+                                                     ///< a crashed holder is replaced after this
 };
 
 /// Publishes a module's outbox in commit order and marks each event sent once the bus confirmed
@@ -60,7 +61,7 @@ class OutboxRelay {
   void Start();
   /// Wakes the relay now (after a commit that added events) instead of at the next poll.
   void Notify();
-  /// Stops after the current round and joins.
+  /// Stops the thread, runs a last round, and gives up the lease so a peer takes over at once.
   void Stop();
   /// One round, on the calling thread: returns how many events were published.
   int RelayOnce();

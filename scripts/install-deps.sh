@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what veta_hut needs on Debian 12, and only what is missing. Idempotent.
+#   scripts/install-deps.sh          build + run
+#   scripts/install-deps.sh --test   also what the tests and benchmarks need
+set -euo pipefail
+
+packages=(
+  cmake g++ ninja-build ccache pkg-config
+  libboost1.81-dev libboost-json1.81-dev
+  libpq-dev libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev
+  libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  tzdata curl
+)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(postgresql postgresql-contrib prometheus wrk nginx-light procps iproute2)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "==> dependencies: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "==> dependencies: installing ${#missing[@]} missing packages: ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# Debian's nginx and postgresql packages try to start system services; we start our own on
+# loopback instead, so keep policy-rc.d from starting theirs where possible.
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "==> dependencies: done"

@@ -1,0 +1,32 @@
+#pragma once
+/// Wiring: the only place that knows every part. Builds a process from its configuration —
+/// database, migrations, bus, outbox relays, services, routes and the HTTP server.
+#include <memory>
+#include <string>
+
+#include "lib/config/config.hpp"
+
+namespace vetahut::app {
+
+/// Applies every module's migrations to the configured database; returns what was applied.
+std::vector<std::string> RunMigrations(const config::Config& config);
+
+/// A running process.
+class Platform {
+ public:
+  explicit Platform(config::Config config);
+  ~Platform();
+  /// Migrates, loads demo data if asked, starts relays and the server.
+  void Start();
+  /// The URL the server listens on.
+  std::string url() const;
+  /// Blocks until SIGINT/SIGTERM, then drains requests and stops everything.
+  void RunUntilSignal();
+  void Stop();
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace vetahut::app

@@ -1,0 +1,333 @@
+// End-to-end: runs the real `vetahut serve` binary and talks to it over HTTP, on the engine
+// named by VETAHUT_TEST_ENGINE (sqlite, or postgres with VETAHUT_TEST_PG_URL set).
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "lib/db/database.hpp"
+#include "lib/http/client.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using vetahut::http::Header;
+using vetahut::http::HttpClient;
+using vetahut::http::Method;
+
+std::string RandomSuffix() {
+  std::random_device rd;
+  return std::to_string(rd() % 1000000000);
+}
+
+/// A `vetahut serve` child process; stderr (JSON logs) is captured to a file.
+class ServeProcess {
+ public:
+  ServeProcess(const fs::path& data_dir, std::vector<std::pair<std::string, std::string>> env,
+               std::vector<std::string> extra_args = {})
+      : log_path_(data_dir.string() + ".log." + RandomSuffix()) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, 2);
+      dup2(fd, 1);
+      for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+      std::vector<std::string> args = {VETAHUT_BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir.string()};
+      for (auto& a : extra_args) args.push_back(a);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(VETAHUT_BINARY, argv.data());
+      _exit(127);
+    }
+  }
+
+  ~ServeProcess() {
+    if (pid_ > 0) Kill(SIGKILL);
+  }
+
+  /// Waits for the "listening" log line and returns the base URL ("" if the process died).
+  std::string WaitForUrl() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      std::ifstream in(log_path_);
+      std::string line;
+      while (std::getline(in, line)) {
+        if (line.find("\"msg\":\"listening\"") == std::string::npos) continue;
+        auto start = line.find("\"url\":\"");
+        if (start == std::string::npos) continue;
+        start += 7;
+        return line.substr(start, line.find('"', start) - start);
+      }
+      int status;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        exit_status_ = status;
+        return "";
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return "";
+  }
+
+  /// Sends `signal` and returns the exit status.
+  int Kill(int signal) {
+    if (pid_ <= 0) return exit_status_;
+    kill(pid_, signal);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    exit_status_ = status;
+    return status;
+  }
+
+  /// Waits for the process to end by itself (e.g. on bad configuration).
+  int Wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+
+  std::string Log() const {
+    std::ifstream in(log_path_);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+ private:
+  pid_t pid_ = -1;
+  int exit_status_ = 0;
+  std::string log_path_;
+};
+
+class ServeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_dir_ = fs::temp_directory_path() / ("vetahut-serve-test-" + RandomSuffix());
+    fs::create_directories(data_dir_);
+    const char* engine = std::getenv("VETAHUT_TEST_ENGINE");
+    if (engine && std::string(engine) == "postgres") {
+      const char* pg = std::getenv("VETAHUT_TEST_PG_URL");
+      ASSERT_TRUE(pg && *pg) << "VETAHUT_TEST_PG_URL is not set: run it through scripts/with-postgres.sh";
+      // A database of its own, so the run starts empty and repeats cleanly.
+      const std::string name = "vetahut_e2e_" + RandomSuffix();
+      vetahut::db::Database::Open(pg)->Exec("CREATE DATABASE " + name);
+      std::string url = pg;
+      url = url.substr(0, url.rfind('/') + 1) + name;
+      env_.push_back({"VETAHUT_DB_URL", url});
+    }
+    env_.push_back({"VETAHUT_LOG_LEVEL", "info"});
+  }
+
+  void TearDown() override { fs::remove_all(data_dir_); }
+
+  std::string AdminToken() {
+    std::ifstream in(data_dir_ / "admin-token");
+    std::string token;
+    std::getline(in, token);
+    return token;
+  }
+
+  std::vector<Header> Admin() { return {{"Authorization", "Bearer " + AdminToken()}, {"Content-Type", "application/json"}}; }
+
+  static std::string StoreBody(std::string name, double latitude = 41.8781) {
+    json::object o{{"name", name},
+                   {"address", {{"line1", "233 S Wacker Dr"}, {"city", "Chicago"}, {"region", "IL"},
+                                {"postal_code", "60606"}, {"country", "US"}}},
+                   {"latitude", latitude},
+                   {"longitude", -87.6359},
+                   {"timezone", "America/Chicago"},
+                   {"phone", "+13125550199"},
+                   {"services", json::array{"delivery", "carryout"}},
+                   {"currency", "USD"},
+                   {"locale", "en-US"}};
+    return json::serialize(o);
+  }
+
+  fs::path data_dir_;
+  std::vector<std::pair<std::string, std::string>> env_;
+  HttpClient client_;
+};
+
+void ExpectProblem(const vetahut::http::ClientResponse& r, int status) {
+  EXPECT_EQ(r.status, status) << r.body;
+  EXPECT_EQ(r.Header("content-type").value_or(""), "application/problem+json") << r.body;
+  auto request_id = r.Header("x-request-id");
+  ASSERT_TRUE(request_id);
+  EXPECT_NE(r.body.find(std::string(*request_id)), std::string::npos) << "problem body lacks the request id";
+  EXPECT_NE(r.body.find("\"status\":" + std::to_string(status)), std::string::npos) << r.body;
+}
+
+TEST_F(ServeTest, DataWrittenThroughTheApiSurvivesARestart) {
+  std::string store_id;
+  {
+    ServeProcess serve(data_dir_, env_, {"--demo"});
+    const std::string url = serve.WaitForUrl();
+    ASSERT_FALSE(url.empty()) << serve.Log();
+    auto health = client_.Get(url + "/healthz");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    auto ready = client_.Get(url + "/readyz");
+    ASSERT_TRUE(ready);
+    EXPECT_EQ(ready->status, 200) << ready->body;
+
+    auto created = client_.Post(url + "/api/v1/stores", StoreBody("Veta Hut Loop"), Admin());
+    ASSERT_TRUE(created);
+    ASSERT_EQ(created->status, 201) << created->body;
+    store_id = std::string(json::parse(created->body).at("id").as_string());
+    EXPECT_EQ(created->Header("location").value_or(""), "/api/v1/stores/" + store_id);
+
+    // Graceful stop on SIGTERM: exit status 0.
+    const int status = serve.Kill(SIGTERM);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << serve.Log();
+  }
+  ServeProcess again(data_dir_, env_, {"--demo"});
+  const std::string url = again.WaitForUrl();
+  ASSERT_FALSE(url.empty()) << again.Log();
+  auto fetched = client_.Get(url + "/api/v1/stores/" + store_id);
+  ASSERT_TRUE(fetched);
+  ASSERT_EQ(fetched->status, 200) << fetched->body;
+  auto store = json::parse(fetched->body).as_object();
+  EXPECT_EQ(store.at("name").as_string(), "Veta Hut Loop");
+  EXPECT_EQ(store.at("timezone").as_string(), "America/Chicago");
+  EXPECT_EQ(store.at("services").as_array().size(), 2u);
+  // Demo data is loaded once, not again on the second start: 3 demo stores + ours.
+  auto list = client_.Get(url + "/api/v1/stores?limit=100");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(json::parse(list->body).at("items").as_array().size(), 4u) << list->body;
+}
+
+TEST_F(ServeTest, AnAcknowledgedWriteSurvivesKillDashNine) {
+  std::vector<std::string> ids;
+  {
+    ServeProcess serve(data_dir_, env_);
+    const std::string url = serve.WaitForUrl();
+    ASSERT_FALSE(url.empty()) << serve.Log();
+    for (int i = 0; i < 5; ++i) {
+      auto created = client_.Post(url + "/api/v1/stores", StoreBody("Kill Test " + std::to_string(i)), Admin());
+      ASSERT_TRUE(created);
+      ASSERT_EQ(created->status, 201) << created->body;
+      ids.push_back(std::string(json::parse(created->body).at("id").as_string()));
+    }
+    serve.Kill(SIGKILL);  // no shutdown at all, right after the last 201
+  }
+  ServeProcess again(data_dir_, env_);
+  const std::string url = again.WaitForUrl();
+  ASSERT_FALSE(url.empty()) << again.Log();
+  for (const auto& id : ids) {
+    auto fetched = client_.Get(url + "/api/v1/stores/" + id);
+    ASSERT_TRUE(fetched);
+    EXPECT_EQ(fetched->status, 200) << id;
+  }
+  // The store.created events committed with them are published after the restart (once the
+  // killed process's relay lease has expired).
+  std::string metrics;
+  for (int i = 0; i < 300; ++i) {
+    metrics = client_.Get(url + "/metrics")->body;
+    if (metrics.find("outbox_pending_events{module=\"location\"} 0\n") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(metrics.find("outbox_pending_events{module=\"location\"} 0\n"), std::string::npos) << metrics;
+}
+
+TEST_F(ServeTest, BadInputGetsPreciseProblemsAndChangesNothing) {
+  ServeProcess serve(data_dir_, env_);
+  const std::string url = serve.WaitForUrl();
+  ASSERT_FALSE(url.empty()) << serve.Log();
+  const std::string stores = url + "/api/v1/stores";
+
+  auto no_token = client_.Post(stores, StoreBody("No Token"), {{"Content-Type", "application/json"}});
+  ASSERT_TRUE(no_token);
+  ExpectProblem(*no_token, 401);
+  auto wrong_token = client_.Post(stores, StoreBody("Wrong Token"),
+                                  {{"Authorization", "Bearer " + std::string(64, 'a')}, {"Content-Type", "application/json"}});
+  ASSERT_TRUE(wrong_token);
+  ExpectProblem(*wrong_token, 401);
+
+  auto malformed = client_.Post(stores, "{\"name\": \"x\",", Admin());
+  ASSERT_TRUE(malformed);
+  ExpectProblem(*malformed, 400);
+
+  auto invalid = client_.Post(stores, StoreBody("Bad Latitude", 200.0), Admin());
+  ASSERT_TRUE(invalid);
+  ExpectProblem(*invalid, 422);
+  EXPECT_NE(invalid->body.find("\"field\":\"latitude\""), std::string::npos) << invalid->body;
+
+  auto wrong_types = client_.Post(stores, R"({"name": 5, "latitude": "north", "services": "delivery"})", Admin());
+  ASSERT_TRUE(wrong_types);
+  ExpectProblem(*wrong_types, 422);
+  for (const char* field : {"\"field\":\"name\"", "\"field\":\"latitude\"", "\"field\":\"services\"", "\"field\":\"address\""}) {
+    EXPECT_NE(wrong_types->body.find(field), std::string::npos) << field << " in " << wrong_types->body;
+  }
+
+  auto huge = client_.Post(stores, std::string(2 << 20, 'x'), Admin());
+  ASSERT_TRUE(huge);
+  ExpectProblem(*huge, 413);
+
+  auto unknown = client_.Get(stores + "/str_does_not_exist");
+  ASSERT_TRUE(unknown);
+  ExpectProblem(*unknown, 404);
+
+  auto wrong_method = client_.Send(Method::kDelete, stores);
+  ASSERT_TRUE(wrong_method);
+  ExpectProblem(*wrong_method, 405);
+  EXPECT_TRUE(wrong_method->Header("allow"));
+
+  auto bad_limit = client_.Get(stores + "?limit=0");
+  ASSERT_TRUE(bad_limit);
+  ExpectProblem(*bad_limit, 422);
+
+  auto first = client_.Post(stores, StoreBody("Only Once"), Admin());
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 201);
+  auto duplicate = client_.Post(stores, StoreBody("Only Once"), Admin());
+  ASSERT_TRUE(duplicate);
+  ExpectProblem(*duplicate, 422);
+
+  // Nothing but the one valid store was written.
+  auto list = client_.Get(stores + "?limit=100");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(json::parse(list->body).at("items").as_array().size(), 1u) << list->body;
+}
+
+TEST_F(ServeTest, MetricsAreValidPrometheusText) {
+  ServeProcess serve(data_dir_, env_);
+  const std::string url = serve.WaitForUrl();
+  ASSERT_FALSE(url.empty()) << serve.Log();
+  ASSERT_TRUE(client_.Get(url + "/api/v1/stores"));
+  ASSERT_TRUE(client_.Get(url + "/nope"));
+  auto metrics = client_.Get(url + "/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("http_requests_total{method=\"GET\",route=\"/api/v1/stores\",status=\"200\"} 1"),
+            std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("route=\"unmatched\",status=\"404\""), std::string::npos) << metrics->body;
+  const fs::path file = data_dir_ / "metrics.txt";
+  std::ofstream(file) << metrics->body;
+  const std::string command = "promtool check metrics < " + file.string() + " > " + (data_dir_ / "promtool.out").string() + " 2>&1";
+  const int rc = std::system(command.c_str());
+  std::ifstream out(data_dir_ / "promtool.out");
+  EXPECT_EQ(rc, 0) << std::string(std::istreambuf_iterator<char>(out), {});
+}
+
+TEST_F(ServeTest, BadConfigurationStopsStartUpNamingTheKey) {
+  auto env = env_;
+  env.push_back({"VETAHUT_SERVER_WORKER_THREADS", "many"});
+  ServeProcess serve(data_dir_, env);
+  const int status = serve.Wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+  EXPECT_NE(serve.Log().find("VETAHUT_SERVER_WORKER_THREADS: expected an integer, got 'many'"), std::string::npos)
+      << serve.Log();
+}
+
+}  // namespace
