@@ -1,0 +1,23 @@
+#pragma once
+/// Parsing JSON request bodies with size and depth limits.
+#include <cstddef>
+
+#include <boost/json/value.hpp>
+
+#include "lib/core/result.hpp"
+#include "lib/http/message.hpp"
+
+namespace vetahut::http {
+
+/// Limits for a JSON request body.
+struct JsonLimits {
+  std::size_t max_bytes = 1 << 20;  ///< larger bodies are rejected with 413
+  std::size_t max_depth = 32;       ///< deeper nesting is rejected with 400
+};
+
+/// Parses the request body as JSON: 415 if a Content-Type is present and is not application/json
+/// (or a +json type); 413 over max_bytes; 400 "malformed JSON at byte N" on syntax errors; 400
+/// when nesting exceeds max_depth.
+core::Result<boost::json::value> ParseJsonBody(const Request& request, JsonLimits limits = {});
+
+}  // namespace vetahut::http

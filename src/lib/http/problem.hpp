@@ -1,0 +1,32 @@
+#pragma once
+/// RFC 9457 problem+json: the single place that turns errors into HTTP responses.
+#include <exception>
+#include <functional>
+#include <string_view>
+
+#include "lib/core/error.hpp"
+#include "lib/http/message.hpp"
+
+namespace vetahut::http {
+
+/// Base URI of problem `type`s; the code's slug is appended.
+inline constexpr std::string_view kProblemTypeBase = "https://vetahut.dev/problems/";
+
+/// application/problem+json for an Error: type, title, status, detail, instance (request path),
+/// request_id and, when present, errors [{field, message}]. Sets X-Request-Id, and `Allow` on a
+/// 405 whose request carries allowed methods.
+Response ProblemResponse(const core::Error& error, const Request& request);
+
+/// The same shape for a status that has no ErrorCode (e.g. 431).
+Response ProblemResponse(int status, std::string_view slug, std::string_view title,
+                         std::string_view detail, const Request& request);
+
+/// Receives unexpected exceptions (what() text) for logging; never shown to clients.
+using ExceptionLogger = std::function<void(const Request& request, std::string_view what)>;
+
+/// core::ErrorException -> its Error; anything else -> 500 with a generic detail (the message is
+/// passed to `log` if given, else written to stderr — never to the client).
+Response ProblemFromException(std::exception_ptr error, const Request& request,
+                              const ExceptionLogger& log = {});
+
+}  // namespace vetahut::http
