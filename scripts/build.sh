@@ -4,7 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-release}"
 shift || true
-export CCACHE_DIR="${CCACHE_DIR:-$PWD/.cache/ccache}"
 if [[ ! -f "build/$preset/build.ninja" ]]; then
   echo "==> configure ($preset)"
   cmake --preset "$preset" >/dev/null

@@ -118,3 +118,18 @@ TEST(Config, EveryKeyIsDocumented) {
 
 }  // namespace
 }  // namespace vetahut::config
+
+namespace vetahut::config {
+namespace {
+
+TEST(Config, EveryKeyIsInTheConfigurationGuide) {
+  std::ifstream in(VETAHUT_SOURCE_DIR "/docs/configuration.md");
+  ASSERT_TRUE(in) << "docs/configuration.md is missing";
+  const std::string guide(std::istreambuf_iterator<char>(in), {});
+  for (const auto& [key, doc] : DescribeKeys()) {
+    EXPECT_NE(guide.find("`" + key + "`"), std::string::npos) << key << " is not documented in docs/configuration.md";
+  }
+}
+
+}  // namespace
+}  // namespace vetahut::config
