@@ -9,7 +9,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libpq-dev libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev
   libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev
   tzdata curl
 )
 if [[ "${1:-}" == "--test" ]]; then
