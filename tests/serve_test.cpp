@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -318,6 +319,142 @@ TEST_F(ServeTest, MetricsAreValidPrometheusText) {
   const int rc = std::system(command.c_str());
   std::ifstream out(data_dir_ / "promtool.out");
   EXPECT_EQ(rc, 0) << std::string(std::istreambuf_iterator<char>(out), {});
+}
+
+/// Finds the demo store called `name`.
+std::string DemoStoreId(HttpClient& client, const std::string& url, const std::string& name) {
+  auto list = client.Get(url + "/api/v1/stores?limit=100");
+  if (!list) return "";
+  const json::value parsed = json::parse(list->body);  // outlives the loop (range-for over a temporary's member dangles)
+  for (const auto& item : parsed.at("items").as_array()) {
+    if (item.at("name").as_string() == name) return std::string(item.at("id").as_string());
+  }
+  return "";
+}
+
+TEST_F(ServeTest, DemoStoresAnswerTheFinderDeliveryCheckAndSlots) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  const std::string url = serve.WaitForUrl();
+  ASSERT_FALSE(url.empty()) << serve.Log();
+
+  // Nearest two to Penn Station: Midtown first, then Brooklyn Heights; Berlin is far away.
+  auto near = client_.Get(url + "/api/v1/stores?lat=40.7506&lon=-73.9935&limit=2");
+  ASSERT_TRUE(near);
+  ASSERT_EQ(near->status, 200) << near->body;
+  auto items = json::parse(near->body).at("items").as_array();
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].at("name").as_string(), "Veta Hut Midtown");
+  EXPECT_EQ(items[1].at("name").as_string(), "Veta Hut Brooklyn Heights");
+  EXPECT_NEAR(items[0].at("distance_m").to_number<double>(), 700, 100);
+  for (const char* key : {"open_now", "next_open_at", "accepting_orders", "hours_status"}) {
+    EXPECT_TRUE(items[0].as_object().contains(key)) << key;
+  }
+  auto berlin = client_.Get(url + "/api/v1/stores?lat=52.52&lon=13.405&limit=1&service=dine_in");
+  ASSERT_TRUE(berlin);
+  EXPECT_EQ(json::parse(berlin->body).at("items").as_array().at(0).at("name").as_string(), "Veta Hut Kreuzberg");
+
+  const std::string midtown = DemoStoreId(client_, url, "Veta Hut Midtown");
+  ASSERT_FALSE(midtown.empty());
+  auto inside = client_.Get(url + "/api/v1/stores/" + midtown + "/delivery-check?lat=40.7527&lon=-73.9772");
+  ASSERT_TRUE(inside);
+  auto quote = json::parse(inside->body).as_object();
+  EXPECT_TRUE(quote.at("deliverable").as_bool()) << inside->body;
+  EXPECT_EQ(quote.at("zone").at("name").as_string(), "Midtown core");
+  EXPECT_EQ(quote.at("fee").at("amount").as_int64(), 299);
+  EXPECT_EQ(quote.at("minimum_order").at("amount").as_int64(), 1500);
+  auto outside = client_.Get(url + "/api/v1/stores/" + midtown + "/delivery-check?lat=40.6413&lon=-73.7781");  // JFK
+  ASSERT_TRUE(outside);
+  EXPECT_FALSE(json::parse(outside->body).at("deliverable").as_bool()) << outside->body;
+
+  // A week ahead (avoiding the demo holidays) carry-out has 15-minute slots with full capacity.
+  auto day = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()) + std::chrono::days(8);
+  std::string date_text;
+  for (;; day += std::chrono::days(1)) {
+    const std::chrono::year_month_day ymd{day};
+    date_text = fmt::format("{:04}-{:02}-{:02}", int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()));
+    if (date_text != "2026-11-26" && date_text != "2026-12-24" && date_text != "2026-12-25") break;
+  }
+  auto slots = client_.Get(url + "/api/v1/stores/" + midtown + "/slots?type=carryout&date=" + date_text);
+  ASSERT_TRUE(slots);
+  ASSERT_EQ(slots->status, 200) << slots->body;
+  auto list = json::parse(slots->body).at("slots").as_array();
+  ASSERT_GT(list.size(), 40u) << slots->body;
+  for (const auto& slot : list) {
+    EXPECT_EQ(slot.at("capacity_left").as_int64(), 10);
+    const std::string start(slot.at("start").as_string());
+    const int minute = std::stoi(start.substr(14, 2));
+    EXPECT_EQ(minute % 15, 0) << start;
+  }
+}
+
+TEST_F(ServeTest, LocationAdminInputIsValidatedFieldByField) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  const std::string url = serve.WaitForUrl();
+  ASSERT_FALSE(url.empty()) << serve.Log();
+  const std::string id = DemoStoreId(client_, url, "Veta Hut Midtown");
+  ASSERT_FALSE(id.empty());
+  const std::string store = url + "/api/v1/stores/" + id;
+  auto hours_before = client_.Get(store + "/hours")->body;
+  auto zones_before = client_.Get(store + "/zones")->body;
+
+  auto far = client_.Get(url + "/api/v1/stores?lat=200&lon=0");
+  ASSERT_TRUE(far);
+  ExpectProblem(*far, 422);
+  EXPECT_NE(far->body.find("\"field\":\"lat\""), std::string::npos) << far->body;
+
+  auto backwards = client_.Send(Method::kPut, store + "/hours", Admin(),
+                                R"({"carryout": {"weekly": [{"day": "monday", "open": "11:00", "close": "22:00"}],
+                                                 "special_days": [{"from": "2026-12-26", "to": "2026-12-24", "closed": true}]}})");
+  ASSERT_TRUE(backwards);
+  ExpectProblem(*backwards, 422);
+  EXPECT_NE(backwards->body.find("carryout.special_days[0].to"), std::string::npos) << backwards->body;
+  EXPECT_NE(backwards->body.find("end before start"), std::string::npos) << backwards->body;
+
+  auto bad_time = client_.Send(Method::kPut, store + "/hours", Admin(),
+                               R"({"delivery": {"weekly": [{"day": "funday", "open": "25:00", "close": "22:00"}]}})");
+  ASSERT_TRUE(bad_time);
+  ExpectProblem(*bad_time, 422);
+  EXPECT_NE(bad_time->body.find("delivery.weekly[0].day"), std::string::npos) << bad_time->body;
+  EXPECT_NE(bad_time->body.find("delivery.weekly[0].open"), std::string::npos) << bad_time->body;
+
+  auto bow_tie = client_.Send(Method::kPut, store + "/zones", Admin(), R"({"zones": [{"name": "Bow tie",
+      "fee": {"amount": 100, "currency": "USD"}, "minimum_order": {"amount": 0, "currency": "USD"}, "estimate_minutes": 20,
+      "geometry": {"type": "Polygon", "coordinates": [[[-74.0, 40.74], [-73.97, 40.76], [-73.97, 40.74], [-74.0, 40.76], [-74.0, 40.74]]]}}]})");
+  ASSERT_TRUE(bow_tie);
+  ExpectProblem(*bow_tie, 422);
+  EXPECT_NE(bow_tie->body.find("zones[0].geometry"), std::string::npos) << bow_tie->body;
+  EXPECT_NE(bow_tie->body.find("intersects itself"), std::string::npos) << bow_tie->body;
+
+  auto wrong_zone = client_.Post(url + "/api/v1/stores", StoreBody("Mars Base").replace(
+      StoreBody("Mars Base").find("America/Chicago"), 15, "Mars/Olympus"), Admin());
+  ASSERT_TRUE(wrong_zone);
+  ExpectProblem(*wrong_zone, 422);
+  EXPECT_NE(wrong_zone->body.find("\"field\":\"timezone\""), std::string::npos) << wrong_zone->body;
+
+  auto past = client_.Post(store + "/pause", R"({"reason": "busy", "resume_at": "2020-01-01T00:00:00Z"})", Admin());
+  ASSERT_TRUE(past);
+  ExpectProblem(*past, 422);
+  EXPECT_NE(past->body.find("\"field\":\"resume_at\""), std::string::npos) << past->body;
+
+  auto no_token = client_.Post(store + "/pause", R"({"reason": "busy"})", {{"Content-Type", "application/json"}});
+  ASSERT_TRUE(no_token);
+  ExpectProblem(*no_token, 401);
+
+  // None of it changed anything.
+  EXPECT_EQ(client_.Get(store + "/hours")->body, hours_before);
+  EXPECT_EQ(client_.Get(store + "/zones")->body, zones_before);
+  EXPECT_TRUE(json::parse(client_.Get(store)->body).at("accepting_orders").as_bool());
+
+  // And the valid versions work: pause for 10 minutes, then resume.
+  auto pause = client_.Post(store + "/pause", R"({"reason": "oven repair", "minutes": 10})", Admin());
+  ASSERT_TRUE(pause);
+  ASSERT_EQ(pause->status, 200) << pause->body;
+  auto paused = json::parse(pause->body).as_object();
+  EXPECT_FALSE(paused.at("accepting_orders").as_bool());
+  EXPECT_EQ(paused.at("pause").at("reason").as_string(), "oven repair");
+  auto resume = client_.Post(store + "/resume", "", Admin());
+  ASSERT_TRUE(resume);
+  EXPECT_TRUE(json::parse(resume->body).at("accepting_orders").as_bool()) << resume->body;
 }
 
 TEST_F(ServeTest, BadConfigurationStopsStartUpNamingTheKey) {

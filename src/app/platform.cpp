@@ -4,7 +4,10 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <fstream>
 
 #include "lib/bus/event_bus.hpp"
@@ -69,6 +72,37 @@ std::string LoadOrCreateAdminToken(const std::string& configured, const std::str
   return hex;
 }
 
+/// Runs a task every `period` on its own thread until destroyed; a failing round is logged.
+class Ticker {
+ public:
+  Ticker(std::chrono::milliseconds period, std::function<void()> task) : thread_([this, period, task] {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, period, [this] { return stopping_; })) {
+      lock.unlock();
+      try {
+        task();
+      } catch (const std::exception& e) {
+        log::Warn("periodic task failed", {{"error", e.what()}});
+      }
+      lock.lock();
+    }
+  }) {}
+  ~Ticker() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 std::vector<std::string> RunMigrations(const config::Config& config) {
@@ -88,6 +122,7 @@ struct Platform::Parts {
   http::Router router;
   std::unique_ptr<http::Server> server;
   std::string admin_token;
+  std::unique_ptr<Ticker> ticker;
 };
 
 Platform::Platform(config::Config config) : parts_(std::make_unique<Parts>()) {
@@ -111,6 +146,7 @@ void Platform::Start() {
 
   p.location = std::make_unique<location::LocationService>(*p.database, core::SystemClock::Instance(), p.ids,
                                                            [location_relay] { location_relay->Notify(); });
+  p.location->Refresh();
   if (p.config.demo) {
     const int added = p.location->LoadDemoData();
     if (added > 0) log::Info("demo data loaded", {{"stores", added}});
@@ -193,6 +229,11 @@ void Platform::Start() {
     log::Error("handler threw", {{"path", req.path}, {"error", what}});
   });
   for (auto& relay : p.relays) relay->Start();
+  p.ticker = std::make_unique<Ticker>(std::chrono::seconds(5), [&p] {
+    // Busy-mode pauses with a resume time end here; other replicas' writes show up on reload.
+    if (int resumed = p.location->ResumeDue(); resumed > 0) log::Info("stores resumed", {{"count", resumed}});
+    p.location->RefreshIfChanged();
+  });
   p.server->Start();
   log::Info("listening", {{"url", url()}, {"target", p.config.target}, {"db", p.database->engine() == db::Engine::kSqlite ? "sqlite" : "postgres"}});
 }
@@ -212,6 +253,7 @@ void Platform::RunUntilSignal() {
 void Platform::Stop() {
   auto& p = *parts_;
   if (p.server) p.server->Stop();
+  p.ticker.reset();
   for (auto& relay : p.relays) relay->Stop();
 }
 
