@@ -71,6 +71,7 @@ class OutboxRelay {
 
  private:
   bool TakeLease();
+  std::int64_t lease_until_ms_ = 0;  // when our lease runs out, as last written (relay thread only)
   db::Database& db_;
   EventBus& bus_;
   std::string module_;
