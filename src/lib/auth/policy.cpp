@@ -1,0 +1,114 @@
+#include "lib/auth/policy.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+namespace vetahut::auth {
+namespace {
+
+bool Contains(const std::vector<std::string>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+std::vector<std::string> Roles(std::initializer_list<std::string_view> roles) {
+  return {roles.begin(), roles.end()};
+}
+
+// THE policy. One row per permission; docs/rbac.md has the same rows (a test checks it).
+// Admin is listed explicitly where allowed: it does not pass rules that do not name it.
+std::vector<PermissionRule> BuildPolicyTable() {
+  const auto admin = kRoleAdmin;
+  const auto manager = kRoleStoreManager;
+  return {
+      {std::string(kPublic), {}, false, "call public endpoints"},
+      {std::string(kAuthenticated), {}, false, "call endpoints for any signed-in caller"},
+      {"me:read", Roles({kRoleCustomer}), false,
+       "read their own profile, addresses, loyalty, orders and data export"},
+      {"me:write", Roles({kRoleCustomer}), false, "edit or delete their own account"},
+      {"stores:write", Roles({admin}), false, "create and edit stores"},
+      {"stores:hours", Roles({admin, manager}), true,
+       "edit opening hours, holidays and slot rules"},
+      {"stores:zones", Roles({admin, manager}), true, "edit delivery zones"},
+      {"stores:pause", Roles({admin, manager}), true, "pause or resume a store (busy mode)"},
+      {"users:write", Roles({admin}), false, "create staff users and set their roles"},
+      {"users:read", Roles({admin}), false, "list staff users"},
+      {"devices:write", Roles({admin}), false, "register kiosk, POS and KDS devices"},
+      {"audit:read", Roles({admin}), false, "read the staff audit log"},
+  };
+}
+
+std::string RoleList(const std::vector<std::string>& roles) {
+  if (roles.empty()) return "a caller without roles";
+  return fmt::format("{} {}", roles.size() == 1 ? "role" : "roles", fmt::join(roles, ", "));
+}
+
+}  // namespace
+
+const std::vector<std::string>& AllRoles() {
+  static const std::vector<std::string> roles =
+      Roles({kRoleCustomer, kRoleCashier, kRoleCook, kRoleDriver, kRoleStoreManager, kRoleAdmin});
+  return roles;
+}
+
+Principal PrincipalFromClaims(const Claims& claims) {
+  return {claims.subject, claims.kind, claims.roles, claims.stores};
+}
+
+const std::vector<PermissionRule>& PolicyTable() {
+  static const std::vector<PermissionRule> table = BuildPolicyTable();
+  return table;
+}
+
+const PermissionRule* FindRule(std::string_view permission) {
+  for (const auto& rule : PolicyTable()) {
+    if (rule.permission == permission) return &rule;
+  }
+  return nullptr;
+}
+
+core::Status Authorize(const Principal* principal, std::string_view permission,
+                       std::string_view store_id) {
+  if (permission == kPublic) return core::Ok();
+  if (principal == nullptr) {
+    return core::Fail(core::Error::Unauthenticated("authentication required"));
+  }
+  const PermissionRule* rule = FindRule(permission);
+  if (rule == nullptr) {
+    // A route naming a permission the policy lacks is a bug; deny rather than guess.
+    return core::Fail(core::Error::Forbidden(fmt::format("unknown permission '{}'", permission)));
+  }
+  if (permission == kAuthenticated) return core::Ok();
+
+  const bool role_allowed =
+      std::any_of(rule->roles.begin(), rule->roles.end(),
+                  [&](const std::string& r) { return Contains(principal->roles, r); });
+  if (!role_allowed) {
+    return core::Fail(core::Error::Forbidden(
+        fmt::format("{} may not {}", RoleList(principal->roles), rule->description)));
+  }
+  if (!rule->store_scoped) return core::Ok();
+
+  const auto not_for_store = [&] {
+    return core::Fail(core::Error::Forbidden(fmt::format("not allowed for store {}", store_id)));
+  };
+  // A scoped permission on a route without {store_id} is a routing bug: fail closed.
+  if (store_id.empty()) {
+    return core::Fail(core::Error::Forbidden("store-scoped permission without a store id"));
+  }
+  if (principal->kind == PrincipalKind::kDevice) {
+    // A device is bound to exactly one store; its roles never lift that, not even admin.
+    if (principal->stores.size() != 1) {
+      return core::Fail(core::Error::Forbidden("device is not bound to exactly one store"));
+    }
+    return principal->stores.front() == store_id ? core::Ok() : not_for_store();
+  }
+  // Only staff admins span stores; an admin role on any other kind of principal is not trusted.
+  if (principal->kind == PrincipalKind::kStaff && Contains(principal->roles, kRoleAdmin)) {
+    return core::Ok();
+  }
+  return Contains(principal->stores, store_id) ? core::Ok() : not_for_store();
+}
+
+}  // namespace vetahut::auth

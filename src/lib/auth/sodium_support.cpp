@@ -1,0 +1,44 @@
+#include "lib/auth/sodium_support.hpp"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+namespace vetahut::auth::detail {
+
+void EnsureSodium() {
+  // sodium_init() is itself idempotent; the function-local static makes the first call
+  // thread-safe and keeps later calls free. It returns 0 (done) or 1 (already done), -1 on failure.
+  static const int result = sodium_init();
+  if (result < 0) {
+    throw std::runtime_error("libsodium could not be initialised");
+  }
+}
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string out(sodium_base64_encoded_len(bytes.size(), kVariant), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), kVariant);
+  out.resize(out.size() - 1);  // sodium_base64_encoded_len counts the terminating NUL
+  return out;
+}
+
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  if (text.empty()) {
+    return std::string();
+  }
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::size_t out_len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), /*ignore=*/nullptr, &out_len, &end,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(out_len);
+  return out;
+}
+
+}  // namespace vetahut::auth::detail
