@@ -50,6 +50,8 @@ class Request {
   const RouteInfo* route = nullptr;  ///< matched route, null for 404/405
   /// Methods the path allows; set by the router when it answers 405 (feeds the `Allow` header).
   std::vector<Method> allowed_methods;
+  /// Who is calling, set by the authentication middleware (an `auth::Caller`); opaque here.
+  std::shared_ptr<const void> caller;
 
   /// The first header with this name (case-insensitive).
   std::optional<std::string_view> Header(std::string_view name) const;

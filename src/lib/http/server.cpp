@@ -460,6 +460,7 @@ class Session final : public std::enable_shared_from_this<Session> {
     r.path_params.clear();
     r.route = nullptr;
     r.allowed_methods.clear();
+    r.caller.reset();  // never let one request's identity leak into the next on a kept-alive connection
     AssignIds();
   }
 
