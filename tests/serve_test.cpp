@@ -128,18 +128,40 @@ class ServeTest : public ::testing::Test {
       env_.push_back({"VETAHUT_DB_URL", url});
     }
     env_.push_back({"VETAHUT_LOG_LEVEL", "info"});
+    AddAdmin();
   }
 
   void TearDown() override { fs::remove_all(data_dir_); }
 
-  std::string AdminToken() {
-    std::ifstream in(data_dir_ / "admin-token");
-    std::string token;
-    std::getline(in, token);
-    return token;
+  /// Creates the first admin the way an operator does: `vetahut user add`.
+  void AddAdmin() {
+    std::string command = "VETAHUT_NEW_USER_PASSWORD='" + std::string(kAdminPassword) + "' ";
+    for (const auto& [k, v] : env_) command += k + "='" + v + "' ";
+    command += std::string(VETAHUT_BINARY) + " user add --email admin@example.test --name 'Test Admin' --phone +12125550000 " +
+               "--role admin --data-dir " + data_dir_.string() + " > " + (data_dir_ / "user-add.log").string() + " 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0) << std::ifstream(data_dir_ / "user-add.log").rdbuf();
   }
 
-  std::vector<Header> Admin() { return {{"Authorization", "Bearer " + AdminToken()}, {"Content-Type", "application/json"}}; }
+  /// A bearer token from the token endpoint (password grant).
+  std::string TokenFor(const std::string& url, const std::string& email, const std::string& password) {
+    auto r = client_.Post(url + "/api/v1/auth/token",
+                          "grant_type=password&username=" + email + "&password=" + password,
+                          {{"Content-Type", "application/x-www-form-urlencoded"}});
+    if (!r || r->status != 200) {
+      ADD_FAILURE() << "token request failed: " << (r ? r->body : r.error().detail);
+      return "";
+    }
+    return std::string(json::parse(r->body).at("access_token").as_string());
+  }
+
+  /// Admin headers for the server at `url` (the first call creates the admin and signs in).
+  std::vector<Header> Admin(const std::string& url) {
+    if (admin_token_.empty()) admin_token_ = TokenFor(url, "admin@example.test", kAdminPassword);
+    return {{"Authorization", "Bearer " + admin_token_}, {"Content-Type", "application/json"}};
+  }
+
+  static constexpr const char* kAdminPassword = "correct-horse-battery";
+  std::string admin_token_;
 
   static std::string StoreBody(std::string name, double latitude = 41.8781) {
     json::object o{{"name", name},
@@ -182,7 +204,7 @@ TEST_F(ServeTest, DataWrittenThroughTheApiSurvivesARestart) {
     ASSERT_TRUE(ready);
     EXPECT_EQ(ready->status, 200) << ready->body;
 
-    auto created = client_.Post(url + "/api/v1/stores", StoreBody("Veta Hut Loop"), Admin());
+    auto created = client_.Post(url + "/api/v1/stores", StoreBody("Veta Hut Loop"), Admin(url));
     ASSERT_TRUE(created);
     ASSERT_EQ(created->status, 201) << created->body;
     store_id = std::string(json::parse(created->body).at("id").as_string());
@@ -215,7 +237,7 @@ TEST_F(ServeTest, AnAcknowledgedWriteSurvivesKillDashNine) {
     const std::string url = serve.WaitForUrl();
     ASSERT_FALSE(url.empty()) << serve.Log();
     for (int i = 0; i < 5; ++i) {
-      auto created = client_.Post(url + "/api/v1/stores", StoreBody("Kill Test " + std::to_string(i)), Admin());
+      auto created = client_.Post(url + "/api/v1/stores", StoreBody("Kill Test " + std::to_string(i)), Admin(url));
       ASSERT_TRUE(created);
       ASSERT_EQ(created->status, 201) << created->body;
       ids.push_back(std::string(json::parse(created->body).at("id").as_string()));
@@ -251,27 +273,27 @@ TEST_F(ServeTest, BadInputGetsPreciseProblemsAndChangesNothing) {
   ASSERT_TRUE(no_token);
   ExpectProblem(*no_token, 401);
   auto wrong_token = client_.Post(stores, StoreBody("Wrong Token"),
-                                  {{"Authorization", "Bearer " + std::string(64, 'a')}, {"Content-Type", "application/json"}});
+                                  {{"Authorization", "Bearer not.a.token"}, {"Content-Type", "application/json"}});
   ASSERT_TRUE(wrong_token);
   ExpectProblem(*wrong_token, 401);
 
-  auto malformed = client_.Post(stores, "{\"name\": \"x\",", Admin());
+  auto malformed = client_.Post(stores, "{\"name\": \"x\",", Admin(url));
   ASSERT_TRUE(malformed);
   ExpectProblem(*malformed, 400);
 
-  auto invalid = client_.Post(stores, StoreBody("Bad Latitude", 200.0), Admin());
+  auto invalid = client_.Post(stores, StoreBody("Bad Latitude", 200.0), Admin(url));
   ASSERT_TRUE(invalid);
   ExpectProblem(*invalid, 422);
   EXPECT_NE(invalid->body.find("\"field\":\"latitude\""), std::string::npos) << invalid->body;
 
-  auto wrong_types = client_.Post(stores, R"({"name": 5, "latitude": "north", "services": "delivery"})", Admin());
+  auto wrong_types = client_.Post(stores, R"({"name": 5, "latitude": "north", "services": "delivery"})", Admin(url));
   ASSERT_TRUE(wrong_types);
   ExpectProblem(*wrong_types, 422);
   for (const char* field : {"\"field\":\"name\"", "\"field\":\"latitude\"", "\"field\":\"services\"", "\"field\":\"address\""}) {
     EXPECT_NE(wrong_types->body.find(field), std::string::npos) << field << " in " << wrong_types->body;
   }
 
-  auto huge = client_.Post(stores, std::string(2 << 20, 'x'), Admin());
+  auto huge = client_.Post(stores, std::string(2 << 20, 'x'), Admin(url));
   ASSERT_TRUE(huge);
   ExpectProblem(*huge, 413);
 
@@ -288,10 +310,10 @@ TEST_F(ServeTest, BadInputGetsPreciseProblemsAndChangesNothing) {
   ASSERT_TRUE(bad_limit);
   ExpectProblem(*bad_limit, 422);
 
-  auto first = client_.Post(stores, StoreBody("Only Once"), Admin());
+  auto first = client_.Post(stores, StoreBody("Only Once"), Admin(url));
   ASSERT_TRUE(first);
   EXPECT_EQ(first->status, 201);
-  auto duplicate = client_.Post(stores, StoreBody("Only Once"), Admin());
+  auto duplicate = client_.Post(stores, StoreBody("Only Once"), Admin(url));
   ASSERT_TRUE(duplicate);
   ExpectProblem(*duplicate, 422);
 
@@ -402,7 +424,7 @@ TEST_F(ServeTest, LocationAdminInputIsValidatedFieldByField) {
   ExpectProblem(*far, 422);
   EXPECT_NE(far->body.find("\"field\":\"lat\""), std::string::npos) << far->body;
 
-  auto backwards = client_.Send(Method::kPut, store + "/hours", Admin(),
+  auto backwards = client_.Send(Method::kPut, store + "/hours", Admin(url),
                                 R"({"carryout": {"weekly": [{"day": "monday", "open": "11:00", "close": "22:00"}],
                                                  "special_days": [{"from": "2026-12-26", "to": "2026-12-24", "closed": true}]}})");
   ASSERT_TRUE(backwards);
@@ -410,14 +432,14 @@ TEST_F(ServeTest, LocationAdminInputIsValidatedFieldByField) {
   EXPECT_NE(backwards->body.find("carryout.special_days[0].to"), std::string::npos) << backwards->body;
   EXPECT_NE(backwards->body.find("end before start"), std::string::npos) << backwards->body;
 
-  auto bad_time = client_.Send(Method::kPut, store + "/hours", Admin(),
+  auto bad_time = client_.Send(Method::kPut, store + "/hours", Admin(url),
                                R"({"delivery": {"weekly": [{"day": "funday", "open": "25:00", "close": "22:00"}]}})");
   ASSERT_TRUE(bad_time);
   ExpectProblem(*bad_time, 422);
   EXPECT_NE(bad_time->body.find("delivery.weekly[0].day"), std::string::npos) << bad_time->body;
   EXPECT_NE(bad_time->body.find("delivery.weekly[0].open"), std::string::npos) << bad_time->body;
 
-  auto bow_tie = client_.Send(Method::kPut, store + "/zones", Admin(), R"({"zones": [{"name": "Bow tie",
+  auto bow_tie = client_.Send(Method::kPut, store + "/zones", Admin(url), R"({"zones": [{"name": "Bow tie",
       "fee": {"amount": 100, "currency": "USD"}, "minimum_order": {"amount": 0, "currency": "USD"}, "estimate_minutes": 20,
       "geometry": {"type": "Polygon", "coordinates": [[[-74.0, 40.74], [-73.97, 40.76], [-73.97, 40.74], [-74.0, 40.76], [-74.0, 40.74]]]}}]})");
   ASSERT_TRUE(bow_tie);
@@ -426,12 +448,12 @@ TEST_F(ServeTest, LocationAdminInputIsValidatedFieldByField) {
   EXPECT_NE(bow_tie->body.find("intersects itself"), std::string::npos) << bow_tie->body;
 
   auto wrong_zone = client_.Post(url + "/api/v1/stores", StoreBody("Mars Base").replace(
-      StoreBody("Mars Base").find("America/Chicago"), 15, "Mars/Olympus"), Admin());
+      StoreBody("Mars Base").find("America/Chicago"), 15, "Mars/Olympus"), Admin(url));
   ASSERT_TRUE(wrong_zone);
   ExpectProblem(*wrong_zone, 422);
   EXPECT_NE(wrong_zone->body.find("\"field\":\"timezone\""), std::string::npos) << wrong_zone->body;
 
-  auto past = client_.Post(store + "/pause", R"({"reason": "busy", "resume_at": "2020-01-01T00:00:00Z"})", Admin());
+  auto past = client_.Post(store + "/pause", R"({"reason": "busy", "resume_at": "2020-01-01T00:00:00Z"})", Admin(url));
   ASSERT_TRUE(past);
   ExpectProblem(*past, 422);
   EXPECT_NE(past->body.find("\"field\":\"resume_at\""), std::string::npos) << past->body;
@@ -446,13 +468,13 @@ TEST_F(ServeTest, LocationAdminInputIsValidatedFieldByField) {
   EXPECT_TRUE(json::parse(client_.Get(store)->body).at("accepting_orders").as_bool());
 
   // And the valid versions work: pause for 10 minutes, then resume.
-  auto pause = client_.Post(store + "/pause", R"({"reason": "oven repair", "minutes": 10})", Admin());
+  auto pause = client_.Post(store + "/pause", R"({"reason": "oven repair", "minutes": 10})", Admin(url));
   ASSERT_TRUE(pause);
   ASSERT_EQ(pause->status, 200) << pause->body;
   auto paused = json::parse(pause->body).as_object();
   EXPECT_FALSE(paused.at("accepting_orders").as_bool());
   EXPECT_EQ(paused.at("pause").at("reason").as_string(), "oven repair");
-  auto resume = client_.Post(store + "/resume", "", Admin());
+  auto resume = client_.Post(store + "/resume", "", Admin(url));
   ASSERT_TRUE(resume);
   EXPECT_TRUE(json::parse(resume->body).at("accepting_orders").as_bool()) << resume->body;
 }

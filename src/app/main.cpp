@@ -64,6 +64,19 @@ int main(int argc, char** argv) {
   migrate->add_option("--config", flags.config_file, "TOML configuration file");
   migrate->add_option("--data-dir", flags.data_dir, "directory for the SQLite database");
 
+  auto* user = app.add_subcommand("user", "manage staff accounts");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "create a staff account (e.g. the first admin); the password is read "
+                                               "from VETAHUT_NEW_USER_PASSWORD or standard input");
+  vetahut::app::NewUser new_user;
+  user_add->add_option("--email", new_user.email, "sign-in email")->required();
+  user_add->add_option("--name", new_user.name, "display name")->required();
+  user_add->add_option("--phone", new_user.phone, "E.164 phone, e.g. +12125550100")->required();
+  user_add->add_option("--role", new_user.role, "admin | store_manager | cashier | cook | driver")->required();
+  user_add->add_option("--store", new_user.store_id, "store id (every role but admin)");
+  user_add->add_option("--config", flags.config_file, "TOML configuration file");
+  user_add->add_option("--data-dir", flags.data_dir, "directory for the SQLite database");
+
   app.add_subcommand("version", "print the version");
 
   CLI11_PARSE(app, argc, argv);
@@ -74,6 +87,17 @@ int main(int argc, char** argv) {
       return 0;
     }
     Config config = LoadConfig(flags);
+    if (user_add->parsed()) {
+      if (const char* pw = std::getenv("VETAHUT_NEW_USER_PASSWORD"); pw && *pw) {
+        new_user.password = pw;
+      } else {
+        std::cerr << "password for " << new_user.email << ": " << std::flush;
+        std::getline(std::cin, new_user.password);
+      }
+      const std::string id = vetahut::app::AddUser(config, new_user);
+      std::cout << "created " << new_user.role << " " << new_user.email << " (" << id << ")\n";
+      return 0;
+    }
     if (app.got_subcommand("migrate")) {
       auto applied = vetahut::app::RunMigrations(config);
       for (const auto& m : applied) std::cout << "applied " << m << "\n";

@@ -1,14 +1,13 @@
 #include "app/platform.hpp"
 
 #include <fmt/format.h>
-#include <sodium.h>
-#include <sys/stat.h>
 
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <thread>
 #include <fstream>
+#include <boost/json.hpp>
 
 #include "lib/bus/event_bus.hpp"
 #include "lib/bus/outbox.hpp"
@@ -21,6 +20,11 @@
 #include "lib/log/log.hpp"
 #include "lib/metrics/http_metrics.hpp"
 #include "lib/metrics/registry.hpp"
+#include "lib/auth/caller.hpp"
+#include "lib/auth/policy.hpp"
+#include "services/customer/api.hpp"
+#include "services/customer/identity_service.hpp"
+#include "services/customer/loyalty.hpp"
 #include "services/location/api.hpp"
 #include "services/location/location_service.hpp"
 
@@ -30,6 +34,7 @@ namespace {
 std::vector<db::Migration> AllModuleMigrations() {
   std::vector<db::Migration> all = bus::BusMigrations();
   for (auto& m : location::AllMigrations()) all.push_back(std::move(m));
+  for (auto& m : customer::AllMigrations()) all.push_back(std::move(m));
   return all;
 }
 
@@ -45,31 +50,27 @@ std::unique_ptr<db::Database> OpenDatabase(const config::Config& config) {
   return db::Database::Open(url, options);
 }
 
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-/// Until the identity service lands, routes that declare a permission need the bootstrap admin
-/// token (docs/decisions/0007-bootstrap-admin-token.md). The check is one place, so wiring real
-/// tokens in later changes nothing else.
-std::string LoadOrCreateAdminToken(const std::string& configured, const std::string& data_dir) {
-  if (!configured.empty()) return configured;
-  const std::filesystem::path path = std::filesystem::path(data_dir) / "admin-token";
-  std::filesystem::create_directories(data_dir);
-  if (std::filesystem::exists(path)) {
-    std::ifstream in(path);
-    std::string token;
-    std::getline(in, token);
-    if (token.size() >= 32) return token;
+/// Demo accounts for `--demo` (documented in the README; never use them outside a demo): an
+/// admin, a manager and a cook for the Midtown store, and a customer. Created once.
+int LoadDemoAccounts(customer::IdentityService& identity, location::LocationService& stores) {
+  std::string midtown;
+  if (auto page = stores.ListStores("", 100)) {
+    for (const auto& entry : page->stores) {
+      if (entry->record.store.profile.name == "Veta Hut Midtown") midtown = entry->record.store.id;
+    }
   }
-  unsigned char raw[32];
-  randombytes_buf(raw, sizeof raw);
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
-  std::ofstream(path) << hex << "\n";
-  ::chmod(path.c_str(), 0600);
-  return hex;
+  int added = 0;
+  const customer::StaffRequest staff[] = {
+      {"admin@demo.vetahut.test", "demo-admin-password", "Demo Admin", "+12125550001", {{"admin", ""}}},
+      {"manager@demo.vetahut.test", "demo-manager-password", "Demo Manager", "+12125550002", {{"store_manager", midtown}}},
+      {"cook@demo.vetahut.test", "demo-cook-password", "Demo Cook", "+12125550003", {{"cook", midtown}}},
+  };
+  for (const auto& s : staff) {
+    if (midtown.empty() && s.roles.front().role != "admin") continue;
+    if (identity.CreateStaff("demo", s)) ++added;
+  }
+  if (identity.Register({"customer@demo.vetahut.test", "demo-customer-password", "Demo Customer", "+12125550004", false})) ++added;
+  return added;
 }
 
 /// Runs a task every `period` on its own thread until destroyed; a failing round is logged.
@@ -110,6 +111,20 @@ std::vector<std::string> RunMigrations(const config::Config& config) {
   return db::Migrate(*database, AllModuleMigrations()).applied;
 }
 
+std::string AddUser(const config::Config& config, const NewUser& user) {
+  auto database = OpenDatabase(config);
+  db::Migrate(*database, AllModuleMigrations());
+  core::IdGenerator ids(core::SystemClock::Instance());
+  customer::IdentityService identity(*database, core::SystemClock::Instance(), ids, {}, nullptr);
+  auto account = identity.CreateStaff("cli", {user.email, user.password, user.name, user.phone, {{user.role, user.store_id}}});
+  if (!account) {
+    std::string why = account.error().detail;
+    for (const auto& f : account.error().fields) why += fmt::format("\n  {}: {}", f.field, f.message);
+    throw std::runtime_error(why);
+  }
+  return account->id;
+}
+
 struct Platform::Parts {
   config::Config config;
   std::unique_ptr<db::Database> database;
@@ -121,7 +136,8 @@ struct Platform::Parts {
   std::unique_ptr<location::LocationService> location;
   http::Router router;
   std::unique_ptr<http::Server> server;
-  std::string admin_token;
+  std::unique_ptr<customer::IdentityService> identity;
+  std::unique_ptr<customer::LoyaltyLedger> loyalty;
   std::unique_ptr<Ticker> ticker;
 };
 
@@ -133,7 +149,6 @@ Platform::~Platform() { Stop(); }
 
 void Platform::Start() {
   auto& p = *parts_;
-  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
   p.database = OpenDatabase(p.config);
   auto applied = db::Migrate(*p.database, AllModuleMigrations()).applied;
   for (const auto& name : applied) log::Info("migration applied", {{"migration", name}});
@@ -143,6 +158,28 @@ void Platform::Start() {
   relay_options.idle_interval = p.config.bus.relay_interval;
   p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "location", relay_options));
   bus::OutboxRelay* location_relay = p.relays.back().get();
+  p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "customer", relay_options));
+  bus::OutboxRelay* customer_relay = p.relays.back().get();
+
+  customer::IdentityOptions identity_options;
+  identity_options.issuer = p.config.auth.issuer;
+  identity_options.audience = p.config.auth.audience;
+  identity_options.access_ttl = std::chrono::seconds(p.config.auth.access_token_ttl_s);
+  identity_options.refresh_ttl = std::chrono::hours(p.config.auth.refresh_token_ttl_h);
+  p.identity = std::make_unique<customer::IdentityService>(*p.database, core::SystemClock::Instance(), p.ids,
+                                                           identity_options, [customer_relay] { customer_relay->Notify(); });
+  p.identity->LoadKeys();
+  bus::Outbox customer_outbox("customer");
+  p.loyalty = std::make_unique<customer::LoyaltyLedger>(
+      p.ids, core::SystemClock::Instance(), customer::LoyaltyRules{},
+      [&p, customer_outbox](db::Session& tx, const customer::LoyaltyEntry& e) {
+        customer_outbox.Add(tx, bus::MakeEvent(p.ids, core::SystemClock::Instance(), "/vetahut/customer",
+                                               "com.vetahut.loyalty.points_changed", e.account_id,
+                                               boost::json::serialize(boost::json::object{
+                                                   {"customer_id", e.account_id}, {"points", e.points},
+                                                   {"kind", e.kind}, {"order_id", e.order_id}})));
+      });
+  p.bus->Subscribe(customer::LoyaltyConsumer(*p.database, *p.loyalty));
 
   p.location = std::make_unique<location::LocationService>(*p.database, core::SystemClock::Instance(), p.ids,
                                                            [location_relay] { location_relay->Notify(); });
@@ -151,7 +188,10 @@ void Platform::Start() {
     const int added = p.location->LoadDemoData();
     if (added > 0) log::Info("demo data loaded", {{"stores", added}});
   }
-  p.admin_token = LoadOrCreateAdminToken(p.config.admin_token, p.config.data_dir);
+  if (p.config.demo) {
+    const int added = LoadDemoAccounts(*p.identity, *p.location);
+    if (added > 0) log::Info("demo staff created", {{"accounts", added}});
+  }
 
   // Metrics.
   p.http_metrics = std::make_unique<metrics::HttpMetrics>(p.registry);
@@ -162,46 +202,70 @@ void Platform::Start() {
   p.registry.OnCollect([&p, &outbox_pending, &outbox_lag] {
     for (const auto& relay : p.relays) {
       try {
-        outbox_pending.WithLabels({"location"}).Set(double(relay->Pending()));
-        outbox_lag.WithLabels({"location"}).Set(relay->OldestPendingAgeSeconds());
+        outbox_pending.WithLabels({relay->module()}).Set(double(relay->Pending()));
+        outbox_lag.WithLabels({relay->module()}).Set(relay->OldestPendingAgeSeconds());
       } catch (const std::exception& e) {
         log::Warn("outbox metrics unavailable", {{"error", e.what()}});
       }
     }
   });
 
-  // Routes. Authentication first: a route's declared permission is checked before its handler.
+  // Routes. Authentication and authorization first: every route declares its permission, the
+  // policy (lib/auth/policy.cpp, docs/rbac.md) decides, store-scoped by the {store_id} parameter.
   p.router.Use([&p](http::Request& req, const http::Next& next) -> core::Result<http::Response> {
-    if (req.route && !req.route->permission.empty()) {
-      auto header = req.Header("authorization");
-      if (!header || !header->starts_with("Bearer ")) {
-        return core::Fail(core::Error::Unauthenticated("this endpoint needs a bearer token"));
-      }
-      if (!ConstantTimeEquals(header->substr(7), p.admin_token)) {
-        return core::Fail(core::Error::Unauthenticated("the bearer token is not valid"));
+    log::Context context(req.request_id, req.trace_id);
+    const std::string permission = req.route ? req.route->permission : std::string();
+    if (auto header = req.Header("authorization"); header && header->starts_with("Bearer ")) {
+      auth::Claims claims;
+      auto principal = p.identity->Authenticate(header->substr(7), &claims);
+      if (!principal) {
+        if (permission != auth::kPublic) return core::Fail(principal.error());
+      } else {
+        auth::SetCaller(req, {*principal, claims});
       }
     }
-    log::Context context(req.request_id, req.trace_id);
-    return next(req);
+    const auth::Caller* caller = auth::CallerOf(req);
+    if (auto allowed = auth::Authorize(caller ? &caller->principal : nullptr, permission, req.PathParam("store_id")); !allowed) {
+      if (caller && allowed.error().code == core::ErrorCode::kForbidden) {
+        log::Warn("forbidden", {{"subject", caller->principal.subject}, {"permission", permission}, {"path", req.path}});
+      }
+      return core::Fail(allowed.error());
+    }
+    auto result = next(req);
+    // Staff and device actions that change something are written to the audit log.
+    if (caller && caller->principal.kind != auth::PrincipalKind::kCustomer && req.method != http::Method::kGet &&
+        req.method != http::Method::kHead && result && result->status < 400) {
+      p.identity->Audit(caller->principal.subject, fmt::format("{} {}", http::MethodName(req.method), req.route->pattern),
+                        req.path, std::to_string(result->status));
+    }
+    return result;
   });
   p.router.Get("/healthz", [](http::Request&) -> core::Result<http::Response> {
     return http::Response::Json(R"({"status":"ok"})");
-  }, {.non_blocking = true});
+  }, {.permission = "public", .non_blocking = true});
   p.router.Get("/readyz", [&p](http::Request&) -> core::Result<http::Response> {
     if (!p.database->Ping()) return core::Fail(core::Error::Unavailable("the database is not reachable"));
     return http::Response::Json(R"({"status":"ready","checks":{"database":"ok"}})");
-  });
+  }, {.permission = "public"});
   p.router.Get("/metrics", [&p](http::Request&) -> core::Result<http::Response> {
     return http::Response::Text(p.registry.Expose(), std::string(metrics::kExpositionContentType));
-  });
+  }, {.permission = "public"});
   location::RegisterRoutes(p.router, *p.location);
+  customer::RegisterRoutes(p.router, *p.identity, *p.loyalty, *p.database);
   if (!p.config.bench_fixture.empty()) {
     std::ifstream in(p.config.bench_fixture, std::ios::binary);
     if (!in) throw std::runtime_error("app.bench_fixture: cannot read " + p.config.bench_fixture);
     auto bytes = std::make_shared<const std::string>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     p.router.Get("/bench/fixture.json", [bytes](http::Request&) -> core::Result<http::Response> {
       return http::Response::Json(*bytes);
-    }, {.non_blocking = true});
+    }, {.permission = "public", .non_blocking = true});
+  }
+  // A route without a permission, or with one the policy does not know, is a bug: stop here.
+  for (const auto& route : p.router.Routes()) {
+    if (route.permission != auth::kPublic && route.permission != auth::kAuthenticated && !auth::FindRule(route.permission)) {
+      throw std::logic_error(fmt::format("route {} {} declares no known permission ('{}')", http::MethodName(route.method),
+                                         route.pattern, route.permission));
+    }
   }
 
   http::ServerOptions options;

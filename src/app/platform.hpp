@@ -11,6 +11,19 @@ namespace vetahut::app {
 /// Applies every module's migrations to the configured database; returns what was applied.
 std::vector<std::string> RunMigrations(const config::Config& config);
 
+/// A staff account to create from the command line (`vetahut user add`).
+struct NewUser {
+  std::string email;
+  std::string password;
+  std::string name;
+  std::string phone;
+  std::string role;
+  std::string store_id;
+};
+
+/// Migrates, then creates the staff account; returns its id or throws with the field errors.
+std::string AddUser(const config::Config& config, const NewUser& user);
+
 /// A running process.
 class Platform {
  public:

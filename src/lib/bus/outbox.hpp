@@ -68,6 +68,7 @@ class OutboxRelay {
   /// Events not yet sent, and the age in seconds of the oldest (for metrics).
   std::int64_t Pending() const;
   double OldestPendingAgeSeconds() const;
+  const std::string& module() const { return module_; }
 
  private:
   bool TakeLease();

@@ -129,14 +129,14 @@ const std::vector<Field>& Fields() {
                  [](Config& c, const RawValue& v, std::string_view key) { return GetBool(v, key, c.demo); }});
     f.push_back({"app", "bench_fixture", "a file served at /bench/fixture.json, for benchmarks only",
                  [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.bench_fixture); }});
-    f.push_back({"auth", "admin_token", "bootstrap admin bearer token, at least 32 characters (default: generated into data_dir/admin-token)",
-                 [](Config& c, const RawValue& v, std::string_view key) -> Status {
-                   std::string value;
-                   if (auto s = GetString(v, key, value); !s) return s;
-                   if (value.size() < 32) return Fail(ConfigError(key, "must be at least 32 characters"));
-                   c.admin_token = value;
-                   return core::Ok();
-                 }});
+    f.push_back({"auth", "issuer", "iss of access tokens",
+                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.auth.issuer); }});
+    f.push_back({"auth", "audience", "aud of access tokens",
+                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.auth.audience); }});
+    f.push_back({"auth", "access_token_ttl_s", "access token lifetime in seconds (60..3600)",
+                 IntField(60, 3600, [](Config& c, std::int64_t v) { c.auth.access_token_ttl_s = int(v); })});
+    f.push_back({"auth", "refresh_token_ttl_h", "refresh token lifetime in hours (1..2160)",
+                 IntField(1, 2160, [](Config& c, std::int64_t v) { c.auth.refresh_token_ttl_h = int(v); })});
     f.push_back({"server", "listen", "HOST:PORT to listen on (port 0 picks a free port)",
                  [](Config& c, const RawValue& v, std::string_view key) -> Status {
                    std::string value;
@@ -251,6 +251,7 @@ core::Result<Config> Apply(const toml::table* table, std::string_view origin,
   // Environment overrides: VETAHUT_<SECTION>_<KEY>. VETAHUT_TEST_* belongs to the test harness.
   for (const auto& [name, value] : env) {
     if (!name.starts_with("VETAHUT_") || name.starts_with("VETAHUT_TEST_")) continue;
+    if (name == "VETAHUT_NEW_USER_PASSWORD") continue;  // read by `vetahut user add`, not configuration
     const Field* match = nullptr;
     for (const auto& f : Fields()) {
       std::string expected = "VETAHUT_" + f.section + "_" + f.key;

@@ -39,6 +39,14 @@ struct BusConfig {
   std::chrono::milliseconds relay_interval{200};         ///< outbox poll when idle
 };
 
+/// Tokens (section [auth]).
+struct AuthConfig {
+  std::string issuer = "vetahut";          ///< iss of access tokens
+  std::string audience = "vetahut-api";    ///< aud of access tokens
+  int access_token_ttl_s = 900;            ///< access token lifetime
+  int refresh_token_ttl_h = 720;           ///< refresh token lifetime (rotated on use)
+};
+
 /// Logging (section [log]).
 struct LogConfig {
   std::string level = "info";  ///< debug | info | warn | error
@@ -50,11 +58,11 @@ struct Config {
   std::string data_dir = "data";  ///< [app] data_dir: SQLite file, outbox files
   bool demo = false;              ///< [app] demo: load demo data on first start
   std::string bench_fixture;      ///< [app] bench_fixture: file served at /bench/fixture.json (benchmarks only)
-  std::string admin_token;        ///< [auth] admin_token: bootstrap admin bearer token (else data_dir/admin-token)
   ServerConfig server;
   DbConfig db;
   BusConfig bus;
   LogConfig log;
+  AuthConfig auth;
 };
 
 /// Reads `path` (if given) then applies `VETAHUT_*` variables from `env`. The error names the

@@ -215,7 +215,7 @@ void RegisterRoutes(http::Router& router, LocationService& service) {
     auto store = service.GetStore(std::string(req.PathParam("store_id")));
     if (!store) return core::Fail(store.error());
     return EntryResponse(**store, service);
-  });
+  }, {.permission = "public"});
 
   router.Get("/api/v1/stores", [&service](Request& req) -> Reply {
     auto point = ParsePoint(req, false);
@@ -258,13 +258,13 @@ void RegisterRoutes(http::Router& router, LocationService& service) {
     body += page->next_cursor.empty() ? "null" : json::serialize(json::value(page->next_cursor));
     body += '}';
     return Response::Json(std::move(body));
-  });
+  }, {.permission = "public"});
 
   router.Get("/api/v1/stores/{store_id}/hours", [&service](Request& req) -> Reply {
     auto store = service.GetStore(std::string(req.PathParam("store_id")));
     if (!store) return core::Fail(store.error());
     return Response::Json(ServiceHoursToJson((*store)->record.hours));
-  });
+  }, {.permission = "public"});
 
   router.Put(
       "/api/v1/stores/{store_id}/hours",
@@ -290,7 +290,7 @@ void RegisterRoutes(http::Router& router, LocationService& service) {
       body += ZoneToJson((*store)->record.zones[i]);
     }
     return Response::Json(body + "]}");
-  });
+  }, {.permission = "public"});
 
   router.Put(
       "/api/v1/stores/{store_id}/zones",
@@ -395,7 +395,7 @@ void RegisterRoutes(http::Router& router, LocationService& service) {
       out["estimated_minutes"] = quote->estimate_minutes;
     }
     return Response::Json(json::serialize(out));
-  });
+  }, {.permission = "public"});
 
   router.Get("/api/v1/stores/{store_id}/slots", [&service](Request& req) -> Reply {
     core::FieldErrors errors;
@@ -432,7 +432,7 @@ void RegisterRoutes(http::Router& router, LocationService& service) {
                                                        {"date", fmt::format("{:04}-{:02}-{:02}", int(day->year()), unsigned(day->month()), unsigned(day->day()))},
                                                        {"type", ServiceTypeName(*type)},
                                                        {"slots", std::move(items)}}));
-  });
+  }, {.permission = "public"});
 }
 
 }  // namespace vetahut::location

@@ -1,0 +1,391 @@
+#include "services/customer/api.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include "lib/auth/caller.hpp"
+#include "lib/http/json_body.hpp"
+#include "lib/http/problem.hpp"
+
+namespace vetahut::customer {
+namespace {
+
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+using Reply = core::Result<Response>;
+
+/// Reads string fields from a JSON object body, naming each missing or mistyped field.
+class Fields {
+ public:
+  explicit Fields(const json::object& o) : o_(o) {}
+  std::string Text(std::string_view key, bool required = true) {
+    const json::value* v = o_.if_contains(key);
+    if (!v || v->is_null()) {
+      if (required) errors.Add(std::string(key), "is required");
+      return {};
+    }
+    if (!v->is_string()) {
+      errors.Add(std::string(key), "must be a string");
+      return {};
+    }
+    return std::string(v->as_string());
+  }
+  std::optional<bool> Bool(std::string_view key) {
+    const json::value* v = o_.if_contains(key);
+    if (!v || v->is_null()) return std::nullopt;
+    if (!v->is_bool()) {
+      errors.Add(std::string(key), "must be true or false");
+      return std::nullopt;
+    }
+    return v->as_bool();
+  }
+  double Number(std::string_view key) {
+    const json::value* v = o_.if_contains(key);
+    if (v && v->is_double()) return v->as_double();
+    if (v && v->is_int64()) return double(v->as_int64());
+    errors.Add(std::string(key), "is required as a number");
+    return 0;
+  }
+  core::FieldErrors errors;
+
+ private:
+  const json::object& o_;
+};
+
+core::Result<json::object> ObjectBody(const Request& req) {
+  auto body = http::ParseJsonBody(req, {.max_bytes = 64 * 1024, .max_depth = 8});
+  if (!body) return core::Fail(body.error());
+  if (!body->is_object()) return core::Fail(core::Error::BadRequest("the body must be a JSON object"));
+  return std::move(body->as_object());
+}
+
+/// The token endpoint takes the OAuth2 form encoding (RFC 6749) or JSON.
+core::Result<std::map<std::string, std::string>> TokenParameters(const Request& req) {
+  std::map<std::string, std::string> out;
+  const auto type = req.Header("content-type").value_or("");
+  if (type.starts_with("application/x-www-form-urlencoded")) {
+    if (req.body.size() > 16 * 1024) return core::Fail(core::Error{core::ErrorCode::kPayloadTooLarge, "form too large", {}});
+    std::string_view rest = req.body;
+    while (!rest.empty()) {
+      const auto amp = rest.find('&');
+      std::string_view pair = rest.substr(0, amp);
+      const auto eq = pair.find('=');
+      if (eq != std::string_view::npos) {
+        out.emplace(http::PercentDecode(pair.substr(0, eq), true), http::PercentDecode(pair.substr(eq + 1), true));
+      }
+      if (amp == std::string_view::npos) break;
+      rest.remove_prefix(amp + 1);
+    }
+  } else {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    for (const auto& [k, v] : *body) {
+      if (!v.is_string()) return core::Fail(core::Error::Validation({{std::string(k), "must be a string"}}));
+      out.emplace(std::string(k), std::string(v.as_string()));
+    }
+  }
+  // Client credentials may also come as HTTP Basic (RFC 6749 §2.3.1).
+  if (auto authz = req.Header("authorization"); authz && authz->starts_with("Basic ")) {
+    const std::string_view b64 = authz->substr(6);
+    std::string decoded(b64.size(), '\0');
+    size_t len = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(), b64.data(), b64.size(), nullptr,
+                          &len, nullptr, sodium_base64_VARIANT_ORIGINAL) == 0) {
+      decoded.resize(len);
+      const auto colon = decoded.find(':');
+      if (colon != std::string::npos) {
+        out["client_id"] = http::PercentDecode(decoded.substr(0, colon), true);
+        out["client_secret"] = http::PercentDecode(decoded.substr(colon + 1), true);
+      }
+    }
+  }
+  return out;
+}
+
+Response GrantResponse(const TokenGrant& g) {
+  json::object out{{"access_token", g.access_token}, {"token_type", "Bearer"}, {"expires_in", g.expires_in}, {"scope", g.scope}};
+  if (!g.refresh_token.empty()) out["refresh_token"] = g.refresh_token;
+  auto r = Response::Json(json::serialize(out));
+  r.SetHeader("Cache-Control", "no-store");  // RFC 6749 §5.1
+  return r;
+}
+
+/// A 429 carries Retry-After; other errors pass through to the one problem formatter.
+Reply Throttled(const core::Error& error, const Request& req) {
+  if (error.code != core::ErrorCode::kTooManyRequests) return core::Fail(error);
+  auto r = http::ProblemResponse(error, req);
+  const auto digits = error.detail.find_first_of("0123456789");
+  r.SetHeader("Retry-After", digits == std::string::npos ? "60" : error.detail.substr(digits, error.detail.find(' ', digits) - digits));
+  return r;
+}
+
+const auth::Caller& Me(const Request& req) {
+  // The middleware guarantees a caller on every route that is not public.
+  return *auth::CallerOf(req);
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedger& loyalty, db::Database& db) {
+  router.Post("/api/v1/auth/register", [&identity](Request& req) -> Reply {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    Fields f(*body);
+    Registration r{f.Text("email"), f.Text("password"), f.Text("name"), f.Text("phone"), f.Bool("marketing_consent").value_or(false)};
+    if (!f.errors.empty()) return core::Fail(f.errors.ToError());
+    auto account = identity.Register(r);
+    if (!account) return core::Fail(account.error());
+    auto response = Response::Json(AccountToJson(*account), 201);
+    response.SetHeader("Location", "/api/v1/me");
+    return response;
+  }, {.permission = "public"});
+
+  router.Post("/api/v1/auth/token", [&identity](Request& req) -> Reply {
+    auto params = TokenParameters(req);
+    if (!params) return core::Fail(params.error());
+    auto get = [&](const char* k) { auto it = params->find(k); return it == params->end() ? std::string() : it->second; };
+    const std::string grant = get("grant_type");
+    core::Result<TokenGrant> result = core::Fail(core::Error::Validation(
+        {{"grant_type", "must be password, refresh_token or client_credentials"}}));
+    if (grant == "password") {
+      core::FieldErrors errors;
+      std::string email = get("username").empty() ? get("email") : get("username");
+      if (email.empty()) errors.Add("username", "is required (the email address)");
+      if (get("password").empty()) errors.Add("password", "is required");
+      if (!errors.empty()) return core::Fail(errors.ToError());
+      result = identity.PasswordGrant(email, get("password"), req.remote_address);
+    } else if (grant == "refresh_token") {
+      if (get("refresh_token").empty()) return core::Fail(core::Error::Validation({{"refresh_token", "is required"}}));
+      result = identity.RefreshGrant(get("refresh_token"));
+    } else if (grant == "client_credentials") {
+      core::FieldErrors errors;
+      if (get("client_id").empty()) errors.Add("client_id", "is required");
+      if (get("client_secret").empty()) errors.Add("client_secret", "is required");
+      if (!errors.empty()) return core::Fail(errors.ToError());
+      result = identity.ClientCredentialsGrant(get("client_id"), get("client_secret"));
+    }
+    if (!result) return Throttled(result.error(), req);
+    return GrantResponse(*result);
+  }, {.permission = "public"});
+
+  router.Post("/api/v1/auth/logout", [&identity](Request& req) -> Reply {
+    std::string refresh;
+    if (!req.body.empty()) {
+      auto body = ObjectBody(req);
+      if (!body) return core::Fail(body.error());
+      Fields f(*body);
+      refresh = f.Text("refresh_token", false);
+      if (!f.errors.empty()) return core::Fail(f.errors.ToError());
+    }
+    if (auto s = identity.Logout(Me(req).claims, refresh); !s) return core::Fail(s.error());
+    return Response::NoContent();
+  }, {.permission = "authenticated"});
+
+  router.Post("/api/v1/auth/verify-email", [&identity](Request& req) -> Reply {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    Fields f(*body);
+    auto token = f.Text("token");
+    if (!f.errors.empty()) return core::Fail(f.errors.ToError());
+    if (auto s = identity.VerifyEmail(token); !s) return core::Fail(s.error());
+    return Response::NoContent();
+  }, {.permission = "public"});
+
+  router.Post("/api/v1/auth/password-reset", [&identity](Request& req) -> Reply {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    Fields f(*body);
+    auto email = f.Text("email");
+    if (!f.errors.empty()) return core::Fail(f.errors.ToError());
+    if (auto s = identity.RequestPasswordReset(email); !s) return core::Fail(s.error());
+    return Response::Json(R"({"status":"if the account exists, a reset link is on its way"})", 202);
+  }, {.permission = "public"});
+
+  router.Post("/api/v1/auth/password-reset/confirm", [&identity](Request& req) -> Reply {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    Fields f(*body);
+    auto token = f.Text("token");
+    auto password = f.Text("password");
+    if (!f.errors.empty()) return core::Fail(f.errors.ToError());
+    if (auto s = identity.ResetPassword(token, password); !s) return core::Fail(s.error());
+    return Response::NoContent();
+  }, {.permission = "public"});
+
+  router.Get("/.well-known/jwks.json", [&identity](Request&) -> Reply {
+    auto r = Response::Json(identity.JwksJson());
+    r.SetHeader("Cache-Control", "public, max-age=300");
+    return r;
+  }, {.permission = "public", .non_blocking = true});
+
+  router.Get("/api/v1/me", [&identity](Request& req) -> Reply {
+    auto a = identity.GetAccount(Me(req).principal.subject);
+    if (!a) return core::Fail(a.error());
+    return Response::Json(AccountToJson(*a));
+  }, {.permission = "me:read"});
+
+  router.Patch("/api/v1/me", [&identity](Request& req) -> Reply {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    Fields f(*body);
+    ProfilePatch patch;
+    for (const auto& [key, value] : *body) {
+      if (key != "name" && key != "phone" && key != "marketing_consent") {
+        f.errors.Add(std::string(key), "is not an editable field");
+      }
+    }
+    if (body->contains("name")) patch.name = f.Text("name");
+    if (body->contains("phone")) patch.phone = f.Text("phone");
+    patch.marketing_consent = f.Bool("marketing_consent");
+    if (!f.errors.empty()) return core::Fail(f.errors.ToError());
+    auto a = identity.UpdateProfile(Me(req).principal.subject, patch);
+    if (!a) return core::Fail(a.error());
+    return Response::Json(AccountToJson(*a));
+  }, {.permission = "me:write"});
+
+  router.Delete("/api/v1/me", [&identity](Request& req) -> Reply {
+    if (auto s = identity.DeleteAccount(Me(req).principal.subject); !s) return core::Fail(s.error());
+    return Response::NoContent();
+  }, {.permission = "me:write"});
+
+  router.Get("/api/v1/me/export", [&identity](Request& req) -> Reply {
+    auto data = identity.Export(Me(req).principal.subject);
+    if (!data) return core::Fail(data.error());
+    auto r = Response::Json(std::move(*data));
+    r.SetHeader("Content-Disposition", "attachment; filename=\"vetahut-export.json\"");
+    return r;
+  }, {.permission = "me:read"});
+
+  router.Get("/api/v1/me/addresses", [&identity](Request& req) -> Reply {
+    std::string out = "{\"items\":[";
+    auto list = identity.ListAddresses(Me(req).principal.subject);
+    for (std::size_t i = 0; i < list.size(); ++i) out += (i ? "," : "") + AddressToJson(list[i]);
+    return Response::Json(out + "]}");
+  }, {.permission = "me:read"});
+
+  router.Post("/api/v1/me/addresses", [&identity](Request& req) -> Reply {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    Fields f(*body);
+    Address a;
+    a.label = f.Text("label", false);
+    a.line1 = f.Text("line1");
+    a.line2 = f.Text("line2", false);
+    a.city = f.Text("city");
+    a.region = f.Text("region", false);
+    a.postal_code = f.Text("postal_code");
+    a.country = f.Text("country");
+    a.latitude = f.Number("latitude");
+    a.longitude = f.Number("longitude");
+    if (!f.errors.empty()) return core::Fail(f.errors.ToError());
+    auto saved = identity.AddAddress(Me(req).principal.subject, a);
+    if (!saved) return core::Fail(saved.error());
+    return Response::Json(AddressToJson(*saved), 201);
+  }, {.permission = "me:write"});
+
+  router.Delete("/api/v1/me/addresses/{address_id}", [&identity](Request& req) -> Reply {
+    if (auto s = identity.DeleteAddress(Me(req).principal.subject, std::string(req.PathParam("address_id"))); !s) {
+      return core::Fail(s.error());
+    }
+    return Response::NoContent();
+  }, {.permission = "me:write"});
+
+  router.Put("/api/v1/me/favourites/{item_id}", [&identity](Request& req) -> Reply {
+    std::string note;
+    if (!req.body.empty()) {
+      auto body = ObjectBody(req);
+      if (!body) return core::Fail(body.error());
+      Fields f(*body);
+      note = f.Text("note", false);
+      if (!f.errors.empty()) return core::Fail(f.errors.ToError());
+    }
+    if (auto s = identity.PutFavourite(Me(req).principal.subject, std::string(req.PathParam("item_id")), note); !s) {
+      return core::Fail(s.error());
+    }
+    return Response::NoContent();
+  }, {.permission = "me:write"});
+
+  router.Delete("/api/v1/me/favourites/{item_id}", [&identity](Request& req) -> Reply {
+    if (auto s = identity.DeleteFavourite(Me(req).principal.subject, std::string(req.PathParam("item_id"))); !s) {
+      return core::Fail(s.error());
+    }
+    return Response::NoContent();
+  }, {.permission = "me:write"});
+
+  router.Get("/api/v1/me/loyalty", [&loyalty, &db](Request& req) -> Reply {
+    auto tx = db.Begin();
+    const std::string& me = Me(req).principal.subject;
+    json::array history;
+    for (const auto& e : loyalty.History(tx, me, 50)) {
+      history.push_back(json::object{{"points", e.points}, {"kind", e.kind}, {"order_id", e.order_id},
+                                     {"reference", e.reference}, {"at", core::FormatRfc3339(e.created_at)}});
+    }
+    json::object out{{"balance", loyalty.Balance(tx, me)}, {"history", std::move(history)}};
+    tx.Commit();
+    return Response::Json(json::serialize(out));
+  }, {.permission = "me:read"});
+
+  router.Post("/api/v1/admin/users", [&identity](Request& req) -> Reply {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    Fields f(*body);
+    StaffRequest r{f.Text("email"), f.Text("password"), f.Text("name"), f.Text("phone"), {}};
+    if (const json::value* roles = body->if_contains("roles"); roles && roles->is_array()) {
+      for (std::size_t i = 0; i < roles->as_array().size(); ++i) {
+        const json::object* role = roles->as_array()[i].if_object();
+        const json::value* name = role ? role->if_contains("role") : nullptr;
+        const json::value* store = role ? role->if_contains("store_id") : nullptr;
+        if (!name || !name->is_string()) {
+          f.errors.Add(fmt::format("roles[{}].role", i), "is required");
+          continue;
+        }
+        r.roles.push_back({std::string(name->as_string()), store && store->is_string() ? std::string(store->as_string()) : ""});
+      }
+    } else {
+      f.errors.Add("roles", "is required as an array of {role, store_id}");
+    }
+    if (!f.errors.empty()) return core::Fail(f.errors.ToError());
+    auto a = identity.CreateStaff(Me(req).principal.subject, r);
+    if (!a) return core::Fail(a.error());
+    return Response::Json(AccountToJson(*a), 201);
+  }, {.permission = "users:write"});
+
+  router.Get("/api/v1/admin/users", [&identity](Request&) -> Reply {
+    auto staff = identity.ListStaff();
+    if (!staff) return core::Fail(staff.error());
+    std::string out = "{\"items\":[";
+    for (std::size_t i = 0; i < staff->size(); ++i) out += (i ? "," : "") + AccountToJson((*staff)[i]);
+    return Response::Json(out + "]}");
+  }, {.permission = "users:read"});
+
+  router.Post("/api/v1/admin/devices", [&identity](Request& req) -> Reply {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    Fields f(*body);
+    auto name = f.Text("name");
+    auto type = f.Text("type");
+    auto store = f.Text("store_id");
+    if (!f.errors.empty()) return core::Fail(f.errors.ToError());
+    auto device = identity.RegisterDevice(Me(req).principal.subject, name, type, store);
+    if (!device) return core::Fail(device.error());
+    auto& [d, secret] = *device;
+    auto r = Response::Json(json::serialize(json::object{{"id", d.id}, {"client_id", d.id}, {"client_secret", secret},
+                                                         {"name", d.name}, {"type", d.device_type}, {"store_id", d.store_id}}),
+                            201);
+    r.SetHeader("Cache-Control", "no-store");
+    return r;
+  }, {.permission = "devices:write"});
+
+  router.Get("/api/v1/admin/audit", [&identity](Request&) -> Reply {
+    json::array items;
+    for (const auto& e : identity.ListAudit(200)) {
+      items.push_back(json::object{{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"action", e.action},
+                                   {"target", e.target}, {"detail", e.detail}});
+    }
+    return Response::Json(json::serialize(json::object{{"items", std::move(items)}}));
+  }, {.permission = "audit:read"});
+}
+
+}  // namespace vetahut::customer

@@ -1,0 +1,608 @@
+#include "services/customer/identity_service.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "lib/auth/secrets.hpp"
+#include "lib/log/log.hpp"
+
+namespace vetahut::customer {
+
+namespace json = boost::json;
+using core::Error;
+using core::Fail;
+
+namespace {
+
+constexpr const char* kSource = "/vetahut/customer";
+constexpr std::size_t kMaxPassword = 200;
+
+bool IsE164(const std::string& s) {
+  return s.size() >= 8 && s.size() <= 16 && s[0] == '+' && s[1] != '0' &&
+         std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+void ValidatePassword(const std::string& password, const std::string& field, core::FieldErrors& errors) {
+  if (password.size() < 10) {
+    errors.Add(field, "must be at least 10 characters");
+  } else if (password.size() > kMaxPassword) {
+    errors.Add(field, "must be at most 200 characters");
+  }
+}
+
+void ValidateNameAndPhone(const std::string& name, const std::string& phone, core::FieldErrors& errors) {
+  if (name.empty()) errors.Add("name", "is required");
+  if (name.size() > 100) errors.Add("name", "must be at most 100 characters");
+  if (!IsE164(phone)) errors.Add("phone", "must be an E.164 number like +12125550100");
+}
+
+const std::vector<std::string>& StaffRoles() {
+  static const std::vector<std::string> roles = {"cashier", "cook", "driver", "store_manager", "admin"};
+  return roles;
+}
+
+}  // namespace
+
+std::string NormalizeEmail(std::string email) {
+  std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return email;
+}
+
+core::Status ValidateEmail(const std::string& email, core::FieldErrors& errors) {
+  const auto at = email.find('@');
+  const bool shape = at != std::string::npos && at > 0 && at == email.rfind('@') && email.size() <= 254 &&
+                     email.find('.', at) != std::string::npos && email.back() != '.' && email.find(' ') == std::string::npos &&
+                     email.find("..") == std::string::npos && at + 1 < email.size() && email[at + 1] != '.';
+  if (!shape) errors.Add("email", "must be an email address like name@example.com");
+  return core::Ok();
+}
+
+IdentityService::IdentityService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, IdentityOptions options,
+                                 std::function<void()> events_committed)
+    : db_(db), clock_(clock), ids_(ids), options_(std::move(options)), events_committed_(std::move(events_committed)),
+      dummy_hash_(auth::HashPassword(auth::RandomToken(16))) {}
+
+// --- keys ------------------------------------------------------------------------------------
+
+void IdentityService::LoadKeys() {
+  auto tx = db_.Begin();
+  auto stored = repo_.ActiveKeys(tx);
+  if (stored.empty()) {
+    auto key = auth::GenerateSigningKey(ids_.Next("key"));
+    key.created_at = clock_.Now();
+    repo_.InsertKey(tx, {key.kid, key.public_key, key.secret_key, key.created_at});
+    stored.push_back({key.kid, key.public_key, key.secret_key, key.created_at});
+    log::Info("token signing key created", {{"kid", key.kid}});
+  }
+  tx.Commit();
+  auth::KeySet keys;
+  for (const auto& k : stored) keys.Add({k.kid, k.public_key, k.secret_key, k.created_at});
+  keys.SetCurrent(stored.back().kid);  // the newest signs
+  std::unique_lock lock(keys_mutex_);
+  keys_ = std::move(keys);
+}
+
+std::string IdentityService::RotateKeys(const std::string& actor) {
+  auto key = auth::GenerateSigningKey(ids_.Next("key"));
+  key.created_at = clock_.Now();
+  auto tx = db_.Begin();
+  repo_.InsertKey(tx, {key.kid, key.public_key, key.secret_key, key.created_at});
+  repo_.Audit(tx, ids_.Next("aud"), clock_.Now(), actor, "keys.rotate", key.kid, "");
+  tx.Commit();
+  LoadKeys();
+  return key.kid;
+}
+
+core::Status IdentityService::RetireKey(const std::string& actor, const std::string& kid) {
+  {
+    std::shared_lock lock(keys_mutex_);
+    if (!keys_.Find(kid)) return Fail(Error::NotFound(fmt::format("no active key '{}'", kid)));
+    if (keys_.Current().kid == kid) return Fail(Error::Conflict("the current signing key cannot be retired; rotate first"));
+  }
+  auto tx = db_.Begin();
+  repo_.RetireKey(tx, kid, clock_.Now());
+  repo_.Audit(tx, ids_.Next("aud"), clock_.Now(), actor, "keys.retire", kid, "");
+  tx.Commit();
+  LoadKeys();
+  return core::Ok();
+}
+
+std::string IdentityService::JwksJson() const {
+  std::shared_lock lock(keys_mutex_);
+  return keys_.JwksJson();
+}
+
+core::Result<auth::Principal> IdentityService::Authenticate(std::string_view token, auth::Claims* claims_out) const {
+  core::Result<auth::Claims> claims = [&] {
+    std::shared_lock lock(keys_mutex_);
+    return auth::VerifyJwt(token, keys_, {options_.issuer, options_.audience}, clock_.Now());
+  }();
+  if (!claims) return Fail(claims.error());
+  {
+    std::lock_guard lock(revoked_mutex_);
+    if (revoked_.count(claims->token_id)) return Fail(Error::Unauthenticated("token revoked"));
+  }
+  if (claims_out) *claims_out = *claims;
+  return auth::Principal{claims->subject, claims->kind, claims->roles, claims->stores};
+}
+
+// --- grants ----------------------------------------------------------------------------------
+
+auth::Principal IdentityService::PrincipalOf(const Account& account) const {
+  auth::Principal p;
+  p.subject = account.id;
+  if (account.kind == "staff") {
+    p.kind = auth::PrincipalKind::kStaff;
+    for (const auto& r : account.roles) {
+      if (std::find(p.roles.begin(), p.roles.end(), r.role) == p.roles.end()) p.roles.push_back(r.role);
+      if (!r.store_id.empty() && std::find(p.stores.begin(), p.stores.end(), r.store_id) == p.stores.end()) {
+        p.stores.push_back(r.store_id);
+      }
+    }
+  } else {
+    p.kind = auth::PrincipalKind::kCustomer;
+    p.roles = {"customer"};
+  }
+  return p;
+}
+
+core::Result<TokenGrant> IdentityService::IssueTokens(db::Transaction& tx, const auth::Principal& principal,
+                                                     const std::string& family_id) {
+  const auto now = clock_.Now();
+  auth::Claims claims;
+  claims.issuer = options_.issuer;
+  claims.audience = options_.audience;
+  claims.subject = principal.subject;
+  claims.token_id = ids_.Next();
+  claims.issued_at = claims.not_before = now;
+  claims.expires_at = now + options_.access_ttl;
+  claims.kind = principal.kind;
+  claims.roles = principal.roles;
+  claims.stores = principal.stores;
+  TokenGrant grant;
+  {
+    std::shared_lock lock(keys_mutex_);
+    grant.access_token = auth::SignJwt(claims, keys_.Current());
+  }
+  grant.expires_in = options_.access_ttl.count();
+  grant.scope = fmt::format("{}", fmt::join(principal.roles, " "));
+  if (principal.kind != auth::PrincipalKind::kDevice) {
+    grant.refresh_token = auth::RandomToken(32);
+    repo_.InsertRefreshToken(tx, {auth::HashToken(grant.refresh_token), family_id, principal.subject,
+                                  std::string(auth::KindName(principal.kind)), now, now + options_.refresh_ttl,
+                                  std::nullopt, std::nullopt});
+  }
+  return grant;
+}
+
+core::Status IdentityService::CheckThrottle(db::Session& s, const std::string& key) const {
+  auto t = repo_.FindThrottle(s, key);
+  const auto now = clock_.Now();
+  if (t && t->locked_until && *t->locked_until > now) {
+    const auto wait = std::chrono::ceil<std::chrono::seconds>(*t->locked_until - now).count();
+    return Fail(Error{core::ErrorCode::kTooManyRequests,
+                      fmt::format("too many failed sign-ins; try again in {} seconds", wait), {}});
+  }
+  return core::Ok();
+}
+
+void IdentityService::RecordLoginFailure(db::Transaction& tx, const std::string& key) {
+  const auto now = clock_.Now();
+  Throttle t = repo_.FindThrottle(tx, key).value_or(Throttle{});
+  if (now - t.last_failure_at > throttle_.window) t.failures = 0;
+  t.failures++;
+  t.last_failure_at = now;
+  t.locked_until.reset();
+  if (t.failures >= throttle_.lockout_after) {
+    t.locked_until = now + throttle_.lockout;
+  } else if (t.failures >= throttle_.backoff_after) {
+    t.locked_until = now + std::chrono::seconds(1LL << std::min(t.failures - throttle_.backoff_after, 10));
+  }
+  repo_.RecordFailure(tx, key, t);
+}
+
+core::Result<Account> IdentityService::Register(const Registration& r) {
+  core::FieldErrors errors;
+  const std::string email = NormalizeEmail(r.email);
+  ValidateEmail(email, errors);
+  ValidatePassword(r.password, "password", errors);
+  ValidateNameAndPhone(r.name, r.phone, errors);
+  if (!errors.empty()) return Fail(errors.ToError());
+  Account a;
+  a.id = ids_.Next("cus");
+  a.kind = "customer";
+  a.email = email;
+  a.password_hash = auth::HashPassword(r.password);
+  a.name = r.name;
+  a.phone = r.phone;
+  a.marketing_consent = r.marketing_consent;
+  a.created_at = a.updated_at = clock_.Now();
+  auto tx = db_.Begin();
+  if (repo_.FindByEmail(tx, email)) {
+    return Fail(Error::Conflict("an account with this email already exists"));
+  }
+  repo_.InsertAccount(tx, a);
+  const std::string token = auth::RandomToken(32);
+  repo_.InsertOneTimeToken(tx, auth::HashToken(token), "verify_email", a.id, clock_.Now() + options_.verification_ttl);
+  Emit(tx, "com.vetahut.customer.registered", a.id, json::serialize(json::object{{"customer_id", a.id}}));
+  // The notification service sends this; the link is the only place the raw token appears.
+  Emit(tx, "com.vetahut.customer.email_verification_requested", a.id,
+       json::serialize(json::object{{"customer_id", a.id}, {"email", email}, {"name", a.name},
+                                    {"verify_url", "/verify-email?token=" + token}}));
+  tx.Commit();
+  if (events_committed_) events_committed_();
+  return a;
+}
+
+core::Result<TokenGrant> IdentityService::PasswordGrant(const std::string& raw_email, const std::string& password,
+                                                        const std::string& client_address) {
+  const std::string email = NormalizeEmail(raw_email);
+  const std::string account_key = "email:" + email;
+  const std::string address_key = "ip:" + client_address;
+  auto tx = db_.Begin();
+  if (auto s = CheckThrottle(tx, account_key); !s) return Fail(s.error());
+  if (auto s = CheckThrottle(tx, address_key); !s) return Fail(s.error());
+  auto account = repo_.FindByEmail(tx, email);
+  // The same work and the same answer whether the email is unknown or the password wrong.
+  const bool ok = auth::VerifyPassword(account && account->password_hash ? *account->password_hash : dummy_hash_,
+                                       password.substr(0, kMaxPassword)) &&
+                  account && !account->deleted_at;
+  if (!ok) {
+    RecordLoginFailure(tx, account_key);
+    RecordLoginFailure(tx, address_key);
+    tx.Commit();
+    return Fail(Error::Unauthenticated("invalid email or password"));
+  }
+  repo_.ClearThrottle(tx, account_key);
+  if (auth::PasswordNeedsRehash(*account->password_hash)) {
+    repo_.UpdatePassword(tx, account->id, auth::HashPassword(password), clock_.Now());
+  }
+  auto grant = IssueTokens(tx, PrincipalOf(*account), ids_.Next("fam"));
+  if (!grant) return grant;
+  tx.Commit();
+  return grant;
+}
+
+core::Result<TokenGrant> IdentityService::RefreshGrant(const std::string& refresh_token) {
+  const auto now = clock_.Now();
+  const std::string hash = auth::HashToken(refresh_token);
+  auto tx = db_.Begin();
+  auto stored = repo_.FindRefreshToken(tx, hash);
+  if (!stored) return Fail(Error::Unauthenticated("invalid refresh token"));
+  if (stored->revoked_at) return Fail(Error::Unauthenticated("refresh token revoked"));
+  if (stored->used_at || !repo_.MarkRefreshTokenUsed(tx, hash, now)) {
+    // Reuse of a rotated token: someone holds a copy. End the whole login, for both holders.
+    repo_.RevokeFamily(tx, stored->family_id, now);
+    repo_.Audit(tx, ids_.Next("aud"), now, stored->subject, "token.reuse_detected", stored->family_id, "");
+    tx.Commit();
+    log::Warn("refresh token reuse: family revoked", {{"subject", stored->subject}, {"family", stored->family_id}});
+    return Fail(Error::Unauthenticated("refresh token reused; sign in again"));
+  }
+  if (stored->expires_at <= now) return Fail(Error::Unauthenticated("refresh token expired"));
+  auto account = repo_.FindById(tx, stored->subject);
+  if (!account || account->deleted_at) return Fail(Error::Unauthenticated("the account no longer exists"));
+  auto grant = IssueTokens(tx, PrincipalOf(*account), stored->family_id);
+  if (!grant) return grant;
+  tx.Commit();
+  return grant;
+}
+
+core::Result<TokenGrant> IdentityService::ClientCredentialsGrant(const std::string& client_id, const std::string& secret) {
+  auto tx = db_.Begin();
+  auto device = repo_.FindDevice(tx, client_id);
+  const std::string presented = auth::HashToken(secret);
+  if (!device || device->revoked_at || !auth::ConstantTimeEquals(presented, device->secret_hash)) {
+    return Fail(Error::Unauthenticated("invalid client credentials"));
+  }
+  auth::Principal p{device->id, auth::PrincipalKind::kDevice, {device->device_type}, {device->store_id}};
+  auto grant = IssueTokens(tx, p, "");
+  if (!grant) return grant;
+  tx.Commit();
+  return grant;
+}
+
+core::Status IdentityService::Logout(const auth::Claims& access, const std::string& refresh_token) {
+  {
+    std::lock_guard lock(revoked_mutex_);
+    const auto now = clock_.Now();
+    for (auto it = revoked_.begin(); it != revoked_.end();) it = it->second < now ? revoked_.erase(it) : std::next(it);
+    revoked_[access.token_id] = access.expires_at;
+  }
+  if (refresh_token.empty()) return core::Ok();
+  auto tx = db_.Begin();
+  auto stored = repo_.FindRefreshToken(tx, auth::HashToken(refresh_token));
+  if (stored && stored->subject == access.subject) repo_.RevokeFamily(tx, stored->family_id, clock_.Now());
+  tx.Commit();
+  return core::Ok();
+}
+
+core::Status IdentityService::VerifyEmail(const std::string& token) {
+  auto tx = db_.Begin();
+  auto account_id = repo_.ConsumeOneTimeToken(tx, auth::HashToken(token), "verify_email", clock_.Now());
+  if (!account_id) return Fail(Error::Validation({{"token", "is invalid, used or expired"}}));
+  repo_.MarkEmailVerified(tx, *account_id, clock_.Now());
+  tx.Commit();
+  return core::Ok();
+}
+
+core::Status IdentityService::RequestPasswordReset(const std::string& raw_email) {
+  const std::string email = NormalizeEmail(raw_email);
+  auto tx = db_.Begin();
+  auto account = repo_.FindByEmail(tx, email);
+  if (!account || account->deleted_at) return core::Ok();
+  const std::string token = auth::RandomToken(32);
+  repo_.InsertOneTimeToken(tx, auth::HashToken(token), "reset_password", account->id, clock_.Now() + options_.reset_ttl);
+  Emit(tx, "com.vetahut.customer.password_reset_requested", account->id,
+       json::serialize(json::object{{"customer_id", account->id}, {"email", email}, {"reset_url", "/reset-password?token=" + token}}));
+  tx.Commit();
+  if (events_committed_) events_committed_();
+  return core::Ok();
+}
+
+core::Status IdentityService::ResetPassword(const std::string& token, const std::string& new_password) {
+  core::FieldErrors errors;
+  ValidatePassword(new_password, "password", errors);
+  if (!errors.empty()) return Fail(errors.ToError());
+  auto tx = db_.Begin();
+  auto account_id = repo_.ConsumeOneTimeToken(tx, auth::HashToken(token), "reset_password", clock_.Now());
+  if (!account_id) return Fail(Error::Validation({{"token", "is invalid, used or expired"}}));
+  repo_.UpdatePassword(tx, *account_id, auth::HashPassword(new_password), clock_.Now());
+  repo_.RevokeSubject(tx, *account_id, clock_.Now());  // every other session ends
+  tx.Commit();
+  return core::Ok();
+}
+
+// --- staff and devices -----------------------------------------------------------------------
+
+core::Result<Account> IdentityService::CreateStaff(const std::string& actor, const StaffRequest& r) {
+  core::FieldErrors errors;
+  const std::string email = NormalizeEmail(r.email);
+  ValidateEmail(email, errors);
+  ValidatePassword(r.password, "password", errors);
+  ValidateNameAndPhone(r.name, r.phone, errors);
+  if (r.roles.empty()) errors.Add("roles", "at least one role is required");
+  for (std::size_t i = 0; i < r.roles.size(); ++i) {
+    const auto& role = r.roles[i];
+    if (std::find(StaffRoles().begin(), StaffRoles().end(), role.role) == StaffRoles().end()) {
+      errors.Add(fmt::format("roles[{}].role", i), "must be one of cashier, cook, driver, store_manager, admin");
+    } else if (role.role != "admin" && role.store_id.empty()) {
+      errors.Add(fmt::format("roles[{}].store_id", i), "is required: store roles apply to one store");
+    } else if (role.role == "admin" && !role.store_id.empty()) {
+      errors.Add(fmt::format("roles[{}].store_id", i), "must be empty: admin applies to every store");
+    }
+  }
+  if (!errors.empty()) return Fail(errors.ToError());
+  Account a;
+  a.id = ids_.Next("stf");
+  a.kind = "staff";
+  a.email = email;
+  a.password_hash = auth::HashPassword(r.password);
+  a.name = r.name;
+  a.phone = r.phone;
+  a.email_verified = true;  // an admin vouches for staff addresses
+  a.created_at = a.updated_at = clock_.Now();
+  a.roles = r.roles;
+  auto tx = db_.Begin();
+  if (repo_.FindByEmail(tx, email)) return Fail(Error::Conflict("an account with this email already exists"));
+  repo_.InsertAccount(tx, a);
+  repo_.ReplaceRoles(tx, a.id, a.roles);
+  json::array roles;
+  for (const auto& role : a.roles) roles.push_back(json::object{{"role", role.role}, {"store_id", role.store_id}});
+  repo_.Audit(tx, ids_.Next("aud"), clock_.Now(), actor, "staff.create", a.id, json::serialize(roles));
+  tx.Commit();
+  return a;
+}
+
+core::Result<std::vector<Account>> IdentityService::ListStaff() const {
+  auto tx = db_.Begin();
+  auto staff = repo_.ListStaff(tx);
+  tx.Commit();
+  return staff;
+}
+
+core::Result<std::pair<Device, std::string>> IdentityService::RegisterDevice(const std::string& actor, const std::string& name,
+                                                                            const std::string& device_type,
+                                                                            const std::string& store_id) {
+  core::FieldErrors errors;
+  if (name.empty() || name.size() > 100) errors.Add("name", "is required (at most 100 characters)");
+  if (device_type != "kiosk" && device_type != "pos" && device_type != "kds") errors.Add("type", "must be kiosk, pos or kds");
+  if (store_id.empty()) errors.Add("store_id", "is required: a device belongs to one store");
+  if (!errors.empty()) return Fail(errors.ToError());
+  const std::string secret = auth::RandomToken(32);
+  Device d{ids_.Next("dev"), name, device_type, store_id, auth::HashToken(secret), clock_.Now(), std::nullopt};
+  auto tx = db_.Begin();
+  repo_.InsertDevice(tx, d);
+  repo_.Audit(tx, ids_.Next("aud"), clock_.Now(), actor, "device.register", d.id,
+              json::serialize(json::object{{"type", device_type}, {"store_id", store_id}}));
+  tx.Commit();
+  return std::pair{d, secret};
+}
+
+// --- profile ---------------------------------------------------------------------------------
+
+core::Result<Account> IdentityService::GetAccount(const std::string& id) const {
+  auto tx = db_.Begin();
+  auto a = repo_.FindById(tx, id);
+  tx.Commit();
+  if (!a || a->deleted_at) return Fail(Error::NotFound("no such account"));
+  return *a;
+}
+
+core::Result<Account> IdentityService::UpdateProfile(const std::string& id, const ProfilePatch& patch) {
+  auto tx = db_.Begin();
+  auto a = repo_.FindById(tx, id);
+  if (!a || a->deleted_at) return Fail(Error::NotFound("no such account"));
+  if (patch.name) a->name = *patch.name;
+  if (patch.phone) a->phone = *patch.phone;
+  if (patch.marketing_consent) a->marketing_consent = *patch.marketing_consent;
+  core::FieldErrors errors;
+  ValidateNameAndPhone(a->name, a->phone, errors);
+  if (!errors.empty()) return Fail(errors.ToError());
+  a->updated_at = clock_.Now();
+  repo_.UpdateProfile(tx, *a);
+  tx.Commit();
+  return *a;
+}
+
+core::Result<Address> IdentityService::AddAddress(const std::string& account_id, Address a) {
+  core::FieldErrors errors;
+  if (a.label.size() > 50) errors.Add("label", "must be at most 50 characters");
+  for (auto [field, value, max] : {std::tuple{"line1", &a.line1, 200}, std::tuple{"city", &a.city, 100},
+                                   std::tuple{"postal_code", &a.postal_code, 20}}) {
+    if (value->empty() || value->size() > std::size_t(max)) errors.Add(field, fmt::format("is required (at most {} characters)", max));
+  }
+  if (a.country.size() != 2 || !std::all_of(a.country.begin(), a.country.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    errors.Add("country", "must be an ISO 3166-1 alpha-2 code like \"US\"");
+  }
+  if (!(a.latitude >= -90 && a.latitude <= 90)) errors.Add("latitude", "must be between -90 and 90");
+  if (!(a.longitude >= -180 && a.longitude <= 180)) errors.Add("longitude", "must be between -180 and 180");
+  if (!errors.empty()) return Fail(errors.ToError());
+  auto tx = db_.Begin();
+  if (repo_.ListAddresses(tx, account_id).size() >= 20) {
+    return Fail(Error::Validation({{"addresses", "at most 20 saved addresses"}}));
+  }
+  a.id = ids_.Next("adr");
+  a.created_at = clock_.Now();
+  repo_.InsertAddress(tx, account_id, a);
+  tx.Commit();
+  return a;
+}
+
+core::Status IdentityService::DeleteAddress(const std::string& account_id, const std::string& address_id) {
+  auto tx = db_.Begin();
+  if (!repo_.DeleteAddress(tx, account_id, address_id)) return Fail(Error::NotFound("no such address"));
+  tx.Commit();
+  return core::Ok();
+}
+
+std::vector<Address> IdentityService::ListAddresses(const std::string& account_id) const {
+  auto tx = db_.Begin();
+  auto out = repo_.ListAddresses(tx, account_id);
+  tx.Commit();
+  return out;
+}
+
+core::Status IdentityService::PutFavourite(const std::string& account_id, const std::string& item_id, const std::string& note) {
+  core::FieldErrors errors;
+  if (item_id.empty() || item_id.size() > 64) errors.Add("item_id", "is required (at most 64 characters)");
+  if (note.size() > 200) errors.Add("note", "must be at most 200 characters");
+  if (!errors.empty()) return Fail(errors.ToError());
+  auto tx = db_.Begin();
+  repo_.PutFavourite(tx, account_id, item_id, note, clock_.Now());
+  tx.Commit();
+  return core::Ok();
+}
+
+core::Status IdentityService::DeleteFavourite(const std::string& account_id, const std::string& item_id) {
+  auto tx = db_.Begin();
+  if (!repo_.DeleteFavourite(tx, account_id, item_id)) return Fail(Error::NotFound("no such favourite"));
+  tx.Commit();
+  return core::Ok();
+}
+
+core::Result<std::string> IdentityService::Export(const std::string& account_id) const {
+  auto tx = db_.Begin();
+  auto a = repo_.FindById(tx, account_id);
+  if (!a || a->deleted_at) return Fail(Error::NotFound("no such account"));
+  json::object out;
+  out["account"] = json::parse(AccountToJson(*a));
+  json::array addresses;
+  for (const auto& ad : repo_.ListAddresses(tx, account_id)) addresses.push_back(json::parse(AddressToJson(ad)));
+  out["addresses"] = std::move(addresses);
+  json::array favourites;
+  for (const auto& [item, note] : repo_.ListFavourites(tx, account_id)) {
+    favourites.push_back(json::object{{"item_id", item}, {"note", note}});
+  }
+  out["favourites"] = std::move(favourites);
+  json::array ledger;
+  for (const auto& r : tx.Query("SELECT points, kind, order_id, reference, created_at FROM customer_loyalty_ledger "
+                                "WHERE account_id = $1 ORDER BY id",
+                                db::Params(account_id))) {
+    ledger.push_back(json::object{{"points", r.Int(0)}, {"kind", r.Text(1)}, {"order_id", r.Text(2)},
+                                  {"reference", r.Text(3)}, {"at", r.Text(4)}});
+  }
+  out["loyalty_ledger"] = std::move(ledger);
+  json::array sessions;
+  for (const auto& r : tx.Query("SELECT issued_at, expires_at, used_at, revoked_at FROM customer_refresh_tokens "
+                                "WHERE subject = $1 ORDER BY issued_at",
+                                db::Params(account_id))) {
+    sessions.push_back(json::object{{"issued_at", r.Text(0)}, {"expires_at", r.Text(1)},
+                                    {"rotated", !r.IsNull(2)}, {"revoked", !r.IsNull(3)}});
+  }
+  out["sessions"] = std::move(sessions);
+  out["exported_at"] = core::FormatRfc3339(clock_.Now());
+  tx.Commit();
+  return json::serialize(out);
+}
+
+core::Status IdentityService::DeleteAccount(const std::string& account_id) {
+  auto tx = db_.Begin();
+  auto a = repo_.FindById(tx, account_id);
+  if (!a || a->deleted_at) return Fail(Error::NotFound("no such account"));
+  if (a->kind == "staff" && std::any_of(a->roles.begin(), a->roles.end(), [](const StaffRole& r) { return r.role == "admin"; }) &&
+      repo_.CountAdmins(tx) <= 1) {
+    return Fail(Error::Conflict("the last admin cannot be deleted"));
+  }
+  repo_.Erase(tx, account_id, clock_.Now());
+  repo_.RevokeSubject(tx, account_id, clock_.Now());
+  Emit(tx, "com.vetahut.customer.deleted", account_id, json::serialize(json::object{{"customer_id", account_id}}));
+  tx.Commit();
+  if (events_committed_) events_committed_();
+  return core::Ok();
+}
+
+void IdentityService::Audit(const std::string& actor, const std::string& action, const std::string& target,
+                            const std::string& detail) {
+  auto tx = db_.Begin();
+  repo_.Audit(tx, ids_.Next("aud"), clock_.Now(), actor, action, target, detail);
+  tx.Commit();
+}
+
+std::vector<AccountRepository::AuditEntry> IdentityService::ListAudit(int limit) const {
+  auto tx = db_.Begin();
+  auto out = repo_.ListAudit(tx, limit);
+  tx.Commit();
+  return out;
+}
+
+void IdentityService::Emit(db::Transaction& tx, const std::string& type, const std::string& subject, const std::string& data) {
+  outbox_.Add(tx, bus::MakeEvent(ids_, clock_, kSource, type, subject, data));
+}
+
+// --- JSON ------------------------------------------------------------------------------------
+
+std::string AccountToJson(const Account& a) {
+  json::object out{{"id", a.id},
+                   {"kind", a.kind},
+                   {"email", a.email ? json::value(*a.email) : json::value(nullptr)},
+                   {"name", a.name},
+                   {"phone", a.phone},
+                   {"email_verified", a.email_verified},
+                   {"marketing_consent", a.marketing_consent},
+                   {"created_at", core::FormatRfc3339(a.created_at)}};
+  if (a.kind == "staff") {
+    json::array roles;
+    for (const auto& r : a.roles) {
+      roles.push_back(json::object{{"role", r.role}, {"store_id", r.store_id.empty() ? json::value(nullptr) : json::value(r.store_id)}});
+    }
+    out["roles"] = std::move(roles);
+  }
+  return json::serialize(out);
+}
+
+std::string AddressToJson(const Address& a) {
+  return json::serialize(json::object{{"id", a.id},         {"label", a.label},   {"line1", a.line1},
+                                      {"line2", a.line2},   {"city", a.city},     {"region", a.region},
+                                      {"postal_code", a.postal_code}, {"country", a.country},
+                                      {"latitude", a.latitude}, {"longitude", a.longitude}});
+}
+
+std::vector<db::Migration> AllMigrations() {
+  auto all = Migrations();
+  for (auto& m : bus::OutboxInboxMigrations("customer", 900)) all.push_back(std::move(m));
+  return all;
+}
+
+}  // namespace vetahut::customer

@@ -1,0 +1,158 @@
+#pragma once
+/// Identity: accounts, the OAuth2 token grants, staff and devices, profile, export and erasure.
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "lib/auth/jwt.hpp"
+#include "lib/auth/policy.hpp"
+#include "lib/bus/outbox.hpp"
+#include "lib/core/id.hpp"
+#include "lib/db/database.hpp"
+#include "services/customer/account_repository.hpp"
+
+namespace vetahut::customer {
+
+/// Token lifetimes and names (section [auth] of the configuration).
+struct IdentityOptions {
+  std::string issuer = "vetahut";                   ///< iss of every access token
+  std::string audience = "vetahut-api";             ///< aud of every access token
+  std::chrono::seconds access_ttl{900};             ///< access tokens: 15 minutes
+  std::chrono::hours refresh_ttl{24 * 30};          ///< refresh tokens: 30 days, rotated on use
+  std::chrono::hours verification_ttl{48};          ///< email verification links
+  std::chrono::minutes reset_ttl{30};               ///< password reset links
+};
+
+/// What the token endpoint returns (RFC 6749 §5.1).
+struct TokenGrant {
+  std::string access_token;
+  std::int64_t expires_in = 0;
+  std::string refresh_token;  ///< empty for client_credentials
+  std::string scope;
+};
+
+struct Registration {
+  std::string email;
+  std::string password;
+  std::string name;
+  std::string phone;
+  bool marketing_consent = false;
+};
+
+struct StaffRequest {
+  std::string email;
+  std::string password;
+  std::string name;
+  std::string phone;
+  std::vector<StaffRole> roles;
+};
+
+struct ProfilePatch {
+  std::optional<std::string> name;
+  std::optional<std::string> phone;
+  std::optional<bool> marketing_consent;
+};
+
+/// Login throttling: after `backoff_after` failures each attempt waits 1, 2, 4… seconds; after
+/// `lockout_after` the key is locked for `lockout`. Failures older than `window` are forgotten.
+struct ThrottleRules {
+  int backoff_after = 5;
+  int lockout_after = 10;
+  std::chrono::minutes lockout{15};
+  std::chrono::minutes window{15};
+};
+
+class IdentityService {
+ public:
+  IdentityService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, IdentityOptions options,
+                  std::function<void()> events_committed);
+
+  /// Loads the signing keys, creating the first one if there is none.
+  void LoadKeys();
+  /// Starts signing with a new key; the previous stays valid for verification until retired.
+  std::string RotateKeys(const std::string& actor);
+  /// Stops accepting tokens signed by `kid` (after its tokens have expired).
+  core::Status RetireKey(const std::string& actor, const std::string& kid);
+  std::string JwksJson() const;
+
+  /// Verifies a bearer token: signature, expiry, issuer, audience, and not revoked by logout.
+  core::Result<auth::Principal> Authenticate(std::string_view bearer_token, auth::Claims* claims_out = nullptr) const;
+
+  core::Result<Account> Register(const Registration& r);
+  core::Result<TokenGrant> PasswordGrant(const std::string& email, const std::string& password, const std::string& client_address);
+  core::Result<TokenGrant> RefreshGrant(const std::string& refresh_token);
+  core::Result<TokenGrant> ClientCredentialsGrant(const std::string& client_id, const std::string& client_secret);
+  /// Revokes the access token (by id, until it expires) and the refresh token's whole family.
+  core::Status Logout(const auth::Claims& access, const std::string& refresh_token);
+
+  core::Status VerifyEmail(const std::string& token);
+  /// Always Ok (no account enumeration); sends a reset link only if the account exists.
+  core::Status RequestPasswordReset(const std::string& email);
+  core::Status ResetPassword(const std::string& token, const std::string& new_password);
+
+  core::Result<Account> CreateStaff(const std::string& actor, const StaffRequest& request);
+  core::Result<std::vector<Account>> ListStaff() const;
+  /// Registers a kiosk/POS/KDS bound to one store; returns the device and its secret (shown once).
+  core::Result<std::pair<Device, std::string>> RegisterDevice(const std::string& actor, const std::string& name,
+                                                              const std::string& device_type, const std::string& store_id);
+
+  core::Result<Account> GetAccount(const std::string& id) const;
+  core::Result<Account> UpdateProfile(const std::string& id, const ProfilePatch& patch);
+  core::Result<Address> AddAddress(const std::string& account_id, Address address);
+  core::Status DeleteAddress(const std::string& account_id, const std::string& address_id);
+  std::vector<Address> ListAddresses(const std::string& account_id) const;
+  core::Status PutFavourite(const std::string& account_id, const std::string& item_id, const std::string& note);
+  core::Status DeleteFavourite(const std::string& account_id, const std::string& item_id);
+  /// Everything held about the account, as JSON (profile, addresses, favourites, loyalty, sessions).
+  core::Result<std::string> Export(const std::string& account_id) const;
+  /// Erases personal data and revokes every session; the account row stays, anonymous.
+  core::Status DeleteAccount(const std::string& account_id);
+
+  /// Records a staff action in the audit log (in its own transaction).
+  void Audit(const std::string& actor, const std::string& action, const std::string& target, const std::string& detail);
+  std::vector<AccountRepository::AuditEntry> ListAudit(int limit) const;
+
+  const core::Clock& clock() const { return clock_; }
+  void set_throttle_rules(ThrottleRules rules) { throttle_ = rules; }
+
+ private:
+  core::Result<TokenGrant> IssueTokens(db::Transaction& tx, const auth::Principal& principal, const std::string& family_id);
+  auth::Principal PrincipalOf(const Account& account) const;
+  core::Status CheckThrottle(db::Session& s, const std::string& key) const;
+  void RecordLoginFailure(db::Transaction& tx, const std::string& key);
+  void Emit(db::Transaction& tx, const std::string& type, const std::string& subject, const std::string& data);
+
+  db::Database& db_;
+  const core::Clock& clock_;
+  core::IdGenerator& ids_;
+  IdentityOptions options_;
+  std::function<void()> events_committed_;
+  AccountRepository repo_;
+  bus::Outbox outbox_{"customer"};
+  ThrottleRules throttle_;
+  std::string dummy_hash_;  ///< verified against for unknown emails, so timing does not tell
+
+  mutable std::shared_mutex keys_mutex_;
+  auth::KeySet keys_;
+  mutable std::mutex revoked_mutex_;
+  std::map<std::string, core::TimePoint> revoked_;  ///< access token ids revoked by logout, until they expire
+};
+
+/// Validation shared by registration and staff creation.
+core::Status ValidateEmail(const std::string& email, core::FieldErrors& errors);
+std::string NormalizeEmail(std::string email);
+
+/// The customer module's SQL migrations (generated) and everything it needs (plus outbox/inbox).
+std::vector<db::Migration> Migrations();
+std::vector<db::Migration> AllMigrations();
+
+/// JSON views.
+std::string AccountToJson(const Account& account);
+std::string AddressToJson(const Address& address);
+
+}  // namespace vetahut::customer
