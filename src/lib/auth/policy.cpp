@@ -31,7 +31,8 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"stores:hours", Roles({admin, manager}), true,
        "edit opening hours, holidays and slot rules"},
       {"stores:zones", Roles({admin, manager}), true, "edit delivery zones"},
-      {"stores:pause", Roles({admin, manager}), true, "pause or resume a store (busy mode)"},
+      // The kitchen display and the counter can switch busy mode for their own store.
+      {"stores:pause", Roles({admin, manager, kRoleKds, kRolePos}), true, "pause or resume a store (busy mode)"},
       {"users:write", Roles({admin}), false, "create staff users and set their roles"},
       {"users:read", Roles({admin}), false, "list staff users"},
       {"devices:write", Roles({admin}), false, "register kiosk, POS and KDS devices"},
@@ -49,6 +50,11 @@ std::string RoleList(const std::vector<std::string>& roles) {
 const std::vector<std::string>& AllRoles() {
   static const std::vector<std::string> roles =
       Roles({kRoleCustomer, kRoleCashier, kRoleCook, kRoleDriver, kRoleStoreManager, kRoleAdmin});
+  return roles;
+}
+
+const std::vector<std::string>& DeviceRoles() {
+  static const std::vector<std::string> roles = Roles({kRoleKiosk, kRolePos, kRoleKds});
   return roles;
 }
 

@@ -22,9 +22,15 @@ inline constexpr std::string_view kRoleCook = "cook";
 inline constexpr std::string_view kRoleDriver = "driver";
 inline constexpr std::string_view kRoleStoreManager = "store_manager";
 inline constexpr std::string_view kRoleAdmin = "admin";
+/// Device roles: a device's token carries its type as its one role, bound to its one store.
+inline constexpr std::string_view kRoleKiosk = "kiosk";
+inline constexpr std::string_view kRolePos = "pos";
+inline constexpr std::string_view kRoleKds = "kds";
 
 /// All roles: customer, cashier, cook, driver, store_manager, admin.
 const std::vector<std::string>& AllRoles();
+/// The roles devices carry (their type): kiosk, pos, kds.
+const std::vector<std::string>& DeviceRoles();
 
 /// The caller of a request, as established from a verified token.
 struct Principal {

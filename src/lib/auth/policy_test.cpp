@@ -63,8 +63,9 @@ TEST(Policy, EveryRuleNamesOnlyKnownRolesAndPermissionsAreUnique) {
     EXPECT_TRUE(seen.insert(rule.permission).second) << "duplicate rule " << rule.permission;
     EXPECT_FALSE(rule.description.empty()) << rule.permission;
     for (const auto& role : rule.roles) {
-      EXPECT_NE(std::find(AllRoles().begin(), AllRoles().end(), role), AllRoles().end())
-          << rule.permission << " names unknown role " << role;
+      const bool known = std::find(AllRoles().begin(), AllRoles().end(), role) != AllRoles().end() ||
+                         std::find(DeviceRoles().begin(), DeviceRoles().end(), role) != DeviceRoles().end();
+      EXPECT_TRUE(known) << rule.permission << " names unknown role " << role;
     }
     if (rule.permission != kPublic && rule.permission != kAuthenticated) {
       EXPECT_FALSE(rule.roles.empty()) << rule.permission << " allows nobody";
@@ -108,6 +109,15 @@ TEST(Policy, DeviceBoundToOneStoreCannotActOnAnother) {
   ASSERT_FALSE(other.has_value());
   EXPECT_EQ(other.error().code, core::ErrorCode::kForbidden);
   EXPECT_EQ(other.error().detail, "not allowed for store st_y");
+}
+
+TEST(Policy, KitchenDisplayMaySwitchBusyModeOnlyForItsOwnStore) {
+  const Principal kds{"dev_kds", PrincipalKind::kDevice, {"kds"}, {"st_x"}};
+  EXPECT_TRUE(Authorize(&kds, "stores:pause", "st_x").has_value());
+  EXPECT_EQ(Authorize(&kds, "stores:pause", "st_y").error().code, core::ErrorCode::kForbidden);
+  const Principal kiosk{"dev_kiosk", PrincipalKind::kDevice, {"kiosk"}, {"st_x"}};
+  EXPECT_EQ(Authorize(&kiosk, "stores:pause", "st_x").error().code, core::ErrorCode::kForbidden);
+  EXPECT_EQ(Authorize(&kds, "stores:hours", "st_x").error().code, core::ErrorCode::kForbidden);
 }
 
 TEST(Policy, DeviceWithSeveralOrNoStoresIsRefusedScopedPermissions) {
