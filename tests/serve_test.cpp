@@ -1,195 +1,19 @@
 // End-to-end: runs the real `vetahut serve` binary and talks to it over HTTP, on the engine
 // named by VETAHUT_TEST_ENGINE (sqlite, or postgres with VETAHUT_TEST_PG_URL set).
-#include <fcntl.h>
-#include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <boost/json.hpp>
 #include <fmt/format.h>
-#include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <thread>
 
-#include "lib/db/database.hpp"
-#include "lib/http/client.hpp"
+#include "serve_process.hpp"
 
 namespace {
 
+using namespace vetahut::testing;
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using vetahut::http::Header;
 using vetahut::http::HttpClient;
 using vetahut::http::Method;
 
-std::string RandomSuffix() {
-  std::random_device rd;
-  return std::to_string(rd() % 1000000000);
-}
-
-/// A `vetahut serve` child process; stderr (JSON logs) is captured to a file.
-class ServeProcess {
- public:
-  ServeProcess(const fs::path& data_dir, std::vector<std::pair<std::string, std::string>> env,
-               std::vector<std::string> extra_args = {})
-      : log_path_(data_dir.string() + ".log." + RandomSuffix()) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 2);
-      dup2(fd, 1);
-      for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-      std::vector<std::string> args = {VETAHUT_BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir.string()};
-      for (auto& a : extra_args) args.push_back(a);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(VETAHUT_BINARY, argv.data());
-      _exit(127);
-    }
-  }
-
-  ~ServeProcess() {
-    if (pid_ > 0) Kill(SIGKILL);
-  }
-
-  /// Waits for the "listening" log line and returns the base URL ("" if the process died).
-  std::string WaitForUrl() {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (std::chrono::steady_clock::now() < deadline) {
-      std::ifstream in(log_path_);
-      std::string line;
-      while (std::getline(in, line)) {
-        if (line.find("\"msg\":\"listening\"") == std::string::npos) continue;
-        auto start = line.find("\"url\":\"");
-        if (start == std::string::npos) continue;
-        start += 7;
-        return line.substr(start, line.find('"', start) - start);
-      }
-      int status;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        exit_status_ = status;
-        return "";
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return "";
-  }
-
-  /// Sends `signal` and returns the exit status.
-  int Kill(int signal) {
-    if (pid_ <= 0) return exit_status_;
-    kill(pid_, signal);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    exit_status_ = status;
-    return status;
-  }
-
-  /// Waits for the process to end by itself (e.g. on bad configuration).
-  int Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
-  std::string Log() const {
-    std::ifstream in(log_path_);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-
- private:
-  pid_t pid_ = -1;
-  int exit_status_ = 0;
-  std::string log_path_;
-};
-
-class ServeTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    data_dir_ = fs::temp_directory_path() / ("vetahut-serve-test-" + RandomSuffix());
-    fs::create_directories(data_dir_);
-    const char* engine = std::getenv("VETAHUT_TEST_ENGINE");
-    if (engine && std::string(engine) == "postgres") {
-      const char* pg = std::getenv("VETAHUT_TEST_PG_URL");
-      ASSERT_TRUE(pg && *pg) << "VETAHUT_TEST_PG_URL is not set: run it through scripts/with-postgres.sh";
-      // A database of its own, so the run starts empty and repeats cleanly.
-      const std::string name = "vetahut_e2e_" + RandomSuffix();
-      vetahut::db::Database::Open(pg)->Exec("CREATE DATABASE " + name);
-      std::string url = pg;
-      url = url.substr(0, url.rfind('/') + 1) + name;
-      env_.push_back({"VETAHUT_DB_URL", url});
-    }
-    env_.push_back({"VETAHUT_LOG_LEVEL", "info"});
-    AddAdmin();
-  }
-
-  void TearDown() override { fs::remove_all(data_dir_); }
-
-  /// Creates the first admin the way an operator does: `vetahut user add`.
-  void AddAdmin() {
-    std::string command = "VETAHUT_NEW_USER_PASSWORD='" + std::string(kAdminPassword) + "' ";
-    for (const auto& [k, v] : env_) command += k + "='" + v + "' ";
-    command += std::string(VETAHUT_BINARY) + " user add --email admin@example.test --name 'Test Admin' --phone +12125550000 " +
-               "--role admin --data-dir " + data_dir_.string() + " > " + (data_dir_ / "user-add.log").string() + " 2>&1";
-    ASSERT_EQ(std::system(command.c_str()), 0) << std::ifstream(data_dir_ / "user-add.log").rdbuf();
-  }
-
-  /// A bearer token from the token endpoint (password grant).
-  std::string TokenFor(const std::string& url, const std::string& email, const std::string& password) {
-    auto r = client_.Post(url + "/api/v1/auth/token",
-                          "grant_type=password&username=" + email + "&password=" + password,
-                          {{"Content-Type", "application/x-www-form-urlencoded"}});
-    if (!r || r->status != 200) {
-      ADD_FAILURE() << "token request failed: " << (r ? r->body : r.error().detail);
-      return "";
-    }
-    return std::string(json::parse(r->body).at("access_token").as_string());
-  }
-
-  /// Admin headers for the server at `url` (the first call creates the admin and signs in).
-  std::vector<Header> Admin(const std::string& url) {
-    if (admin_token_.empty()) admin_token_ = TokenFor(url, "admin@example.test", kAdminPassword);
-    return {{"Authorization", "Bearer " + admin_token_}, {"Content-Type", "application/json"}};
-  }
-
-  static constexpr const char* kAdminPassword = "correct-horse-battery";
-  std::string admin_token_;
-
-  static std::string StoreBody(std::string name, double latitude = 41.8781) {
-    json::object o{{"name", name},
-                   {"address", {{"line1", "233 S Wacker Dr"}, {"city", "Chicago"}, {"region", "IL"},
-                                {"postal_code", "60606"}, {"country", "US"}}},
-                   {"latitude", latitude},
-                   {"longitude", -87.6359},
-                   {"timezone", "America/Chicago"},
-                   {"phone", "+13125550199"},
-                   {"services", json::array{"delivery", "carryout"}},
-                   {"currency", "USD"},
-                   {"locale", "en-US"}};
-    return json::serialize(o);
-  }
-
-  fs::path data_dir_;
-  std::vector<std::pair<std::string, std::string>> env_;
-  HttpClient client_;
-};
-
-void ExpectProblem(const vetahut::http::ClientResponse& r, int status) {
-  EXPECT_EQ(r.status, status) << r.body;
-  EXPECT_EQ(r.Header("content-type").value_or(""), "application/problem+json") << r.body;
-  auto request_id = r.Header("x-request-id");
-  ASSERT_TRUE(request_id);
-  EXPECT_NE(r.body.find(std::string(*request_id)), std::string::npos) << "problem body lacks the request id";
-  EXPECT_NE(r.body.find("\"status\":" + std::to_string(status)), std::string::npos) << r.body;
-}
+using ServeTest = PlatformTest;
 
 TEST_F(ServeTest, DataWrittenThroughTheApiSurvivesARestart) {
   std::string store_id;
