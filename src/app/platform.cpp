@@ -308,6 +308,14 @@ std::string Platform::url() const {
   return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", host, v6 ? "]" : "", parts_->server ? parts_->server->port() : 0);
 }
 
+std::vector<std::pair<std::string, std::string>> Platform::RoutesWithPermissions() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& route : parts_->router.Routes()) {
+    out.emplace_back(fmt::format("{} {}", http::MethodName(route.method), route.pattern), route.permission);
+  }
+  return out;
+}
+
 void Platform::RunUntilSignal() {
   parts_->server->RunUntilSignal();
   log::Info("shutting down");

@@ -33,6 +33,8 @@ class Platform {
   void Start();
   /// The URL the server listens on.
   std::string url() const;
+  /// Every route the process serves, with its declared permission (for the RBAC matrix test).
+  std::vector<std::pair<std::string, std::string>> RoutesWithPermissions() const;  // ("GET /path", permission)
   /// Blocks until SIGINT/SIGTERM, then drains requests and stops everything.
   void RunUntilSignal();
   void Stop();
