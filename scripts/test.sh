@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# One command to check everything: installs what is missing, builds with warnings as errors,
-# and runs every test — unit, SQLite and PostgreSQL integration, end-to-end through `vetahut serve`.
+# One command to check everything: installs what is missing, builds with warnings as errors and
+# again with AddressSanitizer + UndefinedBehaviorSanitizer, and runs every test in both builds —
+# unit, SQLite and PostgreSQL integration, end-to-end through `vetahut serve`.
 # A throwaway PostgreSQL is started on 127.0.0.1 for the run and removed afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 scripts/build.sh ci
-echo "==> tests (unit, SQLite, end-to-end) and PostgreSQL suites"
-cd build/ci
-exec ../../scripts/with-postgres.sh ctest --output-on-failure --timeout 600 -j2
+scripts/build.sh asan
+echo "==> tests: release-with-checks build, then the sanitizer build (PostgreSQL on loopback)"
+exec scripts/with-postgres.sh bash -c '
+  set -e
+  echo "==> ctest (build/ci)"
+  (cd build/ci && ctest --output-on-failure --timeout 600 -j2)
+  echo "==> ctest (build/asan: AddressSanitizer + UndefinedBehaviorSanitizer)"
+  (cd build/asan && ctest --output-on-failure --timeout 900 -j2)
+'
