@@ -303,6 +303,30 @@ TEST_F(ServeTest, LocationAdminInputIsValidatedFieldByField) {
   EXPECT_TRUE(json::parse(resume->body).at("accepting_orders").as_bool()) << resume->body;
 }
 
+TEST_F(ServeTest, TargetsRunOneServicePerProcessOnTheSameBinary) {
+  ServeProcess customer(data_dir_, env_, {"--target", "customer"});
+  const std::string customer_url = customer.WaitForUrl();
+  ASSERT_FALSE(customer_url.empty()) << customer.Log();
+  ExpectProblem(*client_.Get(customer_url + "/api/v1/stores"), 404);  // not this process's service
+  EXPECT_EQ(client_.Get(customer_url + "/.well-known/jwks.json")->status, 200);
+  const auto admin = Admin(customer_url);  // signs in at the customer process
+
+  ServeProcess location(data_dir_, env_, {"--target", "location"});
+  const std::string url = location.WaitForUrl();
+  ASSERT_FALSE(url.empty()) << location.Log();
+  EXPECT_EQ(client_.Get(url + "/readyz")->status, 200);
+  ExpectProblem(*client_.Post(url + "/api/v1/auth/register", "{}", {{"Content-Type", "application/json"}}), 404);
+  // A token issued by the customer process is honoured by the location process.
+  auto created = client_.Post(url + "/api/v1/stores", StoreBody("Split Target"), admin);
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201) << created->body;
+
+  ServeProcess unknown(data_dir_, env_, {"--target", "kitchen"});
+  const int status = unknown.Wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+  EXPECT_NE(unknown.Log().find("--target kitchen is not available yet"), std::string::npos) << unknown.Log();
+}
+
 TEST_F(ServeTest, BadConfigurationStopsStartUpNamingTheKey) {
   auto env = env_;
   env.push_back({"VETAHUT_SERVER_WORKER_THREADS", "many"});

@@ -104,9 +104,10 @@ int main(int argc, char** argv) {
       std::cout << (applied.empty() ? "database is up to date\n" : fmt::format("{} migrations applied\n", applied.size()));
       return 0;
     }
-    if (config.target != "all") {
-      // Each service becomes its own target as it lands; until then the all-in-one process is the only shape.
-      throw std::runtime_error(fmt::format("--target {} is not available yet in this build; use --target all", config.target));
+    if (config.target != "all" && config.target != "location" && config.target != "customer") {
+      // Each service becomes its own target as it lands.
+      throw std::runtime_error(fmt::format(
+          "--target {} is not available yet in this build; available: all, location, customer", config.target));
     }
     vetahut::app::Platform platform(config);
     platform.Start();

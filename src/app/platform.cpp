@@ -156,10 +156,22 @@ void Platform::Start() {
   p.bus = bus::OpenBus(p.config.bus.url, p.database.get());
   bus::RelayOptions relay_options;
   relay_options.idle_interval = p.config.bus.relay_interval;
-  p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "location", relay_options));
-  bus::OutboxRelay* location_relay = p.relays.back().get();
-  p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "customer", relay_options));
-  bus::OutboxRelay* customer_relay = p.relays.back().get();
+  // --target picks the services this process runs (all, or one). Every process authenticates
+  // tokens with the signing keys in the customer tables, so service targets share the database
+  // with the customer service for now (docs/decisions/0011-service-targets.md).
+  const bool all = p.config.target == "all";
+  const bool run_location = all || p.config.target == "location";
+  const bool run_customer = all || p.config.target == "customer";
+  bus::OutboxRelay* location_relay = nullptr;
+  bus::OutboxRelay* customer_relay = nullptr;
+  if (run_location) {
+    p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "location", relay_options));
+    location_relay = p.relays.back().get();
+  }
+  if (run_customer) {
+    p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "customer", relay_options));
+    customer_relay = p.relays.back().get();
+  }
 
   customer::IdentityOptions identity_options;
   identity_options.issuer = p.config.auth.issuer;
@@ -167,7 +179,9 @@ void Platform::Start() {
   identity_options.access_ttl = std::chrono::seconds(p.config.auth.access_token_ttl_s);
   identity_options.refresh_ttl = std::chrono::hours(p.config.auth.refresh_token_ttl_h);
   p.identity = std::make_unique<customer::IdentityService>(*p.database, core::SystemClock::Instance(), p.ids,
-                                                           identity_options, [customer_relay] { customer_relay->Notify(); });
+                                                           identity_options, [customer_relay] {
+                                                             if (customer_relay) customer_relay->Notify();
+                                                           });
   p.identity->LoadKeys();
   bus::Outbox customer_outbox("customer");
   p.loyalty = std::make_unique<customer::LoyaltyLedger>(
@@ -179,16 +193,18 @@ void Platform::Start() {
                                                    {"customer_id", e.account_id}, {"points", e.points},
                                                    {"kind", e.kind}, {"order_id", e.order_id}})));
       });
-  p.bus->Subscribe(customer::LoyaltyConsumer(*p.database, *p.loyalty));
+  if (run_customer) p.bus->Subscribe(customer::LoyaltyConsumer(*p.database, *p.loyalty));
 
   p.location = std::make_unique<location::LocationService>(*p.database, core::SystemClock::Instance(), p.ids,
-                                                           [location_relay] { location_relay->Notify(); });
+                                                           [location_relay] {
+                                                             if (location_relay) location_relay->Notify();
+                                                           });
   p.location->Refresh();
-  if (p.config.demo) {
+  if (p.config.demo && run_location) {
     const int added = p.location->LoadDemoData();
     if (added > 0) log::Info("demo data loaded", {{"stores", added}});
   }
-  if (p.config.demo) {
+  if (p.config.demo && run_customer) {
     const int added = LoadDemoAccounts(*p.identity, *p.location);
     if (added > 0) log::Info("demo staff created", {{"accounts", added}});
   }
@@ -250,8 +266,8 @@ void Platform::Start() {
   p.router.Get("/metrics", [&p](http::Request&) -> core::Result<http::Response> {
     return http::Response::Text(p.registry.Expose(), std::string(metrics::kExpositionContentType));
   }, {.permission = "public"});
-  location::RegisterRoutes(p.router, *p.location);
-  customer::RegisterRoutes(p.router, *p.identity, *p.loyalty, *p.database);
+  if (run_location) location::RegisterRoutes(p.router, *p.location);
+  if (run_customer) customer::RegisterRoutes(p.router, *p.identity, *p.loyalty, *p.database);
   if (!p.config.bench_fixture.empty()) {
     std::ifstream in(p.config.bench_fixture, std::ios::binary);
     if (!in) throw std::runtime_error("app.bench_fixture: cannot read " + p.config.bench_fixture);
@@ -293,7 +309,7 @@ void Platform::Start() {
     log::Error("handler threw", {{"path", req.path}, {"error", what}});
   });
   for (auto& relay : p.relays) relay->Start();
-  p.ticker = std::make_unique<Ticker>(std::chrono::seconds(5), [&p] {
+  if (run_location) p.ticker = std::make_unique<Ticker>(std::chrono::seconds(5), [&p] {
     // Busy-mode pauses with a resume time end here; other replicas' writes show up on reload.
     if (int resumed = p.location->ResumeDue(); resumed > 0) log::Info("stores resumed", {{"count", resumed}});
     p.location->RefreshIfChanged();
