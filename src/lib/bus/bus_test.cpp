@@ -11,18 +11,10 @@
 #include "lib/bus/outbox.hpp"
 #include "lib/db/database.hpp"
 #include "lib/db/migrations.hpp"
+#include "lib/db/test_database.hpp"
 
 namespace vetahut::bus {
 namespace {
-
-std::string TestUrl() {
-  const char* url = std::getenv("VETAHUT_TEST_DB_URL");
-  if (!url || !*url) {
-    ADD_FAILURE() << "VETAHUT_TEST_DB_URL is not set: run through ctest (PostgreSQL via scripts/with-postgres.sh)";
-    return "sqlite::memory:";
-  }
-  return url;
-}
 
 /// Records what it is given; can be told to fail.
 class RecordingBus final : public EventBus {
@@ -41,13 +33,8 @@ class RecordingBus final : public EventBus {
 class BusTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string url = TestUrl();
-    if (url.starts_with("sqlite:") && url != "sqlite::memory:") {
-      std::filesystem::remove(url.substr(7));
-      std::filesystem::remove(url.substr(7) + "-wal");
-      std::filesystem::remove(url.substr(7) + "-shm");
-    }
-    db_ = db::Database::Open(url);
+    db_ = db::OpenTestDatabase();
+    ASSERT_TRUE(db_);
     for (const char* t : {"schema_migrations", "bustest_outbox", "bustest_outbox_lease", "bustest_inbox",
                           "bus_dead_letters", "bustest_effects"}) {
       db_->Exec(std::string("DROP TABLE IF EXISTS ") + t);

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "lib/auth/secrets.hpp"
+#include "lib/core/text_rules.hpp"
 #include "lib/log/log.hpp"
 
 namespace vetahut::customer {
@@ -19,11 +20,6 @@ namespace {
 constexpr const char* kSource = "/vetahut/customer";
 constexpr std::size_t kMaxPassword = 200;
 
-bool IsE164(const std::string& s) {
-  return s.size() >= 8 && s.size() <= 16 && s[0] == '+' && s[1] != '0' &&
-         std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 void ValidatePassword(const std::string& password, const std::string& field, core::FieldErrors& errors) {
   if (password.size() < 10) {
     errors.Add(field, "must be at least 10 characters");
@@ -35,7 +31,7 @@ void ValidatePassword(const std::string& password, const std::string& field, cor
 void ValidateNameAndPhone(const std::string& name, const std::string& phone, core::FieldErrors& errors) {
   if (name.empty()) errors.Add("name", "is required");
   if (name.size() > 100) errors.Add("name", "must be at most 100 characters");
-  if (!IsE164(phone)) errors.Add("phone", "must be an E.164 number like +12125550100");
+  if (!core::IsE164Phone(phone)) errors.Add("phone", "must be an E.164 number like +12125550100");
 }
 
 const std::vector<std::string>& StaffRoles() {
@@ -453,7 +449,7 @@ core::Result<Address> IdentityService::AddAddress(const std::string& account_id,
                                    std::tuple{"postal_code", &a.postal_code, 20}}) {
     if (value->empty() || value->size() > std::size_t(max)) errors.Add(field, fmt::format("is required (at most {} characters)", max));
   }
-  if (a.country.size() != 2 || !std::all_of(a.country.begin(), a.country.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+  if (!core::IsCountryCode(a.country)) {
     errors.Add("country", "must be an ISO 3166-1 alpha-2 code like \"US\"");
   }
   if (!(a.latitude >= -90 && a.latitude <= 90)) errors.Add("latitude", "must be between -90 and 90");

@@ -12,6 +12,7 @@
 
 #include "lib/auth/secrets.hpp"
 #include "lib/db/migrations.hpp"
+#include "lib/db/test_database.hpp"
 
 namespace vetahut::customer {
 namespace {
@@ -21,13 +22,8 @@ using namespace std::chrono;
 class IdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* url = std::getenv("VETAHUT_TEST_DB_URL");
-    ASSERT_TRUE(url && *url) << "VETAHUT_TEST_DB_URL is not set (PostgreSQL: run through scripts/with-postgres.sh)";
-    const std::string u = url;
-    if (u.starts_with("sqlite:")) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(u.substr(7) + suffix);
-    }
-    db_ = db::Database::Open(u);
+    db_ = db::OpenTestDatabase();
+    ASSERT_TRUE(db_);
     for (const char* t : {"customer_loyalty_ledger", "customer_loyalty_balances", "customer_loyalty_inbox",
                           "customer_addresses", "customer_favourites", "customer_staff_roles", "customer_devices",
                           "customer_refresh_tokens", "customer_one_time_tokens", "customer_signing_keys",

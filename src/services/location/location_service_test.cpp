@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "lib/db/migrations.hpp"
+#include "lib/db/test_database.hpp"
 #include "services/location/hours_codec.hpp"
 
 namespace vetahut::location {
@@ -24,13 +25,8 @@ core::TimePoint Utc(const char* text) { return *core::ParseRfc3339(text); }
 class LocationServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* url = std::getenv("VETAHUT_TEST_DB_URL");
-    ASSERT_TRUE(url && *url) << "VETAHUT_TEST_DB_URL is not set (PostgreSQL: run through scripts/with-postgres.sh)";
-    const std::string u = url;
-    if (u.starts_with("sqlite:")) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(u.substr(7) + suffix);
-    }
-    db_ = db::Database::Open(u);
+    db_ = db::OpenTestDatabase();
+    ASSERT_TRUE(db_);
     for (const char* t : {"location_slot_reservations", "location_slot_usage", "location_zones", "location_store_hours",
                           "location_outbox_lease", "location_outbox", "location_inbox", "location_stores"}) {
       db_->Exec(std::string("DROP TABLE IF EXISTS ") + t);

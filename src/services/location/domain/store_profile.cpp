@@ -1,4 +1,5 @@
 #include "lib/core/money.hpp"
+#include "lib/core/text_rules.hpp"
 #include "services/location/domain/store_profile.hpp"
 
 #include <fmt/format.h>
@@ -47,11 +48,6 @@ bool IsLocale(const std::string& s) {
   return s.size() == 5 && s[2] == '-' && lower2(std::string_view(s).substr(0, 2)) && IsUpperAlpha(s.substr(3), 2);
 }
 
-bool IsE164(const std::string& s) {
-  return s.size() >= 8 && s.size() <= 16 && s[0] == '+' && s[1] != '0' &&
-         std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 void RequireText(core::FieldErrors& errors, const std::string& field, const std::string& value, std::size_t max) {
   if (value.empty()) {
     errors.Add(field, "is required");
@@ -70,7 +66,7 @@ core::Status Validate(const StoreProfile& p) {
   RequireText(errors, "address.city", p.address.city, 100);
   if (p.address.region.size() > 100) errors.Add("address.region", "must be at most 100 characters");
   RequireText(errors, "address.postal_code", p.address.postal_code, 20);
-  if (!IsUpperAlpha(p.address.country, 2)) errors.Add("address.country", "must be an ISO 3166-1 alpha-2 code like \"US\"");
+  if (!core::IsCountryCode(p.address.country)) errors.Add("address.country", "must be an ISO 3166-1 alpha-2 code like \"US\"");
   if (!std::isfinite(p.latitude) || p.latitude < -90 || p.latitude > 90) {
     errors.Add("latitude", "must be between -90 and 90");
   }
@@ -78,7 +74,7 @@ core::Status Validate(const StoreProfile& p) {
     errors.Add("longitude", "must be between -180 and 180");
   }
   if (!IsKnownTimeZone(p.timezone)) errors.Add("timezone", fmt::format("'{}' is not a known IANA time zone", p.timezone));
-  if (!IsE164(p.phone)) errors.Add("phone", "must be an E.164 number like +12125550100");
+  if (!core::IsE164Phone(p.phone)) errors.Add("phone", "must be an E.164 number like +12125550100");
   if (p.services.empty()) errors.Add("services", "must offer at least one of delivery, carryout, dine_in");
   for (std::size_t i = 0; i < p.services.size(); ++i) {
     if (std::count(p.services.begin(), p.services.end(), p.services[i]) > 1) {
