@@ -39,7 +39,7 @@ bool ReadInt(std::string_view s, size_t pos, size_t len, int& out) {
 
 std::optional<TimePoint> ParseRfc3339(std::string_view s) {
   using namespace std::chrono;
-  int y, mo, d, h, mi, se;
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
   if (s.size() < 20 || !ReadInt(s, 0, 4, y) || s[4] != '-' || !ReadInt(s, 5, 2, mo) || s[7] != '-' ||
       !ReadInt(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') || !ReadInt(s, 11, 2, h) ||
       s[13] != ':' || !ReadInt(s, 14, 2, mi) || s[16] != ':' || !ReadInt(s, 17, 2, se)) {
