@@ -10,7 +10,7 @@ packages=(
   libpq-dev libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev
   libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
   libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev
-  tzdata curl
+  zlib1g-dev tzdata curl
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql postgresql-contrib prometheus wrk nginx-light procps iproute2)

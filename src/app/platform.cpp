@@ -26,6 +26,9 @@
 #include "services/customer/identity_service.hpp"
 #include "services/customer/loyalty.hpp"
 #include "services/location/api.hpp"
+#include "services/menu/api.hpp"
+#include "services/menu/catalog_json.hpp"
+#include "services/menu/menu_service.hpp"
 #include "services/location/location_service.hpp"
 
 namespace vetahut::app {
@@ -35,6 +38,7 @@ std::vector<db::Migration> AllModuleMigrations() {
   std::vector<db::Migration> all = bus::BusMigrations();
   for (auto& m : location::AllMigrations()) all.push_back(std::move(m));
   for (auto& m : customer::AllMigrations()) all.push_back(std::move(m));
+  for (auto& m : menu::AllMigrations()) all.push_back(std::move(m));
   return all;
 }
 
@@ -71,6 +75,34 @@ int LoadDemoAccounts(customer::IdentityService& identity, location::LocationServ
   }
   if (identity.Register({"customer@demo.vetahut.test", "demo-customer-password", "Demo Customer", "+12125550004", false})) ++added;
   return added;
+}
+
+/// Demo menu for `--demo`: the same pizza menu published for the USD and EUR markets (EUR prices
+/// reuse the USD minor units), with sales tax for the New York stores and VAT for Berlin.
+int LoadDemoMenu(menu::MenuService& menus, location::LocationService& stores) {
+  int published = 0;
+  for (const char* market : {"USD", "EUR"}) {
+    if (!menus.Versions(market).empty()) continue;
+    auto doc = boost::json::parse(menu::DemoMenuJson());
+    doc.as_object()["currency"] = market;
+    if (!menus.SaveDraft(market, doc, "demo") || !menus.Publish(market, std::nullopt, "demo")) {
+      log::Error("demo menu rejected", {{"market", market}});
+      continue;
+    }
+    ++published;
+  }
+  if (published == 0) return 0;
+  if (auto page = stores.ListStores("", 100)) {
+    for (const auto& entry : page->stores) {
+      const auto& profile = entry->record.store.profile;
+      if (profile.currency == "EUR") {
+        menus.SetTaxSettings(entry->record.store.id, menu::TaxMode::kInclusive, {{"food", 7000}, {"beverage", 19000}});
+      } else {
+        menus.SetTaxSettings(entry->record.store.id, menu::TaxMode::kExclusive, {{"food", 8875}, {"beverage", 8875}});
+      }
+    }
+  }
+  return published;
 }
 
 /// Runs a task every `period` on its own thread until destroyed; a failing round is logged.
@@ -134,6 +166,7 @@ struct Platform::Parts {
   metrics::Registry registry;
   std::unique_ptr<metrics::HttpMetrics> http_metrics;
   std::unique_ptr<location::LocationService> location;
+  std::unique_ptr<menu::MenuService> menu;
   http::Router router;
   std::unique_ptr<http::Server> server;
   std::unique_ptr<customer::IdentityService> identity;
@@ -162,6 +195,7 @@ void Platform::Start() {
   const bool all = p.config.target == "all";
   const bool run_location = all || p.config.target == "location";
   const bool run_customer = all || p.config.target == "customer";
+  const bool run_menu = all || p.config.target == "menu";
   bus::OutboxRelay* location_relay = nullptr;
   bus::OutboxRelay* customer_relay = nullptr;
   if (run_location) {
@@ -171,6 +205,11 @@ void Platform::Start() {
   if (run_customer) {
     p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "customer", relay_options));
     customer_relay = p.relays.back().get();
+  }
+  bus::OutboxRelay* menu_relay = nullptr;
+  if (run_menu) {
+    p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "menu", relay_options));
+    menu_relay = p.relays.back().get();
   }
 
   customer::IdentityOptions identity_options;
@@ -200,9 +239,25 @@ void Platform::Start() {
                                                              if (location_relay) location_relay->Notify();
                                                            });
   p.location->Refresh();
+  p.menu = std::make_unique<menu::MenuService>(
+      *p.database, core::SystemClock::Instance(), p.ids,
+      [&p](const std::string& store_id) -> std::optional<menu::StoreInfo> {
+        auto store = p.location->GetStore(store_id);
+        if (!store) return std::nullopt;
+        const auto& profile = (*store)->record.store.profile;
+        return menu::StoreInfo{store_id, profile.currency, profile.locale.substr(0, 2), (*store)->zone};
+      },
+      [menu_relay] {
+        if (menu_relay) menu_relay->Notify();
+      });
+  p.menu->Load();
   if (p.config.demo && run_location) {
     const int added = p.location->LoadDemoData();
     if (added > 0) log::Info("demo data loaded", {{"stores", added}});
+  }
+  if (p.config.demo && run_menu) {
+    const int added = LoadDemoMenu(*p.menu, *p.location);
+    if (added > 0) log::Info("demo menu published", {{"markets", added}});
   }
   if (p.config.demo && run_customer) {
     const int added = LoadDemoAccounts(*p.identity, *p.location);
@@ -268,6 +323,7 @@ void Platform::Start() {
   }, {.permission = "public"});
   if (run_location) location::RegisterRoutes(p.router, *p.location);
   if (run_customer) customer::RegisterRoutes(p.router, *p.identity, *p.loyalty, *p.database);
+  if (run_menu) menu::RegisterRoutes(p.router, *p.menu, *p.location);
   if (!p.config.bench_fixture.empty()) {
     std::ifstream in(p.config.bench_fixture, std::ios::binary);
     if (!in) throw std::runtime_error("app.bench_fixture: cannot read " + p.config.bench_fixture);
@@ -309,10 +365,16 @@ void Platform::Start() {
     log::Error("handler threw", {{"path", req.path}, {"error", what}});
   });
   for (auto& relay : p.relays) relay->Start();
-  if (run_location) p.ticker = std::make_unique<Ticker>(std::chrono::seconds(5), [&p] {
-    // Busy-mode pauses with a resume time end here; other replicas' writes show up on reload.
-    if (int resumed = p.location->ResumeDue(); resumed > 0) log::Info("stores resumed", {{"count", resumed}});
+  p.ticker = std::make_unique<Ticker>(std::chrono::seconds(5), [&p, run_location, run_menu] {
+    // Busy-mode pauses end and scheduled menus publish here; other replicas' writes show up on reload.
+    if (run_location) {
+      if (int resumed = p.location->ResumeDue(); resumed > 0) log::Info("stores resumed", {{"count", resumed}});
+    }
     p.location->RefreshIfChanged();
+    if (run_menu) {
+      if (int published = p.menu->PublishDue(); published > 0) log::Info("scheduled menus published", {{"count", published}});
+      p.menu->RefreshIfChanged();
+    }
   });
   p.server->Start();
   log::Info("listening", {{"url", url()}, {"target", p.config.target}, {"db", p.database->engine() == db::Engine::kSqlite ? "sqlite" : "postgres"}});

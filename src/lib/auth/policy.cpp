@@ -33,6 +33,11 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"stores:zones", Roles({admin, manager}), true, "edit delivery zones"},
       // The kitchen display and the counter can switch busy mode for their own store.
       {"stores:pause", Roles({admin, manager, kRoleKds, kRolePos}), true, "pause or resume a store (busy mode)"},
+      {"menu:write", Roles({admin}), false, "edit, publish and schedule menu versions"},
+      {"menu:availability", Roles({admin, manager, kRoleKds, kRolePos}), true,
+       "switch an item off or on at a store (the 86 switch)"},
+      {"menu:prices", Roles({admin, manager}), true, "set a store's prices"},
+      {"menu:tax", Roles({admin}), true, "set a store's tax mode and rates"},
       {"users:write", Roles({admin}), false, "create staff users and set their roles"},
       {"users:read", Roles({admin}), false, "list staff users"},
       {"devices:write", Roles({admin}), false, "register kiosk, POS and KDS devices"},

@@ -1,0 +1,417 @@
+#include "services/menu/menu_service.hpp"
+
+#include <boost/json.hpp>
+#include <date/tz.h>
+#include <fmt/format.h>
+#include <sodium.h>
+#include <zlib.h>
+
+#include "lib/log/log.hpp"
+#include "services/menu/catalog_json.hpp"
+
+namespace vetahut::menu {
+
+namespace json = boost::json;
+using core::Error;
+using core::Fail;
+
+namespace {
+
+constexpr const char* kSource = "/vetahut/menu";
+
+std::string T(core::TimePoint t) { return core::FormatRfc3339(t); }
+std::optional<core::TimePoint> OptT(const std::optional<std::string>& s) {
+  if (!s) return std::nullopt;
+  return core::ParseRfc3339(*s);
+}
+
+VersionInfo VersionFromRow(const db::Row& r) {
+  return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), core::ParseRfc3339(r.Text(4)).value_or(core::TimePoint{}),
+          OptT(r.OptText(5)), OptT(r.OptText(6))};
+}
+
+constexpr const char* kVersionColumns = "id, market, status, created_by, created_at, publish_at, published_at";
+
+/// A strong ETag: a hash of the exact bytes served.
+std::string ETagOf(std::string_view body) {
+  unsigned char hash[16];
+  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(body.data()), body.size(), nullptr, 0);
+  char hex[33];
+  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+  return fmt::format("\"{}\"", hex);
+}
+
+}  // namespace
+
+std::string Gzip(std::string_view data) {
+  z_stream zs{};
+  if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("zlib deflateInit2 failed");
+  }
+  std::string out(deflateBound(&zs, data.size()), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) throw std::runtime_error("zlib deflate failed");
+  return out;
+}
+
+/// Everything the read side needs, replaced as a whole (copy-on-write).
+struct MenuService::State {
+  std::map<std::string, std::pair<std::string, std::shared_ptr<const Catalog>>> published;  ///< market → (version, catalog)
+  std::map<std::string, std::pair<TaxMode, std::map<std::string, std::int64_t, std::less<>>>> settings;
+  std::map<std::string, std::map<std::string, std::map<std::string, MinorUnits, std::less<>>, std::less<>>> product_prices;
+  std::map<std::string, std::map<std::string, std::map<std::string, MinorUnits, std::less<>>, std::less<>>> topping_prices;
+  std::map<std::string, std::map<std::string, Unavailability, std::less<>>> unavailable;
+};
+
+MenuService::MenuService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, StoreLookup stores,
+                         std::function<void()> events_committed)
+    : db_(db), clock_(clock), ids_(ids), stores_(std::move(stores)), events_committed_(std::move(events_committed)),
+      state_(std::make_shared<State>()) {}
+
+namespace {
+std::string ChangeToken(db::Database& db) {
+  auto r = db.Query(
+      "SELECT (SELECT COUNT(*) FROM menu_versions WHERE status = 'published'), "
+      "(SELECT COALESCE(MAX(published_at), '') FROM menu_versions), "
+      "(SELECT COUNT(*) FROM menu_unavailable), (SELECT COALESCE(MAX(updated_at), '') FROM menu_unavailable), "
+      "(SELECT COUNT(*) FROM menu_price_overrides), (SELECT COALESCE(SUM(amount), 0) FROM menu_price_overrides), "
+      "(SELECT COALESCE(MAX(updated_at), '') FROM menu_store_settings)")[0];
+  std::string token;
+  for (std::size_t i = 0; i < r.size(); ++i) token += r.Text(i) + "|";
+  return token;
+}
+}  // namespace
+
+void MenuService::Load() {
+  auto state = std::make_shared<State>();
+  auto tx = db_.Begin();
+  for (const auto& r : tx.Query("SELECT id, market, catalog FROM menu_versions WHERE status = 'published'")) {
+    auto parsed = ParseCatalog(json::parse(r.Text(2)));
+    if (!parsed) throw core::ErrorException(Error::Internal("published menu " + r.Text(0) + " is unreadable"));
+    auto catalog = std::make_shared<Catalog>(std::move(*parsed));
+    catalog->BuildIndex();
+    state->published[r.Text(1)] = {r.Text(0), std::move(catalog)};
+  }
+  for (const auto& r : tx.Query("SELECT store_id, tax_mode, tax_rates FROM menu_store_settings")) {
+    std::map<std::string, std::int64_t, std::less<>> rates;
+    const json::value parsed = json::parse(r.Text(2));  // must outlive the loop
+    for (const auto& [k, v] : parsed.as_object()) rates[std::string(k)] = v.as_int64();
+    state->settings[r.Text(0)] = {r.Text(1) == "inclusive" ? TaxMode::kInclusive : TaxMode::kExclusive, std::move(rates)};
+  }
+  for (const auto& r : tx.Query("SELECT store_id, kind, item_id, size_id, amount FROM menu_price_overrides")) {
+    auto& target = r.Text(1) == "topping" ? state->topping_prices : state->product_prices;
+    target[r.Text(0)][r.Text(2)][r.Text(3)] = r.Int(4);
+  }
+  for (const auto& r : tx.Query("SELECT store_id, item_id, reason, until_at FROM menu_unavailable")) {
+    state->unavailable[r.Text(0)][r.Text(1)] = {r.Text(2), OptT(r.OptText(3))};
+  }
+  tx.Commit();
+  const std::string new_token = ChangeToken(db_);
+  {
+    std::unique_lock lock(state_mutex_);
+    state_ = std::move(state);
+    change_token_ = new_token;
+  }
+  Invalidate();
+}
+
+void MenuService::RefreshIfChanged() {
+  const std::string token = ChangeToken(db_);
+  {
+    std::shared_lock lock(state_mutex_);
+    if (token == change_token_) return;
+  }
+  Load();
+}
+
+std::shared_ptr<const MenuService::State> MenuService::Snapshot() const {
+  std::shared_lock lock(state_mutex_);
+  return state_;
+}
+
+void MenuService::Invalidate() {
+  std::lock_guard lock(cache_mutex_);
+  cache_.clear();
+}
+
+void MenuService::Emit(db::Transaction& tx, const std::string& type, const std::string& subject, const std::string& data) {
+  outbox_.Add(tx, bus::MakeEvent(ids_, clock_, kSource, type, subject, data));
+}
+
+core::Result<VersionInfo> MenuService::SaveDraft(const std::string& market, const json::value& body, const std::string& actor) {
+  if (!core::Currency::Find(market)) return Fail(Error::NotFound(fmt::format("no market '{}' (markets are ISO-4217 codes)", market)));
+  auto catalog = ParseCatalog(body);
+  if (!catalog) return Fail(catalog.error());
+  if (catalog->currency != market) {
+    return Fail(Error::Validation({{"currency", fmt::format("must be {} for the {} market", market, market)}}));
+  }
+  const auto now = clock_.Now();
+  const std::string canonical = CatalogToJson(*catalog);
+  auto tx = db_.Begin();
+  auto existing = tx.Query("SELECT id FROM menu_versions WHERE market = $1 AND status = 'draft'", db::Params(market));
+  VersionInfo v{existing.empty() ? ids_.Next("mnv") : existing[0].Text(0), market, "draft", actor, now, std::nullopt, std::nullopt};
+  if (existing.empty()) {
+    tx.Exec("INSERT INTO menu_versions (id, market, status, catalog, created_by, created_at, updated_at) "
+            "VALUES ($1, $2, 'draft', $3, $4, $5, $5)",
+            db::Params(v.id, market, canonical, actor, T(now)));
+  } else {
+    tx.Exec("UPDATE menu_versions SET catalog = $2, created_by = $3, updated_at = $4 WHERE id = $1",
+            db::Params(v.id, canonical, actor, T(now)));
+  }
+  tx.Commit();
+  return v;
+}
+
+core::Result<std::string> MenuService::DraftJson(const std::string& market) const {
+  auto rows = db_.Query("SELECT catalog FROM menu_versions WHERE market = $1 AND status = 'draft'", db::Params(market));
+  if (rows.empty()) return Fail(Error::NotFound(fmt::format("the {} market has no draft", market)));
+  return rows[0].Text(0);
+}
+
+core::Result<VersionInfo> MenuService::Publish(const std::string& market, std::optional<core::TimePoint> at,
+                                               const std::string& actor) {
+  const auto now = clock_.Now();
+  if (at && *at <= now) return Fail(Error::Validation({{"publish_at", "must be in the future (omit it to publish now)"}}));
+  auto tx = db_.Begin();
+  auto draft = tx.Query(std::string("SELECT ") + kVersionColumns + " FROM menu_versions WHERE market = $1 AND status = 'draft'",
+                        db::Params(market));
+  if (draft.empty()) return Fail(Error::Conflict(fmt::format("the {} market has no draft to publish", market)));
+  VersionInfo v = VersionFromRow(draft[0]);
+  if (at) {
+    tx.Exec("UPDATE menu_versions SET status = 'scheduled', publish_at = $2, updated_at = $3 WHERE id = $1",
+            db::Params(v.id, T(*at), T(now)));
+    v.status = "scheduled";
+    v.publish_at = at;
+    tx.Commit();
+    return v;
+  }
+  tx.Exec("UPDATE menu_versions SET status = 'superseded', updated_at = $2 WHERE market = $1 AND status = 'published'",
+          db::Params(market, T(now)));
+  tx.Exec("UPDATE menu_versions SET status = 'published', published_at = $2, updated_at = $2 WHERE id = $1",
+          db::Params(v.id, T(now)));
+  Emit(tx, "com.vetahut.menu.published", v.id,
+       json::serialize(json::object{{"market", market}, {"version_id", v.id}, {"published_by", actor}}));
+  tx.Commit();
+  if (events_committed_) events_committed_();
+  v.status = "published";
+  v.published_at = now;
+  Load();
+  return v;
+}
+
+int MenuService::PublishDue() {
+  const auto now = clock_.Now();
+  int published = 0;
+  for (const auto& r : db_.Query("SELECT id, market FROM menu_versions WHERE status = 'scheduled' AND publish_at <= $1 "
+                                 "ORDER BY publish_at",
+                                 db::Params(T(now)))) {
+    auto tx = db_.Begin();
+    // Only if still scheduled: another replica may have published it.
+    if (tx.Exec("UPDATE menu_versions SET status = 'publishing' WHERE id = $1 AND status = 'scheduled'", db::Params(r.Text(0))) != 1) {
+      continue;
+    }
+    tx.Exec("UPDATE menu_versions SET status = 'superseded', updated_at = $2 WHERE market = $1 AND status = 'published'",
+            db::Params(r.Text(1), T(now)));
+    tx.Exec("UPDATE menu_versions SET status = 'published', published_at = $2, updated_at = $2 WHERE id = $1",
+            db::Params(r.Text(0), T(now)));
+    Emit(tx, "com.vetahut.menu.published", r.Text(0),
+         json::serialize(json::object{{"market", r.Text(1)}, {"version_id", r.Text(0)}, {"published_by", "schedule"}}));
+    tx.Commit();
+    ++published;
+  }
+  if (published > 0) {
+    if (events_committed_) events_committed_();
+    Load();
+  }
+  return published;
+}
+
+std::vector<VersionInfo> MenuService::Versions(const std::string& market) const {
+  std::vector<VersionInfo> out;
+  for (const auto& r : db_.Query(std::string("SELECT ") + kVersionColumns +
+                                 " FROM menu_versions WHERE market = $1 ORDER BY created_at DESC, id DESC LIMIT 50",
+                                 db::Params(market))) {
+    out.push_back(VersionFromRow(r));
+  }
+  return out;
+}
+
+core::Status MenuService::SetAvailability(const std::string& store_id, const std::string& item_id, bool available,
+                                          const std::string& reason, std::optional<core::TimePoint> until) {
+  auto info = stores_(store_id);
+  if (!info) return Fail(Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
+  auto state = Snapshot();
+  auto menu = state->published.find(info->currency);
+  if (menu == state->published.end()) return Fail(Error::Conflict(fmt::format("no published menu for {}", info->currency)));
+  const Catalog& c = *menu->second.second;
+  if (!c.FindProduct(item_id) && !c.FindTopping(item_id) && !c.FindCrust(item_id) && !c.FindDeal(item_id)) {
+    return Fail(Error::NotFound(fmt::format("'{}' is not a product, topping, crust or deal of the published menu", item_id)));
+  }
+  core::FieldErrors errors;
+  if (!available && reason.empty()) errors.Add("reason", "is required when making an item unavailable, e.g. \"out of dough\"");
+  if (reason.size() > 200) errors.Add("reason", "must be at most 200 characters");
+  if (until && *until <= clock_.Now()) errors.Add("until", "must be in the future");
+  if (available && until) errors.Add("until", "only applies when making an item unavailable");
+  if (!errors.empty()) return Fail(errors.ToError());
+  const auto now = clock_.Now();
+  auto tx = db_.Begin();
+  if (available) {
+    if (tx.Exec("DELETE FROM menu_unavailable WHERE store_id = $1 AND item_id = $2", db::Params(store_id, item_id)) == 0) {
+      return core::Ok();  // already available: nothing changes, no event
+    }
+  } else {
+    std::optional<std::string> until_text;
+    if (until) until_text = T(*until);
+    tx.Exec("INSERT INTO menu_unavailable (store_id, item_id, reason, until_at, updated_at) VALUES ($1, $2, $3, $4, $5) "
+            "ON CONFLICT (store_id, item_id) DO UPDATE SET reason = $3, until_at = $4, updated_at = $5",
+            db::Params(store_id, item_id, reason, until_text, T(now)));
+  }
+  Emit(tx, "com.vetahut.menu.item_availability_changed", item_id,
+       json::serialize(json::object{{"store_id", store_id}, {"item_id", item_id}, {"available", available},
+                                    {"reason", reason}, {"until", until ? json::value(T(*until)) : json::value(nullptr)}}));
+  tx.Commit();
+  if (events_committed_) events_committed_();
+  Load();
+  return core::Ok();
+}
+
+core::Status MenuService::SetPrice(const std::string& store_id, const std::string& kind, const std::string& item_id,
+                                   const std::string& size_id, std::optional<std::int64_t> amount) {
+  auto info = stores_(store_id);
+  if (!info) return Fail(Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
+  auto state = Snapshot();
+  auto menu = state->published.find(info->currency);
+  if (menu == state->published.end()) return Fail(Error::Conflict(fmt::format("no published menu for {}", info->currency)));
+  const Catalog& c = *menu->second.second;
+  core::FieldErrors errors;
+  if (kind != "product" && kind != "topping") errors.Add("kind", "must be product or topping");
+  if (kind == "product" && !c.FindProduct(item_id)) errors.Add("item_id", "is not a product of the published menu");
+  if (kind == "topping" && !c.FindTopping(item_id)) errors.Add("item_id", "is not a topping of the published menu");
+  if (!c.FindSize(size_id)) errors.Add("size", "is not a size of the published menu");
+  if (amount && (*amount < 0 || *amount > 100'000'00)) errors.Add("price.amount", "must be between 0 and 100000.00");
+  if (!errors.empty()) return Fail(errors.ToError());
+  auto tx = db_.Begin();
+  if (amount) {
+    tx.Exec("INSERT INTO menu_price_overrides (store_id, kind, item_id, size_id, amount) VALUES ($1, $2, $3, $4, $5) "
+            "ON CONFLICT (store_id, kind, item_id, size_id) DO UPDATE SET amount = $5",
+            db::Params(store_id, kind, item_id, size_id, *amount));
+  } else {
+    tx.Exec("DELETE FROM menu_price_overrides WHERE store_id = $1 AND kind = $2 AND item_id = $3 AND size_id = $4",
+            db::Params(store_id, kind, item_id, size_id));
+  }
+  tx.Commit();
+  Load();
+  return core::Ok();
+}
+
+core::Status MenuService::SetTaxSettings(const std::string& store_id, TaxMode mode,
+                                         std::map<std::string, std::int64_t, std::less<>> rates) {
+  if (!stores_(store_id)) return Fail(Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
+  core::FieldErrors errors;
+  for (const auto& [category, rate] : rates) {
+    if (rate < 0 || rate > 50'000) errors.Add("tax_rates." + category, "must be between 0 and 50000 (0–50 %)");
+  }
+  if (!errors.empty()) return Fail(errors.ToError());
+  json::object r;
+  for (const auto& [k, v] : rates) r[k] = v;
+  db_.Exec("INSERT INTO menu_store_settings (store_id, tax_mode, tax_rates, updated_at) VALUES ($1, $2, $3, $4) "
+           "ON CONFLICT (store_id) DO UPDATE SET tax_mode = $2, tax_rates = $3, updated_at = $4",
+           db::Params(store_id, mode == TaxMode::kInclusive ? "inclusive" : "exclusive", json::serialize(r), T(clock_.Now())));
+  Load();
+  return core::Ok();
+}
+
+core::Result<StoreMenuContext> MenuService::ContextFor(const State& state, const StoreInfo& info) const {
+  auto currency = core::Currency::Find(info.currency);
+  if (!currency) return Fail(Error::Internal("store currency unknown: " + info.currency));
+  StoreMenuContext ctx{.currency = *currency};
+  ctx.locale = info.locale;
+  if (auto s = state.settings.find(info.store_id); s != state.settings.end()) {
+    ctx.tax_mode = s->second.first;
+    ctx.tax_rates = s->second.second;
+  }
+  if (auto p = state.product_prices.find(info.store_id); p != state.product_prices.end()) ctx.product_prices = p->second;
+  if (auto p = state.topping_prices.find(info.store_id); p != state.topping_prices.end()) ctx.topping_prices = p->second;
+  if (auto u = state.unavailable.find(info.store_id); u != state.unavailable.end()) ctx.unavailable = u->second;
+  return ctx;
+}
+
+namespace {
+LocalTime LocalNow(const date::time_zone* zone, core::TimePoint now) {
+  const auto local = zone->to_local(now);
+  const auto day = date::floor<date::days>(local);
+  return {static_cast<int>(date::weekday(day).c_encoding()),
+          static_cast<int>(std::chrono::duration_cast<std::chrono::minutes>(local - day).count())};
+}
+}  // namespace
+
+core::Result<std::shared_ptr<const MenuSnapshot>> MenuService::StoreMenu(const std::string& store_id, const std::string& locale) {
+  auto info = stores_(store_id);
+  if (!info) return Fail(Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
+  const std::string loc = locale.empty() ? info->locale : locale;
+  const auto now = clock_.Now();
+  const LocalTime local = LocalNow(info->zone, now);
+  // Dayparts and 86 until-times move on their own: a snapshot lives for one local quarter hour.
+  const std::string key = fmt::format("{}|{}|{}|{}", store_id, loc, local.weekday, local.minute_of_day / 15);
+  {
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+  }
+  auto state = Snapshot();
+  auto menu = state->published.find(info->currency);
+  if (menu == state->published.end()) {
+    return Fail(Error::NotFound(fmt::format("no menu is published for the {} market yet", info->currency)));
+  }
+  auto ctx = ContextFor(*state, *info);
+  if (!ctx) return Fail(ctx.error());
+  auto snapshot = std::make_shared<MenuSnapshot>();
+  snapshot->json = PublicMenuJson(*menu->second.second, *ctx, loc, local, menu->second.first, now);
+  snapshot->gzip = Gzip(snapshot->json);
+  snapshot->etag = ETagOf(snapshot->json);
+  std::lock_guard lock(cache_mutex_);
+  if (cache_.size() > 10'000) cache_.clear();  // bounded: stores × locales × a quarter hour
+  cache_[key] = snapshot;
+  return std::shared_ptr<const MenuSnapshot>(snapshot);
+}
+
+core::Result<std::string> MenuService::QuoteJson(const std::string& store_id, const json::value& body,
+                                                 std::optional<core::Money> delivery_fee, Channel channel) {
+  auto info = stores_(store_id);
+  if (!info) return Fail(Error::Validation({{"store_id", fmt::format("store '{}' does not exist", store_id)}}));
+  auto state = Snapshot();
+  auto menu = state->published.find(info->currency);
+  if (menu == state->published.end()) {
+    return Fail(Error::Conflict(fmt::format("no menu is published for the {} market yet", info->currency)));
+  }
+  auto ctx = ContextFor(*state, *info);
+  if (!ctx) return Fail(ctx.error());
+  auto request = ParseQuoteRequest(body, ctx->currency);
+  if (!request) return Fail(request.error());
+  request->now = clock_.Now();
+  request->local_time = LocalNow(info->zone, request->now);
+  request->delivery_fee = delivery_fee;
+  request->channel = channel;
+  auto quote = Quote(*menu->second.second, *ctx, *request);
+  if (!quote) {
+    core::Error error = quote.error();
+    const json::value* items = body.is_object() ? body.as_object().if_contains("items") : nullptr;
+    const std::size_t item_count = items && items->is_array() ? items->as_array().size() : 0;
+    for (auto& f : error.fields) f.field = ClientQuoteField(f.field, item_count);
+    return Fail(error);
+  }
+  return QuoteToJson(*menu->second.second, *quote, ctx->locale);
+}
+
+std::vector<db::Migration> AllMigrations() {
+  auto all = Migrations();
+  for (auto& m : bus::OutboxInboxMigrations("menu", 900)) all.push_back(std::move(m));
+  return all;
+}
+
+}  // namespace vetahut::menu

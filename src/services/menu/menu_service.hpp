@@ -1,0 +1,120 @@
+#pragma once
+/// The menu service: versions per market (draft → publish, optionally scheduled), per-store
+/// tax settings, prices and the "86" list, the pre-serialized public menu per store and locale,
+/// and quotes. Published state lives in memory (reloaded when another replica changes it).
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include <boost/json/fwd.hpp>
+
+#include "lib/bus/outbox.hpp"
+#include "lib/core/id.hpp"
+#include "lib/db/database.hpp"
+#include "services/menu/domain/catalog.hpp"
+#include "services/menu/domain/pricing.hpp"
+#include "services/menu/domain/store_context.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace vetahut::menu {
+
+/// What the menu needs to know about a store (from the location service).
+struct StoreInfo {
+  std::string store_id;
+  std::string currency;  ///< the store's market
+  std::string locale;
+  const date::time_zone* zone = nullptr;
+};
+using StoreLookup = std::function<std::optional<StoreInfo>(const std::string& store_id)>;
+
+struct VersionInfo {
+  std::string id;
+  std::string market;
+  std::string status;  ///< draft | scheduled | published | superseded
+  std::string created_by;
+  core::TimePoint created_at{};
+  std::optional<core::TimePoint> publish_at;
+  std::optional<core::TimePoint> published_at;
+};
+
+/// A pre-serialized menu: JSON, its gzip, and a strong ETag of the JSON.
+struct MenuSnapshot {
+  std::string etag;
+  std::string json;
+  std::string gzip;
+};
+
+class MenuService {
+ public:
+  MenuService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, StoreLookup stores,
+              std::function<void()> events_committed);
+
+  /// Loads published menus, settings, prices and the 86 list into memory.
+  void Load();
+  /// Reloads when another replica changed something (a cheap change token is compared first).
+  void RefreshIfChanged();
+
+  /// Replaces the market's draft with a validated catalog (admin JSON form).
+  core::Result<VersionInfo> SaveDraft(const std::string& market, const boost::json::value& catalog, const std::string& actor);
+  core::Result<std::string> DraftJson(const std::string& market) const;
+  /// Publishes the draft now, or schedules it (`at` in the future). Emits menu.published.
+  core::Result<VersionInfo> Publish(const std::string& market, std::optional<core::TimePoint> at, const std::string& actor);
+  /// Publishes scheduled versions whose time has come; returns how many.
+  int PublishDue();
+  std::vector<VersionInfo> Versions(const std::string& market) const;
+
+  /// The "86" switch: makes a product, topping, crust or deal (un)available at one store.
+  core::Status SetAvailability(const std::string& store_id, const std::string& item_id, bool available,
+                               const std::string& reason, std::optional<core::TimePoint> until);
+  /// A store's price for a product size or topping size (`kind` product|topping); nullopt amount = remove.
+  core::Status SetPrice(const std::string& store_id, const std::string& kind, const std::string& item_id,
+                        const std::string& size_id, std::optional<std::int64_t> amount);
+  core::Status SetTaxSettings(const std::string& store_id, TaxMode mode, std::map<std::string, std::int64_t, std::less<>> rates);
+
+  /// The store's menu in `locale` (its own locale when empty), built once and cached until
+  /// something it depends on changes (and at least every quarter hour, for dayparts).
+  core::Result<std::shared_ptr<const MenuSnapshot>> StoreMenu(const std::string& store_id, const std::string& locale);
+
+  /// Prices a cart (the body of POST /api/v1/quotes) for a store; delivery fee and tip given.
+  core::Result<std::string> QuoteJson(const std::string& store_id, const boost::json::value& body,
+                                      std::optional<core::Money> delivery_fee, Channel channel);
+
+  const core::Clock& clock() const { return clock_; }
+
+ private:
+  struct State;
+  core::Result<StoreMenuContext> ContextFor(const State& state, const StoreInfo& info) const;
+  std::shared_ptr<const State> Snapshot() const;
+  void Invalidate();
+  void Emit(db::Transaction& tx, const std::string& type, const std::string& subject, const std::string& data);
+
+  db::Database& db_;
+  const core::Clock& clock_;
+  core::IdGenerator& ids_;
+  StoreLookup stores_;
+  std::function<void()> events_committed_;
+  bus::Outbox outbox_{"menu"};
+
+  mutable std::shared_mutex state_mutex_;
+  std::shared_ptr<const State> state_;
+  std::string change_token_;
+  std::mutex cache_mutex_;
+  std::map<std::string, std::shared_ptr<const MenuSnapshot>> cache_;  ///< "store|locale|quarter"
+};
+
+/// Gzip (RFC 1952) of `data`, for Content-Encoding: gzip.
+std::string Gzip(std::string_view data);
+
+/// The menu module's SQL migrations (generated) and everything it needs (plus outbox/inbox).
+std::vector<db::Migration> Migrations();
+std::vector<db::Migration> AllMigrations();
+
+}  // namespace vetahut::menu
