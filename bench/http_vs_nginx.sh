@@ -9,7 +9,10 @@
 #
 # This is a benchmark, not a test: it is never run from ctest.
 #
-# Usage: bench/http_vs_nginx.sh [--duration S] [--rounds N] [--connections C] [--io-threads T] [--no-build]
+# Usage: bench/http_vs_nginx.sh [--menu] [--duration S] [--rounds N] [--connections C] [--io-threads T] [--no-build]
+#   --menu            measure the demo store's menu GET (GET /api/v1/stores/{id}/menu?locale=en, from
+#                     its pre-serialized snapshot) instead of the fixed 2 KB route; nginx serves the
+#                     very bytes vetahut returned
 # Environment (flags win):
 #   DURATION=5        seconds per measured wrk run
 #   ROUNDS=3          measured rounds; each round is one vetahut run and one nginx run
@@ -28,6 +31,7 @@ cd "$(dirname "$0")/.."
 ROOT="$PWD"
 
 DURATION="${DURATION:-5}"
+MODE="${MODE:-fixture}"
 ROUNDS="${ROUNDS:-3}"
 CONNECTIONS="${CONNECTIONS:-32}"
 WARMUP="${WARMUP:-2}"
@@ -46,6 +50,7 @@ while (($#)); do
     --io-threads) IO_THREADS="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --no-build) NO_BUILD=1; shift ;;
+    --menu) MODE=menu; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "http_vs_nginx: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -156,10 +161,24 @@ wait_http() {  # name url pid log
 # --- start vetahut -----------------------------------------------------------------------------
 vetahut_env=(VETAHUT_APP_BENCH_FIXTURE="$TMP/fixture.json")
 [[ -n "$IO_THREADS" ]] && vetahut_env+=(VETAHUT_SERVER_IO_THREADS="$IO_THREADS")
-env "${vetahut_env[@]}" "$VETAHUT" serve --listen "127.0.0.1:$VETAHUT_PORT" --data-dir "$TMP/data" \
+demo_flag=()
+[[ "$MODE" == menu ]] && demo_flag=(--demo)
+env "${vetahut_env[@]}" "$VETAHUT" serve --listen "127.0.0.1:$VETAHUT_PORT" --data-dir "$TMP/data" "${demo_flag[@]}" \
   >"$TMP/vetahut.log" 2>&1 &
 VETAHUT_PID=$!
 wait_http vetahut "http://127.0.0.1:$VETAHUT_PORT/healthz" "$VETAHUT_PID" "$TMP/vetahut.log"
+
+if [[ "$MODE" == menu ]]; then
+  # The demo Midtown store's menu: whatever vetahut serves becomes the file nginx serves.
+  store_id=$(curl -sf "http://127.0.0.1:$VETAHUT_PORT/api/v1/stores?limit=10" |
+    python3 -c 'import json,sys; print(next(s["id"] for s in json.load(sys.stdin)["items"] if s["name"] == "Veta Hut Midtown"))') ||
+    die "could not find the demo store"
+  VETAHUT_URL="http://127.0.0.1:$VETAHUT_PORT/api/v1/stores/$store_id/menu?locale=en"
+  curl -sf -o "$TMP/fixture.json" "$VETAHUT_URL" || die "GET $VETAHUT_URL failed"
+  cp "$TMP/fixture.json" "$TMP/www/bench/fixture.json"
+  chmod 0644 "$TMP/www/bench/fixture.json"
+  FIXTURE_BYTES=$(stat -c %s "$TMP/fixture.json")
+fi
 
 # --- start nginx -------------------------------------------------------------------------------
 cat >"$TMP/nginx/nginx.conf" <<EOF
@@ -244,7 +263,7 @@ if ((BUSY_BEFORE > 10)); then
   { ps -eo pcpu=,comm= --sort=-pcpu 2>/dev/null | awk '$2 != "ps"' | head -n 3 | sed 's/^/      /' >&2; } || true
 fi
 
-echo "==> vetahut vs nginx: $FIXTURE_BYTES-byte JSON, wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS rounds, ${WARMUP}s warm-up each"
+echo "==> vetahut vs nginx ($MODE): $FIXTURE_BYTES-byte JSON, wrk -t1 -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS rounds, ${WARMUP}s warm-up each"
 echo "    vetahut $VETAHUT_URL (io_threads $VETAHUT_THREADS_DESC, response headers $VETAHUT_HDR_BYTES B)"
 echo "    nginx   $NGINX_URL (worker_processes $NGINX_WORKERS, sendfile/tcp_nopush $NGINX_SENDFILE, response headers $NGINX_HDR_BYTES B)"
 echo "    machine: $MACHINE"

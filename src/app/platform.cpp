@@ -329,7 +329,10 @@ void Platform::Start() {
     if (!in) throw std::runtime_error("app.bench_fixture: cannot read " + p.config.bench_fixture);
     auto bytes = std::make_shared<const std::string>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     p.router.Get("/bench/fixture.json", [bytes](http::Request&) -> core::Result<http::Response> {
-      return http::Response::Json(*bytes);
+      http::Response r;
+      r.SetHeader("Content-Type", "application/json");
+      r.shared_body = bytes;
+      return r;
     }, {.permission = "public", .non_blocking = true});
   }
   // A route without a permission, or with one the policy does not know, is a bug: stop here.

@@ -68,6 +68,10 @@ struct Response {
   int status = 200;
   std::vector<::vetahut::http::Header> headers;
   std::string body;
+  /// When set, sent instead of `body` without copying (pre-serialized, cached responses).
+  std::shared_ptr<const std::string> shared_body;
+  /// The bytes to send: `shared_body` if set, else `body`.
+  std::string_view BodyView() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
   /// When set, the server answers text/event-stream and relays the stream's events.
   std::shared_ptr<EventStream> stream;
 

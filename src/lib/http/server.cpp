@@ -577,7 +577,10 @@ class Session final : public std::enable_shared_from_this<Session> {
     closing_ = close_after_ || !keep_alive_ || server_.stopping.load(std::memory_order_relaxed);
     SerializeHead(closing_);
     std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::const_buffer{}};
-    if (!is_head_) buffers[1] = net::buffer(response_.body);
+    if (!is_head_) {
+      const std::string_view body = response_.BodyView();
+      buffers[1] = net::const_buffer(body.data(), body.size());
+    }
     SetDeadline(server_.options.write_timeout);
     net::async_write(socket_, buffers,
                      beast::bind_front_handler(&Session::OnWritten, shared_from_this()));
@@ -619,7 +622,7 @@ class Session final : public std::enable_shared_from_this<Session> {
     head_.append("Server: vetahut\r\n");
     if (status >= 200 && status != 204 && status != 304) {
       head_.append("Content-Length: ");
-      AppendNumber(head_, response_.body.size());
+      AppendNumber(head_, response_.BodyView().size());
       head_.append("\r\n");
     }
     if (close) {

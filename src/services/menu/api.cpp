@@ -91,11 +91,12 @@ void RegisterRoutes(http::Router& router, MenuService& menu, location::LocationC
       return r;
     }
     r.SetHeader("Content-Type", "application/json");
+    // Zero-copy: the response shares the cached snapshot's bytes.
     if (AcceptsGzip(req)) {
       r.SetHeader("Content-Encoding", "gzip");
-      r.body = s.gzip;
+      r.shared_body = std::shared_ptr<const std::string>(*snapshot, &s.gzip);
     } else {
-      r.body = s.json;
+      r.shared_body = std::shared_ptr<const std::string>(*snapshot, &s.json);
     }
     return r;
   }, {.permission = "public", .non_blocking = true});
