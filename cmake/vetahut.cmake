@@ -18,3 +18,30 @@ function(vetahut_test name)
     set_tests_properties(${name} PROPERTIES LABELS "unit")
   endif()
 endfunction()
+
+# vetahut_engine_test(<target>) — registers an existing test binary twice: <target>_sqlite on a
+# fresh SQLite file and <target>_postgres on VETAHUT_TEST_PG_URL (set by scripts/with-postgres.sh;
+# unset, the tests fail rather than skip). PostgreSQL suites share one server: a resource lock.
+function(vetahut_engine_test target)
+  add_test(NAME ${target}_sqlite COMMAND ${target} --gtest_brief=1)
+  set_tests_properties(${target}_sqlite PROPERTIES LABELS "db"
+    ENVIRONMENT "VETAHUT_TEST_DB_URL=sqlite:${CMAKE_BINARY_DIR}/test-data/${target}.db")
+  add_test(NAME ${target}_postgres
+    COMMAND sh -c "VETAHUT_TEST_DB_URL=\"$VETAHUT_TEST_PG_URL\" exec \"$0\" --gtest_brief=1" $<TARGET_FILE:${target}>)
+  set_tests_properties(${target}_postgres PROPERTIES LABELS "db;postgres" RESOURCE_LOCK postgres)
+endfunction()
+
+# vetahut_serve_test(<target> SOURCES … DEPS …) — an end-to-end test that runs the real `vetahut`
+# binary, registered for SQLite and for PostgreSQL (VETAHUT_TEST_ENGINE tells the harness which).
+function(vetahut_serve_test target)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${target} ${ARG_SOURCES})
+  target_link_libraries(${target} PRIVATE ${ARG_DEPS} vetahut_http vetahut_db Boost::json fmt::fmt GTest::gtest GTest::gtest_main)
+  target_compile_definitions(${target} PRIVATE VETAHUT_BINARY="$<TARGET_FILE:vetahut>")
+  add_dependencies(${target} vetahut)
+  add_test(NAME ${target}_sqlite COMMAND ${target} --gtest_brief=1)
+  set_tests_properties(${target}_sqlite PROPERTIES LABELS "e2e" ENVIRONMENT "VETAHUT_TEST_ENGINE=sqlite")
+  add_test(NAME ${target}_postgres COMMAND ${target} --gtest_brief=1)
+  set_tests_properties(${target}_postgres PROPERTIES LABELS "e2e;postgres" ENVIRONMENT "VETAHUT_TEST_ENGINE=postgres"
+    RESOURCE_LOCK postgres)
+endfunction()
