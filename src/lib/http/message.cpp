@@ -1,6 +1,32 @@
 #include "lib/http/message.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
 namespace vetahut::http {
+
+std::shared_ptr<const FileBody> FileBody::FromBytes(std::string_view bytes) {
+  const int fd = ::memfd_create("vetahut-body", MFD_CLOEXEC);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "memfd_create");
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int error = errno;
+      ::close(fd);
+      throw std::system_error(error, std::generic_category(), "write to memfd");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  return std::shared_ptr<const FileBody>(new FileBody(fd, bytes.size()));
+}
+
+FileBody::~FileBody() { ::close(fd_); }
+
 namespace {
 
 char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }

@@ -32,6 +32,24 @@ struct RouteInfo {
   bool non_blocking;       ///< runs inline on the I/O thread instead of the worker pool
 };
 
+/// Bytes in a file (typically an in-memory memfd) that the server sends with sendfile(2), so a
+/// large cached body never passes through user space. Immutable; closed when the last user goes.
+class FileBody {
+ public:
+  /// Copies `bytes` into a new anonymous in-memory file; throws std::system_error on failure.
+  static std::shared_ptr<const FileBody> FromBytes(std::string_view bytes);
+  ~FileBody();
+  FileBody(const FileBody&) = delete;
+  FileBody& operator=(const FileBody&) = delete;
+  int fd() const { return fd_; }
+  std::size_t size() const { return size_; }
+
+ private:
+  FileBody(int fd, std::size_t size) : fd_(fd), size_(size) {}
+  int fd_;
+  std::size_t size_;
+};
+
 /// An incoming request, filled by the server before routing.
 class Request {
  public:
@@ -72,6 +90,10 @@ struct Response {
   std::shared_ptr<const std::string> shared_body;
   /// The bytes to send: `shared_body` if set, else `body`.
   std::string_view BodyView() const { return shared_body ? std::string_view(*shared_body) : std::string_view(body); }
+  /// When set, sent from the file with sendfile(2) instead of `body`/`shared_body` (zero-copy).
+  std::shared_ptr<const FileBody> file_body;
+  /// The number of body bytes the response carries.
+  std::size_t BodySize() const { return file_body ? file_body->size() : BodyView().size(); }
   /// When set, the server answers text/event-stream and relays the stream's events.
   std::shared_ptr<EventStream> stream;
 

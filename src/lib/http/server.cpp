@@ -1,5 +1,7 @@
 #include "lib/http/server.hpp"
 
+#include <sys/sendfile.h>
+
 #include "lib/http/sse.hpp"
 
 #include <algorithm>
@@ -576,6 +578,13 @@ class Session final : public std::enable_shared_from_this<Session> {
     state_ = State::kWriting;
     closing_ = close_after_ || !keep_alive_ || server_.stopping.load(std::memory_order_relaxed);
     SerializeHead(closing_);
+    if (response_.file_body && !is_head_) {
+      // Head first, then the file straight from the page cache into the socket.
+      SetDeadline(server_.options.write_timeout);
+      net::async_write(socket_, net::buffer(head_),
+                       beast::bind_front_handler(&Session::OnHeadWritten, shared_from_this()));
+      return;
+    }
     std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::const_buffer{}};
     if (!is_head_) {
       const std::string_view body = response_.BodyView();
@@ -622,7 +631,7 @@ class Session final : public std::enable_shared_from_this<Session> {
     head_.append("Server: vetahut\r\n");
     if (status >= 200 && status != 204 && status != 304) {
       head_.append("Content-Length: ");
-      AppendNumber(head_, response_.BodyView().size());
+      AppendNumber(head_, response_.BodySize());
       head_.append("\r\n");
     }
     if (close) {
@@ -631,6 +640,43 @@ class Session final : public std::enable_shared_from_this<Session> {
       head_.append("Connection: keep-alive\r\n");
     }
     head_.append("\r\n");
+  }
+
+  void OnHeadWritten(beast::error_code ec, std::size_t) {
+    if (state_ == State::kClosed) return;
+    if (ec) {
+      OnWritten(ec, 0);
+      return;
+    }
+    file_offset_ = 0;
+    beast::error_code nb;
+    socket_.native_non_blocking(true, nb);
+    SendFileChunk();
+  }
+
+  // sendfile(2) until done or the socket is full; then wait until it is writable again.
+  void SendFileChunk() {
+    if (state_ == State::kClosed) return;
+    const FileBody& file = *response_.file_body;
+    while (static_cast<std::size_t>(file_offset_) < file.size()) {
+      const ssize_t n = ::sendfile(socket_.native_handle(), file.fd(), &file_offset_,
+                                   file.size() - static_cast<std::size_t>(file_offset_));
+      if (n > 0) continue;
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](beast::error_code wait_ec) {
+          if (wait_ec) {
+            self->OnWritten(wait_ec, 0);
+          } else {
+            self->SendFileChunk();
+          }
+        });
+        return;
+      }
+      OnWritten(n == 0 ? beast::error_code(net::error::eof) : beast::error_code(errno, beast::system_category()), 0);
+      return;
+    }
+    OnWritten({}, file.size());
   }
 
   void OnWritten(beast::error_code ec, std::size_t) {
@@ -808,6 +854,7 @@ class Session final : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = false;
   bool http10_ = false;
   bool is_head_ = false;
+  off_t file_offset_ = 0;
   bool close_after_ = false;
   bool closing_ = false;
   bool linger_ = false;

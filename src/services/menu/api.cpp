@@ -91,12 +91,12 @@ void RegisterRoutes(http::Router& router, MenuService& menu, location::LocationC
       return r;
     }
     r.SetHeader("Content-Type", "application/json");
-    // Zero-copy: the response shares the cached snapshot's bytes.
+    // Zero-copy: the server sends the cached snapshot's in-memory file with sendfile(2).
     if (AcceptsGzip(req)) {
       r.SetHeader("Content-Encoding", "gzip");
-      r.shared_body = std::shared_ptr<const std::string>(*snapshot, &s.gzip);
+      r.file_body = s.gzip_file;
     } else {
-      r.shared_body = std::shared_ptr<const std::string>(*snapshot, &s.json);
+      r.file_body = s.json_file;
     }
     return r;
   }, {.permission = "public", .non_blocking = true});

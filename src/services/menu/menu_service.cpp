@@ -374,6 +374,8 @@ core::Result<std::shared_ptr<const MenuSnapshot>> MenuService::StoreMenu(const s
   snapshot->json = PublicMenuJson(*menu->second.second, *ctx, loc, local, menu->second.first, now);
   snapshot->gzip = Gzip(snapshot->json);
   snapshot->etag = ETagOf(snapshot->json);
+  snapshot->json_file = http::FileBody::FromBytes(snapshot->json);
+  snapshot->gzip_file = http::FileBody::FromBytes(snapshot->gzip);
   std::lock_guard lock(cache_mutex_);
   if (cache_.size() > 10'000) cache_.clear();  // bounded: stores × locales × a quarter hour
   cache_[key] = snapshot;

@@ -16,6 +16,7 @@
 #include "lib/bus/outbox.hpp"
 #include "lib/core/id.hpp"
 #include "lib/db/database.hpp"
+#include "lib/http/message.hpp"
 #include "services/menu/domain/catalog.hpp"
 #include "services/menu/domain/pricing.hpp"
 #include "services/menu/domain/store_context.hpp"
@@ -45,11 +46,14 @@ struct VersionInfo {
   std::optional<core::TimePoint> published_at;
 };
 
-/// A pre-serialized menu: JSON, its gzip, and a strong ETag of the JSON.
+/// A pre-serialized menu: JSON, its gzip, and a strong ETag of the JSON; each body also in an
+/// in-memory file so the server can send it with sendfile(2).
 struct MenuSnapshot {
   std::string etag;
   std::string json;
   std::string gzip;
+  std::shared_ptr<const http::FileBody> json_file;
+  std::shared_ptr<const http::FileBody> gzip_file;
 };
 
 class MenuService {
