@@ -242,14 +242,20 @@ std::vector<VersionInfo> MenuService::Versions(const std::string& market) const 
   return out;
 }
 
-core::Status MenuService::SetAvailability(const std::string& store_id, const std::string& item_id, bool available,
-                                          const std::string& reason, std::optional<core::TimePoint> until) {
+core::Result<std::shared_ptr<const Catalog>> MenuService::PublishedCatalogFor(const std::string& store_id) const {
   auto info = stores_(store_id);
   if (!info) return Fail(Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
   auto state = Snapshot();
   auto menu = state->published.find(info->currency);
   if (menu == state->published.end()) return Fail(Error::Conflict(fmt::format("no published menu for {}", info->currency)));
-  const Catalog& c = *menu->second.second;
+  return menu->second.second;
+}
+
+core::Status MenuService::SetAvailability(const std::string& store_id, const std::string& item_id, bool available,
+                                          const std::string& reason, std::optional<core::TimePoint> until) {
+  auto catalog = PublishedCatalogFor(store_id);
+  if (!catalog) return Fail(catalog.error());
+  const Catalog& c = **catalog;
   if (!c.FindProduct(item_id) && !c.FindTopping(item_id) && !c.FindCrust(item_id) && !c.FindDeal(item_id)) {
     return Fail(Error::NotFound(fmt::format("'{}' is not a product, topping, crust or deal of the published menu", item_id)));
   }
@@ -283,12 +289,9 @@ core::Status MenuService::SetAvailability(const std::string& store_id, const std
 
 core::Status MenuService::SetPrice(const std::string& store_id, const std::string& kind, const std::string& item_id,
                                    const std::string& size_id, std::optional<std::int64_t> amount) {
-  auto info = stores_(store_id);
-  if (!info) return Fail(Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
-  auto state = Snapshot();
-  auto menu = state->published.find(info->currency);
-  if (menu == state->published.end()) return Fail(Error::Conflict(fmt::format("no published menu for {}", info->currency)));
-  const Catalog& c = *menu->second.second;
+  auto catalog = PublishedCatalogFor(store_id);
+  if (!catalog) return Fail(catalog.error());
+  const Catalog& c = **catalog;
   core::FieldErrors errors;
   if (kind != "product" && kind != "topping") errors.Add("kind", "must be product or topping");
   if (kind == "product" && !c.FindProduct(item_id)) errors.Add("item_id", "is not a product of the published menu");

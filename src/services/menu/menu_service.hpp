@@ -97,6 +97,8 @@ class MenuService {
   struct State;
   core::Result<StoreMenuContext> ContextFor(const State& state, const StoreInfo& info) const;
   std::shared_ptr<const State> Snapshot() const;
+  /// The catalog a store serves (its market's published version): 404 unknown store, 409 none yet.
+  core::Result<std::shared_ptr<const Catalog>> PublishedCatalogFor(const std::string& store_id) const;
   void Invalidate();
   void Emit(db::Transaction& tx, const std::string& type, const std::string& subject, const std::string& data);
 
