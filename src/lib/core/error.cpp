@@ -6,6 +6,7 @@ int HttpStatus(ErrorCode code) {
   switch (code) {
     case ErrorCode::kBadRequest: return 400;
     case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPaymentRequired: return 402;
     case ErrorCode::kForbidden: return 403;
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kMethodNotAllowed: return 405;
@@ -26,6 +27,7 @@ std::string_view Slug(ErrorCode code) {
   switch (code) {
     case ErrorCode::kBadRequest: return "bad-request";
     case ErrorCode::kUnauthenticated: return "unauthenticated";
+    case ErrorCode::kPaymentRequired: return "payment-required";
     case ErrorCode::kForbidden: return "forbidden";
     case ErrorCode::kNotFound: return "not-found";
     case ErrorCode::kMethodNotAllowed: return "method-not-allowed";
@@ -46,6 +48,7 @@ std::string_view Title(ErrorCode code) {
   switch (code) {
     case ErrorCode::kBadRequest: return "Bad Request";
     case ErrorCode::kUnauthenticated: return "Unauthenticated";
+    case ErrorCode::kPaymentRequired: return "Payment Required";
     case ErrorCode::kForbidden: return "Forbidden";
     case ErrorCode::kNotFound: return "Not Found";
     case ErrorCode::kMethodNotAllowed: return "Method Not Allowed";

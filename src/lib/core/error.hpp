@@ -11,6 +11,7 @@ namespace vetahut::core {
 enum class ErrorCode {
   kBadRequest,        ///< malformed input (400)
   kUnauthenticated,   ///< missing or invalid credentials (401)
+  kPaymentRequired,   ///< the payment was declined (402)
   kForbidden,         ///< authenticated but not allowed (403)
   kNotFound,          ///< unknown resource (404)
   kMethodNotAllowed,  ///< path exists, method does not (405)
@@ -45,6 +46,7 @@ struct Error {
   static Error Unauthenticated(std::string detail) {
     return {ErrorCode::kUnauthenticated, std::move(detail), {}};
   }
+  static Error PaymentRequired(std::string detail) { return {ErrorCode::kPaymentRequired, std::move(detail), {}}; }
   static Error Unavailable(std::string detail) { return {ErrorCode::kUnavailable, std::move(detail), {}}; }
   static Error Internal(std::string detail) { return {ErrorCode::kInternal, std::move(detail), {}}; }
   static Error Validation(std::vector<FieldError> fields, std::string detail = "The request has invalid fields.") {

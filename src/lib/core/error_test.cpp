@@ -14,11 +14,12 @@ constexpr ErrorCode kAll[] = {
     ErrorCode::kNotFound,        ErrorCode::kMethodNotAllowed,     ErrorCode::kRequestTimeout,
     ErrorCode::kConflict,        ErrorCode::kPreconditionFailed,   ErrorCode::kPayloadTooLarge,
     ErrorCode::kUnsupportedMediaType, ErrorCode::kValidation,      ErrorCode::kTooManyRequests,
-    ErrorCode::kInternal,        ErrorCode::kUnavailable};
+    ErrorCode::kInternal,        ErrorCode::kUnavailable,          ErrorCode::kPaymentRequired};
 
 TEST(ErrorCode, MapsToTheHttpStatusClientsExpect) {
   EXPECT_EQ(HttpStatus(ErrorCode::kBadRequest), 400);
   EXPECT_EQ(HttpStatus(ErrorCode::kUnauthenticated), 401);
+  EXPECT_EQ(HttpStatus(ErrorCode::kPaymentRequired), 402);
   EXPECT_EQ(HttpStatus(ErrorCode::kForbidden), 403);
   EXPECT_EQ(HttpStatus(ErrorCode::kNotFound), 404);
   EXPECT_EQ(HttpStatus(ErrorCode::kMethodNotAllowed), 405);
