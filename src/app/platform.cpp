@@ -30,6 +30,12 @@
 #include "services/menu/catalog_json.hpp"
 #include "services/menu/menu_service.hpp"
 #include "services/location/location_service.hpp"
+#include "services/order/api.hpp"
+#include "services/order/order_service.hpp"
+#include "services/payment/api.hpp"
+#include "services/payment/payment_service.hpp"
+#include "services/payment/providers/sandbox.hpp"
+#include "services/payment/providers/stripe.hpp"
 
 namespace vetahut::app {
 namespace {
@@ -39,6 +45,9 @@ std::vector<db::Migration> AllModuleMigrations() {
   for (auto& m : location::AllMigrations()) all.push_back(std::move(m));
   for (auto& m : customer::AllMigrations()) all.push_back(std::move(m));
   for (auto& m : menu::AllMigrations()) all.push_back(std::move(m));
+  for (auto& m : payment::AllMigrations()) all.push_back(std::move(m));
+  for (auto& m : payment::SandboxMigrations()) all.push_back(std::move(m));
+  for (auto& m : order::AllMigrations()) all.push_back(std::move(m));
   return all;
 }
 
@@ -157,6 +166,8 @@ std::string AddUser(const config::Config& config, const NewUser& user) {
   return account->id;
 }
 
+void StartOrders(Platform::Parts& p, bus::OutboxRelay* order_relay, bus::OutboxRelay* payment_relay);
+
 struct Platform::Parts {
   config::Config config;
   std::unique_ptr<db::Database> database;
@@ -171,6 +182,9 @@ struct Platform::Parts {
   std::unique_ptr<http::Server> server;
   std::unique_ptr<customer::IdentityService> identity;
   std::unique_ptr<customer::LoyaltyLedger> loyalty;
+  std::unique_ptr<payment::PaymentProvider> provider;
+  std::unique_ptr<payment::PaymentService> payments;
+  std::unique_ptr<order::OrderService> orders;
   std::unique_ptr<Ticker> ticker;
 };
 
@@ -210,6 +224,17 @@ void Platform::Start() {
   if (run_menu) {
     p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "menu", relay_options));
     menu_relay = p.relays.back().get();
+  }
+  // Orders and payments run together (the saga calls the payment service in-process); see
+  // docs/decisions/0015-order-saga.md.
+  const bool run_order = all || p.config.target == "order" || p.config.target == "payment";
+  bus::OutboxRelay* order_relay = nullptr;
+  bus::OutboxRelay* payment_relay = nullptr;
+  if (run_order) {
+    p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "order", relay_options));
+    order_relay = p.relays.back().get();
+    p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "payment", relay_options));
+    payment_relay = p.relays.back().get();
   }
 
   customer::IdentityOptions identity_options;
@@ -251,6 +276,7 @@ void Platform::Start() {
         if (menu_relay) menu_relay->Notify();
       });
   p.menu->Load();
+  if (run_order) StartOrders(p, order_relay, payment_relay);
   if (p.config.demo && run_location) {
     const int added = p.location->LoadDemoData();
     if (added > 0) log::Info("demo data loaded", {{"stores", added}});
@@ -324,6 +350,10 @@ void Platform::Start() {
   if (run_location) location::RegisterRoutes(p.router, *p.location);
   if (run_customer) customer::RegisterRoutes(p.router, *p.identity, *p.loyalty, *p.database);
   if (run_menu) menu::RegisterRoutes(p.router, *p.menu, *p.location);
+  if (run_order) {
+    payment::RegisterRoutes(p.router, *p.payments);
+    order::RegisterRoutes(p.router, *p.orders, *p.payments);
+  }
   if (!p.config.bench_fixture.empty()) {
     std::ifstream in(p.config.bench_fixture, std::ios::binary);
     if (!in) throw std::runtime_error("app.bench_fixture: cannot read " + p.config.bench_fixture);
@@ -374,13 +404,71 @@ void Platform::Start() {
       if (int resumed = p.location->ResumeDue(); resumed > 0) log::Info("stores resumed", {{"count", resumed}});
     }
     p.location->RefreshIfChanged();
+    if (p.orders) p.orders->tracker().Keepalive();
     if (run_menu) {
       if (int published = p.menu->PublishDue(); published > 0) log::Info("scheduled menus published", {{"count", published}});
       p.menu->RefreshIfChanged();
     }
   });
   p.server->Start();
+  if (p.orders) p.orders->Start();  // resumes sagas a crash interrupted
   log::Info("listening", {{"url", url()}, {"target", p.config.target}, {"db", p.database->engine() == db::Engine::kSqlite ? "sqlite" : "postgres"}});
+}
+
+/// The payment provider, the payment service and the order service with its saga.
+void StartOrders(Platform::Parts& p, bus::OutboxRelay* order_relay, bus::OutboxRelay* payment_relay) {
+  const auto& pc = p.config.payment;
+  if (pc.provider == "stripe") {
+    if (pc.webhook_secret.empty()) throw std::runtime_error("payment.webhook_secret is required with payment.provider = stripe");
+    payment::StripeOptions options;
+    options.api_base = pc.stripe_api_base;
+    options.secret_key = pc.stripe_secret_key;
+    options.webhook_secret = pc.webhook_secret;
+    p.provider = std::make_unique<payment::StripeProvider>(options, core::SystemClock::Instance());
+  } else {
+    payment::SandboxOptions options;
+    options.latency = std::chrono::milliseconds(pc.sandbox_latency_ms);
+    options.webhook_url = pc.sandbox_webhook_url;
+    // The sandbox moves no money; without a configured secret its callbacks are signed with a
+    // per-database random one (callbacks then only make sense to this deployment).
+    options.webhook_secret = pc.webhook_secret.empty() ? "sandbox-" + p.ids.Next() : pc.webhook_secret;
+    p.provider = std::make_unique<payment::SandboxProvider>(*p.database, core::SystemClock::Instance(), p.ids, options);
+  }
+  p.payments = std::make_unique<payment::PaymentService>(*p.database, core::SystemClock::Instance(), p.ids, *p.provider,
+                                                         [payment_relay] {
+                                                           if (payment_relay) payment_relay->Notify();
+                                                         });
+  order::LoyaltyPort loyalty;
+  loyalty.reserve = [&p](const std::string& customer, const std::string& order_id, std::int64_t points,
+                         const std::string& reward) -> core::Status {
+    auto tx = p.database->Begin();
+    auto held = p.loyalty->Reserve(tx, customer, order_id, points, reward);
+    if (held) tx.Commit();
+    return held;
+  };
+  loyalty.release = [&p](const std::string& order_id) -> core::Status {
+    auto tx = p.database->Begin();
+    auto released = p.loyalty->Release(tx, order_id);
+    if (released) tx.Commit();
+    return released;
+  };
+  order::OrderOptions options;
+  options.payment_timeout = std::chrono::seconds(p.config.order.payment_timeout_s);
+  options.prep_time = std::chrono::minutes(p.config.order.prep_minutes);
+  options.saga_lease = std::chrono::seconds(p.config.order.saga_lease_s);
+  p.orders = std::make_unique<order::OrderService>(
+      *p.database, core::SystemClock::Instance(), p.ids, *p.location,
+      [&p](const std::string& store_id) -> std::optional<order::StoreFacts> {
+        auto store = p.location->GetStore(store_id);
+        if (!store) return std::nullopt;
+        return order::StoreFacts{(*store)->record.store.profile.currency, (*store)->zone};
+      },
+      [&p](const std::string& store_id, const boost::json::value& body, std::optional<core::Money> fee,
+           menu::Channel channel) { return p.menu->PriceCart(store_id, body, fee, channel); },
+      *p.payments, std::move(loyalty), options, [order_relay] {
+        if (order_relay) order_relay->Notify();
+      });
+  p.payments->SetSettledListener([&p](const std::string& order_id) { p.orders->PaymentSettled(order_id); });
 }
 
 std::string Platform::url() const {
@@ -406,6 +494,7 @@ void Platform::RunUntilSignal() {
 void Platform::Stop() {
   auto& p = *parts_;
   if (p.server) p.server->Stop();
+  if (p.orders) p.orders->Stop();
   p.ticker.reset();
   for (auto& relay : p.relays) relay->Stop();
 }

@@ -39,8 +39,9 @@ class Platform {
   void RunUntilSignal();
   void Stop();
 
+  struct Parts;  ///< everything the process runs (platform.cpp)
+
  private:
-  struct Parts;
   std::unique_ptr<Parts> parts_;
 };
 

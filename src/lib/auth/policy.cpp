@@ -42,6 +42,19 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"users:read", Roles({admin}), false, "list staff users"},
       {"devices:write", Roles({admin}), false, "register kiosk, POS and KDS devices"},
       {"audit:read", Roles({admin}), false, "read the staff audit log"},
+      // Orders. Routes about one order have no {store_id}: the handler checks the order's store
+      // with the scoped permissions (orders:take for placing, orders:manage for the rest).
+      {"orders:place", Roles({kRoleCustomer, kRoleCashier, manager, admin, kRoleKiosk, kRolePos}), false, "place orders"},
+      {"orders:take", Roles({kRoleCashier, manager, admin, kRoleKiosk, kRolePos}), true, "take orders for a store"},
+      {"orders:read", Roles({kRoleCustomer, kRoleCashier, kRoleCook, kRoleDriver, manager, admin, kRoleKiosk, kRolePos, kRoleKds}),
+       false, "read and follow orders (their own, or their store's)"},
+      {"orders:cancel", Roles({kRoleCustomer, kRoleCashier, manager, admin, kRolePos}), false,
+       "cancel orders (customers: their own, before preparation)"},
+      {"orders:status", Roles({kRoleCashier, kRoleCook, kRoleDriver, manager, admin, kRolePos, kRoleKds}), false,
+       "move orders through the kitchen and hand-over"},
+      {"orders:refund", Roles({manager, admin}), false, "refund completed orders"},
+      {"orders:manage", Roles({kRoleCashier, kRoleCook, kRoleDriver, manager, admin, kRolePos, kRoleKds}), true,
+       "see and work a store's orders"},
   };
 }
 

@@ -137,6 +137,24 @@ const std::vector<Field>& Fields() {
                  IntField(60, 3600, [](Config& c, std::int64_t v) { c.auth.access_token_ttl_s = int(v); })});
     f.push_back({"auth", "refresh_token_ttl_h", "refresh token lifetime in hours (1..2160)",
                  IntField(1, 2160, [](Config& c, std::int64_t v) { c.auth.refresh_token_ttl_h = int(v); })});
+    f.push_back({"order", "payment_timeout_s", "seconds a payment may stay pending before it is voided and the order rejected",
+                 IntField(1, 86400, [](Config& c, std::int64_t v) { c.order.payment_timeout_s = int(v); })});
+    f.push_back({"order", "prep_minutes", "minutes from order to ready, for ASAP promise times",
+                 IntField(1, 240, [](Config& c, std::int64_t v) { c.order.prep_minutes = int(v); })});
+    f.push_back({"order", "saga_lease_s", "seconds after which a crashed runner's hold on an order saga expires",
+                 IntField(1, 600, [](Config& c, std::int64_t v) { c.order.saga_lease_s = int(v); })});
+    f.push_back({"payment", "provider", "card processor: sandbox or stripe",
+                 OneOf({"sandbox", "stripe"}, [](Config& c) -> std::string& { return c.payment.provider; })});
+    f.push_back({"payment", "webhook_secret", "secret that signs provider callbacks",
+                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.payment.webhook_secret); }});
+    f.push_back({"payment", "sandbox_latency_ms", "sandbox: simulated processor latency per call",
+                 IntField(0, 60000, [](Config& c, std::int64_t v) { c.payment.sandbox_latency_ms = int(v); })});
+    f.push_back({"payment", "sandbox_webhook_url", "sandbox: URL it sends signed callbacks to (empty = none)",
+                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.payment.sandbox_webhook_url); }});
+    f.push_back({"payment", "stripe_api_base", "Stripe-compatible API base URL",
+                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.payment.stripe_api_base); }});
+    f.push_back({"payment", "stripe_secret_key", "Stripe secret API key (sk_…)",
+                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.payment.stripe_secret_key); }});
     f.push_back({"server", "listen", "HOST:PORT to listen on (port 0 picks a free port)",
                  [](Config& c, const RawValue& v, std::string_view key) -> Status {
                    std::string value;

@@ -47,6 +47,23 @@ struct AuthConfig {
   int refresh_token_ttl_h = 720;           ///< refresh token lifetime (rotated on use)
 };
 
+/// Orders (section [order]).
+struct OrderConfig {
+  int payment_timeout_s = 600;  ///< a payment pending longer is voided and the order rejected
+  int prep_minutes = 20;        ///< ASAP promise: now + prep (+ delivery estimate)
+  int saga_lease_s = 15;        ///< a crashed saga runner's hold on an order expires after this
+};
+
+/// Payments (section [payment]).
+struct PaymentConfig {
+  std::string provider = "sandbox";                  ///< sandbox | stripe
+  std::string webhook_secret;                        ///< signs/verifies provider callbacks
+  int sandbox_latency_ms = 0;                        ///< sandbox: simulated processor latency
+  std::string sandbox_webhook_url;                   ///< sandbox: where it sends callbacks ("" = none)
+  std::string stripe_api_base = "https://api.stripe.com";
+  std::string stripe_secret_key;
+};
+
 /// Logging (section [log]).
 struct LogConfig {
   std::string level = "info";  ///< debug | info | warn | error
@@ -63,6 +80,8 @@ struct Config {
   BusConfig bus;
   LogConfig log;
   AuthConfig auth;
+  OrderConfig order;
+  PaymentConfig payment;
 };
 
 /// Reads `path` (if given) then applies `VETAHUT_*` variables from `env`. The error names the

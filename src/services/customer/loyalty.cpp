@@ -296,7 +296,7 @@ core::Status HandleOrderEvent(LoyaltyLedger& ledger, db::Session& tx,
 
   const json::string* status = StringField(*o, "status");
   if (!status) return Skip(event, "status is missing");
-  if (*status != "delivered" && *status != "picked_up") return core::Ok();  // not a completion
+  if (*status != "delivered" && *status != "picked_up" && *status != "served") return core::Ok();  // not a completion
 
   const json::value* customer = o->if_contains("customer_id");
   if (!customer || customer->is_null()) return core::Ok();  // a guest order earns nothing

@@ -98,8 +98,8 @@ class LoyaltyLedger {
 /// The consumer the customer service subscribes to the bus (consumer "customer_loyalty", inbox
 /// table customer_loyalty_inbox; each event's effect commits together with its inbox record):
 ///  - "com.vetahut.order.status_changed" {"order_id", "customer_id" (null for guests → ignored),
-///    "status", "loyalty_basis": {"amount": minor units, "currency"}}: status "delivered" or
-///    "picked_up" → EarnForOrder; other statuses are ignored.
+///    "status", "loyalty_basis": {"amount": minor units, "currency"}}: status "delivered",
+///    "picked_up" or "served" (dine-in) → EarnForOrder; other statuses are ignored.
 ///  - "com.vetahut.order.cancelled" {"order_id"} → Release.
 /// Malformed data is logged (log::Warn) and acknowledged with no effect, so a poison event does
 /// not loop. `db` and `ledger` must outlive the subscription.

@@ -57,6 +57,8 @@ std::string_view Name(ProductKind k) {
   return "other";
 }
 std::string_view Name(PromotionKind k) {
+  // kReward is not in kPromotionKinds: it is written for quotes, never read from a catalog.
+  if (k == PromotionKind::kReward) return "reward";
   for (const auto& e : kPromotionKinds)
     if (e.kind == k) return e.name;
   return "percent_off";
@@ -402,6 +404,14 @@ void ParsePromotion(const Obj& o, Promotion& p) {
   o.Bool("stackable", p.stackable);
 }
 
+void ParseReward(const Obj& o, Reward& r) {
+  o.Str("id", r.id, true);
+  o.Text("name", r.name, true);
+  o.Int64("points", r.points, true, "must be an integer number of points");
+  o.Money("amount_off", r.amount_off, true);
+  o.Money("minimum_subtotal", r.minimum_subtotal);
+}
+
 /// True if `field` is `prefix` or lies under it (`prefix.x`, `prefix[3]`).
 bool IsUnder(std::string_view field, std::string_view prefix) {
   if (!field.starts_with(prefix)) return false;
@@ -709,6 +719,7 @@ class PublicWriter {
         out["get_percent_off"] = p.get_percent_off;
         break;
       case PromotionKind::kFreeDelivery:
+      case PromotionKind::kReward:
         break;
     }
     out["product_ids"] = StringsJson(p.product_ids);
@@ -724,6 +735,14 @@ class PublicWriter {
     out["available_hours"] = HoursJson(p.local_hours);
     out["available"] = IsAvailableAt(p.local_hours, local_now_);
     return out;
+  }
+
+  json::object RewardJson(const Reward& r) const {
+    return json::object{{"id", r.id},
+                        {"name", T(r.name)},
+                        {"points", r.points},
+                        {"amount_off", Money(r.amount_off)},
+                        {"minimum_subtotal", Money(r.minimum_subtotal)}};
   }
 
  private:
@@ -821,10 +840,10 @@ core::Result<Catalog> ParseCatalog(const json::value& body) {
   }
   core::FieldErrors errors;
   Catalog c;
-  auto o = Obj::Open(
-      body, "", errors,
-      {"currency", "fallback_locale", "required_locales", "extra_multiplier_bp", "categories",
-       "sizes", "crusts", "toppings", "modifier_groups", "products", "deals", "promotions"});
+  auto o = Obj::Open(body, "", errors,
+                     {"currency", "fallback_locale", "required_locales", "extra_multiplier_bp",
+                      "categories", "sizes", "crusts", "toppings", "modifier_groups", "products",
+                      "deals", "promotions", "rewards"});
   o->Str("currency", c.currency, true);
   o->Str("fallback_locale", c.fallback_locale, true);
   o->Strings("required_locales", c.required_locales, true);
@@ -905,6 +924,8 @@ core::Result<Catalog> ParseCatalog(const json::value& body) {
               "max_uses_total",
               "stackable"},
              ParsePromotion);
+  o->Objects("rewards", c.rewards, {"id", "name", "points", "amount_off", "minimum_subtotal"},
+             ParseReward);
   c.BuildIndex();
 
   // Semantic errors, except under a field that is already wrong in shape (its parsed value is a
@@ -1054,6 +1075,15 @@ std::string CatalogToJson(const Catalog& c) {
     promotions.push_back(std::move(j));
   }
   out["promotions"] = std::move(promotions);
+  json::array rewards;
+  for (const auto& r : c.rewards) {
+    rewards.push_back(json::object{{"id", r.id},
+                                   {"name", TextJson(r.name)},
+                                   {"points", r.points},
+                                   {"amount_off", r.amount_off},
+                                   {"minimum_subtotal", r.minimum_subtotal}});
+  }
+  out["rewards"] = std::move(rewards);
   return json::serialize(out);
 }
 
@@ -1112,6 +1142,9 @@ std::string PublicMenuJson(const Catalog& catalog, const StoreMenuContext& store
     if (p.code.empty()) promotions.push_back(w.PromotionJson(p));
   }
   out["promotions"] = std::move(promotions);
+  json::array rewards;
+  for (const auto& r : catalog.rewards) rewards.push_back(w.RewardJson(r));
+  out["rewards"] = std::move(rewards);
   return json::serialize(out);
 }
 
@@ -1166,6 +1199,9 @@ core::Result<QuoteRequest> ParseQuoteRequest(const json::value& body,
   });
   if (o->Str("coupon_code", request.coupon_code) && request.coupon_code.size() > 64) {
     errors.Add("coupon_code", "must be at most 64 characters");
+  }
+  if (o->Str("reward_id", request.reward_id) && request.reward_id.size() > 64) {
+    errors.Add("reward_id", "must be at most 64 characters");
   }
   if (const json::value* tip = o->Get("tip", false)) {
     const json::object* m = tip->if_object();
@@ -1281,14 +1317,17 @@ std::string QuoteToJson(const Catalog& catalog, const PriceQuote& quote, std::st
   out["lines"] = std::move(lines);
   json::array discounts;
   for (const auto& d : quote.discounts) {
-    const Promotion* p = catalog.FindPromotion(d.promotion_id);
+    // The kind says which list names the discount: rewards and promotions never share an id.
+    const bool is_reward = d.kind == PromotionKind::kReward;
+    const Promotion* p = is_reward ? nullptr : catalog.FindPromotion(d.promotion_id);
+    const Reward* r = is_reward ? catalog.FindReward(d.promotion_id) : nullptr;
     json::array shares;
     for (const auto& s : d.lines) {
       shares.push_back(json::object{{"line", s.line}, {"amount", MoneyJson(s.amount)}});
     }
     json::object dj{{"promotion_id", d.promotion_id}};
     if (!d.code.empty()) dj["code"] = d.code;
-    dj["name"] = p ? std::string(text(p->name)) : d.name;
+    dj["name"] = p ? std::string(text(p->name)) : r ? std::string(text(r->name)) : d.name;
     dj["kind"] = Name(d.kind);
     dj["target"] = d.target == DiscountTarget::kDelivery ? "delivery" : "items";
     dj["amount"] = MoneyJson(d.amount);
@@ -1316,6 +1355,11 @@ std::string QuoteToJson(const Catalog& catalog, const PriceQuote& quote, std::st
   if (quote.rejected_coupon) {
     out["rejected_coupon"] = json::object{{"code", quote.rejected_coupon->code},
                                           {"message", quote.rejected_coupon->message}};
+  }
+  if (quote.reward) {
+    out["reward"] = json::object{{"id", quote.reward->reward_id},
+                                 {"points", quote.reward->points},
+                                 {"amount", MoneyJson(quote.reward->amount)}};
   }
   return json::serialize(out);
 }

@@ -41,7 +41,8 @@ std::string CatalogToJson(const Catalog& catalog);
 /// catalog's fallback locale), prices after the store's overrides as money objects in the store
 /// currency, sizes with calories and allergens, crusts with upcharges per size, topping prices
 /// per size, modifier groups with min/max/defaults, default toppings, deals with slots and
-/// upcharges, automatic (non-coupon) promotions, and each item's availability at `local_now`:
+/// upcharges, automatic (non-coupon) promotions, loyalty rewards ({id, name, points, amount_off,
+/// minimum_subtotal} with money objects), and each item's availability at `local_now`:
 /// `"available": false, "reason_code": "sold_out", "reason": "Sold out"` for 86'd items,
 /// `"reason_code": "not_available_now"` plus `"available_from": {"day", "time"}` for items
 /// outside their daypart. Same inputs → byte-identical JSON.
@@ -58,7 +59,8 @@ std::string PublicMenuJson(const Catalog& catalog, const StoreMenuContext& store
 /// A cart as POST /api/v1/quotes takes it: `items` [{product_id, size, crust, toppings:
 /// [{topping_id, portion: whole|left|right, amount: light|normal|extra}], removed_toppings:
 /// [topping ids], quantity, notes}], `deals` [{deal_id, quantity, items: [{slot, product_id,
-/// size, crust, toppings, removed_toppings}]}], `coupon_code`, `tip` {amount, currency}. Field
+/// size, crust, toppings, removed_toppings}]}], `coupon_code`, `reward_id` (a loyalty reward to
+/// redeem), `tip` {amount, currency}. Field
 /// errors name what the client sent ("items[2].toppings[0].portion": "must be whole, left or
 /// right"). Client-sent prices and fields this parser does not know (store_id, type, address …,
 /// read by the order service) are never read. Lines are the items, then the deals.
@@ -71,7 +73,8 @@ core::Result<QuoteRequest> ParseQuoteRequest(const boost::json::value& body,
 std::string ClientQuoteField(std::string_view engine_field, std::size_t item_count);
 
 /// A PriceQuote as JSON for the API: lines with breakdown, discounts with promotion ids and
-/// localized names, tax lines, delivery fee, tip, total, rejected_coupon {code, message}.
+/// localized names (a redeemed reward is a discount of kind "reward"), tax lines, delivery fee,
+/// tip, total, rejected_coupon {code, message}, reward {id, points, amount} when one was redeemed.
 std::string QuoteToJson(const Catalog& catalog, const PriceQuote& quote, std::string_view locale);
 
 /// The demo menu in the admin form (see demo_menu.cpp): loaded by `--demo`.

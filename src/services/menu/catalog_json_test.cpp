@@ -161,6 +161,19 @@ TEST(DemoMenu, ParsesValidatesAndHasARealPizzaMenu) {
   ASSERT_NE(freedel, nullptr);
   EXPECT_EQ(freedel->kind, PromotionKind::kFreeDelivery);
   EXPECT_EQ(freedel->minimum_subtotal, 1500);
+
+  ASSERT_EQ(c.rewards.size(), 2u);
+  const Reward* five = c.FindReward("reward_5_off");
+  ASSERT_NE(five, nullptr);
+  EXPECT_EQ(five->points, 500);
+  EXPECT_EQ(five->amount_off, 500);
+  EXPECT_EQ(five->minimum_subtotal, 0);
+  const Reward* fifteen = c.FindReward("reward_15_off");
+  ASSERT_NE(fifteen, nullptr);
+  EXPECT_EQ(fifteen->points, 1500);
+  EXPECT_EQ(fifteen->amount_off, 1500);
+  EXPECT_EQ(fifteen->minimum_subtotal, 2000);
+  for (const auto& r : c.rewards) EXPECT_EQ(r.name.size(), 2u) << r.id;
 }
 
 TEST(CatalogJson, RoundTripsEveryField) {
@@ -187,6 +200,92 @@ TEST(CatalogJson, RoundTripsEveryField) {
   EXPECT_EQ(parsed->promotions[0].valid_until, c.promotions[0].valid_until);
   EXPECT_EQ(parsed->toppings[0].extra_multiplier_bp, 12'500);
   EXPECT_NE(edited, once);
+}
+
+TEST(CatalogJson, RoundTripsRewards) {
+  Catalog c = Demo();
+  c.rewards.push_back(Reward{.id = "reward_free_pizza",
+                             .name = {{"en", "A free medium pizza"}, {"es", "Una pizza mediana"}},
+                             .points = 2500,
+                             .amount_off = 1699,
+                             .minimum_subtotal = 1});
+  c.BuildIndex();
+  const std::string text = CatalogToJson(c);
+  const auto body = json::parse(text);
+  const auto& rewards = body.at("rewards").as_array();
+  ASSERT_EQ(rewards.size(), 3u);
+  EXPECT_EQ(rewards[2],
+            (json::value{{"id", "reward_free_pizza"},
+                         {"name", {{"en", "A free medium pizza"}, {"es", "Una pizza mediana"}}},
+                         {"points", 2500},
+                         {"amount_off", 1699},
+                         {"minimum_subtotal", 1}}));
+  auto parsed = ParseCatalog(body);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(CatalogToJson(*parsed), text);
+  ASSERT_EQ(parsed->rewards.size(), 3u);
+  EXPECT_EQ(parsed->rewards[2].name, c.rewards[2].name);
+  EXPECT_EQ(parsed->FindReward("reward_free_pizza")->amount_off, 1699);
+
+  // Rewards are optional: a catalog without the key has none.
+  json::value without = body;
+  without.as_object().erase("rewards");
+  auto none = ParseCatalog(without);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->rewards.empty());
+}
+
+TEST(CatalogJson, NamesEveryBadRewardField) {
+  json::value body = json::parse(DemoMenuJson());
+  auto& rewards = body.as_object()["rewards"].as_array();
+  ASSERT_EQ(rewards.size(), 2u);
+  auto reward = [](json::value id, json::value points, json::value amount_off) {
+    return json::object{{"id", std::move(id)},
+                        {"name", {{"en", "R"}, {"es", "R"}}},
+                        {"points", std::move(points)},
+                        {"amount_off", std::move(amount_off)}};
+  };
+  // [1] no points; [2] a duplicate id and a negative amount; [3] a promotion's id and wrong
+  // types; [4] a negative minimum and a missing translation; [5] missing and unknown fields.
+  rewards[1].as_object()["points"] = 0;
+  rewards.push_back(reward("reward_5_off", 100, -5));
+  rewards.push_back(reward("pizza20", "lots", 1.5));
+  rewards.push_back(reward("r_min", 10, 10));
+  rewards[4].as_object()["minimum_subtotal"] = -1;
+  rewards[4].as_object()["name"].as_object().erase("es");
+  rewards.push_back(json::object{{"id", "r_bare"}, {"value", 3}});
+  auto result = ParseCatalog(body);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, core::ErrorCode::kValidation);
+  EXPECT_EQ(Fields(result.error()), (std::set<std::string>{
+                                        "rewards[1].points",
+                                        "rewards[2].id",
+                                        "rewards[2].amount_off",
+                                        "rewards[3].id",
+                                        "rewards[3].points",
+                                        "rewards[3].amount_off",
+                                        "rewards[4].minimum_subtotal",
+                                        "rewards[4].name",
+                                        "rewards[5].name",
+                                        "rewards[5].points",
+                                        "rewards[5].amount_off",
+                                        "rewards[5].value",
+                                    }));
+  EXPECT_EQ(MessageFor(result.error(), "rewards[1].points"), "must be positive");
+  EXPECT_EQ(MessageFor(result.error(), "rewards[2].id"), "duplicate id 'reward_5_off'");
+  EXPECT_EQ(MessageFor(result.error(), "rewards[3].id"), "'pizza20' is already a promotion's id");
+  EXPECT_EQ(MessageFor(result.error(), "rewards[3].points"), "must be an integer number of points");
+  EXPECT_EQ(MessageFor(result.error(), "rewards[3].amount_off"),
+            "must be an integer amount in minor units");
+  EXPECT_EQ(MessageFor(result.error(), "rewards[4].name"), "missing translation for 'es'");
+  EXPECT_EQ(MessageFor(result.error(), "rewards[5].points"), "is required");
+  EXPECT_EQ(MessageFor(result.error(), "rewards[5].value"), "is not a known field");
+
+  json::value not_a_list = json::parse(DemoMenuJson());
+  not_a_list.as_object()["rewards"] = json::object{};
+  auto bad = ParseCatalog(not_a_list);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(Fields(bad.error()), std::set<std::string>{"rewards"});
 }
 
 // --- bad admin input ------------------------------------------------------------------------
@@ -295,6 +394,24 @@ TEST(PublicMenu, ResolvesTheLocaleWithFallback) {
   const auto& promotions = es.at("promotions").as_array();
   ASSERT_EQ(promotions.size(), 1u);
   EXPECT_EQ(promotions[0].at("name"), "Martes: 2 pizzas grandes por 25.99");
+}
+
+TEST(PublicMenu, ListsTheLoyaltyRewardsLocalized) {
+  const Catalog c = Demo();
+  const auto es = json::parse(PublicMenuJson(c, UsStore(), "es", kWednesday19, "v1"));
+  const auto& rewards = es.at("rewards").as_array();
+  ASSERT_EQ(rewards.size(), 2u);
+  EXPECT_EQ(rewards[0], (json::value{{"id", "reward_5_off"},
+                                     {"name", "5.00 de descuento en tu pedido"},
+                                     {"points", 500},
+                                     {"amount_off", {{"amount", 500}, {"currency", "USD"}}},
+                                     {"minimum_subtotal", {{"amount", 0}, {"currency", "USD"}}}}));
+  EXPECT_EQ(rewards[1].at("id"), "reward_15_off");
+  EXPECT_EQ(rewards[1].at("points"), 1500);
+  EXPECT_EQ(rewards[1].at("amount_off").at("amount"), 1500);
+  EXPECT_EQ(rewards[1].at("minimum_subtotal").at("amount"), 2000);
+  const auto en = json::parse(PublicMenuJson(c, UsStore(), "en", kWednesday19, "v1"));
+  EXPECT_EQ(en.at("rewards").at(1).at("name"), "15.00 off orders from 20.00");
 }
 
 TEST(PublicMenu, ShowsPricesSizesCrustsAndToppingsPerSize) {
@@ -429,6 +546,69 @@ TEST(QuoteJson, RejectsBadQuantitiesPortionsAndAmountsNamingFields) {
 
   EXPECT_EQ(ParseQuoteRequest(json::parse("\"cart\""), Usd()).error().code,
             core::ErrorCode::kBadRequest);
+}
+
+TEST(QuoteJson, ARewardIdMustBeAString) {
+  auto number = ParseQuoteRequest(
+      json::parse(R"({"items": [{"product_id": "cola", "size": "can"}], "reward_id": 500})"),
+      Usd());
+  ASSERT_FALSE(number);
+  EXPECT_EQ(number.error().code, core::ErrorCode::kValidation);
+  EXPECT_EQ(Fields(number.error()), std::set<std::string>{"reward_id"});
+  EXPECT_EQ(MessageFor(number.error(), "reward_id"), "must be a string");
+
+  auto absent = ParseQuoteRequest(
+      json::parse(R"({"items": [{"product_id": "cola", "size": "can"}], "reward_id": null})"),
+      Usd());
+  ASSERT_TRUE(absent);
+  EXPECT_EQ(absent->reward_id, "");
+}
+
+TEST(QuoteJson, ARedeemedRewardFromJsonToQuoteToJson) {
+  const Catalog c = Demo();
+  auto request = ParseQuoteRequest(json::parse(R"({
+    "items": [{"product_id": "cheese_pizza", "size": "large", "quantity": 2}],
+    "coupon_code": "PIZZA20",
+    "reward_id": "reward_15_off"
+  })"),
+                                   Usd());
+  ASSERT_TRUE(request);
+  EXPECT_EQ(request->reward_id, "reward_15_off");
+  request->local_time = kWednesday19;
+  request->now = *core::ParseRfc3339("2026-03-12T00:00:00Z");
+  auto quote = Quote(c, UsStore(), *request);
+  ASSERT_TRUE(quote) << quote.error().fields.front().field << ": "
+                     << quote.error().fields.front().message;
+  const auto out = json::parse(QuoteToJson(c, *quote, "es"));
+  // 2 × 14.99 = 29.98; PIZZA20 round(29.98 × 20 %) = 6.00 → 23.98; the reward 15.00 → 8.98.
+  // Tax 8.875 % of 8.98 = 0.797 → 0.80. Total 9.78.
+  const auto& discounts = out.at("discounts").as_array();
+  ASSERT_EQ(discounts.size(), 2u);
+  EXPECT_EQ(discounts[0].at("promotion_id"), "pizza20");
+  EXPECT_EQ(discounts[0].at("amount").at("amount"), 600);
+  EXPECT_EQ(discounts[1].at("promotion_id"), "reward_15_off");
+  EXPECT_EQ(discounts[1].at("kind"), "reward");
+  EXPECT_EQ(discounts[1].at("target"), "items");
+  EXPECT_EQ(discounts[1].at("name"), "15.00 de descuento en pedidos desde 20.00");
+  EXPECT_FALSE(discounts[1].as_object().contains("code"));
+  EXPECT_EQ(discounts[1].at("amount").at("amount"), 1500);
+  EXPECT_EQ(out.at("discount_total").at("amount"), 2100);
+  EXPECT_EQ(out.at("tax_total").at("amount"), 80);
+  EXPECT_EQ(out.at("total").at("amount"), 898 + 80);
+  EXPECT_EQ(out.at("reward"), (json::value{{"id", "reward_15_off"},
+                                           {"points", 1500},
+                                           {"amount", {{"amount", 1500}, {"currency", "USD"}}}}));
+
+  // Without a reward there is no "reward" key; an unknown one is a field error of the body.
+  request->reward_id.clear();
+  auto plain = Quote(c, UsStore(), *request);
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(json::parse(QuoteToJson(c, *plain, "en")).as_object().contains("reward"));
+  request->reward_id = "reward_free_car";
+  auto unknown = Quote(c, UsStore(), *request);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(ClientQuoteField(unknown.error().fields.at(0).field, 1), "reward_id");
+  EXPECT_EQ(unknown.error().fields.at(0).message, "unknown reward");
 }
 
 TEST(QuoteJson, IgnoresClientPrices) {

@@ -8,7 +8,8 @@
 // with a per-size upcharge), 24 pizza toppings and 3 dips priced per size, sides, drinks,
 // desserts; 3 deals (2 medium 1-topping pizzas + a side; family; weekday lunch 11:00–15:00 with
 // a premium upcharge for specialty pizzas); coupons PIZZA20 (20 % off pizzas, subtotal 20.00 or
-// more) and FREEDEL (free delivery from 15.00); one automatic Tuesday deal. Taxes by category:
+// more) and FREEDEL (free delivery from 15.00); one automatic Tuesday deal; loyalty rewards of
+// 500 points for 5.00 off and 1500 points for 15.00 off orders from 20.00. Taxes by category:
 // "food" and "beverage". Generated once by hand from a script and kept as data; edit freely.
 #include <string_view>
 
@@ -955,6 +956,22 @@ std::string_view DemoMenuJson() {
       "local_hours": {"windows": [{"weekday": 2, "start_minute": 0, "end_minute": 1440}]},
       "channels": [],
       "stackable": false
+    }
+  ],
+  "rewards": [
+    {
+      "id": "reward_5_off",
+      "name": {"en": "5.00 off your order", "es": "5.00 de descuento en tu pedido"},
+      "points": 500,
+      "amount_off": 500,
+      "minimum_subtotal": 0
+    },
+    {
+      "id": "reward_15_off",
+      "name": {"en": "15.00 off orders from 20.00", "es": "15.00 de descuento en pedidos desde 20.00"},
+      "points": 1500,
+      "amount_off": 1500,
+      "minimum_subtotal": 2000
     }
   ]
 })json";

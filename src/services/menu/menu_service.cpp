@@ -387,6 +387,13 @@ core::Result<std::shared_ptr<const MenuSnapshot>> MenuService::StoreMenu(const s
 
 core::Result<std::string> MenuService::QuoteJson(const std::string& store_id, const json::value& body,
                                                  std::optional<core::Money> delivery_fee, Channel channel) {
+  auto priced = PriceCart(store_id, body, delivery_fee, channel);
+  if (!priced) return Fail(priced.error());
+  return std::move(priced->json);
+}
+
+core::Result<MenuService::PricedCart> MenuService::PriceCart(const std::string& store_id, const json::value& body,
+                                                             std::optional<core::Money> delivery_fee, Channel channel) {
   auto info = stores_(store_id);
   if (!info) return Fail(Error::Validation({{"store_id", fmt::format("store '{}' does not exist", store_id)}}));
   auto state = Snapshot();
@@ -410,7 +417,8 @@ core::Result<std::string> MenuService::QuoteJson(const std::string& store_id, co
     for (auto& f : error.fields) f.field = ClientQuoteField(f.field, item_count);
     return Fail(error);
   }
-  return QuoteToJson(*menu->second.second, *quote, ctx->locale);
+  std::string quote_json = QuoteToJson(*menu->second.second, *quote, ctx->locale);
+  return PricedCart{std::move(*quote), std::move(quote_json)};
 }
 
 std::vector<db::Migration> AllMigrations() {

@@ -87,6 +87,14 @@ class MenuService {
   /// something it depends on changes (and at least every quarter hour, for dayparts).
   core::Result<std::shared_ptr<const MenuSnapshot>> StoreMenu(const std::string& store_id, const std::string& locale);
 
+  /// A priced cart: the engine's quote and its API JSON.
+  struct PricedCart {
+    PriceQuote quote;
+    std::string json;
+  };
+  /// Prices a cart (the body of POST /api/v1/quotes or /orders) for a store at the current time.
+  core::Result<PricedCart> PriceCart(const std::string& store_id, const boost::json::value& body,
+                                     std::optional<core::Money> delivery_fee, Channel channel);
   /// Prices a cart (the body of POST /api/v1/quotes) for a store; delivery fee and tip given.
   core::Result<std::string> QuoteJson(const std::string& store_id, const boost::json::value& body,
                                       std::optional<core::Money> delivery_fee, Channel channel);

@@ -162,6 +162,7 @@ void Catalog::BuildIndex() {
   build(products_by_id_, products);
   build(deals_by_id_, deals);
   build(promotions_by_id_, promotions);
+  build(rewards_by_id_, rewards);
   promotions_by_code_.clear();
   for (std::size_t i = 0; i < promotions.size(); ++i) {
     if (!promotions[i].code.empty()) promotions_by_code_.emplace(UpperAscii(promotions[i].code), i);
@@ -207,6 +208,10 @@ const Promotion* Catalog::FindPromotion(std::string_view id) const {
   return Lookup(promotions, promotions_by_id_, id);
 }
 
+const Reward* Catalog::FindReward(std::string_view id) const {
+  return Lookup(rewards, rewards_by_id_, id);
+}
+
 const Promotion* Catalog::FindPromotionByCode(std::string_view code) const {
   const std::string upper = UpperAscii(code);
   if (indexed_) {
@@ -244,6 +249,7 @@ core::Status ValidateCatalog(const Catalog& catalog) {
   check.Ids(catalog.products, "products");
   check.Ids(catalog.deals, "deals");
   check.Ids(catalog.promotions, "promotions");
+  check.Ids(catalog.rewards, "rewards");
 
   for (std::size_t i = 0; i < catalog.categories.size(); ++i) {
     check.Text(catalog.categories[i].name, fmt::format("categories[{}].name", i));
@@ -413,6 +419,9 @@ core::Status ValidateCatalog(const Catalog& catalog) {
         break;
       case PromotionKind::kFreeDelivery:
         break;
+      case PromotionKind::kReward:
+        check.Add(path + ".kind", "a loyalty reward is listed under rewards, not promotions");
+        break;
     }
     for (std::size_t k = 0; k < p.product_ids.size(); ++k) {
       check.ProductRef(p.product_ids[k], fmt::format("{}.product_ids[{}]", path, k));
@@ -433,6 +442,18 @@ core::Status ValidateCatalog(const Catalog& catalog) {
     }
     if (p.max_uses_total && *p.max_uses_total < 1)
       check.Add(path + ".max_uses_total", "must be at least 1");
+  }
+  for (std::size_t i = 0; i < catalog.rewards.size(); ++i) {
+    const auto& r = catalog.rewards[i];
+    const auto path = fmt::format("rewards[{}]", i);
+    // A redeemed reward appears in a quote's discounts with its id where promotions put theirs.
+    if (!r.id.empty() && catalog.FindPromotion(r.id) != nullptr) {
+      check.Add(path + ".id", fmt::format("'{}' is already a promotion's id", r.id));
+    }
+    check.Text(r.name, path + ".name");
+    if (r.points <= 0) check.Add(path + ".points", "must be positive");
+    if (r.amount_off <= 0) check.Add(path + ".amount_off", "must be positive");
+    check.Price(r.minimum_subtotal, path + ".minimum_subtotal");
   }
   return check.Result();
 }

@@ -182,6 +182,9 @@ enum class PromotionKind {
   kBuyXGetY,          ///< per `buy_quantity` + `get_quantity` eligible units, the cheapest
                       ///< `get_quantity` get `get_percent_off`
   kFreeDelivery,      ///< the delivery fee becomes zero
+  /// Never a catalog promotion's kind: marks a loyalty `Reward` redeemed in a quote
+  /// (`AppliedDiscount::kind`). ValidateCatalog rejects a promotion of this kind.
+  kReward,
 };
 
 /// A coupon (has a code) or an automatic deal (no code).
@@ -214,6 +217,16 @@ struct Promotion {
   bool stackable = false;
 };
 
+/// A loyalty reward: the customer spends `points` (reserved by the order service on the customer's
+/// ledger) for `amount_off` off the items, applied by the pricing engine after promotions.
+struct Reward {
+  std::string id;  ///< shares the discounts' id space: must not be a promotion's id
+  LocalizedText name;
+  std::int64_t points = 0;          ///< > 0
+  MinorUnits amount_off = 0;        ///< > 0, capped at the items' net left after promotions
+  MinorUnits minimum_subtotal = 0;  ///< of the cart's lines before discounts; 0 = none
+};
+
 /// The whole menu of a chain (or a region sharing a currency), with lookups by id.
 /// Edit the vectors freely, then call `BuildIndex()`: lookups use the index once built.
 struct Catalog {
@@ -229,6 +242,7 @@ struct Catalog {
   std::vector<Product> products;
   std::vector<Deal> deals;
   std::vector<Promotion> promotions;
+  std::vector<Reward> rewards;  ///< loyalty rewards redeemable in this market
 
   /// (Re)builds the id indexes; call after editing the vectors.
   void BuildIndex();
@@ -241,6 +255,7 @@ struct Catalog {
   const Product* FindProduct(std::string_view id) const;
   const Deal* FindDeal(std::string_view id) const;
   const Promotion* FindPromotion(std::string_view id) const;
+  const Reward* FindReward(std::string_view id) const;
   /// The promotion with this coupon code (case-insensitive), or nullptr.
   const Promotion* FindPromotionByCode(std::string_view code) const;
 
@@ -251,7 +266,7 @@ struct Catalog {
   };
   using Index = std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>>;
   Index categories_by_id_, sizes_by_id_, crusts_by_id_, toppings_by_id_, groups_by_id_,
-      products_by_id_, deals_by_id_, promotions_by_id_, promotions_by_code_;
+      products_by_id_, deals_by_id_, promotions_by_id_, promotions_by_code_, rewards_by_id_;
   bool indexed_ = false;
 
   template <class T>
@@ -265,7 +280,8 @@ std::optional<MinorUnits> PriceForSize(const std::vector<SizePrice>& prices,
 /// Every problem in a catalog as one validation error, each naming its field
 /// (`products[3].sizes[1].price`): duplicate or empty ids, unknown references, negative prices,
 /// min > max, defaults that are not options, missing translations for `required_locales`,
-/// unknown currency, bad daypart windows, incomplete promotions.
+/// unknown currency, bad daypart windows, incomplete promotions, rewards without points or amount
+/// (or whose id is also a promotion's).
 core::Status ValidateCatalog(const Catalog& catalog);
 
 }  // namespace vetahut::menu

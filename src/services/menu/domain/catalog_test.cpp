@@ -68,6 +68,28 @@ TEST(Catalog, BadDaypartWindowsAndDuplicateCodesAreRejected) {
                     "products[5].availability.windows[0].end_minute", "promotions[1].code"}));
 }
 
+TEST(Catalog, RewardsNeedPointsAnAmountAndTheirOwnId) {
+  Catalog c = testing::MakeCatalog();
+  c.rewards.push_back({.id = "r_none",
+                       .name = testing::Tx("Nothing"),
+                       .points = 0,       // must be positive
+                       .amount_off = -1,  // must be positive
+                       .minimum_subtotal = -5});
+  c.rewards.push_back(c.rewards[0]);  // duplicate id
+  c.rewards.push_back(c.rewards[0]);
+  c.rewards.back().id = "p_fiveoff";              // a promotion's id
+  c.rewards[1].name.erase("es");                  // missing translation
+  c.promotions[1].kind = PromotionKind::kReward;  // not a promotion's kind
+  c.BuildIndex();
+  EXPECT_THAT(Fields(ValidateCatalog(c)),
+              UnorderedElementsAre("rewards[2].points", "rewards[2].amount_off",
+                                   "rewards[2].minimum_subtotal", "rewards[3].id", "rewards[4].id",
+                                   "rewards[1].name", "promotions[1].kind"));
+  EXPECT_EQ(c.FindReward("r_fifteen")->points, 1500);
+  EXPECT_EQ(c.FindReward("p_fiveoff"), &c.rewards[4]);
+  EXPECT_EQ(c.FindReward("nope"), nullptr);
+}
+
 TEST(Catalog, LookupsWorkBeforeAndAfterIndexing) {
   Catalog c = testing::MakeCatalog();
   EXPECT_EQ(c.FindProduct("veggie")->id, "veggie");

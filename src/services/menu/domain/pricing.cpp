@@ -439,8 +439,10 @@ int KindOrder(PromotionKind kind) {
       return 3;
     case PromotionKind::kFreeDelivery:
       return 4;
+    case PromotionKind::kReward:  // not a promotion: applied after all of them (ApplyReward)
+      return 5;
   }
-  return 5;
+  return 6;
 }
 
 bool Eligible(const Promotion& p, const LineInfo& info) {
@@ -548,6 +550,8 @@ Application Apply(const std::vector<const Promotion*>& promos, const std::vector
         delivery = fee_left;
         fee_left = 0;
         break;
+      case PromotionKind::kReward:  // ValidateCatalog keeps it out of the promotions
+        break;
     }
     AppliedDiscount applied{.promotion_id = p->id,
                             .code = p->code,
@@ -573,6 +577,39 @@ Application Apply(const std::vector<const Promotion*>& promos, const std::vector
     if (total > 0) app.discounts.push_back(std::move(applied));
   }
   return app;
+}
+
+/// Redeems `reward` on what the promotions in `app` left of each line: min(amount_off, left),
+/// spread like a promotion's discount. Returns the amount taken off (0 if nothing was left).
+MinorUnits ApplyReward(const Reward& reward, const std::vector<LineQuote>& lines,
+                       const std::vector<LineInfo>& infos, Application& app, const Engine& engine) {
+  std::vector<Weighted> weighted;
+  MinorUnits left = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const MinorUnits line_left = lines[i].line_total.amount() - app.line_discounts[i];
+    if (line_left <= 0) continue;
+    weighted.push_back({line_left, infos[i].rank, i});
+    left += line_left;
+  }
+  const MinorUnits amount = std::min(left, reward.amount_off);
+  if (amount <= 0) return 0;
+  std::vector<MinorUnits> shares(lines.size(), 0);
+  Spread(amount, weighted, shares);
+  AppliedDiscount applied{.promotion_id = reward.id,
+                          .code = {},
+                          .name = std::string(engine.Name(reward.name)),
+                          .kind = PromotionKind::kReward,
+                          .target = DiscountTarget::kItems,
+                          .amount = engine.M(amount),
+                          .lines = {}};
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (shares[i] <= 0) continue;  // a share never exceeds what is left: amount <= left
+    app.line_discounts[i] += shares[i];
+    applied.lines.push_back({i, engine.M(shares[i])});
+  }
+  app.items_total += amount;
+  app.discounts.push_back(std::move(applied));
+  return amount;
 }
 
 }  // namespace
@@ -603,6 +640,11 @@ core::Result<PriceQuote> Quote(const Catalog& catalog, const StoreMenuContext& s
   check_money(request.delivery_fee, "delivery_fee");
   check_money(request.tip, "tip");
   if (request.items.empty()) engine.errors.Add("items", "the cart is empty");
+  const Reward* reward = nullptr;
+  if (!request.reward_id.empty()) {
+    reward = catalog.FindReward(request.reward_id);
+    if (reward == nullptr) engine.errors.Add("reward_id", "unknown reward");
+  }
 
   const std::size_t n = request.items.size();
   std::vector<LineQuote> lines;
@@ -630,6 +672,14 @@ core::Result<PriceQuote> Quote(const Catalog& catalog, const StoreMenuContext& s
   core::Money subtotal = zero;
   for (const auto& line : lines) subtotal += line.line_total;
   const MinorUnits fee_before = request.delivery_fee ? request.delivery_fee->amount() : 0;
+  // A reward is paid for with points, so one that cannot apply is an error, not a note.
+  if (reward != nullptr && subtotal.amount() < reward->minimum_subtotal) {
+    engine.errors.Add("reward_id",
+                      fmt::format("Spend {} more to redeem {}",
+                                  (engine.M(reward->minimum_subtotal) - subtotal).ToString(),
+                                  engine.Name(reward->name)));
+    return core::Fail(engine.errors.ToError());
+  }
 
   // Promotions: automatic deals that may apply, plus the coupon.
   std::optional<CouponRejection> rejected;
@@ -711,6 +761,20 @@ core::Result<PriceQuote> Quote(const Catalog& catalog, const StoreMenuContext& s
   }
   if (!best) best = Apply({}, lines, infos, fee_before, engine);
 
+  // The loyalty reward, on what the promotions left.
+  std::optional<AppliedReward> applied_reward;
+  if (reward != nullptr) {
+    const MinorUnits amount = ApplyReward(*reward, lines, infos, *best, engine);
+    if (amount <= 0) {
+      engine.errors.Add("reward_id",
+                        fmt::format("nothing is left for {} to take off after the other offers",
+                                    engine.Name(reward->name)));
+      return core::Fail(engine.errors.ToError());
+    }
+    applied_reward = AppliedReward{
+        .reward_id = reward->id, .points = reward->points, .amount = engine.M(amount)};
+  }
+
   // Discounts, nets and tax per line.
   PriceQuote quote{.currency = store.currency,
                    .tax_mode = store.tax_mode,
@@ -725,7 +789,8 @@ core::Result<PriceQuote> Quote(const Catalog& catalog, const StoreMenuContext& s
                    .delivery_fee = engine.M(fee_before - best->delivery_total),
                    .tip = request.tip ? *request.tip : zero,
                    .total = zero,
-                   .rejected_coupon = std::move(rejected)};
+                   .rejected_coupon = std::move(rejected),
+                   .reward = std::move(applied_reward)};
   for (std::size_t i = 0; i < n; ++i) {
     LineQuote& line = lines[i];
     line.discount = engine.M(best->line_discounts[i]);

@@ -20,6 +20,12 @@
 ///   amounts: each line gets the floor of its share and the leftover minor units go one each to
 ///   the lines with the largest remainders (ties: the line that sorts first by content, so the
 ///   result does not depend on line order). Line discounts sum exactly to the discount.
+/// - Loyalty reward (`QuoteRequest::reward_id`, see docs/decisions/0014): applied after the
+///   promotions chosen, as an item discount of min(amount_off, what is left of the items' net),
+///   spread over every line with a net left by the same rule as a promotion; it never touches the
+///   delivery fee or the tip. Its minimum is checked on the subtotal before discounts, like a
+///   promotion's. Unknown id, minimum not met, or nothing left to discount → kValidation on field
+///   "reward_id" (the customer must not spend points for nothing).
 /// - Tax per line on its net (line total − line discount), with the rate of its tax category:
 ///   exclusive = round(net × rate); inclusive (VAT) = the tax contained in the gross net =
 ///   round(net × rate / (100 % + rate)). Per-rate totals are sums of line taxes.
@@ -90,6 +96,7 @@ struct PromotionUsage {
 struct QuoteRequest {
   std::vector<CartLine> items;
   std::string coupon_code;  ///< empty = none
+  std::string reward_id;    ///< a `Reward` of the catalog to redeem; empty = none
   Channel channel = Channel::kWeb;
   LocalTime local_time;                     ///< store-local, for dayparts and promotion hours
   core::TimePoint now{};                    ///< UTC, for promotion validity and 86 until-times
@@ -149,15 +156,22 @@ struct LineDiscount {
   core::Money amount;
 };
 
-/// A promotion that applied.
+/// A promotion (or a loyalty reward: kind kReward, promotion_id = the reward's id) that applied.
 struct AppliedDiscount {
   std::string promotion_id;
-  std::string code;  ///< empty for automatic deals
+  std::string code;  ///< empty for automatic deals and rewards
   std::string name;  ///< in the store's locale
   PromotionKind kind = PromotionKind::kPercentOff;
   DiscountTarget target = DiscountTarget::kItems;
   core::Money amount;
   std::vector<LineDiscount> lines;  ///< empty for free delivery
+};
+
+/// The loyalty reward a quote redeemed: what the order service reserves on the points ledger.
+struct AppliedReward {
+  std::string reward_id;
+  std::int64_t points = 0;  ///< the reward's price in points
+  core::Money amount;       ///< what it took off the items (≤ its amount_off)
 };
 
 /// Tax of one category.
@@ -173,6 +187,7 @@ struct PriceQuote {
   core::Currency currency;
   TaxMode tax_mode = TaxMode::kExclusive;
   std::vector<LineQuote> lines;
+  /// Promotions in application order, then the reward (kind kReward), if one was redeemed.
   std::vector<AppliedDiscount> discounts;
   core::Money subtotal;        ///< sum of line totals
   core::Money discount_total;  ///< item discounts (sum of line discounts)
@@ -184,12 +199,15 @@ struct PriceQuote {
   core::Money tip;
   core::Money total;
   std::optional<CouponRejection> rejected_coupon;  ///< the coupon asked for did not apply
+  std::optional<AppliedReward> reward;             ///< the reward redeemed, if one was asked for
 };
 
 /// Prices a cart at a store. Every problem of every line comes back in one kValidation error
 /// naming its field (`items[2].toppings[0].topping_id`): unknown product, size not offered,
-/// item 86'd, daypart closed, modifier min/max broken, bad deal slots, missing tax rate. A coupon
-/// that does not apply is not an error: the quote explains it in `rejected_coupon`.
+/// item 86'd, daypart closed, modifier min/max broken, bad deal slots, missing tax rate, a reward
+/// that is unknown, whose minimum is not met or that has nothing left to take off (`reward_id`). A
+/// coupon that does not apply is not an error: the quote explains it in `rejected_coupon`; a reward
+/// asked for either applies or is an error, because the customer spends points on it.
 core::Result<PriceQuote> Quote(const Catalog& catalog, const StoreMenuContext& store,
                                const QuoteRequest& request);
 

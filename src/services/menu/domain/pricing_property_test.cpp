@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 
 #include "services/menu/domain/pricing.hpp"
@@ -199,6 +200,22 @@ Catalog GenerateCatalog(SplitMix64& rng, std::string currency) {
   deals_pct.applies_to_deals = true;
   deals_pct.category_ids = {"deals", "drinks"};
   c.promotions = {pct, auto_pct, amt, bundle, bxgy, free, deals_pct};
+  // Loyalty rewards: a small one, one with a minimum, and one larger than most carts (capped).
+  c.rewards = {Reward{.id = "r_small",
+                      .name = Tx("small"),
+                      .points = 300,
+                      .amount_off = 333,
+                      .minimum_subtotal = 0},
+               Reward{.id = "r_min",
+                      .name = Tx("min"),
+                      .points = 1000,
+                      .amount_off = 1001,
+                      .minimum_subtotal = 3000},
+               Reward{.id = "r_huge",
+                      .name = Tx("huge"),
+                      .points = 9000,
+                      .amount_off = 9999,
+                      .minimum_subtotal = 0}};
   c.BuildIndex();
   return c;
 }
@@ -278,6 +295,10 @@ std::string Fingerprint(const PriceQuote& q) {
         out += fmt::format("{}={},", t.topping_id, t.charge.amount());
     }
   }
+  if (q.reward) {
+    out += fmt::format("reward {} {} {}|", q.reward->reward_id, q.reward->points,
+                       q.reward->amount.amount());
+  }
   for (const auto& d : q.discounts) {
     out += fmt::format("{}={}[", d.promotion_id, d.amount.amount());
     for (const auto& l : d.lines) out += fmt::format("{}:{} ", l.line, l.amount.amount());
@@ -322,6 +343,41 @@ void CheckInvariants(const PriceQuote& q, const std::string& where) {
   const auto added_tax = q.tax_mode == TaxMode::kExclusive ? q.tax_total : zero;
   EXPECT_EQ(q.total, q.subtotal - q.discount_total + added_tax + q.delivery_fee + q.tip);
   EXPECT_FALSE(q.total.IsNegative());
+  // A reward is the last discount, on the items, and what the quote reports it took off.
+  const auto rewards = std::count_if(q.discounts.begin(), q.discounts.end(), [](const auto& d) {
+    return d.kind == PromotionKind::kReward;
+  });
+  EXPECT_EQ(rewards, q.reward ? 1 : 0);
+  if (q.reward) {
+    ASSERT_FALSE(q.discounts.empty());
+    const AppliedDiscount& last = q.discounts.back();
+    EXPECT_EQ(last.kind, PromotionKind::kReward);
+    EXPECT_EQ(last.target, DiscountTarget::kItems);
+    EXPECT_EQ(last.promotion_id, q.reward->reward_id);
+    EXPECT_EQ(last.amount, q.reward->amount);
+  }
+}
+
+/// The quote with a reward against the same cart without it: the same promotions, and the reward
+/// takes min(amount_off, what they left) off the items, never more than a line had left.
+void CheckRewardOnTopOf(const PriceQuote& with, const PriceQuote& without, const Reward& reward,
+                        const std::string& where) {
+  SCOPED_TRACE(where);
+  ASSERT_TRUE(with.reward.has_value());
+  EXPECT_EQ(with.reward->points, reward.points);
+  EXPECT_EQ(with.reward->amount.amount(),
+            std::min(reward.amount_off, without.net_subtotal.amount()));
+  EXPECT_EQ(with.discount_total, without.discount_total + with.reward->amount);
+  ASSERT_EQ(with.discounts.size(), without.discounts.size() + 1);
+  for (std::size_t k = 0; k < without.discounts.size(); ++k) {
+    EXPECT_EQ(with.discounts[k].promotion_id, without.discounts[k].promotion_id);
+    EXPECT_EQ(with.discounts[k].amount, without.discounts[k].amount);
+  }
+  EXPECT_EQ(with.delivery_fee, without.delivery_fee);
+  EXPECT_EQ(with.rejected_coupon.has_value(), without.rejected_coupon.has_value());
+  for (std::size_t i = 0; i < with.lines.size(); ++i) {
+    EXPECT_LE(with.lines[i].discount - without.lines[i].discount, without.lines[i].net);
+  }
 }
 
 TEST(PriceQuoteProperties, GeneratedCartsKeepTheInvariantsAreDeterministicAndIgnoreLineOrder) {
@@ -344,7 +400,9 @@ TEST(PriceQuoteProperties, GeneratedCartsKeepTheInvariantsAreDeterministicAndIgn
                                           "BXGY", "FREE", "DEALS", "NOPE"};
 
   constexpr int kCarts = 3000;
-  int with_discounts = 0, with_rejections = 0, failures = 0;
+  const std::vector<std::string> reward_ids = {"r_small", "r_min", "r_huge"};
+  int with_discounts = 0, with_rejections = 0, with_rewards = 0, capped_rewards = 0,
+      refused_rewards = 0, failures = 0;
   for (int n = 0; n < kCarts && failures < 5; ++n) {
     const bool eur = n % 3 == 2;
     const Catalog& catalog = eur ? eur_catalog : usd_catalog;
@@ -360,9 +418,28 @@ TEST(PriceQuoteProperties, GeneratedCartsKeepTheInvariantsAreDeterministicAndIgn
     request.now = core::ParseRfc3339("2026-03-10T12:00:00Z").value();
     if (rng.Chance(60)) request.delivery_fee = core::Money(rng.Between(0, 599), currency);
     if (rng.Chance(50)) request.tip = core::Money(rng.Between(0, 1000), currency);
+    if (rng.Chance(40)) request.reward_id = rng.Pick(reward_ids);
 
     const auto where = fmt::format("cart {}", n);
     auto first = Quote(catalog, store, request);
+    std::optional<PriceQuote> without_reward;
+    if (!request.reward_id.empty()) {
+      QuoteRequest plain = request;
+      plain.reward_id.clear();
+      auto q = Quote(catalog, store, plain);
+      if (q) without_reward = std::move(*q);
+    }
+    if (!first && without_reward) {
+      // A reward may be refused (minimum not met, nothing left), and only on its own field.
+      ++refused_rewards;
+      ASSERT_EQ(first.error().fields.size(), 1u) << where;
+      EXPECT_EQ(first.error().fields[0].field, "reward_id") << where;
+      const Reward& reward = *catalog.FindReward(request.reward_id);
+      EXPECT_TRUE(without_reward->subtotal.amount() < reward.minimum_subtotal ||
+                  without_reward->net_subtotal.amount() == 0)
+          << where;
+      continue;
+    }
     if (!first) {
       ++failures;
       ADD_FAILURE() << where << ": " << first.error().detail << " "
@@ -372,6 +449,12 @@ TEST(PriceQuoteProperties, GeneratedCartsKeepTheInvariantsAreDeterministicAndIgn
       continue;
     }
     CheckInvariants(*first, where);
+    if (without_reward) {
+      const Reward& reward = *catalog.FindReward(request.reward_id);
+      CheckRewardOnTopOf(*first, *without_reward, reward, where);
+      ++with_rewards;
+      capped_rewards += first->reward->amount.amount() < reward.amount_off ? 1 : 0;
+    }
     with_discounts += first->discounts.empty() ? 0 : 1;
     with_rejections += first->rejected_coupon ? 1 : 0;
 
@@ -387,10 +470,17 @@ TEST(PriceQuoteProperties, GeneratedCartsKeepTheInvariantsAreDeterministicAndIgn
     EXPECT_EQ(shuffled->discount_total, first->discount_total) << where;
     EXPECT_EQ(shuffled->tax_total, first->tax_total) << where;
     EXPECT_EQ(shuffled->delivery_fee, first->delivery_fee) << where;
+    EXPECT_EQ(shuffled->reward.has_value(), first->reward.has_value()) << where;
+    if (first->reward) {
+      EXPECT_EQ(shuffled->reward->amount, first->reward->amount) << where;
+    }
   }
   // The generator must exercise the interesting paths, or the properties prove little.
   EXPECT_GT(with_discounts, kCarts / 3);
   EXPECT_GT(with_rejections, kCarts / 20);
+  EXPECT_GT(with_rewards, kCarts / 5);
+  EXPECT_GT(capped_rewards, kCarts / 50);
+  EXPECT_GT(refused_rewards, kCarts / 100);
 }
 
 }  // namespace

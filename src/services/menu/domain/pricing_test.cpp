@@ -586,5 +586,157 @@ TEST_F(PriceQuoteTest, LineNamesFollowTheStoreLocale) {
   EXPECT_EQ(q.lines[0].name, "Palitos de pan");
 }
 
+// --- Loyalty rewards ----------------------------------------------------------------------------
+
+TEST_F(PriceQuoteTest, ARewardTakesItsAmountOffSpreadOverTheLinesAndIsReported) {
+  NoTax();
+  auto r = Request({Pizza("cheese", "medium"), Pizza("pepperoni_pizza", "large")});  // 26.98
+  r.reward_id = "r_five";
+  auto q = QuoteOk(r);
+  // 5.00 × 11.99 / 26.98 = 2.222 → 2.22; × 14.99 / 26.98 = 2.778 → 2.77 + the leftover cent.
+  EXPECT_EQ(q.lines[0].discount, Usd(222));
+  EXPECT_EQ(q.lines[1].discount, Usd(278));
+  EXPECT_EQ(q.discount_total, Usd(500));
+  EXPECT_EQ(q.total, Usd(2698 - 500));
+  ASSERT_EQ(q.discounts.size(), 1u);
+  const AppliedDiscount& d = q.discounts[0];
+  EXPECT_EQ(d.promotion_id, "r_five");
+  EXPECT_EQ(d.kind, PromotionKind::kReward);
+  EXPECT_EQ(d.target, DiscountTarget::kItems);
+  EXPECT_EQ(d.code, "");
+  EXPECT_EQ(d.name, "5.00 off");
+  EXPECT_EQ(d.amount, Usd(500));
+  ASSERT_EQ(d.lines.size(), 2u);
+  EXPECT_EQ(d.lines[0].amount + d.lines[1].amount, Usd(500));
+  ASSERT_TRUE(q.reward.has_value());
+  EXPECT_EQ(q.reward->reward_id, "r_five");
+  EXPECT_EQ(q.reward->points, 500);
+  EXPECT_EQ(q.reward->amount, Usd(500));
+}
+
+TEST_F(PriceQuoteTest, NoRewardAskedForMeansNoReward) {
+  auto q = QuoteOk(Request({Pizza("cheese", "medium")}));
+  EXPECT_FALSE(q.reward.has_value());
+  EXPECT_TRUE(q.discounts.empty());
+}
+
+TEST_F(PriceQuoteTest, ARewardIsCappedAtTheItemsAndLeavesDeliveryAndTipAlone) {
+  auto r = Request({Simple("cola")});  // 1.99
+  r.reward_id = "r_five";
+  r.delivery_fee = Usd(399);
+  r.tip = Usd(100);
+  auto q = QuoteOk(r);
+  EXPECT_EQ(q.discount_total, Usd(199));
+  EXPECT_EQ(q.lines[0].net, Usd(0));
+  EXPECT_EQ(q.tax_total, Usd(0));
+  EXPECT_EQ(q.delivery_fee, Usd(399));
+  EXPECT_EQ(q.total, Usd(399 + 100));
+  ASSERT_TRUE(q.reward.has_value());
+  EXPECT_EQ(q.reward->amount, Usd(199));  // what it took off, not its face value
+  EXPECT_EQ(q.reward->points, 500);       // the points are the reward's price all the same
+}
+
+TEST_F(PriceQuoteTest, SalesTaxIsOnTheNetAfterTheReward) {
+  auto r = Request({Pizza("cheese", "large")});  // 13.99
+  r.reward_id = "r_five";
+  auto q = QuoteOk(r);
+  EXPECT_EQ(q.lines[0].net, Usd(899));
+  EXPECT_EQ(q.lines[0].tax, Usd(80));  // 8.99 × 8.875 % = 0.7979
+  EXPECT_EQ(q.taxes[0].taxable, Usd(899));
+  EXPECT_EQ(q.total, Usd(899 + 80));
+}
+
+TEST_F(PriceQuoteTest, VatIsContainedInTheNetAfterTheReward) {
+  catalog_.currency = "EUR";
+  StoreMenuContext de{.currency = testing::Eur()};
+  de.locale = "es";
+  de.tax_mode = TaxMode::kInclusive;
+  de.tax_rates = {{"food", 19'000}, {"soft_drink", 19'000}};
+  auto r = Request({Pizza("cheese", "medium"), Simple("cola")});  // 11.99 + 1.99 = 13.98
+  r.reward_id = "r_five";
+  auto q = Quote(catalog_, de, r);
+  ASSERT_TRUE(q.has_value()) << Describe(q.error());
+  // 5.00 × 11.99 / 13.98 = 4.288 → 4.28 + the leftover cent; × 1.99 / 13.98 = 0.711 → 0.71.
+  EXPECT_EQ(q->lines[0].discount.amount(), 429);
+  EXPECT_EQ(q->lines[1].discount.amount(), 71);
+  // VAT in 7.70: 7.70 × 19 / 119 = 1.2294 → 1.23; in 1.28: 0.2044 → 0.20. Not added.
+  EXPECT_EQ(q->lines[0].tax.amount(), 123);
+  EXPECT_EQ(q->lines[1].tax.amount(), 20);
+  EXPECT_EQ(q->total.amount(), 1398 - 500);
+  EXPECT_EQ(q->discounts.at(0).name, "5.00 de descuento");
+}
+
+TEST_F(PriceQuoteTest, ARewardAppliesAfterACouponOnWhatItLeft) {
+  auto r = Request({Pizza("cheese", "large"), Pizza("cheese", "large")});  // 27.98
+  r.coupon_code = "PIZZA20";  // 5.60 off: 2.80 per line
+  r.reward_id = "r_five";     // then 2.50 per line
+  auto q = QuoteOk(r);
+  ASSERT_EQ(q.discounts.size(), 2u);
+  EXPECT_EQ(q.discounts[0].promotion_id, "p_pizza20");
+  EXPECT_EQ(q.discounts[0].amount, Usd(560));
+  EXPECT_EQ(q.discounts[1].promotion_id, "r_five");
+  EXPECT_EQ(q.discounts[1].amount, Usd(500));
+  EXPECT_EQ(q.discount_total, Usd(1060));
+  EXPECT_EQ(q.lines[0].discount, Usd(530));
+  EXPECT_EQ(q.lines[0].net, Usd(869));
+  EXPECT_EQ(q.lines[0].tax, Usd(77));  // 8.69 × 8.875 % = 0.7712
+  EXPECT_EQ(q.total, Usd(1738 + 154));
+  EXPECT_FALSE(q.rejected_coupon.has_value());
+}
+
+TEST_F(PriceQuoteTest, ARewardIsCappedAtWhatAnAmountOffCouponLeft) {
+  auto r = Request({Simple("breadsticks")});  // 5.49
+  r.coupon_code = "FIVEOFF";                  // 5.00 off → 0.49 left
+  r.reward_id = "r_five";
+  auto q = QuoteOk(r);
+  EXPECT_EQ(q.discount_total, Usd(549));
+  ASSERT_TRUE(q.reward.has_value());
+  EXPECT_EQ(q.reward->amount, Usd(49));
+  EXPECT_EQ(q.total, Usd(0));
+}
+
+TEST_F(PriceQuoteTest, AnUnknownRewardIsAFieldError) {
+  auto r = Request({Pizza("cheese", "medium")});
+  r.reward_id = "r_free_pizza";
+  auto q = Quote(catalog_, store_, r);
+  ASSERT_FALSE(q.has_value());
+  ASSERT_EQ(q.error().fields.size(), 1u);
+  EXPECT_EQ(q.error().fields[0].field, "reward_id");
+  EXPECT_EQ(q.error().fields[0].message, "unknown reward");
+}
+
+TEST_F(PriceQuoteTest, ARewardBelowItsMinimumSaysHowMuchMore) {
+  auto r = Request({Pizza("cheese", "medium")});  // 11.99 < 20.00
+  r.reward_id = "r_fifteen";
+  auto q = Quote(catalog_, store_, r);
+  ASSERT_FALSE(q.has_value());
+  EXPECT_EQ(q.error().code, core::ErrorCode::kValidation);
+  ASSERT_EQ(q.error().fields.size(), 1u);
+  EXPECT_EQ(q.error().fields[0].field, "reward_id");
+  EXPECT_EQ(q.error().fields[0].message, "Spend 8.01 USD more to redeem 15.00 off");
+}
+
+TEST_F(PriceQuoteTest, TheRewardMinimumIsOnTheSubtotalBeforeDiscounts) {
+  auto r = Request({Pizza("cheese", "medium"), Pizza("cheese", "medium")});  // 23.98
+  r.coupon_code = "FIVEOFF";  // 5.00 off → 18.98, below 20.00: the minimum still counts 23.98
+  r.reward_id = "r_fifteen";
+  auto q = QuoteOk(r);
+  EXPECT_EQ(q.discount_total, Usd(500 + 1500));
+  EXPECT_EQ(q.net_subtotal, Usd(2398 - 2000));
+}
+
+TEST_F(PriceQuoteTest, ARewardWithNothingLeftToTakeOffIsRefused) {
+  store_.product_prices["cola"]["regular"] = 0;
+  auto r = Request({Simple("cola")});
+  r.reward_id = "r_five";
+  EXPECT_THAT(ErrorFields(r), ::testing::ElementsAre("reward_id"));
+}
+
+TEST_F(PriceQuoteTest, RewardErrorsComeWithTheLineErrors) {
+  auto r = Request({Pizza("calzone", "medium")});
+  r.reward_id = "r_nope";
+  EXPECT_THAT(ErrorFields(r), ::testing::UnorderedElementsAre("items[0].product_id", "reward_id"));
+}
+
 }  // namespace
 }  // namespace vetahut::menu

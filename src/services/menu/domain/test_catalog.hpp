@@ -23,7 +23,8 @@ inline core::Currency Eur() { return *core::Currency::Find("EUR"); }
 /// 125/175/225; breadsticks 549, cola 199, lunch slice 399 (Mon–Fri 11:00–14:00).
 /// Deal "two_medium": 1999 for 2 medium 1-topping pizzas (+200 for veggie) and breadsticks.
 /// Coupons: PIZZA20 (20 %, min 25.00, web/kiosk), FIVEOFF (5.00, stackable), TWOLARGE (2 large
-/// pizzas for 22.00), BOGO (buy 1 pizza get 1 free), FREEDEL (free delivery).
+/// pizzas for 22.00), BOGO (buy 1 pizza get 1 free), FREEDEL (free delivery). Loyalty rewards:
+/// r_five (500 points, 5.00 off), r_fifteen (1500 points, 15.00 off from a 20.00 subtotal).
 inline Catalog MakeCatalog() {
   Catalog c;
   c.currency = "USD";
@@ -185,6 +186,16 @@ inline Catalog MakeCatalog() {
       .id = "p_freedel", .code = "FREEDEL", .name = Tx("Free delivery", "Envío gratis")};
   freedel.kind = PromotionKind::kFreeDelivery;
   c.promotions = {pizza20, fiveoff, twolarge, bogo, freedel};
+  c.rewards = {Reward{.id = "r_five",
+                      .name = Tx("5.00 off", "5.00 de descuento"),
+                      .points = 500,
+                      .amount_off = 500,
+                      .minimum_subtotal = 0},
+               Reward{.id = "r_fifteen",
+                      .name = Tx("15.00 off", "15.00 de descuento"),
+                      .points = 1500,
+                      .amount_off = 1500,
+                      .minimum_subtotal = 2000}};
   c.BuildIndex();
   return c;
 }

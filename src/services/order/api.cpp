@@ -1,0 +1,211 @@
+#include "services/order/api.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "lib/auth/caller.hpp"
+#include "lib/auth/policy.hpp"
+#include "lib/http/json_body.hpp"
+#include "lib/http/sse.hpp"
+
+namespace vetahut::order {
+namespace {
+
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+using Reply = core::Result<Response>;
+
+core::Result<json::object> ObjectBody(const Request& req, std::size_t max_bytes = 64 * 1024) {
+  auto body = http::ParseJsonBody(req, {.max_bytes = max_bytes, .max_depth = 16});
+  if (!body) return core::Fail(body.error());
+  if (!body->is_object()) return core::Fail(core::Error::BadRequest("the body must be a JSON object"));
+  return std::move(body->as_object());
+}
+
+const auth::Caller& CallerOrThrow(const Request& req) {
+  const auth::Caller* caller = auth::CallerOf(req);
+  if (!caller) throw core::ErrorException(core::Error::Unauthenticated("authentication required"));
+  return *caller;
+}
+
+bool IsCustomer(const auth::Caller& c) { return c.principal.kind == auth::PrincipalKind::kCustomer; }
+
+/// The owner sees their order; the store's staff and devices see the store's orders (403 for
+/// another store); any other customer gets 404, as if it did not exist.
+core::Result<Order> Visible(OrderService& orders, const Request& req) {
+  const auth::Caller& caller = CallerOrThrow(req);
+  auto order = orders.Get(std::string(req.PathParam("order_id")));
+  if (!order) return order;
+  if (IsCustomer(caller)) {
+    if (order->customer_id != caller.principal.subject) {
+      return core::Fail(core::Error::NotFound(fmt::format("order '{}' does not exist", order->id)));
+    }
+    return order;
+  }
+  if (auto allowed = auth::Authorize(&caller.principal, "orders:manage", order->store_id); !allowed) {
+    return core::Fail(allowed.error());
+  }
+  return order;
+}
+
+std::string OrderJson(const Order& order, payment::PaymentService& payments) {
+  auto out = json::parse(OrderService::ToJson(order)).as_object();
+  json::object pay{{"method", order.payment_method}};
+  if (auto view = payments.Get(order.id)) {
+    pay["status"] = view->status;
+    if (!view->brand.empty()) pay["brand"] = view->brand;
+    if (!view->last4.empty()) pay["last4"] = view->last4;
+    if (!view->decline_code.empty()) pay["decline_code"] = view->decline_code;
+    const auto& currency = view->currency;
+    pay["authorized"] = json::object{{"amount", view->authorized}, {"currency", currency}};
+    pay["captured"] = json::object{{"amount", view->captured}, {"currency", currency}};
+    pay["refunded"] = json::object{{"amount", view->refunded}, {"currency", currency}};
+  } else {
+    pay["status"] = "none";
+  }
+  out["payment"] = std::move(pay);
+  return json::serialize(out);
+}
+
+menu::Channel ChannelOf(const auth::Caller& caller) {
+  if (caller.principal.kind == auth::PrincipalKind::kCustomer) return menu::Channel::kWeb;
+  for (const auto& role : caller.principal.roles) {
+    if (role == auth::kRoleKiosk) return menu::Channel::kKiosk;
+  }
+  return menu::Channel::kPos;
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, OrderService& orders, payment::PaymentService& payments) {
+  router.Post("/api/v1/orders", [&orders, &payments](Request& req) -> Reply {
+    const auth::Caller& caller = CallerOrThrow(req);
+    auto body = http::ParseJsonBody(req, {.max_bytes = 64 * 1024, .max_depth = 16});
+    if (!body) return core::Fail(body.error());
+    if (!body->is_object()) return core::Fail(core::Error::BadRequest("the body must be a JSON object"));
+    // Staff and devices take orders for their own stores only.
+    if (!IsCustomer(caller)) {
+      const json::value* store = body->as_object().if_contains("store_id");
+      const std::string store_id = store && store->is_string() ? std::string(store->as_string()) : "";
+      if (auto allowed = auth::Authorize(&caller.principal, "orders:take", store_id); !allowed && !store_id.empty()) {
+        return core::Fail(allowed.error());
+      }
+    }
+    Caller who{caller.principal.subject, IsCustomer(caller), ChannelOf(caller)};
+    auto placed = orders.Place(who, *body, std::string(req.Header("idempotency-key").value_or("")));
+    if (!placed) return core::Fail(placed.error());
+    auto r = Response::Json(OrderJson(placed->order, payments), placed->replayed ? 200 : 201);
+    r.SetHeader("Location", "/api/v1/orders/" + placed->order.id);
+    if (placed->replayed) r.SetHeader("Idempotent-Replayed", "true");
+    return r;
+  }, {.permission = "orders:place"});
+
+  router.Get("/api/v1/orders/{order_id}", [&orders, &payments](Request& req) -> Reply {
+    auto order = Visible(orders, req);
+    if (!order) return core::Fail(order.error());
+    return Response::Json(OrderJson(*order, payments));
+  }, {.permission = "orders:read"});
+
+  router.Get("/api/v1/orders/{order_id}/events", [&orders](Request& req) -> Reply {
+    auto order = Visible(orders, req);
+    if (!order) return core::Fail(order.error());
+    std::int64_t last = 0;
+    if (auto header = req.Header("last-event-id"); header && !header->empty()) {
+      auto [end, ec] = std::from_chars(header->data(), header->data() + header->size(), last);
+      if (ec != std::errc() || end != header->data() + header->size() || last < 0) {
+        return core::Fail(core::Error::BadRequest("Last-Event-ID must be an event id from this stream (a number)"));
+      }
+    }
+    Response r;
+    r.stream = http::EventStream::Create(256);
+    orders.Track(order->id, r.stream, last);
+    return r;
+  }, {.permission = "orders:read"});
+
+  router.Post("/api/v1/orders/{order_id}/cancel", [&orders, &payments](Request& req) -> Reply {
+    auto order = Visible(orders, req);
+    if (!order) return core::Fail(order.error());
+    std::string reason = "cancelled";
+    if (!req.body.empty()) {
+      auto body = ObjectBody(req, 4096);
+      if (!body) return core::Fail(body.error());
+      if (const json::value* r = body->if_contains("reason")) {
+        if (!r->is_string() || r->as_string().size() > 200) {
+          return core::Fail(core::Error::Validation({{"reason", "must be a text of at most 200 characters"}}));
+        }
+        reason = std::string(r->as_string());
+      }
+    }
+    const Actor actor = IsCustomer(CallerOrThrow(req)) ? Actor::kCustomer : Actor::kStaff;
+    auto moved = orders.Transition(order->id, OrderStatus::kCancelled, actor, reason);
+    if (!moved) return core::Fail(moved.error());
+    return Response::Json(OrderJson(*moved, payments));
+  }, {.permission = "orders:cancel"});
+
+  router.Post("/api/v1/orders/{order_id}/status", [&orders, &payments](Request& req) -> Reply {
+    auto order = Visible(orders, req);
+    if (!order) return core::Fail(order.error());
+    auto body = ObjectBody(req, 4096);
+    if (!body) return core::Fail(body.error());
+    const json::value* s = body->if_contains("status");
+    std::optional<OrderStatus> to;
+    if (s && s->is_string()) to = ParseStatus(s->as_string());
+    if (!to || *to == OrderStatus::kCancelled || *to == OrderStatus::kRefunded) {
+      return core::Fail(core::Error::Validation(
+          {{"status", "must be preparing, baking, ready, out_for_delivery, delivered, picked_up or served "
+                      "(cancel and refund have their own routes)"}}));
+    }
+    auto moved = orders.Transition(order->id, *to, Actor::kStaff, "");
+    if (!moved) return core::Fail(moved.error());
+    return Response::Json(OrderJson(*moved, payments));
+  }, {.permission = "orders:status"});
+
+  router.Post("/api/v1/orders/{order_id}/refunds", [&orders, &payments](Request& req) -> Reply {
+    auto order = Visible(orders, req);
+    if (!order) return core::Fail(order.error());
+    const std::string key(req.Header("idempotency-key").value_or(""));
+    if (key.empty() || key.size() > 255) {
+      return core::Fail(core::Error::BadRequest("the Idempotency-Key header is required (at most 255 characters)"));
+    }
+    auto body = ObjectBody(req, 4096);
+    if (!body) return core::Fail(body.error());
+    const json::object* amount = body->if_contains("amount") ? body->at("amount").if_object() : nullptr;
+    const json::value* value = amount ? amount->if_contains("amount") : nullptr;
+    const json::value* currency = amount ? amount->if_contains("currency") : nullptr;
+    if (!value || !value->is_int64() || !currency || !currency->is_string()) {
+      return core::Fail(core::Error::Validation({{"amount", R"(is required: {"amount": minor units, "currency": "USD"})"}}));
+    }
+    auto code = core::Currency::Parse(currency->as_string(), "amount.currency");
+    if (!code) return core::Fail(code.error());
+    auto refunded = orders.Refund(order->id, core::Money(value->as_int64(), *code), key);
+    if (!refunded) return core::Fail(refunded.error());
+    return Response::Json(OrderJson(*refunded, payments), 201);
+  }, {.permission = "orders:refund"});
+
+  router.Get("/api/v1/stores/{store_id}/orders", [&orders](Request& req) -> Reply {
+    std::optional<OrderStatus> status;
+    if (auto s = req.Query("status"); s && !s->empty()) {
+      status = ParseStatus(*s);
+      if (!status) return core::Fail(core::Error::Validation({{"status", "is not an order status"}}));
+    }
+    int limit = 50;
+    if (auto l = req.Query("limit"); l && !l->empty()) {
+      auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
+      if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 200) {
+        return core::Fail(core::Error::Validation({{"limit", "must be between 1 and 200"}}));
+      }
+    }
+    auto list = orders.ListForStore(std::string(req.PathParam("store_id")), status, limit, req.Query("cursor").value_or(""));
+    if (!list) return core::Fail(list.error());
+    json::array items;
+    for (const auto& o : *list) items.push_back(json::parse(OrderService::ToJson(o)));
+    json::object out{{"orders", std::move(items)}};
+    if (static_cast<int>(list->size()) == limit) out["next_cursor"] = list->back().id;
+    return Response::Json(json::serialize(out));
+  }, {.permission = "orders:manage"});
+}
+
+}  // namespace vetahut::order

@@ -1,0 +1,92 @@
+#include "services/payment/api.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+
+#include "lib/http/json_body.hpp"
+
+namespace vetahut::payment {
+namespace {
+
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+using Reply = core::Result<Response>;
+
+/// An integer field that clients send as a number or a numeric string ("04").
+std::optional<int> IntField(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v) return std::nullopt;
+  if (v->is_int64() && v->as_int64() >= 0 && v->as_int64() <= 9999) return static_cast<int>(v->as_int64());
+  if (v->is_string() && !v->as_string().empty() && v->as_string().size() <= 4) {
+    int out = 0;
+    for (char c : v->as_string()) {
+      if (c < '0' || c > '9') return std::nullopt;
+      out = out * 10 + (c - '0');
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void RegisterRoutes(http::Router& router, PaymentService& payments) {
+  // The one route that ever sees a card number: it goes to the provider and is dropped.
+  router.Post("/api/v1/payments/tokens", [&payments](Request& req) -> Reply {
+    auto body = http::ParseJsonBody(req, {.max_bytes = 2048, .max_depth = 4});
+    if (!body) return core::Fail(body.error());
+    if (!body->is_object()) return core::Fail(core::Error::BadRequest("the body must be a JSON object"));
+    const json::object& o = body->as_object();
+    core::FieldErrors errors;
+    CardInput card;
+    const json::value* number = o.if_contains("number");
+    if (!number || !number->is_string()) {
+      errors.Add("card.number", "is required (a string of digits)");
+    } else {
+      card.number = std::string(number->as_string());
+    }
+    auto month = IntField(o, "exp_month");
+    auto year = IntField(o, "exp_year");
+    if (!month) errors.Add("card.exp_month", "is required (1-12)");
+    if (!year) errors.Add("card.exp_year", "is required (four digits)");
+    const json::value* cvc = o.if_contains("cvc");
+    if (!cvc || !cvc->is_string()) {
+      errors.Add("card.cvc", "is required (a string of 3 or 4 digits)");
+    } else {
+      card.cvc = std::string(cvc->as_string());
+    }
+    if (!errors.empty()) return core::Fail(errors.ToError());
+    card.exp_month = *month;
+    card.exp_year = *year;
+    auto token = payments.Tokenize(card);
+    if (!token) return core::Fail(token.error());
+    return Response::Json(json::serialize(json::object{{"token", token->token},
+                                                       {"brand", token->brand},
+                                                       {"last4", token->last4},
+                                                       {"exp_month", token->exp_month},
+                                                       {"exp_year", token->exp_year}}),
+                          201);
+  }, {.permission = "authenticated"});
+
+  router.Post("/api/v1/payments/webhooks/{provider}", [&payments](Request& req) -> Reply {
+    if (req.body.size() > 64 * 1024) return core::Fail(core::Error{core::ErrorCode::kPayloadTooLarge, "callback too large", {}});
+    const std::string provider(req.PathParam("provider"));
+    auto header = req.Header(payments.provider().signature_header());
+    if (!header) {
+      return core::Fail(core::Error::BadRequest(
+          fmt::format("the {} header is missing", payments.provider().signature_header())));
+    }
+    // A callback that fails verification is a bad request (400, as Stripe expects), not a
+    // problem with the caller's credentials: the route has none.
+    auto handled = payments.HandleWebhook(provider, *header, req.body);
+    if (!handled && handled.error().code == core::ErrorCode::kUnauthenticated) {
+      return core::Fail(core::Error::BadRequest(handled.error().detail));
+    }
+    if (!handled) return core::Fail(handled.error());
+    return Response::Json(*handled ? R"({"received":true})" : R"({"received":true,"duplicate":true})");
+  }, {.permission = "public"});
+}
+
+}  // namespace vetahut::payment
