@@ -53,6 +53,8 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"orders:status", Roles({kRoleCashier, kRoleCook, kRoleDriver, manager, admin, kRolePos, kRoleKds}), false,
        "move orders through the kitchen and hand-over"},
       {"orders:refund", Roles({manager, admin}), false, "refund completed orders"},
+      {"loyalty:adjust", Roles({admin}), false, "credit or debit a customer's loyalty points"},
+      {"payments:reconcile", Roles({admin}), false, "check the payments ledger"},
       {"orders:manage", Roles({kRoleCashier, kRoleCook, kRoleDriver, manager, admin, kRolePos, kRoleKds}), true,
        "see and work a store's orders"},
   };

@@ -327,6 +327,32 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     return Response::Json(json::serialize(out));
   }, {.permission = "me:read"});
 
+  // Support credits and debits of a customer's points (a written reason is required).
+  router.Post("/api/v1/admin/customers/{customer_id}/loyalty/adjustments", [&identity, &loyalty, &db](Request& req) -> Reply {
+    const std::string customer(req.PathParam("customer_id"));
+    if (auto account = identity.GetAccount(customer); !account) return core::Fail(account.error());
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    core::FieldErrors errors;
+    const json::value* points = body->if_contains("points");
+    const json::value* reason = body->if_contains("reason");
+    if (!points || !points->is_int64() || points->as_int64() == 0 || points->as_int64() > 1'000'000 ||
+        points->as_int64() < -1'000'000) {
+      errors.Add("points", "must be a non-zero integer within ±1000000");
+    }
+    if (!reason || !reason->is_string() || reason->as_string().empty() || reason->as_string().size() > 200) {
+      errors.Add("reason", "is required (at most 200 characters)");
+    }
+    if (!errors.empty()) return core::Fail(errors.ToError());
+    auto tx = db.Begin();
+    if (auto s = loyalty.Adjust(tx, customer, points->as_int64(), std::string(reason->as_string())); !s) {
+      return core::Fail(s.error());
+    }
+    const std::int64_t balance = loyalty.Balance(tx, customer);
+    tx.Commit();
+    return Response::Json(json::serialize(json::object{{"customer_id", customer}, {"balance", balance}}), 201);
+  }, {.permission = "loyalty:adjust"});
+
   router.Post("/api/v1/admin/users", [&identity](Request& req) -> Reply {
     auto body = ObjectBody(req);
     if (!body) return core::Fail(body.error());

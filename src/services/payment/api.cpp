@@ -70,6 +70,13 @@ void RegisterRoutes(http::Router& router, PaymentService& payments) {
                           201);
   }, {.permission = "authenticated"});
 
+  router.Get("/api/v1/admin/payments/reconciliation", [&payments](Request&) -> Reply {
+    json::array problems;
+    for (auto& p : payments.Reconcile()) problems.push_back(json::string(p));
+    const bool ok = problems.empty();
+    return Response::Json(json::serialize(json::object{{"balanced", ok}, {"problems", std::move(problems)}}));
+  }, {.permission = "payments:reconcile"});
+
   router.Post("/api/v1/payments/webhooks/{provider}", [&payments](Request& req) -> Reply {
     if (req.body.size() > 64 * 1024) return core::Fail(core::Error{core::ErrorCode::kPayloadTooLarge, "callback too large", {}});
     const std::string provider(req.PathParam("provider"));

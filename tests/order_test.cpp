@@ -1,0 +1,474 @@
+// End-to-end ordering through the real `vetahut serve --demo` (SQLite or PostgreSQL): quote →
+// tokenize a test card → place → pay → follow the order live over SSE → kitchen → hand-over →
+// capture; every order type; declined cards; idempotent replays; price tampering; the 422s for an
+// unavailable item, a closed store, an address outside the zones and a full slot (each changes
+// nothing); cancellation, refunds, a payment left pending, loyalty rewards, who may see what, and
+// card numbers that never reach the database or the log.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "lib/core/clock.hpp"
+#include "serve_process.hpp"
+
+namespace {
+
+using namespace vetahut::testing;
+namespace json = boost::json;
+using vetahut::http::ClientResponse;
+using vetahut::http::Header;
+using vetahut::http::Method;
+
+constexpr const char* kApproved = "4242424242424242";
+constexpr const char* kDeclined = "4000000000000002";
+constexpr const char* kInsufficient = "4000000000009995";
+constexpr const char* kProcessingError = "4000000000000119";
+constexpr const char* kNeedsAuthentication = "4000002500003155";
+
+class OrderE2E : public PlatformTest {
+ protected:
+  /// Starts the server, creates a 24/7 store in Chicago with a 3 km zone, one-order slots and
+  /// sales tax, a manager for it, and signs the demo customer in.
+  std::string Boot(ServeProcess& serve) {
+    url_ = serve.WaitForUrl();
+    if (url_.empty()) return "";
+    std::string body = StoreBody("Veta Hut Loop");
+    const std::string services = R"(["delivery","carryout"])";
+    body.replace(body.find(services), services.size(), R"(["delivery","carryout","dine_in"])");
+    auto store = client_.Post(url_ + "/api/v1/stores", body, Admin(url_));
+    EXPECT_EQ(store->status, 201) << store->body;
+    store_ = std::string(json::parse(store->body).at("id").as_string());
+    const std::string base = url_ + "/api/v1/stores/" + store_;
+    std::string week;
+    for (const char* day : {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}) {
+      week += fmt::format(R"({}{{"day": "{}", "open": "00:00", "close": "24:00"}})", week.empty() ? "" : ",", day);
+    }
+    const std::string hours = fmt::format(R"({{"delivery": {{"weekly": [{0}]}}, "carryout": {{"weekly": [{0}]}},
+                                             "dine_in": {{"weekly": [{0}]}}}})", week);
+    hours_ = hours;
+    Expect(client_.Send(Method::kPut, base + "/hours", Admin(url_), hours), 200);
+    Expect(client_.Send(Method::kPut, base + "/zones", Admin(url_), R"({"zones": [{"name": "Loop 3 km",
+        "fee": {"amount": 299, "currency": "USD"}, "minimum_order": {"amount": 1000, "currency": "USD"},
+        "estimate_minutes": 30, "center": {"latitude": 41.8781, "longitude": -87.6359}, "radius_m": 3000}]})"), 200);
+    Expect(client_.Send(Method::kPut, base + "/slot-rules", Admin(url_),
+                        R"({"length_minutes": 15, "lead_time_minutes": 0, "capacity": 1})"), 200);
+    Expect(client_.Send(Method::kPut, base + "/tax", Admin(url_), R"({"mode": "exclusive", "rates": {"food": 8875, "beverage": 8875}})"), 204);
+    Expect(client_.Post(url_ + "/api/v1/admin/users", fmt::format(R"({{"email": "loop.manager@example.test",
+        "password": "loop-manager-password", "name": "Loop Manager", "phone": "+13125550111",
+        "roles": [{{"role": "store_manager", "store_id": "{}"}}]}})", store_), Admin(url_)), 201);
+    manager_ = Bearer(TokenFor(url_, "loop.manager%40example.test", "loop-manager-password"));
+    customer_ = Bearer(TokenFor(url_, "customer%40demo.vetahut.test", "demo-customer-password"));
+    customer_id_ = std::string(json::parse(client_.Get(url_ + "/api/v1/me", customer_)->body).at("id").as_string());
+    return url_;
+  }
+
+  static std::vector<Header> Bearer(const std::string& token) {
+    return {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}};
+  }
+  static std::vector<Header> With(std::vector<Header> headers, std::string name, std::string value) {
+    headers.push_back({std::move(name), std::move(value)});
+    return headers;
+  }
+  static void Expect(const vetahut::core::Result<ClientResponse>& r, int status) {
+    ASSERT_TRUE(r) << r.error().detail;
+    EXPECT_EQ(r->status, status) << r->body;
+  }
+
+  std::string CardToken(const std::string& number) {
+    auto r = client_.Post(url_ + "/api/v1/payments/tokens",
+                          fmt::format(R"({{"number": "{}", "exp_month": 12, "exp_year": 2099, "cvc": "123"}})", number), customer_);
+    EXPECT_TRUE(r && r->status == 201) << (r ? r->body : r.error().detail);
+    return r && r->status == 201 ? std::string(json::parse(r->body).at("token").as_string()) : "";
+  }
+
+  /// A carry-out order of one large cheese pizza (and a drink) paid with `payment` (JSON).
+  std::string OrderBody(const std::string& payment, const std::string& type = "carryout", const std::string& extra = "") {
+    std::string address = type == "delivery" ? R"(, "address": {"line1": "1 N State St", "latitude": 41.8820, "longitude": -87.6278})" : "";
+    return fmt::format(R"({{"store_id": "{}", "type": "{}"{}{}, "payment": {},
+        "items": [{{"product_id": "cheese_pizza", "size": "large", "quantity": 1,
+                    "toppings": [{{"topping_id": "pepperoni", "portion": "left", "amount": "normal"}}]}}]}})",
+                       store_, type, address, extra, payment);
+  }
+  std::string Card(const std::string& number) { return fmt::format(R"({{"method": "card", "token": "{}"}})", CardToken(number)); }
+
+  vetahut::core::Result<ClientResponse> Place(const std::string& body, const std::string& key,
+                                              const std::vector<Header>* who = nullptr) {
+    return client_.Post(url_ + "/api/v1/orders", body, With(who ? *who : customer_, "Idempotency-Key", key));
+  }
+  json::object PlaceOk(const std::string& body, const std::string& key) {
+    auto r = Place(body, key);
+    EXPECT_TRUE(r && r->status == 201) << (r ? r->body : r.error().detail);
+    return r && r->status == 201 ? json::parse(r->body).as_object() : json::object{};
+  }
+  json::object GetOrder(const std::string& id, const std::vector<Header>& who) {
+    auto r = client_.Get(url_ + "/api/v1/orders/" + id, who);
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : r.error().detail);
+    return r && r->status == 200 ? json::parse(r->body).as_object() : json::object{};
+  }
+  vetahut::core::Result<ClientResponse> Move(const std::string& id, const std::string& status, const std::vector<Header>& who) {
+    return client_.Post(url_ + "/api/v1/orders/" + id + "/status", R"({"status": ")" + status + R"("})", who);
+  }
+  std::size_t StoreOrders(const std::string& status = "") {
+    auto r = client_.Get(url_ + "/api/v1/stores/" + store_ + "/orders?limit=200" + (status.empty() ? "" : "&status=" + status), manager_);
+    EXPECT_TRUE(r && r->status == 200) << (r ? r->body : r.error().detail);
+    return json::parse(r->body).at("orders").as_array().size();
+  }
+  std::int64_t LoyaltyBalance() {
+    return json::parse(client_.Get(url_ + "/api/v1/me/loyalty", customer_)->body).at("balance").as_int64();
+  }
+  static std::string Status(const json::object& o) { return std::string(o.at("status").as_string()); }
+  static std::int64_t Amount(const json::value& v) { return v.at("amount").as_int64(); }
+
+  std::string url_, store_, customer_id_, hours_;
+  std::vector<Header> manager_, customer_;
+};
+
+TEST_F(OrderE2E, ACarryoutOrderIsPaidFollowedLiveAndCapturedOnPickup) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+
+  // The quote and the order agree, to the cent.
+  auto quote = client_.Post(url_ + "/api/v1/quotes", OrderBody(R"({"method": "pay_at_store"})"), customer_);
+  ASSERT_EQ(quote->status, 200) << quote->body;
+  const std::int64_t quoted = Amount(json::parse(quote->body).at("total"));
+  auto order = PlaceOk(OrderBody(Card(kApproved)), "order-1");
+  ASSERT_FALSE(order.empty());
+  const std::string id(order.at("id").as_string());
+  EXPECT_EQ(Status(order), "confirmed");
+  EXPECT_EQ(order.at("number").as_int64(), 1);
+  EXPECT_EQ(Amount(order.at("total")), quoted);
+  EXPECT_EQ(order.at("payment").at("status").as_string(), "authorized");
+  EXPECT_EQ(order.at("payment").at("brand").as_string(), "visa");
+  EXPECT_EQ(order.at("payment").at("last4").as_string(), "4242");
+  EXPECT_EQ(Amount(order.at("payment").at("authorized")), quoted);
+
+  // Follow it live while the store works it; the stream ends when the order is handed over.
+  std::string stream;
+  std::thread follower([&] {
+    vetahut::http::HttpClient sse({.connect_timeout = std::chrono::milliseconds(2000), .timeout = std::chrono::milliseconds(20000)});
+    auto r = sse.Get(url_ + "/api/v1/orders/" + id + "/events", customer_);
+    stream = r ? r->body : "error: " + r.error().detail;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (const char* step : {"preparing", "baking", "ready", "picked_up"}) Expect(Move(id, step, manager_), 200);
+  follower.join();
+  for (const char* status : {"pending_payment", "confirmed", "preparing", "baking", "ready", "picked_up"}) {
+    EXPECT_NE(stream.find(fmt::format(R"("status":"{}")", status)), std::string::npos) << status << " missing in\n" << stream;
+  }
+  EXPECT_NE(stream.find("id: 6\n"), std::string::npos) << stream;
+
+  // Resuming after event 4 replays 5 and 6 only.
+  auto resumed = client_.Get(url_ + "/api/v1/orders/" + id + "/events", With(customer_, "Last-Event-ID", "4"));
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->body.find("id: 4\n"), std::string::npos) << resumed->body;
+  EXPECT_NE(resumed->body.find("id: 5\n"), std::string::npos) << resumed->body;
+  EXPECT_NE(resumed->body.find("\"status\":\"picked_up\""), std::string::npos) << resumed->body;
+  Expect(client_.Get(url_ + "/api/v1/orders/" + id + "/events", With(customer_, "Last-Event-ID", "x")), 400);
+
+  auto done = GetOrder(id, customer_);
+  EXPECT_EQ(Status(done), "picked_up");
+  EXPECT_EQ(done.at("payment").at("status").as_string(), "captured");
+  EXPECT_EQ(Amount(done.at("payment").at("captured")), quoted);
+  // Loyalty earns on completion (through the bus): one point per whole dollar of the basis.
+  const std::int64_t basis = Amount(done.at("subtotal")) - Amount(done.at("discount_total"));
+  for (int i = 0; i < 50 && LoyaltyBalance() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(LoyaltyBalance(), basis / 100);
+  // The next order of the day gets the next number; an illegal move is a 409 that changes nothing.
+  auto second = PlaceOk(OrderBody(Card(kApproved)), "order-2");
+  EXPECT_EQ(second.at("number").as_int64(), 2);
+  auto skip = Move(std::string(second.at("id").as_string()), "picked_up", manager_);
+  ExpectProblem(*skip, 409);
+  EXPECT_EQ(Status(GetOrder(std::string(second.at("id").as_string()), customer_)), "confirmed");
+
+  auto ledger = client_.Get(url_ + "/api/v1/admin/payments/reconciliation", Admin(url_));
+  EXPECT_EQ(ledger->body, R"({"balanced":true,"problems":[]})");
+}
+
+TEST_F(OrderE2E, DeliveryDineInAndPayAtStoreEachCompleteTheirOwnWay) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  auto delivery = PlaceOk(OrderBody(Card(kApproved), "delivery"), "delivery-1");
+  ASSERT_FALSE(delivery.empty());
+  EXPECT_EQ(Amount(delivery.at("delivery_fee")), 299);
+  const std::string d(delivery.at("id").as_string());
+  ExpectProblem(*Move(d, "picked_up", manager_), 409);  // not a carry-out
+  for (const char* step : {"preparing", "ready", "out_for_delivery", "delivered"}) Expect(Move(d, step, manager_), 200);
+  EXPECT_EQ(GetOrder(d, customer_).at("payment").at("status").as_string(), "captured");
+
+  auto dine_in = PlaceOk(OrderBody(R"({"method": "pay_at_store"})", "dine_in"), "dine-in-1");
+  const std::string t(dine_in.at("id").as_string());
+  EXPECT_EQ(Status(dine_in), "confirmed");
+  EXPECT_EQ(dine_in.at("payment").at("status").as_string(), "due");
+  for (const char* step : {"preparing", "baking", "ready", "served"}) Expect(Move(t, step, manager_), 200);
+  auto served = GetOrder(t, customer_);
+  EXPECT_EQ(served.at("payment").at("status").as_string(), "captured");
+  EXPECT_EQ(Amount(served.at("payment").at("captured")), Amount(served.at("total")));
+}
+
+TEST_F(OrderE2E, DeclinedCardsRejectTheOrderWith402AndTheReason) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  const std::pair<const char*, const char*> cards[] = {
+      {kDeclined, "card_declined"}, {kInsufficient, "insufficient_funds"}, {kProcessingError, "processing_error"}};
+  int n = 0;
+  for (auto [number, reason] : cards) {
+    const std::string body = OrderBody(Card(number));
+    const std::string key = "declined-" + std::to_string(n++);
+    auto r = Place(body, key);
+    ASSERT_TRUE(r);
+    ExpectProblem(*r, 402);
+    EXPECT_NE(r->body.find(reason), std::string::npos) << r->body;
+    auto again = Place(body, key);  // the replay tells the same story
+    ExpectProblem(*again, 402);
+    EXPECT_NE(again->body.find(reason), std::string::npos) << again->body;
+  }
+  EXPECT_EQ(StoreOrders("rejected"), 3u);
+  EXPECT_EQ(StoreOrders("confirmed"), 0u);
+}
+
+TEST_F(OrderE2E, TheIdempotencyKeyReplaysTheOrderAndRefusesAnotherBody) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  const std::string body = OrderBody(Card(kApproved));
+  auto first = Place(body, "same-key");
+  ASSERT_EQ(first->status, 201) << first->body;
+  auto replay = Place(body, "same-key");
+  ASSERT_EQ(replay->status, 200) << replay->body;
+  EXPECT_EQ(replay->Header("idempotent-replayed").value_or(""), "true");
+  EXPECT_EQ(json::parse(replay->body).at("id"), json::parse(first->body).at("id"));
+  auto other = Place(OrderBody(R"({"method": "pay_at_store"})"), "same-key");
+  ExpectProblem(*other, 422);
+  EXPECT_NE(other->body.find("Idempotency-Key"), std::string::npos) << other->body;
+  ExpectProblem(*client_.Post(url_ + "/api/v1/orders", body, customer_), 400);  // no key at all
+  EXPECT_EQ(StoreOrders(), 1u);
+  // Concurrent retries of one key still make one order.
+  std::vector<std::thread> racers;
+  std::vector<int> statuses(4);
+  for (int i = 0; i < 4; ++i) {
+    racers.emplace_back([&, i] {
+      vetahut::http::HttpClient c;
+      auto r = c.Post(url_ + "/api/v1/orders", OrderBody(R"({"method": "pay_at_store"})"), With(customer_, "Idempotency-Key", "raced"));
+      statuses[i] = r ? r->status : 0;
+    });
+  }
+  for (auto& t : racers) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 3);
+  EXPECT_EQ(StoreOrders(), 2u);
+}
+
+TEST_F(OrderE2E, ClientPricesAreIgnored) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  const std::string honest = OrderBody(R"({"method": "pay_at_store"})");
+  const std::int64_t quoted = Amount(json::parse(client_.Post(url_ + "/api/v1/quotes", honest, customer_)->body).at("total"));
+  std::string tampered = honest;
+  tampered.replace(tampered.find(R"("quantity": 1)"), 13, R"("quantity": 1, "price": 1, "unit_price": 1, "line_total": 1)");
+  tampered.insert(tampered.rfind('}'), R"(, "total": {"amount": 1, "currency": "USD"}, "subtotal": 1)");
+  auto order = PlaceOk(tampered, "tampered");
+  EXPECT_EQ(Amount(order.at("total")), quoted);
+  EXPECT_GT(quoted, 1000);
+}
+
+TEST_F(OrderE2E, EachReasonToRefuseAnOrderIsA422NamingItAndChangesNothing) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  const std::string base = url_ + "/api/v1/stores/" + store_;
+  auto refused = [&](const std::string& body, const std::string& key, const std::string& field, const std::string& words) {
+    auto r = Place(body, key);
+    ASSERT_TRUE(r);
+    ExpectProblem(*r, 422);
+    EXPECT_NE(r->body.find("\"field\":\"" + field + "\""), std::string::npos) << r->body;
+    EXPECT_NE(r->body.find(words), std::string::npos) << r->body;
+  };
+  const std::string cash = R"({"method": "pay_at_store"})";
+  // An item the store switched off (the 86 switch).
+  Expect(client_.Send(Method::kPut, base + "/availability/pepperoni", manager_, R"({"available": false, "reason": "ran out"})"), 204);
+  refused(OrderBody(cash), "86", "items[0].toppings[0].topping_id", "unavailable at this store");
+  Expect(client_.Send(Method::kPut, base + "/availability/pepperoni", manager_, R"({"available": true})"), 204);
+  // Outside the delivery zones, and below the zone's minimum is not the same thing.
+  std::string far = OrderBody(cash, "delivery");
+  far.replace(far.find("41.8820"), 7, "41.9900");
+  refused(far, "far", "address", "outside");
+  // A paused store, then a closed one.
+  Expect(client_.Post(base + "/pause", R"({"reason": "oven broke", "minutes": 30})", manager_), 200);
+  refused(OrderBody(cash), "paused", "store_id", "oven broke");
+  Expect(client_.Post(base + "/resume", "{}", manager_), 200);
+  const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  auto day = [&](int offset) {
+    return vetahut::core::FormatRfc3339(
+               std::chrono::time_point_cast<std::chrono::microseconds>(today + std::chrono::days(offset)))
+        .substr(0, 10);
+  };
+  const std::string from = day(-1);
+  const std::string to = day(2);
+  std::string closed_hours = R"({"carryout": {"weekly": [{"day": "monday", "open": "10:00", "close": "22:00"}],
+      "special_days": [{"from": ")" + from + R"(", "to": ")" + to + R"(", "closed": true}]}})";
+  Expect(client_.Send(Method::kPut, base + "/hours", Admin(url_), closed_hours), 200);
+  refused(OrderBody(cash), "closed", "store_id", "closed");
+  Expect(client_.Send(Method::kPut, base + "/hours", Admin(url_), hours_), 200);
+  // A full slot: capacity 1, the first order takes it.
+  const std::string date = day(1);
+  auto slots = json::parse(client_.Get(base + "/slots?type=carryout&date=" + date)->body).at("slots").as_array();
+  ASSERT_FALSE(slots.empty());
+  const std::string start(slots.back().at("start").as_string());
+  const std::string scheduled = R"(, "scheduled_for": ")" + start + R"(")";
+  auto first = PlaceOk(OrderBody(cash, "carryout", scheduled), "slot-1");
+  EXPECT_EQ(first.at("promised_at").as_string(), start);
+  refused(OrderBody(cash, "carryout", scheduled), "slot-2", "scheduled_for", "full");
+  refused(OrderBody(cash, "carryout", R"(, "scheduled_for": "2020-01-01T00:00:00Z")"), "slot-3", "scheduled_for", "");
+  // A card token nobody issued; a card number where a token belongs.
+  refused(OrderBody(R"({"method": "card", "token": "tok_forged"})"), "forged", "payment.token", "not a card token");
+  refused(OrderBody(R"({"method": "card", "token": "t", "number": "4242424242424242"})"), "pan", "payment", "never send a card number");
+  EXPECT_EQ(StoreOrders(), 1u);  // only the order that took the slot
+  // Cancelling it gives the slot back.
+  Expect(client_.Post(url_ + "/api/v1/orders/" + std::string(first.at("id").as_string()) + "/cancel", "{}", customer_), 200);
+  PlaceOk(OrderBody(cash, "carryout", scheduled), "slot-4");
+}
+
+TEST_F(OrderE2E, CancellationVoidsAndRefundsReturnCapturedMoney) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  // The customer cancels before preparation: the hold is voided.
+  auto early = PlaceOk(OrderBody(Card(kApproved)), "early");
+  const std::string e(early.at("id").as_string());
+  Expect(client_.Post(url_ + "/api/v1/orders/" + e + "/cancel", R"({"reason": "changed my mind"})", customer_), 200);
+  auto cancelled = GetOrder(e, customer_);
+  EXPECT_EQ(Status(cancelled), "cancelled");
+  EXPECT_EQ(cancelled.at("payment").at("status").as_string(), "voided");
+  // Once the kitchen started only the store can cancel.
+  auto late = PlaceOk(OrderBody(Card(kApproved)), "late");
+  const std::string l(late.at("id").as_string());
+  Expect(Move(l, "preparing", manager_), 200);
+  auto refused = client_.Post(url_ + "/api/v1/orders/" + l + "/cancel", "{}", customer_);
+  ExpectProblem(*refused, 409);
+  EXPECT_NE(refused->body.find("only the store"), std::string::npos) << refused->body;
+  Expect(client_.Post(url_ + "/api/v1/orders/" + l + "/cancel", R"({"reason": "oven fire"})", manager_), 200);
+  EXPECT_EQ(GetOrder(l, customer_).at("payment").at("status").as_string(), "voided");
+  ExpectProblem(*client_.Post(url_ + "/api/v1/orders/" + l + "/cancel", "{}", manager_), 409);  // already cancelled
+
+  // A completed order is refunded, partly then fully; never more than was captured.
+  auto paid = PlaceOk(OrderBody(Card(kApproved)), "paid");
+  const std::string p(paid.at("id").as_string());
+  const std::int64_t total = Amount(paid.at("total"));
+  for (const char* step : {"preparing", "ready", "picked_up"}) Expect(Move(p, step, manager_), 200);
+  const std::string refunds = url_ + "/api/v1/orders/" + p + "/refunds";
+  auto part = client_.Post(refunds, R"({"amount": {"amount": 500, "currency": "USD"}})", With(manager_, "Idempotency-Key", "r1"));
+  ASSERT_EQ(part->status, 201) << part->body;
+  EXPECT_EQ(Amount(json::parse(part->body).at("payment").at("refunded")), 500);
+  auto replayed = client_.Post(refunds, R"({"amount": {"amount": 500, "currency": "USD"}})", With(manager_, "Idempotency-Key", "r1"));
+  EXPECT_EQ(Amount(json::parse(replayed->body).at("payment").at("refunded")), 500);  // not twice
+  auto too_much = client_.Post(refunds, fmt::format(R"({{"amount": {{"amount": {}, "currency": "USD"}}}})", total),
+                               With(manager_, "Idempotency-Key", "r2"));
+  ExpectProblem(*too_much, 422);
+  ExpectProblem(*client_.Post(refunds, R"({"amount": {"amount": 1, "currency": "USD"}})", With(customer_, "Idempotency-Key", "r3")), 403);
+  auto rest = client_.Post(refunds, fmt::format(R"({{"amount": {{"amount": {}, "currency": "USD"}}}})", total - 500),
+                           With(manager_, "Idempotency-Key", "r4"));
+  ASSERT_EQ(rest->status, 201) << rest->body;
+  EXPECT_EQ(Status(json::parse(rest->body).as_object()), "refunded");
+  EXPECT_EQ(client_.Get(url_ + "/api/v1/admin/payments/reconciliation", Admin(url_))->body, R"({"balanced":true,"problems":[]})");
+}
+
+TEST_F(OrderE2E, APaymentPendingTooLongIsVoidedAndTheOrderRejected) {
+  env_.push_back({"VETAHUT_ORDER_PAYMENT_TIMEOUT_S", "2"});
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  auto pending = PlaceOk(OrderBody(Card(kNeedsAuthentication)), "pending");
+  const std::string id(pending.at("id").as_string());
+  EXPECT_EQ(Status(pending), "pending_payment");
+  json::object later;
+  for (int i = 0; i < 100; ++i) {
+    later = GetOrder(id, customer_);
+    if (Status(later) != "pending_payment") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(Status(later), "rejected");
+  EXPECT_EQ(later.at("reason").as_string(), "payment_timeout");
+  EXPECT_EQ(later.at("payment").at("status").as_string(), "voided");
+}
+
+TEST_F(OrderE2E, ALoyaltyRewardIsReservedAtPlacementAndReleasedOnCancellation) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  Expect(client_.Post(url_ + "/api/v1/admin/customers/" + customer_id_ + "/loyalty/adjustments",
+                      R"({"points": 600, "reason": "welcome gift"})", Admin(url_)), 201);
+  const std::string cash = R"({"method": "pay_at_store"})";
+  const std::int64_t full = Amount(json::parse(client_.Post(url_ + "/api/v1/quotes", OrderBody(cash), customer_)->body).at("total"));
+  const std::string with_reward = OrderBody(cash, "carryout", R"(, "reward_id": "reward_5_off")");
+  auto order = PlaceOk(with_reward, "reward-1");
+  const std::string id(order.at("id").as_string());
+  EXPECT_LT(Amount(order.at("total")), full - 500 + 100);  // 5.00 off (tax shrinks too)
+  EXPECT_EQ(order.at("reward").at("points").as_int64(), 500);
+  EXPECT_EQ(LoyaltyBalance(), 100);
+  // Not enough points left for a second one: 422 on reward_id, nothing reserved.
+  auto poor = Place(with_reward, "reward-2");
+  ExpectProblem(*poor, 422);
+  EXPECT_NE(poor->body.find("\"field\":\"reward_id\""), std::string::npos) << poor->body;
+  EXPECT_EQ(LoyaltyBalance(), 100);
+  // Staff cannot redeem a customer's points.
+  ExpectProblem(*Place(with_reward, "reward-3", &manager_), 422);
+  Expect(client_.Post(url_ + "/api/v1/orders/" + id + "/cancel", "{}", customer_), 200);
+  EXPECT_EQ(LoyaltyBalance(), 600);
+}
+
+TEST_F(OrderE2E, OrdersAreVisibleToTheirOwnerAndTheirStoreOnly) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  auto order = PlaceOk(OrderBody(Card(kApproved)), "mine");
+  const std::string id(order.at("id").as_string());
+  Expect(client_.Post(url_ + "/api/v1/auth/register", R"({"email": "other@example.test", "password": "other-password-1",
+      "name": "Other", "phone": "+13125550123"})", {{"Content-Type", "application/json"}}), 201);
+  const auto other = Bearer(TokenFor(url_, "other%40example.test", "other-password-1"));
+  ExpectProblem(*client_.Get(url_ + "/api/v1/orders/" + id, other), 404);
+  ExpectProblem(*client_.Post(url_ + "/api/v1/orders/" + id + "/cancel", "{}", other), 404);
+  ExpectProblem(*client_.Get(url_ + "/api/v1/orders/" + id + "/events", other), 404);
+  // The Midtown manager works another store.
+  const auto midtown_manager = Bearer(TokenFor(url_, "manager%40demo.vetahut.test", "demo-manager-password"));
+  ExpectProblem(*client_.Get(url_ + "/api/v1/orders/" + id, midtown_manager), 403);
+  ExpectProblem(*Move(id, "preparing", midtown_manager), 403);
+  ExpectProblem(*client_.Get(url_ + "/api/v1/stores/" + store_ + "/orders", midtown_manager), 403);
+  ExpectProblem(*Place(OrderBody(R"({"method": "pay_at_store"})"), "foreign", &midtown_manager), 403);
+  ExpectProblem(*Move(id, "preparing", customer_), 403);
+  ExpectProblem(*client_.Get(url_ + "/api/v1/orders/" + id), 401);
+  EXPECT_EQ(Status(GetOrder(id, manager_)), "confirmed");
+}
+
+TEST_F(OrderE2E, CardNumbersNeverReachTheDatabaseOrTheLog) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  const char* numbers[] = {kApproved, kDeclined, kInsufficient, kProcessingError, kNeedsAuthentication};
+  int n = 0;
+  for (const char* number : numbers) (void)Place(OrderBody(Card(number)), "pan-" + std::to_string(n++));
+  // A malformed card is refused without echoing it.
+  auto bad = client_.Post(url_ + "/api/v1/payments/tokens", R"({"number": "4242424242424241", "exp_month": 12, "exp_year": 2099, "cvc": "123"})", customer_);
+  ExpectProblem(*bad, 422);
+  EXPECT_EQ(bad->body.find("4242424242424241"), std::string::npos) << bad->body;
+
+  std::string haystack = serve.Log();
+  const char* engine = std::getenv("VETAHUT_TEST_ENGINE");
+  if (engine && std::string(engine) == "postgres") {
+    std::string url;
+    for (const auto& [k, v] : env_) {
+      if (k == "VETAHUT_DB_URL") url = v;
+    }
+    auto db = vetahut::db::Database::Open(url);
+    for (const auto& t : db->Query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")) {
+      for (const auto& row : db->Query("SELECT t::text FROM \"" + t.Text(0) + "\" t")) haystack += row.Text(0) + "\n";
+    }
+  } else {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(data_dir_)) {
+      if (!entry.is_regular_file()) continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      haystack += std::string(std::istreambuf_iterator<char>(in), {});
+    }
+  }
+  EXPECT_GT(haystack.size(), 10000u);
+  EXPECT_NE(haystack.find("4242"), std::string::npos);  // last4 is kept: the search does see the data
+  for (const char* number : numbers) EXPECT_EQ(haystack.find(number), std::string::npos) << number << " was stored or logged";
+  EXPECT_EQ(haystack.find("4242424242424241"), std::string::npos);
+}
+
+}  // namespace
