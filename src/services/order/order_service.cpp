@@ -5,9 +5,8 @@
 #include <sodium.h>
 
 #include <boost/json.hpp>
-#include <csignal>
-#include <cstdlib>
 
+#include "lib/core/crash_point.hpp"
 #include "lib/log/log.hpp"
 #include "migrations/order.hpp"
 
@@ -145,17 +144,9 @@ OrderService::OrderService(db::Database& db, const core::Clock& clock, core::IdG
       payments_(payments),
       loyalty_(std::move(loyalty)),
       options_(options),
-      events_committed_(std::move(events_committed)) {
-  if (const char* crash = std::getenv("VETAHUT_TEST_CRASH_AT")) crash_at_ = crash;
-}
+      events_committed_(std::move(events_committed)) {}
 
 OrderService::~OrderService() { Stop(); }
-
-void OrderService::CrashPoint(std::string_view name) const {
-  if (crash_at_ != name) return;
-  log::Warn("test crash point reached: killing the process", {{"point", name}});
-  std::raise(SIGKILL);
-}
 
 std::optional<Order> OrderService::Load(db::Session& s, const std::string& order_id) {
   auto rs = s.Query(fmt::format("SELECT {} FROM order_orders WHERE id = $1", kOrderColumns), db::Params(order_id));
@@ -467,7 +458,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   log::Info("order placed", {{"order_id", o.id}, {"store_id", o.store_id}, {"number", o.number}, {"total", o.total}});
   if (events_committed_) events_committed_();
   tracker_.Publish(o.id, {1, std::string(StatusName(o.status)), TrackerData(o, o.status, "", o.created_at), false});
-  CrashPoint("after_place");
+  core::CrashPoint("after_place");
 
   RunSaga(o.id);
   auto stored = Get(o.id);
@@ -565,7 +556,7 @@ bool OrderService::Step(const std::string& order_id) {
         return Apply(o, OrderStatus::kRejected, std::string(kCompensate), "payment_error", Micros(now));
       });
     }
-    CrashPoint("after_authorize");
+    core::CrashPoint("after_authorize");
     switch (outcome->status) {
       case payment::ProviderStatus::kSucceeded:
         return Apply(o, OrderStatus::kConfirmed, std::string(kFulfil), "", kNever) && false;
@@ -590,14 +581,14 @@ bool OrderService::Step(const std::string& order_id) {
     return false;
   }
   if (o.saga_step == kCapture) {
-    CrashPoint("before_capture");
+    core::CrashPoint("before_capture");
     if (auto captured = payments_.Capture(o.id, total); !captured) {
       return retry_or(captured.error(), [&] {
         log::Error("order saga: capture refused", {{"order_id", o.id}, {"error", captured.error().detail}});
         return SetStep(o, std::string(kDone), kNever, false) && false;
       });
     }
-    CrashPoint("after_capture");
+    core::CrashPoint("after_capture");
     SetStep(o, std::string(kDone), kNever, false);
     return false;
   }
@@ -616,7 +607,7 @@ bool OrderService::Step(const std::string& order_id) {
     if (!voided && voided.error().code != core::ErrorCode::kNotFound) {
       return retry_or(voided.error(), [] { return false; });
     }
-    CrashPoint("after_void");
+    core::CrashPoint("after_void");
     if (auto released = locations_.ReleaseSlot(o.id); !released) {
       return retry_or(released.error(), [] { return false; });
     }

@@ -159,7 +159,6 @@ class OrderService {
   void DropLease(const std::string& order_id);
   /// One step of a saga; returns true if it should run again at once.
   bool Step(const std::string& order_id);
-  void CrashPoint(std::string_view name) const;
 
   db::Database& db_;
   const core::Clock& clock_;
@@ -173,7 +172,6 @@ class OrderService {
   std::function<void()> events_committed_;
   bus::Outbox outbox_{"order"};
   OrderTracker tracker_;
-  std::string crash_at_;  ///< VETAHUT_TEST_CRASH_AT: a saga point where the process kills itself (tests)
 
   std::mutex runner_mutex_;
   std::condition_variable runner_wake_;

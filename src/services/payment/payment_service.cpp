@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "lib/core/crash_point.hpp"
 #include "lib/log/log.hpp"
 #include "migrations/payment.hpp"
 
@@ -149,6 +150,7 @@ core::Result<AuthorizationOutcome> PaymentService::Authorize(const std::string& 
   }
   auto result = provider_.Authorize(token, amount, order_id, order_id + ":authorize");
   if (!result) return Fail(result.error());
+  core::CrashPoint("provider_authorized");  // the processor holds money we have not recorded yet
   AuthorizationOutcome outcome{result->status, result->decline_code, result->message};
   if (result->status == ProviderStatus::kPending) {
     auto tx = db_.Begin();
@@ -238,6 +240,7 @@ core::Status PaymentService::Capture(const std::string& order_id, const core::Mo
   const std::int64_t take = std::min(amount.amount(), row->authorized);
   auto result = provider_.Capture(row->reference, core::Money(take, amount.currency()), order_id + ":capture");
   if (!result) return Fail(result.error());
+  core::CrashPoint("provider_captured");
   if (result->status != ProviderStatus::kSucceeded) {
     return Fail(Error::Conflict("the provider refused the capture: " + result->message));
   }
