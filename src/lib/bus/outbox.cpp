@@ -102,7 +102,17 @@ int OutboxRelay::RelayOnce() {
   auto rows = db_.Query(fmt::format("SELECT seq, envelope FROM {} WHERE sent_at IS NULL ORDER BY seq LIMIT $1",
                                     table_),
                         db::Params(options_.batch_size));
+  // Published events are marked sent together, in one statement per round (a crash before the
+  // mark re-publishes them: delivery is at least once, consumers dedupe).
   int published = 0;
+  std::int64_t first_sent = 0;
+  std::int64_t last_sent = 0;
+  auto mark_sent = [&] {
+    if (published == 0) return;
+    db_.Exec(fmt::format("UPDATE {} SET sent_at = $1, attempts = attempts + 1 WHERE seq >= $2 AND seq <= $3 AND sent_at IS NULL",
+                         table_),
+             db::Params(NowMillis(), first_sent, last_sent));
+  };
   for (const auto& row : rows) {
     const std::int64_t seq = row.Int(0);
     auto event = CloudEvent::FromJson(row.Text(1));
@@ -116,14 +126,16 @@ int OutboxRelay::RelayOnce() {
     try {
       bus_.Publish(*event);
     } catch (const std::exception& e) {
+      mark_sent();
       db_.Exec(fmt::format("UPDATE {} SET attempts = attempts + 1, last_error = $1 WHERE seq = $2", table_),
                db::Params(std::string(e.what()).substr(0, 500), seq));
       throw;
     }
-    db_.Exec(fmt::format("UPDATE {} SET sent_at = $1, attempts = attempts + 1 WHERE seq = $2", table_),
-             db::Params(NowMillis(), seq));
+    if (published == 0) first_sent = seq;
+    last_sent = seq;
     ++published;
   }
+  mark_sent();
   return published;
 }
 

@@ -346,6 +346,10 @@ class PooledDatabase final : public Database {
   }
 
   std::int64_t Exec(std::string_view sql, const std::vector<Value>& params) override {
+    // An autocommit write queues at the same gate as transactions (SQLite has one writer): it
+    // then never meets SQLite's file lock held by another connection and sleeps in its busy handler.
+    detail::WriterGate::Token token;
+    if (gate_) token = gate_->Enter(options_.busy_timeout);
     auto lease = pool_->Acquire(options_.acquire_timeout);
     return lease->Exec(sql, params);
   }

@@ -31,6 +31,18 @@ bool Runnable(std::string_view step) {
 }
 
 std::int64_t Micros(core::TimePoint t) { return t.time_since_epoch().count(); }
+
+/// The saga lease as the running thread holds it. A saga step's last write gives the lease back in
+/// the same UPDATE when nothing is left to run now, which saves a commit per step; RunSaga drops
+/// it separately only when no write did.
+struct LeaseState {
+  bool holding = false;
+  bool released = false;
+};
+thread_local LeaseState t_lease;
+
+/// "saga_lease_until = 0" when the writing thread holds the lease and the next step is not due now.
+bool ReleasesLease(std::string_view next_step, std::int64_t next_at, std::int64_t now);
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max() / 2;
 
 /// Retry back-off for a provider that is down: 1 s, 2 s, 4 s … capped at a minute.
@@ -127,6 +139,10 @@ Error DeclineError(const Order& o) {
 bool IsDecline(const std::string& reason) {
   return reason == "card_declined" || reason == "insufficient_funds" || reason == "processing_error" ||
          reason == "expired_card" || reason == "incorrect_cvc" || reason == "payment_timeout" || reason == "declined";
+}
+
+bool ReleasesLease(std::string_view next_step, std::int64_t next_at, std::int64_t now) {
+  return t_lease.holding && (!Runnable(next_step) || next_at > now);
 }
 
 }  // namespace
@@ -422,12 +438,14 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
         "payment_method, payment_token, scheduled_for, promised_at, address, quote, request_hash, reason, saga_step, "
         "saga_attempts, saga_next_at, saga_lease_until, payment_deadline, created_at, updated_at) VALUES ($1, $2, $3, "
         "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, '', "
-        "$26, 0, $27, 0, $28, $29, $29)",
+        "$26, 0, $27, $30, $28, $29, $29)",
         db::Params(o.id, o.store_id, o.customer_id, o.placed_by, o.number, o.business_date, std::string(TypeName(o.type)),
                    std::string(StatusName(o.status)), o.currency, o.subtotal, o.discount_total, o.tax_total,
                    o.delivery_fee, o.tip, o.total, o.loyalty_basis, o.reward_id, o.reward_points, o.payment_method,
                    o.payment_token, o.scheduled_for, o.promised_at, o.address, o.quote, o.request_hash, o.saga_step,
-                   o.saga_next_at, Micros(now + options_.payment_timeout), o.created_at));
+                   o.saga_next_at, Micros(now + options_.payment_timeout), o.created_at,
+                   // Held from the start: this request runs the first steps itself.
+                   Micros(now) + std::chrono::duration_cast<std::chrono::microseconds>(options_.saga_lease).count()));
     try {
       tx.Exec("INSERT INTO order_idempotency (scope_key, request_hash, order_id, created_at) VALUES ($1, $2, $3, $4)",
               db::Params(scope_key, hash, o.id, o.created_at));
@@ -460,7 +478,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   tracker_.Publish(o.id, {1, std::string(StatusName(o.status)), TrackerData(o, o.status, "", o.created_at), false});
   core::CrashPoint("after_place");
 
-  RunSaga(o.id);
+  RunSaga(o.id, /*leased=*/true);
   auto stored = Get(o.id);
   if (!stored) return Fail(stored.error());
   if (stored->status == OrderStatus::kRejected && IsDecline(stored->reason)) return Fail(DeclineError(*stored));
@@ -471,13 +489,15 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
                          std::int64_t next_at) {
   const auto now = clock_.Now();
   const std::string at = core::FormatRfc3339(now);
+  const bool release = ReleasesLease(next_step, next_at, Micros(now));
   auto tx = db_.Begin();
   const auto changed = tx.Exec(
       "UPDATE order_orders SET status = $1, saga_step = $2, saga_next_at = $3, saga_attempts = 0, "
-      "reason = CASE WHEN $4 = '' THEN reason ELSE $4 END, updated_at = $5 "
+      "reason = CASE WHEN $4 = '' THEN reason ELSE $4 END, updated_at = $5, "
+      "saga_lease_until = CASE WHEN $9 THEN 0 ELSE saga_lease_until END "
       "WHERE id = $6 AND status = $7 AND saga_step = $8",
       db::Params(std::string(StatusName(to)), next_step, next_at, reason, at, order.id,
-                 std::string(StatusName(order.status)), order.saga_step));
+                 std::string(StatusName(order.status)), order.saga_step, release));
   if (changed == 0) return false;
   const std::int64_t seq =
       tx.Query("SELECT COALESCE(MAX(seq), 0) + 1 FROM order_events WHERE order_id = $1", db::Params(order.id))[0].Int(0);
@@ -501,6 +521,7 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
                                    order.id, payload));
   }
   tx.Commit();
+  if (release) t_lease.released = true;
   log::Info("order status changed", {{"order_id", order.id}, {"from", StatusName(order.status)}, {"to", StatusName(to)}});
   if (events_committed_) events_committed_();
   tracker_.Publish(order.id, {seq, std::string(StatusName(to)), data, EndsTracking(to)});
@@ -508,12 +529,17 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
 }
 
 bool OrderService::SetStep(const Order& order, const std::string& next_step, std::int64_t next_at, bool count_attempt) {
-  return db_.Exec(
-             "UPDATE order_orders SET saga_step = $1, saga_next_at = $2, saga_attempts = $3, updated_at = $4 "
-             "WHERE id = $5 AND status = $6 AND saga_step = $7",
-             db::Params(next_step, next_at, count_attempt ? order.saga_attempts + 1 : 0,
-                        core::FormatRfc3339(clock_.Now()), order.id, std::string(StatusName(order.status)),
-                        order.saga_step)) > 0;
+  const auto now = clock_.Now();
+  const bool release = ReleasesLease(next_step, next_at, Micros(now));
+  const bool changed =
+      db_.Exec(
+          "UPDATE order_orders SET saga_step = $1, saga_next_at = $2, saga_attempts = $3, updated_at = $4, "
+          "saga_lease_until = CASE WHEN $8 THEN 0 ELSE saga_lease_until END "
+          "WHERE id = $5 AND status = $6 AND saga_step = $7",
+          db::Params(next_step, next_at, count_attempt ? order.saga_attempts + 1 : 0, core::FormatRfc3339(now),
+                     order.id, std::string(StatusName(order.status)), order.saga_step, release)) > 0;
+  if (changed && release) t_lease.released = true;
+  return changed;
 }
 
 bool OrderService::TakeLease(const std::string& order_id) {
@@ -620,26 +646,35 @@ bool OrderService::Step(const std::string& order_id) {
   return false;
 }
 
-void OrderService::RunSaga(const std::string& order_id) {
+void OrderService::RunSaga(const std::string& order_id, bool leased) {
+  struct Holding {
+    Holding() { t_lease = {true, false}; }
+    ~Holding() { t_lease = {}; }
+  };
   for (int round = 0; round < 8; ++round) {
-    if (!TakeLease(order_id)) {
+    if (!(round == 0 && leased) && !TakeLease(order_id)) {
       // Another runner holds it; the background runner looks again when the lease is free.
       std::lock_guard lock(runner_mutex_);
       runner_poked_ = true;
       runner_wake_.notify_all();
       return;
     }
+    bool released = false;
     try {
-      for (int steps = 0; steps < 8 && Step(order_id); ++steps) {
+      Holding holding;
+      for (int steps = 0; steps < 8; ++steps) {
+        t_lease.released = false;
+        if (!Step(order_id)) break;
       }
+      released = t_lease.released;
     } catch (const std::exception& e) {
       log::Error("order saga step failed; will retry", {{"order_id", order_id}, {"error", e.what()}});
-      db_.Exec("UPDATE order_orders SET saga_next_at = $1, saga_attempts = saga_attempts + 1 WHERE id = $2",
+      db_.Exec("UPDATE order_orders SET saga_next_at = $1, saga_attempts = saga_attempts + 1, saga_lease_until = 0 "
+               "WHERE id = $2",
                db::Params(Micros(clock_.Now()) + 2'000'000, order_id));
-      DropLease(order_id);
       return;
     }
-    DropLease(order_id);
+    if (!released) DropLease(order_id);
     // Someone may have changed the order while we held it (a cancellation during authorization).
     auto order = Get(order_id);
     if (!order || !Runnable(order->saga_step) || order->saga_next_at > Micros(clock_.Now())) return;

@@ -134,8 +134,8 @@ class OrderService {
   /// Runs every saga step that is due (recovery after a restart, retries, payment time-outs);
   /// returns how many sagas moved.
   int RunDueSagas();
-  /// Runs one order's saga now, if no other runner holds it.
-  void RunSaga(const std::string& order_id);
+  /// Runs one order's saga now, if no other runner holds it (`leased`: the caller took the lease).
+  void RunSaga(const std::string& order_id, bool leased = false);
   /// A pending payment was settled (provider callback): continue its saga.
   void PaymentSettled(const std::string& order_id);
 

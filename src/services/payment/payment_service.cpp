@@ -64,7 +64,15 @@ PaymentService::PaymentService(db::Database& db, const core::Clock& clock, core:
     : db_(db), clock_(clock), ids_(ids), provider_(provider), events_committed_(std::move(events_committed)) {}
 
 std::optional<PaymentService::Row> PaymentService::Load(db::Session& s, const std::string& order_id) {
-  auto rs = s.Query(fmt::format("SELECT {} FROM payment_payments WHERE order_id = $1", kColumns), db::Params(order_id));
+  return FromResult(s.Query(fmt::format("SELECT {} FROM payment_payments WHERE order_id = $1", kColumns), db::Params(order_id)));
+}
+
+std::optional<PaymentService::Row> PaymentService::Read(const std::string& order_id) {
+  // A plain read, outside a transaction (on SQLite a transaction would take the write lock).
+  return FromResult(db_.Query(fmt::format("SELECT {} FROM payment_payments WHERE order_id = $1", kColumns), db::Params(order_id)));
+}
+
+std::optional<PaymentService::Row> PaymentService::FromResult(const db::ResultSet& rs) {
   if (rs.empty()) return std::nullopt;
   const auto& r = rs[0];
   Row row{r.Text(0), r.Text(1), r.Text(2), r.Text(3),  r.Text(4),  r.Text(5),  r.Text(6), r.Text(7),
@@ -191,11 +199,7 @@ core::Status PaymentService::PayAtStore(const std::string& order_id, const core:
 }
 
 core::Result<AuthorizationOutcome> PaymentService::CheckPending(const std::string& order_id) {
-  std::optional<Row> row;
-  {
-    auto tx = db_.Begin();
-    row = Load(tx, order_id);
-  }
+  std::optional<Row> row = Read(order_id);
   if (!row) return Fail(Error::NotFound("no payment for order " + order_id));
   if (row->status != "pending") {
     if (row->status == "declined" || (row->status == "voided" && row->authorized == 0)) {
@@ -219,11 +223,7 @@ core::Result<AuthorizationOutcome> PaymentService::CheckPending(const std::strin
 }
 
 core::Status PaymentService::Capture(const std::string& order_id, const core::Money& amount) {
-  std::optional<Row> row;
-  {
-    auto tx = db_.Begin();
-    row = Load(tx, order_id);
-  }
+  std::optional<Row> row = Read(order_id);
   if (!row) return Fail(Error::NotFound("no payment for order " + order_id));
   if (row->captured > 0) return core::Ok();
   if (row->method == "pay_at_store") {
@@ -261,11 +261,7 @@ core::Status PaymentService::Capture(const std::string& order_id, const core::Mo
 }
 
 core::Status PaymentService::Void(const std::string& order_id) {
-  std::optional<Row> row;
-  {
-    auto tx = db_.Begin();
-    row = Load(tx, order_id);
-  }
+  std::optional<Row> row = Read(order_id);
   if (!row || row->method == "pay_at_store") {
     if (row && row->status == "due") {
       Record(order_id, order_id + ":void", "void", 0, "com.vetahut.payment.voided",
@@ -289,11 +285,7 @@ core::Status PaymentService::Void(const std::string& order_id) {
 
 core::Result<PaymentView> PaymentService::Refund(const std::string& order_id, const core::Money& amount,
                                                  const std::string& key) {
-  std::optional<Row> row;
-  {
-    auto tx = db_.Begin();
-    row = Load(tx, order_id);
-  }
+  std::optional<Row> row = Read(order_id);
   if (!row) return Fail(Error::NotFound("no payment for order " + order_id));
   const std::string operation_key = order_id + ":refund:" + key;
   if (db_.Query("SELECT 1 FROM payment_ledger WHERE operation_key = $1", db::Params(operation_key)).empty()) {
@@ -324,8 +316,7 @@ core::Result<PaymentView> PaymentService::Refund(const std::string& order_id, co
 }
 
 core::Result<PaymentView> PaymentService::Get(const std::string& order_id) {
-  auto tx = db_.Begin();
-  auto row = Load(tx, order_id);
+  auto row = Read(order_id);
   if (!row) return Fail(Error::NotFound("no payment for order " + order_id));
   return ToView(order_id, *row);
 }

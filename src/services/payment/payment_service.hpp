@@ -88,6 +88,8 @@ class PaymentService {
  private:
   struct Row;
   std::optional<Row> Load(db::Session& s, const std::string& order_id);
+  std::optional<Row> Read(const std::string& order_id);
+  static std::optional<Row> FromResult(const db::ResultSet& rs);
   /// Applies a provider result to the payment in one transaction with its ledger row (skipped if
   /// the ledger already has `operation_key`) and an event.
   void Record(const std::string& order_id, const std::string& operation_key, const std::string& kind,
