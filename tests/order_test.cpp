@@ -331,6 +331,24 @@ TEST_F(OrderE2E, OrdersAreVisibleToTheirOwnerAndTheirStoreOnly) {
   ExpectProblem(*Move(id, "preparing", customer_), 403);
   ExpectProblem(*client_.Get(url_ + "/api/v1/orders/" + id), 401);
   EXPECT_EQ(Status(GetOrder(id, manager_)), "confirmed");
+
+  // A kiosk of the store takes a walk-in order and shows it; it cannot see the customer's order.
+  auto device = client_.Post(url_ + "/api/v1/admin/devices", R"({"name": "Loop kiosk", "type": "kiosk", "store_id": ")" + store_ + "\"}",
+                             Admin(url_));
+  ASSERT_TRUE(device && device->status == 201) << (device ? device->body : "");
+  const auto creds = json::parse(device->body).as_object();
+  auto grant = client_.Post(url_ + "/api/v1/auth/token",
+                            "grant_type=client_credentials&client_id=" + std::string(creds.at("client_id").as_string()) +
+                                "&client_secret=" + std::string(creds.at("client_secret").as_string()),
+                            {{"Content-Type", "application/x-www-form-urlencoded"}});
+  ASSERT_TRUE(grant && grant->status == 200) << (grant ? grant->body : "");
+  const auto kiosk = Bearer(std::string(json::parse(grant->body).at("access_token").as_string()));
+  auto walk_in = Place(OrderBody(R"({"method": "pay_at_store"})"), "kiosk-1", &kiosk);
+  ASSERT_EQ(walk_in->status, 201) << walk_in->body;
+  const auto walk = json::parse(walk_in->body).as_object();
+  EXPECT_TRUE(walk.at("customer_id").is_null());
+  EXPECT_EQ(Status(GetOrder(std::string(walk.at("id").as_string()), kiosk)), "confirmed");
+  ExpectProblem(*client_.Get(url_ + "/api/v1/orders/" + id, kiosk), 403);
 }
 
 TEST_F(OrderE2E, CardNumbersNeverReachTheDatabaseOrTheLog) {

@@ -493,6 +493,7 @@ void Platform::RunUntilSignal() {
 
 void Platform::Stop() {
   auto& p = *parts_;
+  if (p.orders) p.orders->tracker().CloseAll();  // open event streams would hold the drain
   if (p.server) p.server->Stop();
   if (p.orders) p.orders->Stop();
   p.ticker.reset();

@@ -33,8 +33,9 @@ const auth::Caller& CallerOrThrow(const Request& req) {
 
 bool IsCustomer(const auth::Caller& c) { return c.principal.kind == auth::PrincipalKind::kCustomer; }
 
-/// The owner sees their order; the store's staff and devices see the store's orders (403 for
-/// another store); any other customer gets 404, as if it did not exist.
+/// The owner sees their order; so does the kiosk or POS that placed it; the store's staff and
+/// devices see the store's orders (403 for another store); any other customer gets 404, as if it
+/// did not exist.
 core::Result<Order> Visible(OrderService& orders, const Request& req) {
   const auth::Caller& caller = CallerOrThrow(req);
   auto order = orders.Get(std::string(req.PathParam("order_id")));
@@ -45,6 +46,7 @@ core::Result<Order> Visible(OrderService& orders, const Request& req) {
     }
     return order;
   }
+  if (order->placed_by == caller.principal.subject) return order;
   if (auto allowed = auth::Authorize(&caller.principal, "orders:manage", order->store_id); !allowed) {
     return core::Fail(allowed.error());
   }

@@ -45,6 +45,14 @@ void OrderTracker::Keepalive() {
   }
 }
 
+void OrderTracker::CloseAll() {
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, list] : followers_) {
+    for (const auto& f : list) f->stream->Close();
+  }
+  followers_.clear();
+}
+
 std::size_t OrderTracker::followers() const {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;

@@ -39,6 +39,8 @@ class OrderTracker {
   /// A comment to every stream (keeps proxies from closing idle connections) and forgets
   /// streams whose client has gone.
   void Keepalive();
+  /// Ends every stream (shutdown): clients reconnect with Last-Event-ID to another replica.
+  void CloseAll();
   std::size_t followers() const;
 
  private:
