@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "order_fixture.hpp"
+#include "services/payment/provider.hpp"
 
 namespace {
 
@@ -384,6 +385,33 @@ TEST_F(OrderE2E, CardNumbersNeverReachTheDatabaseOrTheLog) {
   EXPECT_NE(haystack.find("4242"), std::string::npos);  // last4 is kept: the search does see the data
   for (const char* number : numbers) EXPECT_EQ(haystack.find(number), std::string::npos) << number << " was stored or logged";
   EXPECT_EQ(haystack.find("4242424242424241"), std::string::npos);
+}
+
+TEST_F(OrderE2E, ProviderCallbacksAreVerifiedAndDeduplicated) {
+  env_.push_back({"VETAHUT_PAYMENT_WEBHOOK_SECRET", "whsec_e2e_secret"});
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  const std::string hook = url_ + "/api/v1/payments/webhooks/sandbox";
+  const auto now = vetahut::core::SystemClock::Instance().Now();
+  const std::string event = fmt::format(R"({{"id":"evt_e2e_1","type":"payment.authorized","created":{},
+      "data":{{"reference":"pi_unknown","amount":100,"currency":"USD"}}}})",
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+  auto signed_with = [&](const std::string& secret, vetahut::core::TimePoint at) {
+    return std::vector<Header>{{"Content-Type", "application/json"},
+                               {"Vetahut-Signature", vetahut::payment::SignWebhook(secret, event, at)}};
+  };
+  auto first = client_.Post(hook, event, signed_with("whsec_e2e_secret", now));
+  ASSERT_EQ(first->status, 200) << first->body;
+  EXPECT_EQ(first->body, R"({"received":true})");
+  auto again = client_.Post(hook, event, signed_with("whsec_e2e_secret", now));
+  EXPECT_EQ(again->body, R"({"received":true,"duplicate":true})");
+  ExpectProblem(*client_.Post(hook, event, signed_with("someone-else", now)), 400);
+  ExpectProblem(*client_.Post(hook, event, signed_with("whsec_e2e_secret", now - std::chrono::minutes(10))), 400);
+  ExpectProblem(*client_.Post(hook, event, {{"Content-Type", "application/json"}}), 400);
+  std::string tampered = event;
+  tampered.replace(tampered.find("100"), 3, "999");
+  ExpectProblem(*client_.Post(hook, tampered, signed_with("whsec_e2e_secret", now)), 400);
+  ExpectProblem(*client_.Post(url_ + "/api/v1/payments/webhooks/stripe", event, signed_with("whsec_e2e_secret", now)), 404);
 }
 
 }  // namespace

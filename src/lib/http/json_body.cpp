@@ -56,4 +56,11 @@ core::Result<boost::json::value> ParseJsonBody(const Request& request, JsonLimit
   return parser.release();
 }
 
+core::Result<boost::json::object> ParseJsonObject(const Request& request, JsonLimits limits) {
+  auto body = ParseJsonBody(request, limits);
+  if (!body) return core::Fail(body.error());
+  if (!body->is_object()) return core::Fail(core::Error::BadRequest("the body must be a JSON object"));
+  return std::move(body->as_object());
+}
+
 }  // namespace vetahut::http

@@ -20,4 +20,7 @@ struct JsonLimits {
 /// when nesting exceeds max_depth.
 core::Result<boost::json::value> ParseJsonBody(const Request& request, JsonLimits limits = {});
 
+/// `ParseJsonBody`, and 400 "the body must be a JSON object" for any other JSON value.
+core::Result<boost::json::object> ParseJsonObject(const Request& request, JsonLimits limits = {});
+
 }  // namespace vetahut::http

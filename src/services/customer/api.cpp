@@ -55,10 +55,7 @@ class Fields {
 };
 
 core::Result<json::object> ObjectBody(const Request& req) {
-  auto body = http::ParseJsonBody(req, {.max_bytes = 64 * 1024, .max_depth = 8});
-  if (!body) return core::Fail(body.error());
-  if (!body->is_object()) return core::Fail(core::Error::BadRequest("the body must be a JSON object"));
-  return std::move(body->as_object());
+  return http::ParseJsonObject(req, {.max_bytes = 64 * 1024, .max_depth = 8});
 }
 
 /// The token endpoint takes the OAuth2 form encoding (RFC 6749) or JSON.

@@ -15,10 +15,7 @@ using http::Response;
 using Reply = core::Result<Response>;
 
 core::Result<json::object> ObjectBody(const Request& req, std::size_t max_bytes = 64 * 1024) {
-  auto body = http::ParseJsonBody(req, {.max_bytes = max_bytes, .max_depth = 16});
-  if (!body) return core::Fail(body.error());
-  if (!body->is_object()) return core::Fail(core::Error::BadRequest("the body must be a JSON object"));
-  return std::move(body->as_object());
+  return http::ParseJsonObject(req, {.max_bytes = max_bytes, .max_depth = 16});
 }
 
 std::string Actor(const Request& req) {

@@ -19,10 +19,7 @@ using http::Response;
 using Reply = core::Result<Response>;
 
 core::Result<json::object> ObjectBody(const Request& req, std::size_t max_bytes = 64 * 1024) {
-  auto body = http::ParseJsonBody(req, {.max_bytes = max_bytes, .max_depth = 16});
-  if (!body) return core::Fail(body.error());
-  if (!body->is_object()) return core::Fail(core::Error::BadRequest("the body must be a JSON object"));
-  return std::move(body->as_object());
+  return http::ParseJsonObject(req, {.max_bytes = max_bytes, .max_depth = 16});
 }
 
 const auth::Caller& CallerOrThrow(const Request& req) {
@@ -85,19 +82,18 @@ menu::Channel ChannelOf(const auth::Caller& caller) {
 void RegisterRoutes(http::Router& router, OrderService& orders, payment::PaymentService& payments) {
   router.Post("/api/v1/orders", [&orders, &payments](Request& req) -> Reply {
     const auth::Caller& caller = CallerOrThrow(req);
-    auto body = http::ParseJsonBody(req, {.max_bytes = 64 * 1024, .max_depth = 16});
+    auto body = ObjectBody(req);
     if (!body) return core::Fail(body.error());
-    if (!body->is_object()) return core::Fail(core::Error::BadRequest("the body must be a JSON object"));
     // Staff and devices take orders for their own stores only.
     if (!IsCustomer(caller)) {
-      const json::value* store = body->as_object().if_contains("store_id");
+      const json::value* store = body->if_contains("store_id");
       const std::string store_id = store && store->is_string() ? std::string(store->as_string()) : "";
       if (auto allowed = auth::Authorize(&caller.principal, "orders:take", store_id); !allowed && !store_id.empty()) {
         return core::Fail(allowed.error());
       }
     }
     Caller who{caller.principal.subject, IsCustomer(caller), ChannelOf(caller)};
-    auto placed = orders.Place(who, *body, std::string(req.Header("idempotency-key").value_or("")));
+    auto placed = orders.Place(who, json::value(std::move(*body)), std::string(req.Header("idempotency-key").value_or("")));
     if (!placed) return core::Fail(placed.error());
     auto r = Response::Json(OrderJson(placed->order, payments), placed->replayed ? 200 : 201);
     r.SetHeader("Location", "/api/v1/orders/" + placed->order.id);
