@@ -179,4 +179,36 @@ TEST_F(OrderCrash, WithStripeTheProcessorSeesOneIntentAndOneCapture) {
   ExpectBalancedLedger();
 }
 
+TEST_F(OrderCrash, AProcessorThatNeverAnswersLeavesNoHoldBehind) {
+  // The processor authorizes but every answer is lost until the payment deadline: the order is
+  // rejected, and once the processor answers again the hold it made is found and voided.
+  vetahut::payment::FakeStripe stripe;
+  env_.push_back({"VETAHUT_PAYMENT_PROVIDER", "stripe"});
+  env_.push_back({"VETAHUT_PAYMENT_STRIPE_API_BASE", stripe.url()});
+  env_.push_back({"VETAHUT_PAYMENT_STRIPE_SECRET_KEY", stripe.secret_key()});
+  env_.push_back({"VETAHUT_PAYMENT_WEBHOOK_SECRET", "whsec_lost_answers"});
+  env_.push_back({"VETAHUT_ORDER_PAYMENT_TIMEOUT_S", "2"});
+  auto serve = Start("");
+  ASSERT_FALSE(Boot(*serve).empty()) << serve->Log();
+  const std::string body = OrderBody(Card(kApproved));
+  stripe.FailNextAfterProcessing(1);  // the authorization happens, its answer is lost
+  auto placed = Place(body, "lost-answers");
+  stripe.FailNext(1000);  // then the processor is down (the saga's first retry is a second away)
+  ASSERT_TRUE(placed);
+  ASSERT_EQ(placed->status, 201) << placed->body;
+  const std::string id(json::parse(placed->body).at("id").as_string());
+  EXPECT_EQ(json::parse(placed->body).at("status").as_string(), "pending_payment");
+  auto rejected = WaitFor(id, [](const json::object& o) { return o.at("status").as_string() == "rejected"; });
+  EXPECT_EQ(rejected.at("reason").as_string(), "payment_unavailable");
+  EXPECT_EQ(stripe.IntentsCreated(), 1);  // retries replayed the first request
+  stripe.FailNext(0);
+  auto voided = WaitFor(id, [](const json::object& o) { return o.at("payment").at("status").as_string() == "voided"; });
+  const std::string reference = Db()->Query("SELECT reference FROM payment_payments WHERE order_id = $1",
+                                            vetahut::db::Params(id))[0].Text(0);
+  ASSERT_FALSE(reference.empty());
+  EXPECT_EQ(stripe.IntentStatus(reference).value_or("?"), "canceled");
+  EXPECT_EQ(stripe.IntentsCreated(), 1);
+  ExpectBalancedLedger();
+}
+
 }  // namespace

@@ -271,6 +271,28 @@ core::Status PaymentService::Void(const std::string& order_id) {
   }
   if (row->status == "voided" || row->status == "declined") return core::Ok();
   if (row->captured > 0) return Fail(Error::Conflict("the payment is captured; refund it instead"));
+  if (row->status == "pending" && row->reference.empty()) {
+    // We never heard back from the processor (unreachable, or the answer was lost). Ask again with
+    // the same key: it returns the first answer (or authorizes now), so a hold we never recorded is
+    // found and released too. Still unreachable → the caller retries the compensation later.
+    auto replay = provider_.Authorize(row->token, core::Money(row->amount, *core::Currency::Find(row->currency)),
+                                      order_id, order_id + ":authorize");
+    if (!replay && replay.error().code != core::ErrorCode::kNotFound) return Fail(replay.error());
+    if (replay) {
+      const bool held = replay->status == ProviderStatus::kSucceeded;
+      const char* event = held ? "com.vetahut.payment.authorized"
+                               : (replay->status == ProviderStatus::kPending ? "com.vetahut.payment.pending"
+                                                                             : "com.vetahut.payment.declined");
+      Record(order_id, order_id + ":authorize", "authorize", held ? row->amount : 0, event, [&](db::Session&, Row& r) {
+        r.reference = replay->reference;
+        r.authorized = held ? r.amount : 0;
+        r.status = held ? "authorized" : (replay->status == ProviderStatus::kPending ? "pending" : "declined");
+        r.decline_code = replay->decline_code;
+      });
+      if (replay->status == ProviderStatus::kDeclined) return core::Ok();
+      row = Read(order_id);
+    }
+  }
   if (!row->reference.empty()) {
     auto result = provider_.Void(row->reference, order_id + ":void");
     if (!result) return Fail(result.error());
