@@ -81,6 +81,20 @@ TEST_F(OrderE2E, ACarryoutOrderIsPaidFollowedLiveAndCapturedOnPickup) {
   ExpectProblem(*skip, 409);
   EXPECT_EQ(Status(GetOrder(std::string(second.at("id").as_string()), customer_)), "confirmed");
 
+  // The customer's history, newest first, paged.
+  auto mine = client_.Get(url_ + "/api/v1/me/orders?limit=1", customer_);
+  ASSERT_EQ(mine->status, 200) << mine->body;
+  auto page = json::parse(mine->body).as_object();
+  ASSERT_EQ(page.at("orders").as_array().size(), 1u);
+  EXPECT_EQ(page.at("orders").as_array()[0].at("id"), second.at("id"));
+  auto next = json::parse(client_.Get(url_ + "/api/v1/me/orders?limit=5&cursor=" + std::string(page.at("next_cursor").as_string()),
+                                      customer_)->body).as_object();
+  ASSERT_EQ(next.at("orders").as_array().size(), 1u);
+  EXPECT_EQ(next.at("orders").as_array()[0].at("id").as_string(), id);
+  ExpectProblem(*client_.Get(url_ + "/api/v1/me/orders", manager_), 403);
+  // The saga backlog is exported (nothing is waiting now).
+  EXPECT_NE(client_.Get(url_ + "/metrics")->body.find("order_saga_backlog 0"), std::string::npos);
+
   auto ledger = client_.Get(url_ + "/api/v1/admin/payments/reconciliation", Admin(url_));
   EXPECT_EQ(ledger->body, R"({"balanced":true,"problems":[]})");
 }

@@ -296,6 +296,15 @@ void Platform::Start() {
   auto& outbox_lag = p.registry.AddGauge("outbox_lag_seconds", "Age of the oldest unpublished event.", {"module"});
   auto& up = p.registry.AddGauge("vetahut_build_info", "Build information; always 1.", {"version", "target"});
   up.WithLabels({VETAHUT_VERSION, p.config.target}).Set(1);
+  auto& saga_backlog = p.registry.AddGauge("order_saga_backlog", "Orders whose saga has a step to run (retries, pending payments, recovery).", {});
+  p.registry.OnCollect([&p, &saga_backlog] {
+    if (!p.orders) return;
+    try {
+      saga_backlog.WithLabels({}).Set(double(p.orders->SagaBacklog()));
+    } catch (const std::exception& e) {
+      log::Warn("order metrics unavailable", {{"error", e.what()}});
+    }
+  });
   p.registry.OnCollect([&p, &outbox_pending, &outbox_lag] {
     for (const auto& relay : p.relays) {
       try {

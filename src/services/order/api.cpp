@@ -69,6 +69,27 @@ std::string OrderJson(const Order& order, payment::PaymentService& payments) {
   return json::serialize(out);
 }
 
+/// ?limit= (1..200, default 50).
+core::Result<int> Limit(const Request& req) {
+  int limit = 50;
+  if (auto l = req.Query("limit"); l && !l->empty()) {
+    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
+    if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 200) {
+      return core::Fail(core::Error::Validation({{"limit", "must be between 1 and 200"}}));
+    }
+  }
+  return limit;
+}
+
+/// {"orders": [...], "next_cursor": id} — the cursor only when the page is full.
+std::string Page(const std::vector<Order>& list, int limit) {
+  json::array items;
+  for (const auto& o : list) items.push_back(json::parse(OrderService::ToJson(o)));
+  json::object out{{"orders", std::move(items)}};
+  if (static_cast<int>(list.size()) == limit) out["next_cursor"] = list.back().id;
+  return json::serialize(out);
+}
+
 menu::Channel ChannelOf(const auth::Caller& caller) {
   if (caller.principal.kind == auth::PrincipalKind::kCustomer) return menu::Channel::kWeb;
   for (const auto& role : caller.principal.roles) {
@@ -189,21 +210,19 @@ void RegisterRoutes(http::Router& router, OrderService& orders, payment::Payment
       status = ParseStatus(*s);
       if (!status) return core::Fail(core::Error::Validation({{"status", "is not an order status"}}));
     }
-    int limit = 50;
-    if (auto l = req.Query("limit"); l && !l->empty()) {
-      auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
-      if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 200) {
-        return core::Fail(core::Error::Validation({{"limit", "must be between 1 and 200"}}));
-      }
-    }
-    auto list = orders.ListForStore(std::string(req.PathParam("store_id")), status, limit, req.Query("cursor").value_or(""));
+    auto limit = Limit(req);
+    if (!limit) return core::Fail(limit.error());
+    auto list = orders.ListForStore(std::string(req.PathParam("store_id")), status, *limit, req.Query("cursor").value_or(""));
     if (!list) return core::Fail(list.error());
-    json::array items;
-    for (const auto& o : *list) items.push_back(json::parse(OrderService::ToJson(o)));
-    json::object out{{"orders", std::move(items)}};
-    if (static_cast<int>(list->size()) == limit) out["next_cursor"] = list->back().id;
-    return Response::Json(json::serialize(out));
+    return Response::Json(Page(*list, *limit));
   }, {.permission = "orders:manage"});
+
+  router.Get("/api/v1/me/orders", [&orders](Request& req) -> Reply {
+    auto limit = Limit(req);
+    if (!limit) return core::Fail(limit.error());
+    auto list = orders.ListForCustomer(CallerOrThrow(req).principal.subject, *limit, req.Query("cursor").value_or(""));
+    return Response::Json(Page(list, *limit));
+  }, {.permission = "me:read"});
 }
 
 }  // namespace vetahut::order

@@ -196,6 +196,26 @@ core::Result<std::vector<Order>> OrderService::ListForStore(const std::string& s
   return out;
 }
 
+std::vector<Order> OrderService::ListForCustomer(const std::string& customer_id, int limit, const std::string& cursor) {
+  limit = std::clamp(limit, 1, 200);
+  std::string sql = fmt::format("SELECT {} FROM order_orders WHERE customer_id = $1", kOrderColumns);
+  auto params = db::Params(customer_id);
+  if (!cursor.empty()) {
+    params.push_back(cursor);
+    sql += " AND id < $2";
+  }
+  sql += fmt::format(" ORDER BY id DESC LIMIT {}", limit);
+  std::vector<Order> out;
+  for (const auto& r : db_.Query(sql, params)) out.push_back(FromRow(r));
+  return out;
+}
+
+std::int64_t OrderService::SagaBacklog() {
+  return db_.Query("SELECT COUNT(*) FROM order_orders WHERE saga_step IN ('authorize', 'pay_at_store', 'await_payment', "
+                   "'capture', 'compensate')")[0]
+      .Int(0);
+}
+
 std::vector<TrackedEvent> OrderService::History(const std::string& order_id, std::int64_t after_seq) {
   std::vector<TrackedEvent> out;
   for (const auto& r : db_.Query("SELECT seq, status, data FROM order_events WHERE order_id = $1 AND seq > $2 ORDER BY seq",

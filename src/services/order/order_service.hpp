@@ -118,6 +118,10 @@ class OrderService {
   /// A store's orders, newest first, optionally of one status; `cursor` is the last id seen.
   core::Result<std::vector<Order>> ListForStore(const std::string& store_id, std::optional<OrderStatus> status,
                                                 int limit, const std::string& cursor);
+  /// A customer's orders, newest first; `cursor` is the last id seen.
+  std::vector<Order> ListForCustomer(const std::string& customer_id, int limit, const std::string& cursor);
+  /// Orders whose saga has a step to run (for the metrics): retries, pending payments, recovery.
+  std::int64_t SagaBacklog();
   /// The status history (oldest first).
   std::vector<TrackedEvent> History(const std::string& order_id, std::int64_t after_seq);
 
