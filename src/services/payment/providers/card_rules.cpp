@@ -115,4 +115,12 @@ core::Result<ValidatedCard> ValidateCard(const CardInput& card, const core::Cloc
   return out;
 }
 
+TestCardOutcome TestCardOutcomeOf(std::string_view digits) {
+  if (digits == "4000000000000002") return TestCardOutcome::kDecline;
+  if (digits == "4000000000009995") return TestCardOutcome::kInsufficientFunds;
+  if (digits == "4000000000000119") return TestCardOutcome::kProcessingError;
+  if (digits == "4000002500003155") return TestCardOutcome::kRequiresAuthentication;
+  return TestCardOutcome::kApprove;
+}
+
 }  // namespace vetahut::payment

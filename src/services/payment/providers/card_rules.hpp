@@ -34,4 +34,12 @@ std::string_view CardBrand(std::string_view digits);
 /// expiry month, in UTC, by `clock`.
 core::Result<ValidatedCard> ValidateCard(const CardInput& card, const core::Clock& clock);
 
+/// What a test processor (the sandbox, the fake Stripe server) does with a card: Stripe's
+/// documented test numbers, kept in this one table —
+///   4000000000000002 declined · 4000000000009995 insufficient funds ·
+///   4000000000000119 processing error · 4000002500003155 needs customer authentication ·
+///   4242424242424242 and any other valid number approve.
+enum class TestCardOutcome { kApprove, kDecline, kInsufficientFunds, kProcessingError, kRequiresAuthentication };
+TestCardOutcome TestCardOutcomeOf(std::string_view digits);
+
 }  // namespace vetahut::payment

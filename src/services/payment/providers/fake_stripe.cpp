@@ -133,10 +133,13 @@ struct FakeStripe::State {
       return StripeError(402, "card_error", "incorrect_number", "Your card number is incorrect.", "number");
     }
     std::string behaviour = "approve";
-    if (valid->digits == "4000000000000002") behaviour = "generic_decline";
-    if (valid->digits == "4000000000009995") behaviour = "insufficient_funds";
-    if (valid->digits == "4000000000000119") behaviour = "processing_error";
-    if (valid->digits == "4000002500003155") behaviour = "requires_action";
+    switch (TestCardOutcomeOf(valid->digits)) {
+      case TestCardOutcome::kDecline: behaviour = "generic_decline"; break;
+      case TestCardOutcome::kInsufficientFunds: behaviour = "insufficient_funds"; break;
+      case TestCardOutcome::kProcessingError: behaviour = "processing_error"; break;
+      case TestCardOutcome::kRequiresAuthentication: behaviour = "requires_action"; break;
+      case TestCardOutcome::kApprove: break;
+    }
     const std::string id = ids.Next("pm");
     cards[id] = Card{valid->brand, valid->last4, valid->exp_month, valid->exp_year, behaviour};
     return Json(200, json::object{{"id", id},

@@ -26,10 +26,9 @@ struct FakeStripeOptions {
   std::chrono::milliseconds latency{0};             ///< slept before answering each request
 };
 
-/// Behaviour, decided from card[number] when the PaymentMethod is created (Stripe's test cards):
-/// 4242424242424242 and any other valid number approve; 4000000000000002 declines (402,
-/// code card_declined, decline_code generic_decline); 4000000000009995 insufficient_funds;
-/// 4000000000000119 processing_error (no decline_code); 4000002500003155 requires_action.
+/// Behaviour, decided from card[number] when the PaymentMethod is created (TestCardOutcomeOf in
+/// card_rules.hpp): approve; decline (402, code card_declined, decline_code generic_decline);
+/// insufficient_funds; processing_error (no decline_code); needs authentication → requires_action.
 /// A declined confirm answers 402 card_error with the intent (status requires_payment_method).
 ///
 /// Idempotency-Key, as Stripe does: a POST whose key was seen with the same method, path and

@@ -12,6 +12,7 @@
 
 #include "migrations/payment_sandbox.hpp"
 #include "services/payment/providers/card_rules.hpp"
+#include "services/payment/providers/webhook_json.hpp"
 #include "services/payment/providers/webhook_sender.hpp"
 
 namespace vetahut::payment {
@@ -53,10 +54,13 @@ constexpr Behaviour kApprove{"approve", ""};
 constexpr Behaviour kRequiresAction{"requires_action", "The card needs customer authentication."};
 
 Behaviour BehaviourOf(std::string_view digits) {
-  if (digits == "4000000000000002") return {"card_declined", "The card was declined."};
-  if (digits == "4000000000009995") return {"insufficient_funds", "The card has insufficient funds."};
-  if (digits == "4000000000000119") return {"processing_error", "An error occurred while processing the card."};
-  if (digits == "4000002500003155") return kRequiresAction;
+  switch (TestCardOutcomeOf(digits)) {
+    case TestCardOutcome::kDecline: return {"card_declined", "The card was declined."};
+    case TestCardOutcome::kInsufficientFunds: return {"insufficient_funds", "The card has insufficient funds."};
+    case TestCardOutcome::kProcessingError: return {"processing_error", "An error occurred while processing the card."};
+    case TestCardOutcome::kRequiresAuthentication: return kRequiresAction;
+    case TestCardOutcome::kApprove: break;
+  }
   return kApprove;
 }
 
@@ -334,15 +338,9 @@ void SandboxProvider::Emit(const std::string& type, const std::string& reference
 
 core::Result<WebhookEvent> SandboxProvider::VerifyWebhook(std::string_view signature_header, std::string_view body,
                                                           core::TimePoint now) const {
-  if (auto ok = VerifyWebhookSignature(options_.webhook_secret, signature_header, body, now,
-                                       options_.webhook_tolerance);
-      !ok) {
-    return core::Fail(ok.error());
-  }
-  boost::system::error_code ec;
-  const json::value parsed = json::parse(body, ec);
-  if (ec || !parsed.is_object()) return core::Fail(core::Error::BadRequest("the webhook body is not a JSON object"));
-  const json::object& o = parsed.get_object();
+  auto parsed = VerifiedWebhookObject(options_.webhook_secret, signature_header, body, now, options_.webhook_tolerance);
+  if (!parsed) return core::Fail(parsed.error());
+  const json::object& o = *parsed;
   const json::value* id = o.if_contains("id");
   const json::value* type = o.if_contains("type");
   const json::value* created = o.if_contains("created");

@@ -28,11 +28,9 @@ struct SandboxOptions {
   std::chrono::seconds webhook_tolerance{300};  ///< replay window of VerifyWebhook
 };
 
-/// A simulated processor. The card number decides what happens (Stripe's test cards):
-///   4242424242424242 approved · 4000000000000002 declined (card_declined) ·
-///   4000000000009995 insufficient_funds · 4000000000000119 processing_error ·
-///   4000002500003155 needs authentication (Authorize is kPending and stays so until voided) ·
-///   any other valid number approves.
+/// A simulated processor. The card number decides what happens (Stripe's test cards, the table
+/// TestCardOutcomeOf in card_rules.hpp): approved; declined (card_declined); insufficient_funds;
+/// processing_error; needs authentication (Authorize is kPending and stays so until voided).
 /// Only the behaviour, brand, last 4 digits and expiry are stored, never the number.
 ///
 /// Every money-moving call runs in one transaction with the record of its idempotency key, so the
