@@ -10,6 +10,7 @@
 
 #include "lib/auth/secrets.hpp"
 #include "services/payment/providers/card_rules.hpp"
+#include "services/payment/providers/webhook_json.hpp"
 #include "services/payment/providers/form_encoding.hpp"
 
 namespace vetahut::payment {
@@ -292,15 +293,9 @@ core::Result<ProviderResult> StripeProvider::Retrieve(const std::string& referen
 
 core::Result<WebhookEvent> StripeProvider::VerifyWebhook(std::string_view signature_header, std::string_view body,
                                                          core::TimePoint now) const {
-  if (auto ok = VerifyWebhookSignature(options_.webhook_secret, signature_header, body, now,
-                                       options_.webhook_tolerance);
-      !ok) {
-    return core::Fail(ok.error());
-  }
-  boost::system::error_code ec;
-  const json::value parsed = json::parse(body, ec);
-  if (ec || !parsed.is_object()) return core::Fail(core::Error::BadRequest("the webhook body is not a JSON object"));
-  const json::object& event = parsed.get_object();
+  auto parsed = VerifiedWebhookObject(options_.webhook_secret, signature_header, body, now, options_.webhook_tolerance);
+  if (!parsed) return core::Fail(parsed.error());
+  const json::object& event = *parsed;
   const std::string_view id = Str(event, "id");
   const std::string_view type = Str(event, "type");
   const json::object* data = Obj(event, "data");
