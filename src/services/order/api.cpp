@@ -51,7 +51,7 @@ core::Result<Order> Visible(OrderService& orders, const Request& req) {
 }
 
 std::string OrderJson(const Order& order, payment::PaymentService& payments) {
-  auto out = json::parse(OrderService::ToJson(order)).as_object();
+  json::object out = OrderService::ToJson(order);
   json::object pay{{"method", order.payment_method}};
   if (auto view = payments.Get(order.id)) {
     pay["status"] = view->status;
@@ -84,7 +84,7 @@ core::Result<int> Limit(const Request& req) {
 /// {"orders": [...], "next_cursor": id} — the cursor only when the page is full.
 std::string Page(const std::vector<Order>& list, int limit) {
   json::array items;
-  for (const auto& o : list) items.push_back(json::parse(OrderService::ToJson(o)));
+  for (const auto& o : list) items.push_back(OrderService::ToJson(o));
   json::object out{{"orders", std::move(items)}};
   if (static_cast<int>(list.size()) == limit) out["next_cursor"] = list.back().id;
   return json::serialize(out);

@@ -81,7 +81,7 @@ constexpr const char* kOrderColumns =
     "id, store_id, customer_id, placed_by, number, business_date, type, status, currency, subtotal, discount_total, "
     "tax_total, delivery_fee, tip, total, loyalty_basis, reward_id, reward_points, payment_method, payment_token, "
     "scheduled_for, promised_at, address, quote, request_hash, reason, saga_step, saga_attempts, created_at, "
-    "updated_at, saga_next_at";
+    "updated_at, saga_next_at, payment_deadline";
 
 Order FromRow(const db::Row& r) {
   Order o;
@@ -116,6 +116,7 @@ Order FromRow(const db::Row& r) {
   o.created_at = r.Text(28);
   o.updated_at = r.Text(29);
   o.saga_next_at = r.Int(30);
+  o.payment_deadline = r.Int(31);
   return o;
 }
 
@@ -591,7 +592,7 @@ bool OrderService::Step(const std::string& order_id) {
 
   if (o.saga_step == kAuthorize || o.saga_step == kAwaitPayment) {
     if (o.status != OrderStatus::kPendingPayment) return SetStep(o, std::string(kCompensate), Micros(now), false);
-    const auto deadline = db_.Query("SELECT payment_deadline FROM order_orders WHERE id = $1", db::Params(o.id))[0].Int(0);
+    const std::int64_t deadline = o.payment_deadline;
     auto outcome = o.saga_step == kAuthorize ? payments_.Authorize(o.id, o.payment_token, total) : payments_.CheckPending(o.id);
     if (!outcome) {
       if (outcome.error().code == core::ErrorCode::kUnavailable && Micros(now) >= deadline) {
@@ -785,7 +786,7 @@ void OrderService::Stop() {
   if (runner_.joinable()) runner_.join();
 }
 
-std::string OrderService::ToJson(const Order& o) {
+json::object OrderService::ToJson(const Order& o) {
   json::object out{{"id", o.id},
                    {"number", o.number},
                    {"business_date", o.business_date},
@@ -807,7 +808,7 @@ std::string OrderService::ToJson(const Order& o) {
   if (o.address) out["address"] = json::parse(*o.address);
   if (!o.reward_id.empty()) out["reward"] = json::object{{"id", o.reward_id}, {"points", o.reward_points}};
   out["quote"] = json::parse(o.quote);
-  return json::serialize(out);
+  return out;
 }
 
 std::vector<db::Migration> AllMigrations() {

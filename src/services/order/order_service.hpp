@@ -92,7 +92,8 @@ struct Order {
   std::string reason;
   std::string saga_step;
   std::int64_t saga_attempts = 0;
-  std::int64_t saga_next_at = 0;  ///< unix µs
+  std::int64_t saga_next_at = 0;      ///< unix µs
+  std::int64_t payment_deadline = 0;  ///< unix µs: a payment still pending then is voided
   std::string created_at;
   std::string updated_at;
 };
@@ -147,8 +148,8 @@ class OrderService {
   void Start();
   void Stop();
 
-  /// Order JSON for the API.
-  static std::string ToJson(const Order& order);
+  /// The order as the API shows it (the payment is added by the route).
+  static boost::json::object ToJson(const Order& order);
 
  private:
   /// The earlier placement under this key: nullopt if none; a 422 if its body differed.
