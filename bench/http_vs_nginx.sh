@@ -40,7 +40,9 @@ NGINX_WORKERS="${NGINX_WORKERS:-2}"
 NGINX_SENDFILE="${NGINX_SENDFILE:-on}"
 NO_BUILD="${NO_BUILD:-0}"
 
-usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; }
+BENCH_NAME=http_vs_nginx
+# shellcheck source=bench/lib.sh
+source bench/lib.sh  # the script has cd-ed to the repository root
 
 while (($#)); do
   case "$1" in
@@ -56,11 +58,7 @@ while (($#)); do
   esac
 done
 
-die() { echo "http_vs_nginx: $*" >&2; exit 1; }
-
-for v in DURATION ROUNDS CONNECTIONS WARMUP NGINX_WORKERS; do
-  [[ "${!v}" =~ ^[0-9]+$ && "${!v}" -gt 0 ]] || die "$v must be a positive integer, got '${!v}'"
-done
+require_positive_ints DURATION ROUNDS CONNECTIONS WARMUP NGINX_WORKERS
 [[ "$NGINX_SENDFILE" == on || "$NGINX_SENDFILE" == off ]] || die "NGINX_SENDFILE must be on or off, got '$NGINX_SENDFILE'"
 [[ -z "$IO_THREADS" || "$IO_THREADS" =~ ^[0-9]+$ ]] || die "IO_THREADS must be a non-negative integer, got '$IO_THREADS'"
 
@@ -132,16 +130,6 @@ chmod 0700 "$TMP/data"
 FIXTURE_BYTES=$(stat -c %s "$TMP/fixture.json")
 
 # --- ports -------------------------------------------------------------------------------------
-port_in_use() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
-free_port() {
-  local p=$1
-  while port_in_use "$p" || [[ " $TAKEN " == *" $p "* ]]; do
-    p=$((p + 1))
-    ((p < 65535)) || die "no free port found"
-  done
-  echo "$p"
-}
-TAKEN=""
 VETAHUT_PORT=$(free_port 18080); TAKEN="$TAKEN $VETAHUT_PORT"
 NGINX_PORT=$(free_port 18081); TAKEN="$TAKEN $NGINX_PORT"
 VETAHUT_URL="http://127.0.0.1:$VETAHUT_PORT/bench/fixture.json"
@@ -243,7 +231,6 @@ run_wrk() {
   P99=${P99:-n/a}
 }
 
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR % 2) printf "%.2f", a[(NR+1)/2]; else printf "%.2f", (a[NR/2]+a[NR/2+1])/2}'; }
 
 CPU_MODEL=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 MACHINE="$(nproc) cores, Linux $(uname -r), CPU: ${CPU_MODEL:-unknown}"
@@ -251,12 +238,6 @@ VETAHUT_THREADS_DESC=${IO_THREADS:-0}
 [[ "$VETAHUT_THREADS_DESC" == 0 ]] && VETAHUT_THREADS_DESC="0 (= $(nproc), one per core)"
 
 # Anything else using the CPUs (a compiler, another benchmark) skews one side or the other.
-busy_cpu_percent() {  # share of non-idle CPU time over one second, from /proc/stat
-  local -a a b
-  read -r -a a < <(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat); sleep 1
-  read -r -a b < <(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
-  awk -v bu=$((b[0] - a[0])) -v id=$((b[1] - a[1])) 'BEGIN {t = bu + id; printf "%d", t ? 100 * bu / t : 0}'
-}
 BUSY_BEFORE=$(busy_cpu_percent)
 if ((BUSY_BEFORE > 10)); then
   echo "    warning: the machine is ${BUSY_BEFORE}% busy before the run; results will be noisy" >&2

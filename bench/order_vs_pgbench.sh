@@ -40,7 +40,9 @@ BACKENDS="${BACKENDS:-sqlite postgres}"
 NO_BUILD="${NO_BUILD:-0}"
 ARGS=("$@")
 
-usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; }
+BENCH_NAME=order_vs_pgbench
+# shellcheck source=bench/lib.sh
+source bench/lib.sh  # the script has cd-ed to the repository root
 
 while (($#)); do
   case "$1" in
@@ -57,11 +59,7 @@ while (($#)); do
   esac
 done
 
-die() { echo "order_vs_pgbench: $*" >&2; exit 1; }
-
-for v in DURATION ROUNDS CONNECTIONS THREADS WARMUP; do
-  [[ "${!v}" =~ ^[0-9]+$ && "${!v}" -gt 0 ]] || die "$v must be a positive integer, got '${!v}'"
-done
+require_positive_ints DURATION ROUNDS CONNECTIONS THREADS WARMUP
 ((THREADS <= CONNECTIONS)) || die "THREADS ($THREADS) must not exceed CONNECTIONS ($CONNECTIONS)"
 for p in $PAYMENTS; do
   [[ "$p" == pay_at_store || "$p" == card ]] || die "PAYMENTS: unknown payment method '$p' (pay_at_store, card)"
@@ -137,17 +135,6 @@ psql_at() {  # url sql... -> unaligned, tuples only
 }
 
 # --- ports -------------------------------------------------------------------------------------
-port_in_use() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
-TAKEN=""
-free_port() {
-  local p=$1
-  while port_in_use "$p" || [[ " $TAKEN " == *" $p "* ]]; do
-    p=$((p + 1))
-    ((p < 65535)) || die "no free port found"
-  done
-  TAKEN="$TAKEN $p"
-  echo "$p"
-}
 
 # --- small helpers -----------------------------------------------------------------------------
 json_get() {  # key: read JSON on stdin, print the top-level value of key
@@ -178,6 +165,7 @@ declare -A BASE_URL=() STORE_ID=() CUSTOMER_TOKEN=() DATA_DIR=()
 start_vetahut() {  # name
   local name=$1 port _ log
   port=$(free_port $((18090 + ${#SERVER_PID[@]})))
+  TAKEN="$TAKEN $port"
   DATA_DIR[$name]="$TMP/$name-data"
   mkdir -p "${DATA_DIR[$name]}"
   chmod 0700 "${DATA_DIR[$name]}"
@@ -439,12 +427,6 @@ for k, v in db.execute(sys.argv[2]):
 # --- machine and CPU check ---------------------------------------------------------------------
 CPU_MODEL=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)
 MACHINE="$(nproc) cores, Linux $(uname -r), CPU: ${CPU_MODEL:-unknown}"
-busy_cpu_percent() {  # share of non-idle CPU time over one second, from /proc/stat
-  local -a a b
-  read -r -a a < <(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat); sleep 1
-  read -r -a b < <(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
-  awk -v bu=$((b[0] - a[0])) -v id=$((b[1] - a[1])) 'BEGIN {t = bu + id; printf "%d", t ? 100 * bu / t : 0}'
-}
 
 # --- set up ------------------------------------------------------------------------------------
 PG_VERSION=$(psql_at "$VETAHUT_TEST_PG_URL" -c "SHOW server_version" | awk '{print $1}')
@@ -561,7 +543,6 @@ for name in "${!SERVER_PID[@]}"; do
   kill -0 "${SERVER_PID[$name]}" 2>/dev/null || die "vetahut ($name) died during the run (see its log)"
 done
 # --- report ------------------------------------------------------------------------------------
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR % 2) printf "%.2f", a[(NR+1)/2]; else printf "%.2f", (a[NR/2]+a[NR/2+1])/2}'; }
 declare -A MED=() MED_SUST=()
 for v in "${VARIANTS[@]}"; do
   vals=()

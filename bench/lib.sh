@@ -1,0 +1,37 @@
+# Shared helpers of the bench/*.sh scripts (sourced; BENCH_NAME names the script in messages).
+
+# The script's header comment (from line 2 to the first non-comment line) as its --help.
+usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; }
+
+die() { echo "$BENCH_NAME: $*" >&2; exit 1; }
+
+# Each named variable must hold a positive integer.
+require_positive_ints() {
+  local v
+  for v in "$@"; do
+    [[ "${!v}" =~ ^[0-9]+$ && "${!v}" -gt 0 ]] || die "$v must be a positive integer, got '${!v}'"
+  done
+}
+
+port_in_use() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+
+# The first port from $1 up that nothing listens on and that is not in $TAKEN (ports this script
+# has handed out but not bound yet; callers append to it: command substitution runs in a subshell).
+TAKEN=""
+free_port() {
+  local p=$1
+  while port_in_use "$p" || [[ " $TAKEN " == *" $p "* ]]; do
+    p=$((p + 1))
+    ((p < 65535)) || die "no free port found"
+  done
+  echo "$p"
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR % 2) printf "%.2f", a[(NR+1)/2]; else printf "%.2f", (a[NR/2]+a[NR/2+1])/2}'; }
+
+busy_cpu_percent() {  # share of non-idle CPU time over one second, from /proc/stat
+  local -a a b
+  read -r -a a < <(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat); sleep 1
+  read -r -a b < <(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
+  awk -v bu=$((b[0] - a[0])) -v id=$((b[1] - a[1])) 'BEGIN {t = bu + id; printf "%d", t ? 100 * bu / t : 0}'
+}
