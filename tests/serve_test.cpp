@@ -201,6 +201,11 @@ TEST_F(ServeTest, DemoStoresAnswerTheFinderDeliveryCheckAndSlots) {
 
   const std::string midtown = DemoStoreId(client_, url, "Veta Hut Midtown");
   ASSERT_FALSE(midtown.empty());
+  // Numbers print as people write them (not Boost.JSON's "4.074844E1").
+  auto store = client_.Get(url + "/api/v1/stores/" + midtown);
+  ASSERT_TRUE(store);
+  EXPECT_NE(store->body.find("\"latitude\":40.7"), std::string::npos) << store->body;
+  EXPECT_EQ(store->body.find("E1,"), std::string::npos) << store->body;
   auto inside = client_.Get(url + "/api/v1/stores/" + midtown + "/delivery-check?lat=40.7527&lon=-73.9772");
   ASSERT_TRUE(inside);
   auto quote = json::parse(inside->body).as_object();

@@ -1,4 +1,5 @@
 #include "app/platform.hpp"
+#include "lib/json/write.hpp"
 
 #include <fmt/format.h>
 
@@ -253,7 +254,7 @@ void Platform::Start() {
       [&p, customer_outbox](db::Session& tx, const customer::LoyaltyEntry& e) {
         customer_outbox.Add(tx, bus::MakeEvent(p.ids, core::SystemClock::Instance(), "/vetahut/customer",
                                                "com.vetahut.loyalty.points_changed", e.account_id,
-                                               boost::json::serialize(boost::json::object{
+                                               json_text::Serialize(boost::json::object{
                                                    {"customer_id", e.account_id}, {"points", e.points},
                                                    {"kind", e.kind}, {"order_id", e.order_id}})));
       });

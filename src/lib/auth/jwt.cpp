@@ -1,4 +1,5 @@
 #include "lib/auth/jwt.hpp"
+#include "lib/json/write.hpp"
 
 #include <fmt/format.h>
 #include <sodium.h>
@@ -296,7 +297,7 @@ std::string KeySet::JwksJson() const {
   }
   json::object root;
   root["keys"] = std::move(list);
-  return json::serialize(root);
+  return json_text::Serialize(root);
 }
 
 std::size_t KeySet::size() const { return keys_.size(); }
@@ -324,9 +325,9 @@ std::string SignJwt(const Claims& claims, const SigningKey& key) {
   payload["roles"] = ToJsonArray(claims.roles);
   payload["stores"] = ToJsonArray(claims.stores);
 
-  std::string token = detail::Base64UrlEncode(json::serialize(header));
+  std::string token = detail::Base64UrlEncode(json_text::Serialize(header));
   token += '.';
-  token += detail::Base64UrlEncode(json::serialize(payload));
+  token += detail::Base64UrlEncode(json_text::Serialize(payload));
 
   std::string signature(crypto_sign_BYTES, '\0');
   crypto_sign_detached(reinterpret_cast<unsigned char*>(signature.data()), nullptr,

@@ -1,4 +1,5 @@
 #include "lib/bus/cloud_event.hpp"
+#include "lib/json/write.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -26,7 +27,7 @@ std::string CloudEvent::ToJson() const {
     envelope["data"] = std::move(parsed);
   }
   if (!traceparent.empty()) envelope["traceparent"] = traceparent;
-  return json::serialize(envelope);
+  return json_text::Serialize(envelope);
 }
 
 core::Result<CloudEvent> CloudEvent::FromJson(std::string_view text) {
@@ -58,7 +59,7 @@ core::Result<CloudEvent> CloudEvent::FromJson(std::string_view text) {
     event.time = *t;
   }
   if (const json::value* d = obj->if_contains("data")) {
-    event.data = json::serialize(*d);
+    event.data = json_text::Serialize(*d);
   } else {
     event.data = "null";
   }

@@ -1,4 +1,5 @@
 #include "lib/http/problem.hpp"
+#include "lib/json/write.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -37,7 +38,7 @@ Response Build(int status, std::string_view slug, std::string_view title, std::s
     }
     response.headers.push_back({"Allow", std::move(allow)});
   }
-  response.body = boost::json::serialize(body);
+  response.body = json_text::Serialize(body);
   return response;
 }
 

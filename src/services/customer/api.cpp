@@ -1,4 +1,5 @@
 #include "services/customer/api.hpp"
+#include "lib/json/write.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -104,7 +105,7 @@ core::Result<std::map<std::string, std::string>> TokenParameters(const Request& 
 Response GrantResponse(const TokenGrant& g) {
   json::object out{{"access_token", g.access_token}, {"token_type", "Bearer"}, {"expires_in", g.expires_in}, {"scope", g.scope}};
   if (!g.refresh_token.empty()) out["refresh_token"] = g.refresh_token;
-  auto r = Response::Json(json::serialize(out));
+  auto r = Response::Json(json_text::Serialize(out));
   r.SetHeader("Cache-Control", "no-store");  // RFC 6749 §5.1
   return r;
 }
@@ -321,7 +322,7 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     }
     json::object out{{"balance", loyalty.Balance(tx, me)}, {"history", std::move(history)}};
     tx.Commit();
-    return Response::Json(json::serialize(out));
+    return Response::Json(json_text::Serialize(out));
   }, {.permission = "me:read"});
 
   // Support credits and debits of a customer's points (a written reason is required).
@@ -347,7 +348,7 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     }
     const std::int64_t balance = loyalty.Balance(tx, customer);
     tx.Commit();
-    return Response::Json(json::serialize(json::object{{"customer_id", customer}, {"balance", balance}}), 201);
+    return Response::Json(json_text::Serialize(json::object{{"customer_id", customer}, {"balance", balance}}), 201);
   }, {.permission = "loyalty:adjust"});
 
   router.Post("/api/v1/admin/users", [&identity](Request& req) -> Reply {
@@ -394,7 +395,7 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     auto device = identity.RegisterDevice(Me(req).principal.subject, name, type, store);
     if (!device) return core::Fail(device.error());
     auto& [d, secret] = *device;
-    auto r = Response::Json(json::serialize(json::object{{"id", d.id}, {"client_id", d.id}, {"client_secret", secret},
+    auto r = Response::Json(json_text::Serialize(json::object{{"id", d.id}, {"client_id", d.id}, {"client_secret", secret},
                                                          {"name", d.name}, {"type", d.device_type}, {"store_id", d.store_id}}),
                             201);
     r.SetHeader("Cache-Control", "no-store");
@@ -407,7 +408,7 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
       items.push_back(json::object{{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"action", e.action},
                                    {"target", e.target}, {"detail", e.detail}});
     }
-    return Response::Json(json::serialize(json::object{{"items", std::move(items)}}));
+    return Response::Json(json_text::Serialize(json::object{{"items", std::move(items)}}));
   }, {.permission = "audit:read"});
 }
 

@@ -1,4 +1,5 @@
 #include "services/customer/identity_service.hpp"
+#include "lib/json/write.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -222,10 +223,10 @@ core::Result<Account> IdentityService::Register(const Registration& r) {
   repo_.InsertAccount(tx, a);
   const std::string token = auth::RandomToken(32);
   repo_.InsertOneTimeToken(tx, auth::HashToken(token), "verify_email", a.id, clock_.Now() + options_.verification_ttl);
-  Emit(tx, "com.vetahut.customer.registered", a.id, json::serialize(json::object{{"customer_id", a.id}}));
+  Emit(tx, "com.vetahut.customer.registered", a.id, json_text::Serialize(json::object{{"customer_id", a.id}}));
   // The notification service sends this; the link is the only place the raw token appears.
   Emit(tx, "com.vetahut.customer.email_verification_requested", a.id,
-       json::serialize(json::object{{"customer_id", a.id}, {"email", email}, {"name", a.name},
+       json_text::Serialize(json::object{{"customer_id", a.id}, {"email", email}, {"name", a.name},
                                     {"verify_url", "/verify-email?token=" + token}}));
   tx.Commit();
   if (events_committed_) events_committed_();
@@ -331,7 +332,7 @@ core::Status IdentityService::RequestPasswordReset(const std::string& raw_email)
   const std::string token = auth::RandomToken(32);
   repo_.InsertOneTimeToken(tx, auth::HashToken(token), "reset_password", account->id, clock_.Now() + options_.reset_ttl);
   Emit(tx, "com.vetahut.customer.password_reset_requested", account->id,
-       json::serialize(json::object{{"customer_id", account->id}, {"email", email}, {"reset_url", "/reset-password?token=" + token}}));
+       json_text::Serialize(json::object{{"customer_id", account->id}, {"email", email}, {"reset_url", "/reset-password?token=" + token}}));
   tx.Commit();
   if (events_committed_) events_committed_();
   return core::Ok();
@@ -386,7 +387,7 @@ core::Result<Account> IdentityService::CreateStaff(const std::string& actor, con
   repo_.ReplaceRoles(tx, a.id, a.roles);
   json::array roles;
   for (const auto& role : a.roles) roles.push_back(json::object{{"role", role.role}, {"store_id", role.store_id}});
-  repo_.Audit(tx, ids_.Next("aud"), clock_.Now(), actor, "staff.create", a.id, json::serialize(roles));
+  repo_.Audit(tx, ids_.Next("aud"), clock_.Now(), actor, "staff.create", a.id, json_text::Serialize(roles));
   tx.Commit();
   return a;
 }
@@ -411,7 +412,7 @@ core::Result<std::pair<Device, std::string>> IdentityService::RegisterDevice(con
   auto tx = db_.Begin();
   repo_.InsertDevice(tx, d);
   repo_.Audit(tx, ids_.Next("aud"), clock_.Now(), actor, "device.register", d.id,
-              json::serialize(json::object{{"type", device_type}, {"store_id", store_id}}));
+              json_text::Serialize(json::object{{"type", device_type}, {"store_id", store_id}}));
   tx.Commit();
   return std::pair{d, secret};
 }
@@ -530,7 +531,7 @@ core::Result<std::string> IdentityService::Export(const std::string& account_id)
   out["sessions"] = std::move(sessions);
   out["exported_at"] = core::FormatRfc3339(clock_.Now());
   tx.Commit();
-  return json::serialize(out);
+  return json_text::Serialize(out);
 }
 
 core::Status IdentityService::DeleteAccount(const std::string& account_id) {
@@ -543,7 +544,7 @@ core::Status IdentityService::DeleteAccount(const std::string& account_id) {
   }
   repo_.Erase(tx, account_id, clock_.Now());
   repo_.RevokeSubject(tx, account_id, clock_.Now());
-  Emit(tx, "com.vetahut.customer.deleted", account_id, json::serialize(json::object{{"customer_id", account_id}}));
+  Emit(tx, "com.vetahut.customer.deleted", account_id, json_text::Serialize(json::object{{"customer_id", account_id}}));
   tx.Commit();
   if (events_committed_) events_committed_();
   return core::Ok();
@@ -585,11 +586,11 @@ std::string AccountToJson(const Account& a) {
     }
     out["roles"] = std::move(roles);
   }
-  return json::serialize(out);
+  return json_text::Serialize(out);
 }
 
 std::string AddressToJson(const Address& a) {
-  return json::serialize(json::object{{"id", a.id},         {"label", a.label},   {"line1", a.line1},
+  return json_text::Serialize(json::object{{"id", a.id},         {"label", a.label},   {"line1", a.line1},
                                       {"line2", a.line2},   {"city", a.city},     {"region", a.region},
                                       {"postal_code", a.postal_code}, {"country", a.country},
                                       {"latitude", a.latitude}, {"longitude", a.longitude}});

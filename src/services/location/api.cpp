@@ -1,4 +1,5 @@
 #include "services/location/api.hpp"
+#include "lib/json/write.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -255,7 +256,7 @@ void RegisterRoutes(http::Router& router, LocationService& service) {
       body += StoreToJson(*page->stores[i], now);
     }
     body += "],\"next_cursor\":";
-    body += page->next_cursor.empty() ? "null" : json::serialize(json::value(page->next_cursor));
+    body += page->next_cursor.empty() ? "null" : json_text::Serialize(json::value(page->next_cursor));
     body += '}';
     return Response::Json(std::move(body));
   }, {.permission = "public"});
@@ -394,7 +395,7 @@ void RegisterRoutes(http::Router& router, LocationService& service) {
       out["minimum_order"] = MoneyJson(*quote->minimum_order);
       out["estimated_minutes"] = quote->estimate_minutes;
     }
-    return Response::Json(json::serialize(out));
+    return Response::Json(json_text::Serialize(out));
   }, {.permission = "public"});
 
   router.Get("/api/v1/stores/{store_id}/slots", [&service](Request& req) -> Reply {
@@ -428,7 +429,7 @@ void RegisterRoutes(http::Router& router, LocationService& service) {
                                    {"capacity_left", s.capacity_left},
                                    {"available", s.capacity_left > 0}});
     }
-    return Response::Json(json::serialize(json::object{{"store_id", (*store)->record.store.id},
+    return Response::Json(json_text::Serialize(json::object{{"store_id", (*store)->record.store.id},
                                                        {"date", fmt::format("{:04}-{:02}-{:02}", int(day->year()), unsigned(day->month()), unsigned(day->day()))},
                                                        {"type", ServiceTypeName(*type)},
                                                        {"slots", std::move(items)}}));

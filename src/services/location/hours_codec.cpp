@@ -1,4 +1,5 @@
 #include "services/location/hours_codec.hpp"
+#include "lib/json/write.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -242,7 +243,7 @@ std::string ServiceHoursToJson(const ServiceHours& hours) {
     }
     out[ServiceTypeName(service)] = json::object{{"weekly", std::move(spans)}, {"special_days", std::move(special)}};
   }
-  return json::serialize(out);
+  return json_text::Serialize(out);
 }
 
 core::Result<std::vector<DeliveryZone>> ParseZones(const json::value& body, const core::Currency& currency) {
@@ -343,7 +344,7 @@ std::string ZoneToJson(const DeliveryZone& zone) {
     out["center"] = {{"latitude", zone.center.latitude}, {"longitude", zone.center.longitude}};
     out["radius_m"] = zone.radius_m;
   }
-  return json::serialize(out);
+  return json_text::Serialize(out);
 }
 
 }  // namespace vetahut::location

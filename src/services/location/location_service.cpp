@@ -1,4 +1,5 @@
 #include "services/location/location_service.hpp"
+#include "lib/json/write.hpp"
 
 #include <boost/json.hpp>
 #include <date/tz.h>
@@ -253,7 +254,7 @@ void LocationService::EmitStatusChanged(db::Transaction& tx, const StoreRecord& 
     data["resume_at"] = record.pause->until ? json::value(core::FormatRfc3339(*record.pause->until)) : json::value(nullptr);
   }
   outbox_.Add(tx, bus::MakeEvent(ids_, clock_, events::kSource, events::kStoreStatusChanged, record.store.id,
-                                 json::serialize(data)));
+                                 json_text::Serialize(data)));
 }
 
 core::Result<std::shared_ptr<const DirectoryEntry>> LocationService::PauseStore(const std::string& id, const std::string& reason,
@@ -461,7 +462,7 @@ std::string StoreToJson(const DirectoryEntry& entry, core::TimePoint now, std::o
                        {"lead_time_minutes", entry.record.slot_rules.lead_time.count()},
                        {"capacity", entry.record.slot_rules.capacity}};
   if (distance_m) out["distance_m"] = std::round(*distance_m * 10) / 10;
-  return json::serialize(out);
+  return json_text::Serialize(out);
 }
 
 std::vector<db::Migration> AllMigrations() {

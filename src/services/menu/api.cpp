@@ -1,4 +1,5 @@
 #include "services/menu/api.hpp"
+#include "lib/json/write.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -149,7 +150,7 @@ void RegisterRoutes(http::Router& router, MenuService& menu, location::LocationC
     if (!body) return core::Fail(body.error());
     auto version = menu.SaveDraft(std::string(req.PathParam("market")), *body, Actor(req));
     if (!version) return core::Fail(version.error());
-    return Response::Json(json::serialize(VersionJson(*version)));
+    return Response::Json(json_text::Serialize(VersionJson(*version)));
   }, {.permission = "menu:write"});
 
   router.Post("/api/v1/menu/{market}/publish", [&menu](Request& req) -> Reply {
@@ -163,13 +164,13 @@ void RegisterRoutes(http::Router& router, MenuService& menu, location::LocationC
     if (!errors.empty()) return core::Fail(errors.ToError());
     auto version = menu.Publish(std::string(req.PathParam("market")), at, Actor(req));
     if (!version) return core::Fail(version.error());
-    return Response::Json(json::serialize(VersionJson(*version)));
+    return Response::Json(json_text::Serialize(VersionJson(*version)));
   }, {.permission = "menu:write"});
 
   router.Get("/api/v1/menu/{market}/versions", [&menu](Request& req) -> Reply {
     json::array items;
     for (const auto& v : menu.Versions(std::string(req.PathParam("market")))) items.push_back(VersionJson(v));
-    return Response::Json(json::serialize(json::object{{"items", std::move(items)}}));
+    return Response::Json(json_text::Serialize(json::object{{"items", std::move(items)}}));
   }, {.permission = "menu:write"});
 
   router.Put("/api/v1/stores/{store_id}/availability/{item_id}", [&menu](Request& req) -> Reply {

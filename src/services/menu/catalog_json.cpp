@@ -1,4 +1,5 @@
 #include "services/menu/catalog_json.hpp"
+#include "lib/json/write.hpp"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -1084,7 +1085,7 @@ std::string CatalogToJson(const Catalog& c) {
                                    {"minimum_subtotal", r.minimum_subtotal}});
   }
   out["rewards"] = std::move(rewards);
-  return json::serialize(out);
+  return json_text::Serialize(out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1145,7 +1146,7 @@ std::string PublicMenuJson(const Catalog& catalog, const StoreMenuContext& store
   json::array rewards;
   for (const auto& r : catalog.rewards) rewards.push_back(w.RewardJson(r));
   out["rewards"] = std::move(rewards);
-  return json::serialize(out);
+  return json_text::Serialize(out);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1361,7 +1362,7 @@ std::string QuoteToJson(const Catalog& catalog, const PriceQuote& quote, std::st
                                  {"points", quote.reward->points},
                                  {"amount", MoneyJson(quote.reward->amount)}};
   }
-  return json::serialize(out);
+  return json_text::Serialize(out);
 }
 
 }  // namespace vetahut::menu

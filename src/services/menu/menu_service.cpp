@@ -1,4 +1,5 @@
 #include "services/menu/menu_service.hpp"
+#include "lib/json/write.hpp"
 
 #include <boost/json.hpp>
 #include <date/tz.h>
@@ -196,7 +197,7 @@ core::Result<VersionInfo> MenuService::Publish(const std::string& market, std::o
   tx.Exec("UPDATE menu_versions SET status = 'published', published_at = $2, updated_at = $2 WHERE id = $1",
           db::Params(v.id, T(now)));
   Emit(tx, "com.vetahut.menu.published", v.id,
-       json::serialize(json::object{{"market", market}, {"version_id", v.id}, {"published_by", actor}}));
+       json_text::Serialize(json::object{{"market", market}, {"version_id", v.id}, {"published_by", actor}}));
   tx.Commit();
   if (events_committed_) events_committed_();
   v.status = "published";
@@ -221,7 +222,7 @@ int MenuService::PublishDue() {
     tx.Exec("UPDATE menu_versions SET status = 'published', published_at = $2, updated_at = $2 WHERE id = $1",
             db::Params(r.Text(0), T(now)));
     Emit(tx, "com.vetahut.menu.published", r.Text(0),
-         json::serialize(json::object{{"market", r.Text(1)}, {"version_id", r.Text(0)}, {"published_by", "schedule"}}));
+         json_text::Serialize(json::object{{"market", r.Text(1)}, {"version_id", r.Text(0)}, {"published_by", "schedule"}}));
     tx.Commit();
     ++published;
   }
@@ -279,7 +280,7 @@ core::Status MenuService::SetAvailability(const std::string& store_id, const std
             db::Params(store_id, item_id, reason, until_text, T(now)));
   }
   Emit(tx, "com.vetahut.menu.item_availability_changed", item_id,
-       json::serialize(json::object{{"store_id", store_id}, {"item_id", item_id}, {"available", available},
+       json_text::Serialize(json::object{{"store_id", store_id}, {"item_id", item_id}, {"available", available},
                                     {"reason", reason}, {"until", until ? json::value(T(*until)) : json::value(nullptr)}}));
   tx.Commit();
   if (events_committed_) events_committed_();
@@ -325,7 +326,7 @@ core::Status MenuService::SetTaxSettings(const std::string& store_id, TaxMode mo
   for (const auto& [k, v] : rates) r[k] = v;
   db_.Exec("INSERT INTO menu_store_settings (store_id, tax_mode, tax_rates, updated_at) VALUES ($1, $2, $3, $4) "
            "ON CONFLICT (store_id) DO UPDATE SET tax_mode = $2, tax_rates = $3, updated_at = $4",
-           db::Params(store_id, mode == TaxMode::kInclusive ? "inclusive" : "exclusive", json::serialize(r), T(clock_.Now())));
+           db::Params(store_id, mode == TaxMode::kInclusive ? "inclusive" : "exclusive", json_text::Serialize(r), T(clock_.Now())));
   Load();
   return core::Ok();
 }

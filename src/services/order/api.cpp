@@ -1,4 +1,5 @@
 #include "services/order/api.hpp"
+#include "lib/json/write.hpp"
 
 #include <fmt/format.h>
 
@@ -66,7 +67,7 @@ std::string OrderJson(const Order& order, payment::PaymentService& payments) {
     pay["status"] = "none";
   }
   out["payment"] = std::move(pay);
-  return json::serialize(out);
+  return json_text::Serialize(out);
 }
 
 /// ?limit= (1..200, default 50).
@@ -87,7 +88,7 @@ std::string Page(const std::vector<Order>& list, int limit) {
   for (const auto& o : list) items.push_back(OrderService::ToJson(o));
   json::object out{{"orders", std::move(items)}};
   if (static_cast<int>(list.size()) == limit) out["next_cursor"] = list.back().id;
-  return json::serialize(out);
+  return json_text::Serialize(out);
 }
 
 menu::Channel ChannelOf(const auth::Caller& caller) {

@@ -1,4 +1,5 @@
 #include "services/order/order_service.hpp"
+#include "lib/json/write.hpp"
 
 #include <date/tz.h>
 #include <fmt/format.h>
@@ -123,7 +124,7 @@ Order FromRow(const db::Row& r) {
 std::string TrackerData(const Order& o, OrderStatus status, const std::string& reason, const std::string& at) {
   json::object data{{"order_id", o.id}, {"number", o.number}, {"status", StatusName(status)}, {"at", at}};
   if (!reason.empty()) data["reason"] = reason;
-  return json::serialize(data);
+  return json_text::Serialize(data);
 }
 
 bool EndsTracking(OrderStatus s) { return IsFinal(s) || IsCompleted(s); }
@@ -265,7 +266,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   if (idempotency_key.size() > 255) return Fail(Error::BadRequest("the Idempotency-Key header is longer than 255 characters"));
   if (!body.is_object()) return Fail(Error::BadRequest("the request body must be a JSON object"));
   const std::string scope_key = caller.subject + "|" + idempotency_key;
-  const std::string hash = Sha256Hex(json::serialize(body));
+  const std::string hash = Sha256Hex(json_text::Serialize(body));
   if (auto replay = Replay(scope_key, hash)) return std::move(*replay);
 
   // --- the request's own fields (the cart is read by the menu's pricing) ---
@@ -290,7 +291,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
       if (point->latitude < -90 || point->latitude > 90 || point->longitude < -180 || point->longitude > 180) {
         errors.Add("address", "latitude must be within ±90 and longitude within ±180");
       }
-      address_json = json::serialize(*address);
+      address_json = json_text::Serialize(*address);
     }
   }
   std::optional<core::TimePoint> scheduled_for;
@@ -488,7 +489,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
                         {"status", StatusName(o.status)},
                         {"total", MoneyJson(o.total, o.currency)},
                         {"promised_at", o.promised_at}};
-    outbox_.Add(tx, bus::MakeEvent(ids_, clock_, "/vetahut/order", "com.vetahut.order.placed", o.id, json::serialize(placed)));
+    outbox_.Add(tx, bus::MakeEvent(ids_, clock_, "/vetahut/order", "com.vetahut.order.placed", o.id, json_text::Serialize(placed)));
     tx.Commit();
   } catch (...) {
     undo();
@@ -534,7 +535,7 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
                             {"reason", reason},
                             {"total", MoneyJson(order.total, order.currency)},
                             {"loyalty_basis", MoneyJson(order.loyalty_basis, order.currency)}};
-  const std::string payload = json::serialize(changed_data);
+  const std::string payload = json_text::Serialize(changed_data);
   outbox_.Add(tx, bus::MakeEvent(ids_, clock_, "/vetahut/order", "com.vetahut.order.status_changed", order.id, payload));
   if (to == OrderStatus::kConfirmed || to == OrderStatus::kCancelled || to == OrderStatus::kRejected ||
       to == OrderStatus::kRefunded) {

@@ -1,4 +1,5 @@
 #include "services/payment/api.hpp"
+#include "lib/json/write.hpp"
 
 #include <fmt/format.h>
 
@@ -61,7 +62,7 @@ void RegisterRoutes(http::Router& router, PaymentService& payments) {
     card.exp_year = *year;
     auto token = payments.Tokenize(card);
     if (!token) return core::Fail(token.error());
-    return Response::Json(json::serialize(json::object{{"token", token->token},
+    return Response::Json(json_text::Serialize(json::object{{"token", token->token},
                                                        {"brand", token->brand},
                                                        {"last4", token->last4},
                                                        {"exp_month", token->exp_month},
@@ -73,7 +74,7 @@ void RegisterRoutes(http::Router& router, PaymentService& payments) {
     json::array problems;
     for (auto& p : payments.Reconcile()) problems.push_back(json::string(p));
     const bool ok = problems.empty();
-    return Response::Json(json::serialize(json::object{{"balanced", ok}, {"problems", std::move(problems)}}));
+    return Response::Json(json_text::Serialize(json::object{{"balanced", ok}, {"problems", std::move(problems)}}));
   }, {.permission = "payments:reconcile"});
 
   router.Post("/api/v1/payments/webhooks/{provider}", [&payments](Request& req) -> Reply {

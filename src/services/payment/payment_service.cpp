@@ -1,4 +1,5 @@
 #include "services/payment/payment_service.hpp"
+#include "lib/json/write.hpp"
 
 #include <fmt/format.h>
 
@@ -123,7 +124,7 @@ void PaymentService::Record(const std::string& order_id, const std::string& oper
   json::object data{{"order_id", order_id},        {"payment_id", row->id},   {"method", row->method},
                     {"amount", amount},            {"currency", row->currency}, {"status", row->status},
                     {"decline_code", row->decline_code}};
-  outbox_.Add(tx, bus::MakeEvent(ids_, clock_, "/vetahut/payment", event_type, order_id, json::serialize(data)));
+  outbox_.Add(tx, bus::MakeEvent(ids_, clock_, "/vetahut/payment", event_type, order_id, json_text::Serialize(data)));
   tx.Commit();
   if (events_committed_) events_committed_();
 }
@@ -189,7 +190,7 @@ core::Status PaymentService::PayAtStore(const std::string& order_id, const core:
       "($1, $2, 'pay_at_store', 'store', '', '', '', '', $3, $4, 0, 0, 0, 0, 'due', '', $5, $5)",
       db::Params(id, order_id, std::string(amount.currency().code()), amount.amount(), now));
   outbox_.Add(tx, bus::MakeEvent(ids_, clock_, "/vetahut/payment", "com.vetahut.payment.due", order_id,
-                                 json::serialize(json::object{{"order_id", order_id},
+                                 json_text::Serialize(json::object{{"order_id", order_id},
                                                               {"payment_id", id},
                                                               {"amount", amount.amount()},
                                                               {"currency", amount.currency().code()}})));

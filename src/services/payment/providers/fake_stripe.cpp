@@ -1,4 +1,5 @@
 #include "services/payment/providers/fake_stripe.hpp"
+#include "lib/json/write.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -31,7 +32,7 @@ struct Answer {
   std::string body;
 };
 
-Answer Json(int status, const json::value& v) { return {status, json::serialize(v)}; }
+Answer Json(int status, const json::value& v) { return {status, json_text::Serialize(v)}; }
 
 Answer StripeError(int status, std::string_view type, std::string_view code, std::string message,
                    std::string_view param = {}) {

@@ -1,4 +1,5 @@
 #include "services/payment/providers/sandbox.hpp"
+#include "lib/json/write.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -333,7 +334,7 @@ void SandboxProvider::Emit(const std::string& type, const std::string& reference
       {"created", std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count()},
       {"data", std::move(data)},
   };
-  webhooks_->Enqueue(id, json::serialize(event));
+  webhooks_->Enqueue(id, json_text::Serialize(event));
 }
 
 core::Result<WebhookEvent> SandboxProvider::VerifyWebhook(std::string_view signature_header, std::string_view body,
