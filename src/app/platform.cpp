@@ -201,7 +201,7 @@ void Platform::Start() {
   auto applied = db::Migrate(*p.database, AllModuleMigrations()).applied;
   for (const auto& name : applied) log::Info("migration applied", {{"migration", name}});
 
-  p.bus = bus::OpenBus(p.config.bus.url, p.database.get());
+  p.bus = bus::OpenBus(p.config.bus.url, *p.database);
   bus::RelayOptions relay_options;
   relay_options.idle_interval = p.config.bus.relay_interval;
   // --target picks the services this process runs (all, or one). Every process authenticates
@@ -408,6 +408,7 @@ void Platform::Start() {
     log::Error("handler threw", {{"path", req.path}, {"error", what}});
   });
   for (auto& relay : p.relays) relay->Start();
+  p.bus->Start();
   p.ticker = std::make_unique<Ticker>(std::chrono::seconds(5), [&p, run_location, run_menu] {
     // Busy-mode pauses end and scheduled menus publish here; other replicas' writes show up on reload.
     if (run_location) {
@@ -508,6 +509,7 @@ void Platform::Stop() {
   if (p.orders) p.orders->Stop();
   p.ticker.reset();
   for (auto& relay : p.relays) relay->Stop();
+  if (p.bus) p.bus->Stop();
 }
 
 }  // namespace vetahut::app

@@ -27,6 +27,7 @@ std::string CloudEvent::ToJson() const {
     envelope["data"] = std::move(parsed);
   }
   if (!traceparent.empty()) envelope["traceparent"] = traceparent;
+  if (!dataschema.empty()) envelope["dataschema"] = dataschema;
   return json_text::Serialize(envelope);
 }
 
@@ -52,6 +53,7 @@ core::Result<CloudEvent> CloudEvent::FromJson(std::string_view text) {
   }
   if (const auto* v = text_of("subject")) event.subject = std::string(*v);
   if (const auto* v = text_of("traceparent")) event.traceparent = std::string(*v);
+  if (const auto* v = text_of("dataschema")) event.dataschema = std::string(*v);
   if (const auto* v = text_of("datacontenttype")) event.datacontenttype = std::string(*v);
   if (const auto* v = text_of("time")) {
     auto t = core::ParseRfc3339(std::string_view(v->data(), v->size()));
@@ -106,6 +108,22 @@ bool Match(const std::vector<std::string_view>& p, std::size_t pi, const std::ve
   return false;
 }
 }  // namespace
+
+std::string SchemaUrn(std::string_view type, int version) { return fmt::format("urn:vetahut:{}:{}", type, version); }
+
+std::optional<int> SchemaVersion(std::string_view dataschema, std::string_view type) {
+  if (dataschema.empty()) return 1;
+  const std::string prefix = fmt::format("urn:vetahut:{}:", type);
+  if (!dataschema.starts_with(prefix)) return std::nullopt;
+  const std::string_view digits = dataschema.substr(prefix.size());
+  int version = 0;
+  if (digits.empty() || digits.size() > 6) return std::nullopt;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    version = version * 10 + (c - '0');
+  }
+  return version;
+}
 
 bool TopicMatches(std::string_view pattern, std::string_view type) {
   return Match(Words(pattern), 0, Words(type), 0);

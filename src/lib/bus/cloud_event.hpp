@@ -1,5 +1,6 @@
 #pragma once
 /// The CloudEvents 1.0 envelope every event on the bus travels in (JSON structured mode).
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,7 @@ struct CloudEvent {
   std::string datacontenttype = "application/json";
   std::string data = "{}";      ///< JSON text
   std::string traceparent;      ///< W3C trace context of the request that caused it (optional)
+  std::string dataschema;       ///< the payload's schema and version, e.g. "urn:vetahut:com.vetahut.order.confirmed:1"
 
   /// The structured-mode JSON envelope (`specversion` "1.0").
   std::string ToJson() const;
@@ -30,6 +32,24 @@ struct CloudEvent {
 /// Builds an event with a fresh id and the current time.
 CloudEvent MakeEvent(core::IdGenerator& ids, const core::Clock& clock, std::string source, std::string type,
                      std::string subject, std::string data_json, std::string traceparent = {});
+
+/// The `dataschema` of a typed event: "urn:vetahut:<type>:<version>".
+std::string SchemaUrn(std::string_view type, int version);
+
+/// Builds an event from a typed payload (a struct of a service's events.hpp, with kSource, kType,
+/// kVersion and ToJson()): its type, source and dataschema come from the struct.
+template <class E>
+CloudEvent MakeTypedEvent(core::IdGenerator& ids, const core::Clock& clock, std::string subject, const E& payload,
+                          std::string traceparent = {}) {
+  CloudEvent e = MakeEvent(ids, clock, std::string(E::kSource), std::string(E::kType), std::move(subject),
+                           payload.ToJson(), std::move(traceparent));
+  e.dataschema = SchemaUrn(E::kType, E::kVersion);
+  return e;
+}
+
+/// The version in a `dataschema` written by SchemaUrn for `type`: 1 when empty (events written
+/// before versions were recorded); nullopt when it names another type or is malformed.
+std::optional<int> SchemaVersion(std::string_view dataschema, std::string_view type);
 
 /// AMQP topic matching on dot-separated words: `*` is one word, `#` zero or more words.
 bool TopicMatches(std::string_view pattern, std::string_view type);

@@ -1,93 +1,330 @@
 #include "lib/bus/event_bus.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
-#include <thread>
+#include <random>
 
 #include "lib/db/database.hpp"
 #include "lib/log/log.hpp"
+#include "lib/task/periodic_task.hpp"
 
 namespace vetahut::bus {
+namespace {
 
-struct InProcessBus::State {
-  db::Database* dead_letters = nullptr;
-  InProcessBusOptions options;
-  std::mutex mutex;
-  std::vector<std::shared_ptr<const Subscription>> subscriptions;
-  std::atomic<std::int64_t> dead_lettered{0};
+std::int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(core::SystemClock::Instance().Now().time_since_epoch())
+      .count();
+}
+
+bool Permanent(const core::Error& error) {
+  return error.code == core::ErrorCode::kBadRequest || error.code == core::ErrorCode::kValidation;
+}
+
+std::string Describe(const core::Error& error) {
+  std::string out = error.detail;
+  for (const auto& f : error.fields) out += fmt::format("; {}: {}", f.field, f.message);
+  return out;
+}
+
+}  // namespace
+
+/// One consumer's queue and its worker.
+struct InProcessBus::Queue {
+  Subscription subscription;
+  std::unique_ptr<task::PeriodicTask> worker;
+  std::string holder;                // this process's name in the lease row
+  std::int64_t lease_until_ms = 0;   // as last written (worker thread only)
+  std::atomic<std::int64_t> handled{0};
+  std::atomic<std::int64_t> failed_attempts{0};
 };
 
-InProcessBus::InProcessBus(db::Database* dead_letters, InProcessBusOptions options)
-    : state_(std::make_unique<State>()) {
-  state_->dead_letters = dead_letters;
+struct InProcessBus::State {
+  db::Database& db;
+  InProcessBusOptions options;
+  std::mutex mutex;  // guards `queues` (the map; queues themselves are stable once added)
+  std::map<std::string, std::unique_ptr<Queue>> queues;
+  bool started = false;
+  std::mt19937 random{std::random_device{}()};
+  std::mutex random_mutex;
+
+  explicit State(db::Database& d) : db(d) {}
+
+  std::chrono::milliseconds Backoff(std::int64_t attempts) {
+    auto delay = options.first_backoff;
+    for (std::int64_t i = 1; i < attempts && delay < options.max_backoff; ++i) delay *= 2;
+    delay = std::min(delay, options.max_backoff);
+    std::lock_guard lock(random_mutex);
+    std::uniform_int_distribution<std::int64_t> jitter(-delay.count() / 4, delay.count() / 4);
+    return delay + std::chrono::milliseconds(jitter(random));
+  }
+
+  bool TakeLease(Queue& q) {
+    const std::int64_t now = NowMillis();
+    if (now < q.lease_until_ms - options.lease.count() / 2) return true;
+    const std::int64_t until = now + options.lease.count();
+    db.Exec("INSERT INTO bus_consumers (consumer, holder, expires_at) VALUES ($1, '', 0) ON CONFLICT (consumer) DO NOTHING",
+            db::Params(q.subscription.consumer));
+    const bool held = db.Exec("UPDATE bus_consumers SET holder = $1, expires_at = $2 "
+                              "WHERE consumer = $3 AND (holder = $1 OR expires_at < $4)",
+                              db::Params(q.holder, until, q.subscription.consumer, now)) == 1;
+    q.lease_until_ms = held ? until : 0;
+    return held;
+  }
+
+  void DeadLetter(Queue& q, std::int64_t seq, const std::string& event_id, const std::string& type,
+                  const std::string& envelope, const std::string& error, std::int64_t attempts) {
+    auto tx = db.Begin();
+    tx.Exec(
+        "INSERT INTO bus_dead_letters (consumer, event_id, type, envelope, error, failed_at, attempts) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (consumer, event_id) DO UPDATE SET error = $5, "
+        "failed_at = $6, attempts = $7",
+        db::Params(q.subscription.consumer, event_id, type, envelope, error.substr(0, 2000),
+                   core::FormatRfc3339(core::SystemClock::Instance().Now()), attempts));
+    tx.Exec("DELETE FROM bus_queue WHERE seq = $1", db::Params(seq));
+    tx.Commit();
+    log::Error("event dead-lettered", {{"consumer", q.subscription.consumer}, {"event_id", event_id},
+                                       {"type", type}, {"attempts", attempts}, {"error", error}});
+  }
+
+  /// One round of a queue: handles what is due, in order; returns how many rows it looked at and
+  /// when the earliest deferred one is due (ms since epoch, 0 = none).
+  std::pair<int, std::int64_t> Drain(Queue& q) {
+    if (!TakeLease(q)) return {0, 0};
+    const std::int64_t now = NowMillis();
+    auto rows = db.Query(
+        "SELECT seq, event_id, type, envelope, attempts FROM bus_queue WHERE consumer = $1 AND next_at <= $2 "
+        "ORDER BY seq LIMIT $3",
+        db::Params(q.subscription.consumer, now, options.batch_size));
+    std::vector<std::int64_t> done;
+    std::int64_t next_due = 0;
+    for (const auto& row : rows) {
+      const std::int64_t seq = row.Int(0);
+      const std::string event_id = row.Text(1);
+      const std::string type = row.Text(2);
+      const std::string envelope = row.Text(3);
+      const std::int64_t attempts = row.Int(4) + 1;
+      std::optional<core::Error> failure;
+      auto event = CloudEvent::FromJson(envelope);
+      if (!event) {
+        failure = event.error();
+      } else {
+        try {
+          if (auto status = q.subscription.handler(*event); !status) failure = status.error();
+        } catch (const std::exception& e) {
+          failure = core::Error::Internal(e.what());
+        }
+      }
+      if (!failure) {
+        done.push_back(seq);
+        continue;
+      }
+      q.failed_attempts++;
+      const std::string why = Describe(*failure);
+      if (Permanent(*failure) || attempts >= options.max_attempts) {
+        DeadLetter(q, seq, event_id, type, envelope, why, attempts);
+        continue;
+      }
+      const auto delay = Backoff(attempts);
+      const std::int64_t due = NowMillis() + delay.count();
+      log::Warn("event consumer failed; will retry", {{"consumer", q.subscription.consumer}, {"event_id", event_id},
+                                                      {"type", type}, {"attempt", attempts},
+                                                      {"retry_in_ms", std::int64_t(delay.count())}, {"error", why}});
+      db.Exec("UPDATE bus_queue SET attempts = $1, next_at = $2, last_error = $3 WHERE seq = $4",
+              db::Params(attempts, due, why.substr(0, 2000), seq));
+      next_due = next_due == 0 ? due : std::min(next_due, due);
+    }
+    if (!done.empty()) {
+      // One statement for the round: a crash before it redelivers these, and inboxes dedupe.
+      std::string sql = "DELETE FROM bus_queue WHERE seq IN (";
+      std::vector<db::Value> params;
+      for (std::size_t i = 0; i < done.size(); ++i) {
+        sql += fmt::format("{}${}", i ? ", " : "", i + 1);
+        params.emplace_back(done[i]);
+      }
+      sql += ")";
+      db.Exec(sql, params);
+      q.handled += static_cast<std::int64_t>(done.size());
+    }
+    return {static_cast<int>(rows.size()), next_due};
+  }
+};
+
+InProcessBus::InProcessBus(db::Database& db, InProcessBusOptions options) : state_(std::make_unique<State>(db)) {
   state_->options = options;
 }
 
-InProcessBus::~InProcessBus() = default;
+InProcessBus::~InProcessBus() { Stop(); }
 
 void InProcessBus::Subscribe(Subscription subscription) {
   std::lock_guard lock(state_->mutex);
-  state_->subscriptions.push_back(std::make_shared<const Subscription>(std::move(subscription)));
+  if (state_->started) throw std::logic_error("InProcessBus::Subscribe after Start");
+  if (state_->queues.contains(subscription.consumer)) {
+    throw std::logic_error("bus consumer '" + subscription.consumer + "' subscribed twice: one queue per module");
+  }
+  auto q = std::make_unique<Queue>();
+  char host[256] = {0};
+  ::gethostname(host, sizeof(host) - 1);
+  q->holder = fmt::format("{}/{}/{}", host, ::getpid(), static_cast<const void*>(q.get()));
+  q->subscription = std::move(subscription);
+  Queue* raw = q.get();
+  State* state = state_.get();
+  q->worker = std::make_unique<task::PeriodicTask>(
+      task::TaskOptions{.name = "bus queue " + raw->subscription.consumer, .period = state->options.idle_poll,
+                        .run_at_start = true},
+      [state, raw]() -> task::Next {
+        auto [looked_at, next_due] = state->Drain(*raw);
+        if (looked_at == state->options.batch_size) return task::Next::Again();
+        if (next_due > 0) {
+          const auto wait = std::chrono::milliseconds(std::max<std::int64_t>(1, next_due - NowMillis()));
+          return task::Next::After(std::min(wait, state->options.idle_poll));
+        }
+        return task::Next::Period();
+      });
+  state_->queues.emplace(raw->subscription.consumer, std::move(q));
 }
 
-std::int64_t InProcessBus::dead_lettered() const { return state_->dead_lettered.load(); }
+void InProcessBus::Start() {
+  std::lock_guard lock(state_->mutex);
+  state_->started = true;
+  for (auto& [name, q] : state_->queues) q->worker->Start();
+}
 
-void InProcessBus::Publish(const CloudEvent& event) {
-  std::vector<std::shared_ptr<const Subscription>> subscriptions;
+void InProcessBus::Stop() {
+  std::vector<Queue*> queues;
   {
     std::lock_guard lock(state_->mutex);
-    subscriptions = state_->subscriptions;
+    for (auto& [name, q] : state_->queues) queues.push_back(q.get());
   }
-  for (const auto& sub : subscriptions) {
-    bool wanted = false;
-    for (const auto& pattern : sub->patterns) wanted = wanted || TopicMatches(pattern, event.type);
-    if (!wanted) continue;
-
-    std::string last_error;
-    auto backoff = state_->options.first_backoff;
-    bool handled = false;
-    for (int attempt = 1; attempt <= state_->options.max_attempts && !handled; ++attempt) {
-      try {
-        auto status = sub->handler(event);
-        if (status) {
-          handled = true;
-        } else {
-          last_error = status.error().detail;
-        }
-      } catch (const std::exception& e) {
-        last_error = e.what();
-      }
-      if (!handled) {
-        log::Warn("event consumer failed", {{"consumer", sub->consumer}, {"event_id", event.id},
-                                             {"type", event.type}, {"attempt", attempt},
-                                             {"error", last_error}});
-        if (attempt < state_->options.max_attempts) {
-          std::this_thread::sleep_for(backoff);
-          backoff *= 2;
-        }
-      }
+  for (Queue* q : queues) q->worker->Stop();
+  for (Queue* q : queues) {
+    if (q->lease_until_ms == 0) continue;
+    try {
+      q->lease_until_ms = 0;
+      state_->db.Exec("UPDATE bus_consumers SET expires_at = 0 WHERE consumer = $1 AND holder = $2",
+                      db::Params(q->subscription.consumer, q->holder));
+    } catch (const std::exception& e) {
+      log::Warn("bus queue lease not released; a peer takes over when it expires",
+                {{"consumer", q->subscription.consumer}, {"error", e.what()}});
     }
-    if (handled) continue;
-    if (!state_->dead_letters) {
-      // Nowhere durable to park it: refuse the publish so the outbox keeps the event.
-      throw core::ErrorException(core::Error::Unavailable(
-          fmt::format("consumer {} failed event {}: {}", sub->consumer, event.id, last_error)));
-    }
-    state_->dead_letters->Exec(
-        "INSERT INTO bus_dead_letters (consumer, event_id, type, envelope, error, failed_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consumer, event_id) DO NOTHING",
-        db::Params(sub->consumer, event.id, event.type, event.ToJson(), last_error,
-                   core::FormatRfc3339(core::SystemClock::Instance().Now())));
-    state_->dead_lettered++;
-    log::Error("event dead-lettered", {{"consumer", sub->consumer}, {"event_id", event.id},
-                                       {"type", event.type}, {"error", last_error}});
   }
 }
 
-std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database* dead_letters) {
-  if (url == "inproc:") return std::make_unique<InProcessBus>(dead_letters);
+void InProcessBus::Publish(const std::vector<CloudEvent>& events) {
+  std::vector<std::pair<Queue*, const CloudEvent*>> deliveries;
+  {
+    std::lock_guard lock(state_->mutex);
+    for (const auto& event : events) {
+      for (auto& [name, q] : state_->queues) {
+        for (const auto& pattern : q->subscription.patterns) {
+          if (TopicMatches(pattern, event.type)) {
+            deliveries.emplace_back(q.get(), &event);
+            break;
+          }
+        }
+      }
+    }
+  }
+  if (deliveries.empty()) return;  // nobody in this process wants them
+  try {
+    const std::int64_t now = NowMillis();
+    auto tx = state_->db.Begin();
+    for (const auto& [q, event] : deliveries) {
+      tx.Exec(
+          "INSERT INTO bus_queue (consumer, event_id, type, envelope, attempts, next_at, enqueued_at) "
+          "VALUES ($1, $2, $3, $4, 0, $5, $5) ON CONFLICT (consumer, event_id) DO NOTHING",
+          db::Params(q->subscription.consumer, event->id, event->type, event->ToJson(), now));
+    }
+    tx.Commit();
+  } catch (const core::ErrorException& e) {
+    throw core::ErrorException(core::Error::Unavailable("bus: events not queued: " + e.error().detail));
+  }
+  for (const auto& [q, event] : deliveries) q->worker->Notify();
+}
+
+int InProcessBus::DrainOnce(const std::string& consumer) {
+  Queue* q = nullptr;
+  {
+    std::lock_guard lock(state_->mutex);
+    auto it = state_->queues.find(consumer);
+    if (it == state_->queues.end()) throw std::invalid_argument("no consumer " + consumer);
+    q = it->second.get();
+  }
+  return state_->Drain(*q).first;
+}
+
+std::vector<DeadLetter> InProcessBus::DeadLetters(const std::string& consumer, int limit) {
+  auto rows = state_->db.Query(
+      "SELECT consumer, event_id, type, error, attempts, failed_at, envelope FROM bus_dead_letters "
+      "WHERE ($1 = '' OR consumer = $1) ORDER BY failed_at DESC, event_id DESC LIMIT $2",
+      db::Params(consumer, limit));
+  std::vector<DeadLetter> out;
+  for (const auto& r : rows) {
+    out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4), r.Text(5), r.Text(6)});
+  }
+  return out;
+}
+
+core::Status InProcessBus::Redrive(const std::string& consumer, const std::string& event_id) {
+  Queue* q = nullptr;
+  {
+    std::lock_guard lock(state_->mutex);
+    if (auto it = state_->queues.find(consumer); it != state_->queues.end()) q = it->second.get();
+  }
+  auto tx = state_->db.Begin();
+  auto rows = tx.Query("SELECT type, envelope FROM bus_dead_letters WHERE consumer = $1 AND event_id = $2",
+                       db::Params(consumer, event_id));
+  if (rows.empty()) {
+    return core::Fail(core::Error::NotFound(fmt::format("no dead letter {} for consumer {}", event_id, consumer)));
+  }
+  if (!q) {
+    return core::Fail(core::Error::Conflict(
+        fmt::format("consumer {} does not run in this process; re-drive it where it runs", consumer)));
+  }
+  // Removed and queued in one transaction: a dead letter is re-driven exactly once.
+  if (tx.Exec("DELETE FROM bus_dead_letters WHERE consumer = $1 AND event_id = $2", db::Params(consumer, event_id)) != 1) {
+    return core::Fail(core::Error::NotFound("the dead letter was re-driven meanwhile"));
+  }
+  const std::int64_t now = NowMillis();
+  tx.Exec(
+      "INSERT INTO bus_queue (consumer, event_id, type, envelope, attempts, next_at, enqueued_at) "
+      "VALUES ($1, $2, $3, $4, 0, $5, $5) ON CONFLICT (consumer, event_id) DO NOTHING",
+      db::Params(consumer, event_id, rows[0].Text(0), rows[0].Text(1), now));
+  tx.Commit();
+  log::Info("dead letter re-driven", {{"consumer", consumer}, {"event_id", event_id}});
+  q->worker->Notify();
+  return core::Ok();
+}
+
+std::vector<QueueStats> InProcessBus::Stats() {
+  std::vector<QueueStats> out;
+  std::vector<Queue*> queues;
+  {
+    std::lock_guard lock(state_->mutex);
+    for (auto& [name, q] : state_->queues) queues.push_back(q.get());
+  }
+  const std::int64_t now = NowMillis();
+  for (Queue* q : queues) {
+    QueueStats s;
+    s.consumer = q->subscription.consumer;
+    auto depth = state_->db.Query("SELECT COUNT(*), MIN(enqueued_at) FROM bus_queue WHERE consumer = $1",
+                                  db::Params(s.consumer));
+    s.depth = depth[0].Int(0);
+    if (!depth[0].IsNull(1)) s.oldest_age_seconds = double(now - depth[0].Int(1)) / 1000.0;
+    s.dead_letters =
+        state_->db.Query("SELECT COUNT(*) FROM bus_dead_letters WHERE consumer = $1", db::Params(s.consumer))[0].Int(0);
+    s.handled = q->handled.load();
+    s.failed_attempts = q->failed_attempts.load();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database& db) {
+  if (url == "inproc:") return std::make_unique<InProcessBus>(db);
   throw core::ErrorException(core::Error::BadRequest(
       fmt::format("bus.url '{}' is not supported by this build (supported: inproc:)", url)));
 }

@@ -1,7 +1,11 @@
 #pragma once
-/// The event bus: publish confirmed events; consumers acknowledge after their effect commits.
+/// The event bus: publish confirmed events; each consuming module drains its own queue and
+/// acknowledges after its effect commits.
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,54 +18,103 @@ class Database;
 
 namespace vetahut::bus {
 
-/// A consumer: one per consuming service (a durable queue with competing replicas on RabbitMQ).
+/// A consuming module's subscription: one durable queue per module (competing replicas on
+/// RabbitMQ), bound to the event types it wants.
 struct Subscription {
-  std::string consumer;               ///< e.g. "kitchen"; names the queue and the inbox
+  std::string consumer;               ///< the module, e.g. "kitchen"; names the queue (and its inbox)
   std::vector<std::string> patterns;  ///< topic patterns on the event type, e.g. "com.vetahut.order.*"
-  /// The effect. Ok = acknowledge. An error or an exception = not acknowledged: redelivered
-  /// with back-off, dead-lettered after the bus's attempt limit.
+  /// The effect. Ok = acknowledge. An error or an exception = not acknowledged: redelivered with
+  /// back-off and dead-lettered after the bus's attempt limit — at once when the error is
+  /// kBadRequest or kValidation (a payload that can never be handled; see consumer.hpp).
   std::function<core::Status(const CloudEvent&)> handler;
 };
 
-/// Carries events between services. Delivery is at-least-once; consumers make effects
-/// exactly-once through an `Inbox`.
+/// An event a consumer gave up on, kept until an admin re-drives it.
+struct DeadLetter {
+  std::string consumer;
+  std::string event_id;
+  std::string type;
+  std::string error;
+  std::int64_t attempts = 0;
+  std::string failed_at;  ///< RFC 3339
+  std::string envelope;   ///< the CloudEvent, JSON
+};
+
+/// One consumer's queue, for /metrics.
+struct QueueStats {
+  std::string consumer;
+  std::int64_t depth = 0;              ///< events waiting (due now or retrying later)
+  double oldest_age_seconds = 0;       ///< how long the oldest has waited
+  std::int64_t dead_letters = 0;       ///< events parked in the dead-letter table
+  std::int64_t handled = 0;            ///< acknowledged since start
+  std::int64_t failed_attempts = 0;    ///< attempts that failed since start (each retry counts)
+};
+
+/// Carries events between modules. Delivery is at-least-once; consumers make effects
+/// exactly-once through an inbox (consumer.hpp).
 class EventBus {
  public:
   virtual ~EventBus() = default;
-  /// Returns once the bus has taken responsibility for the event (a broker's publisher confirm;
-  /// in-process: every subscribed consumer acknowledged or dead-lettered it). Throws
-  /// `core::ErrorException(kUnavailable)` when it could not, so the outbox keeps the event.
-  virtual void Publish(const CloudEvent& event) = 0;
-  /// Adds a consumer. Call before the relay starts publishing.
+  /// Returns once the bus has taken responsibility for every event of the batch (a broker's
+  /// publisher confirms; in-process: the events are durably queued for every subscribed
+  /// consumer). Throws `core::ErrorException(kUnavailable)` when it could not, so the outbox keeps
+  /// the events and retries; publishing an event again is harmless (consumers dedupe by id).
+  virtual void Publish(const std::vector<CloudEvent>& events) = 0;
+  void Publish(const CloudEvent& event) { Publish(std::vector<CloudEvent>{event}); }
+  /// Adds a consumer's queue. Call before Start.
   virtual void Subscribe(Subscription subscription) = 0;
+  /// Starts draining the queues (one worker per consumer).
+  virtual void Start() = 0;
+  /// Lets running handlers finish and stops the workers. Idempotent.
+  virtual void Stop() = 0;
+
+  /// Dead letters, newest first, optionally of one consumer.
+  virtual std::vector<DeadLetter> DeadLetters(const std::string& consumer, int limit) = 0;
+  /// Puts a dead letter back on its consumer's queue, once: the dead letter is removed in the same
+  /// step, so a second re-drive of it is kNotFound.
+  virtual core::Status Redrive(const std::string& consumer, const std::string& event_id) = 0;
+  /// Queue depths and counters per consumer.
+  virtual std::vector<QueueStats> Stats() = 0;
 };
 
 /// Delivery settings of the in-process bus.
 struct InProcessBusOptions {
-  int max_attempts = 5;                           ///< per consumer, then dead-lettered
-  std::chrono::milliseconds first_backoff{20};    ///< doubles per attempt
+  int max_attempts = 5;                          ///< per consumer and event, then dead-lettered
+  std::chrono::milliseconds first_backoff{200};  ///< before the 2nd attempt; doubles, ±25 % jitter
+  std::chrono::milliseconds max_backoff{60000};  ///< the back-off's cap
+  std::chrono::milliseconds idle_poll{1000};     ///< a queue is looked at this often without a publish
+  std::chrono::milliseconds lease{10000};        ///< one drainer per queue across replicas sharing a database
+  int batch_size = 100;                          ///< events taken from a queue per round
 };
 
-/// The embedded bus: delivers synchronously to every matching consumer inside `Publish`, so an
-/// event is confirmed only once every consumer has handled it. A consumer that keeps failing is
-/// retried with back-off and then dead-lettered into the `bus_dead_letters` table of `dead_letters`
-/// (if given) so nothing is lost; other consumers are not held up by it.
+/// The embedded broker: a durable queue per consuming module in the database (`bus_queue`), each
+/// drained by its own worker thread — a slow or failing consumer holds up only its own queue, as
+/// with one durable RabbitMQ queue per service. A failing event is retried with exponential
+/// back-off without blocking the events behind it, and after `max_attempts` moves to
+/// `bus_dead_letters`, from where an admin re-drives it.
 class InProcessBus final : public EventBus {
  public:
-  explicit InProcessBus(db::Database* dead_letters = nullptr, InProcessBusOptions options = {});
+  InProcessBus(db::Database& db, InProcessBusOptions options = {});
   ~InProcessBus() override;
-  void Publish(const CloudEvent& event) override;
+  void Publish(const std::vector<CloudEvent>& events) override;
+  using EventBus::Publish;
   void Subscribe(Subscription subscription) override;
-  /// Events dead-lettered since start (also a metric).
-  std::int64_t dead_lettered() const;
+  void Start() override;
+  void Stop() override;
+  std::vector<DeadLetter> DeadLetters(const std::string& consumer, int limit) override;
+  core::Status Redrive(const std::string& consumer, const std::string& event_id) override;
+  std::vector<QueueStats> Stats() override;
+  /// Runs one round of `consumer`'s queue on the calling thread (tests); returns events handled.
+  int DrainOnce(const std::string& consumer);
 
  private:
+  struct Queue;
   struct State;
   std::unique_ptr<State> state_;
 };
 
 /// Opens the bus named by `url` ("inproc:"; "amqp://" arrives with the RabbitMQ adapter).
 /// An unsupported URL throws core::ErrorException(kBadRequest).
-std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database* dead_letters);
+std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database& db);
 
 }  // namespace vetahut::bus

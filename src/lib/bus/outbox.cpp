@@ -5,6 +5,7 @@
 
 #include "lib/db/database.hpp"
 #include "lib/log/log.hpp"
+#include "lib/task/periodic_task.hpp"
 
 namespace vetahut::bus {
 namespace {
@@ -62,7 +63,23 @@ std::vector<db::Migration> BusMigrations() {
   dead.sql =
       "CREATE TABLE bus_dead_letters (consumer TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, "
       "envelope TEXT NOT NULL, error TEXT NOT NULL, failed_at TEXT NOT NULL, PRIMARY KEY (consumer, event_id));\n";
-  return {dead};
+  // The in-process broker: one durable queue per consuming module (rows per consumer), and the
+  // lease that lets one replica at a time drain a queue.
+  db::Migration queue;
+  queue.module = "bus";
+  queue.version = 2;
+  queue.name = "queues";
+  const std::string queue_columns =
+      "consumer TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, envelope TEXT NOT NULL, "
+      "attempts INTEGER NOT NULL DEFAULT 0, next_at BIGINT NOT NULL, enqueued_at BIGINT NOT NULL, last_error TEXT, "
+      "UNIQUE (consumer, event_id)";
+  const std::string queue_rest =
+      "CREATE INDEX bus_queue_due ON bus_queue (consumer, next_at, seq);\n"
+      "CREATE TABLE bus_consumers (consumer TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL);\n"
+      "ALTER TABLE bus_dead_letters ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;\n";
+  queue.sqlite_sql = "CREATE TABLE bus_queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, " + queue_columns + ");\n" + queue_rest;
+  queue.postgres_sql = "CREATE TABLE bus_queue (seq BIGSERIAL PRIMARY KEY, " + queue_columns + ");\n" + queue_rest;
+  return {dead, queue};
 }
 
 Outbox::Outbox(std::string module) : table_(module + "_outbox") { RequireIdentifier(module); }
@@ -78,6 +95,12 @@ OutboxRelay::OutboxRelay(db::Database& db, EventBus& bus, std::string module, Re
   char host[256] = {0};
   ::gethostname(host, sizeof(host) - 1);
   holder_ = fmt::format("{}/{}/{}", host, ::getpid(), static_cast<const void*>(this));
+  task_ = std::make_unique<task::PeriodicTask>(
+      task::TaskOptions{.name = "outbox relay " + module_,
+                        .period = options_.idle_interval,
+                        .max_backoff = options_.max_backoff,
+                        .run_at_start = true},
+      [this] { return RelayOnce() == options_.batch_size ? task::Next::Again() : task::Next::Period(); });
 }
 
 OutboxRelay::~OutboxRelay() { Stop(); }
@@ -97,93 +120,50 @@ bool OutboxRelay::TakeLease() {
 }
 
 int OutboxRelay::RelayOnce() {
+  std::lock_guard round(round_mutex_);
   if (!TakeLease()) return 0;
-  // Read outside a transaction: in-process consumers write to the same database while we publish.
   auto rows = db_.Query(fmt::format("SELECT seq, envelope FROM {} WHERE sent_at IS NULL ORDER BY seq LIMIT $1",
                                     table_),
                         db::Params(options_.batch_size));
-  // Published events are marked sent together, in one statement per round (a crash before the
-  // mark re-publishes them: delivery is at least once, consumers dedupe).
-  int published = 0;
-  std::int64_t first_sent = 0;
-  std::int64_t last_sent = 0;
-  auto mark_sent = [&] {
-    if (published == 0) return;
-    db_.Exec(fmt::format("UPDATE {} SET sent_at = $1, attempts = attempts + 1 WHERE seq >= $2 AND seq <= $3 AND sent_at IS NULL",
-                         table_),
-             db::Params(NowMillis(), first_sent, last_sent));
-  };
+  if (rows.empty()) return 0;
+  std::vector<CloudEvent> events;
+  events.reserve(rows.size());
   for (const auto& row : rows) {
-    const std::int64_t seq = row.Int(0);
     auto event = CloudEvent::FromJson(row.Text(1));
     if (!event) {
       // Written by us, so this is a bug; park it rather than block every later event.
       db_.Exec(fmt::format("UPDATE {} SET sent_at = $1, last_error = $2 WHERE seq = $3", table_),
-               db::Params(NowMillis(), "unreadable envelope: " + event.error().detail, seq));
-      log::Error("outbox event unreadable; skipped", {{"module", module_}, {"seq", seq}});
+               db::Params(NowMillis(), "unreadable envelope: " + event.error().detail, row.Int(0)));
+      log::Error("outbox event unreadable; skipped", {{"module", module_}, {"seq", row.Int(0)}});
       continue;
     }
-    try {
-      bus_.Publish(*event);
-    } catch (const std::exception& e) {
-      mark_sent();
-      db_.Exec(fmt::format("UPDATE {} SET attempts = attempts + 1, last_error = $1 WHERE seq = $2", table_),
-               db::Params(std::string(e.what()).substr(0, 500), seq));
-      throw;
-    }
-    if (published == 0) first_sent = seq;
-    last_sent = seq;
-    ++published;
+    events.push_back(std::move(*event));
   }
-  mark_sent();
-  return published;
+  const std::int64_t first = rows[0].Int(0);
+  const std::int64_t last = rows[rows.size() - 1].Int(0);
+  try {
+    // The whole round in one publish: the bus confirms every event or none is marked sent (a
+    // re-publish after a failure is harmless: queues and inboxes dedupe by event id).
+    bus_.Publish(events);
+  } catch (const std::exception& e) {
+    db_.Exec(fmt::format("UPDATE {} SET attempts = attempts + 1, last_error = $1 WHERE seq >= $2 AND seq <= $3 "
+                         "AND sent_at IS NULL", table_),
+             db::Params(std::string(e.what()).substr(0, 500), first, last));
+    throw;
+  }
+  db_.Exec(fmt::format("UPDATE {} SET sent_at = $1, attempts = attempts + 1 WHERE seq >= $2 AND seq <= $3 AND sent_at IS NULL",
+                       table_),
+           db::Params(NowMillis(), first, last));
+  return static_cast<int>(rows.size());
 }
 
-void OutboxRelay::Start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] {
-    auto backoff = std::chrono::milliseconds(0);
-    while (true) {
-      {
-        std::unique_lock lock(mutex_);
-        const auto wait = backoff.count() > 0 ? backoff : options_.idle_interval;
-        wake_.wait_for(lock, wait, [this] { return stopping_ || notified_; });
-        if (stopping_) return;
-        notified_ = false;
-      }
-      try {
-        while (RelayOnce() == options_.batch_size) {
-          std::lock_guard lock(mutex_);
-          if (stopping_) return;
-        }
-        backoff = std::chrono::milliseconds(0);
-      } catch (const std::exception& e) {
-        backoff = std::min(options_.max_backoff, std::max(std::chrono::milliseconds(50), backoff * 2));
-        log::Warn("outbox relay round failed; retrying",
-                  {{"module", module_}, {"error", e.what()}, {"retry_in_ms", std::int64_t(backoff.count())}});
-      }
-    }
-  });
-}
+void OutboxRelay::Start() { task_->Start(); }
 
-void OutboxRelay::Notify() {
-  {
-    std::lock_guard lock(mutex_);
-    notified_ = true;
-  }
-  wake_.notify_one();
-}
+void OutboxRelay::Notify() { task_->Notify(); }
 
 void OutboxRelay::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_one();
-  if (!thread_.joinable()) return;
-  thread_.join();
+  if (stopped_.exchange(true)) return;
+  task_->Stop();
   // A last round so events committed just before shutdown go out now, not at the next start.
   try {
     RelayOnce();

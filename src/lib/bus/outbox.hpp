@@ -3,11 +3,10 @@
 /// order) and the inbox (event ids recorded in the consumer's transaction).
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "lib/bus/cloud_event.hpp"
@@ -19,6 +18,10 @@ class Database;
 class Session;
 class Transaction;
 }  // namespace vetahut::db
+
+namespace vetahut::task {
+class PeriodicTask;
+}
 
 namespace vetahut::bus {
 
@@ -57,11 +60,12 @@ class OutboxRelay {
  public:
   OutboxRelay(db::Database& db, EventBus& bus, std::string module, RelayOptions options = {});
   ~OutboxRelay();
-  /// Starts the background thread.
+  /// Starts the background task (a first round runs at once).
   void Start();
   /// Wakes the relay now (after a commit that added events) instead of at the next poll.
   void Notify();
-  /// Stops the thread, runs a last round, and gives up the lease so a peer takes over at once.
+  /// Stops the task, runs a last round, and gives up the lease so a peer takes over at once.
+  /// Idempotent.
   void Stop();
   /// One round, on the calling thread: returns how many events were published.
   int RelayOnce();
@@ -72,18 +76,16 @@ class OutboxRelay {
 
  private:
   bool TakeLease();
-  std::int64_t lease_until_ms_ = 0;  // when our lease runs out, as last written (relay thread only)
+  std::int64_t lease_until_ms_ = 0;  // when our lease runs out, as last written (under round_mutex_)
   db::Database& db_;
   EventBus& bus_;
   std::string module_;
   std::string table_;
   std::string holder_;
   RelayOptions options_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool notified_ = false;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::mutex round_mutex_;  // RelayOnce from a test or Stop never overlaps the task's round
+  std::atomic<bool> stopped_{false};
+  std::unique_ptr<task::PeriodicTask> task_;
 };
 
 /// Records handled event ids for one consumer so redelivered events have no second effect.
