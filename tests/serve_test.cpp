@@ -2,6 +2,8 @@
 // named by VETAHUT_TEST_ENGINE (sqlite, or postgres with VETAHUT_TEST_PG_URL set).
 #include <fmt/format.h>
 
+#include <set>
+
 #include "serve_process.hpp"
 
 namespace {
@@ -308,6 +310,63 @@ TEST_F(ServeTest, LocationAdminInputIsValidatedFieldByField) {
   EXPECT_TRUE(json::parse(resume->body).at("accepting_orders").as_bool()) << resume->body;
 }
 
+/// The routes `vetahut routes --target <target>` lists, as "METHOD pattern".
+std::set<std::string> RoutesOf(const std::string& target) {
+  const std::string out_file = fs::temp_directory_path() / ("vetahut-routes-" + RandomSuffix() + ".json");
+  const std::string command = std::string(VETAHUT_BINARY) + " routes --json --target " + target + " > " + out_file;
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  std::ifstream in(out_file);
+  const std::string text(std::istreambuf_iterator<char>(in), {});
+  fs::remove(out_file);
+  std::set<std::string> routes;
+  const json::value list = json::parse(text);
+  for (const auto& r : list.as_array()) {
+    routes.insert(std::string(r.at("method").as_string()) + " " + std::string(r.at("pattern").as_string()));
+  }
+  return routes;
+}
+
+TEST_F(ServeTest, EachTargetServesOnlyItsModulesRoutes) {
+  const std::set<std::string> platform = {"GET /healthz", "GET /readyz", "GET /metrics", "GET /api/v1/admin/dead-letters",
+                                          "POST /api/v1/admin/dead-letters/{dead_letter_id}/redrive"};
+  auto with = [&](std::set<std::string> module_routes) {
+    module_routes.insert(platform.begin(), platform.end());
+    return module_routes;
+  };
+  EXPECT_EQ(RoutesOf("menu"),
+            with({"GET /api/v1/stores/{store_id}/menu", "GET /api/v1/menu/{market}/draft", "PUT /api/v1/menu/{market}/draft",
+                  "POST /api/v1/menu/{market}/publish", "GET /api/v1/menu/{market}/versions",
+                  "PUT /api/v1/stores/{store_id}/availability/{item_id}", "PUT /api/v1/stores/{store_id}/prices/{item_id}",
+                  "PUT /api/v1/stores/{store_id}/tax"}));
+  EXPECT_EQ(RoutesOf("payment"),
+            with({"POST /api/v1/payments/tokens", "GET /api/v1/admin/payments/reconciliation",
+                  "POST /api/v1/payments/webhooks/{provider}"}));
+  // The modules' routes partition the whole: every route belongs to exactly one module. (Order
+  // cannot run without the services it calls, so its routes are what it adds to them.)
+  std::set<std::string> union_of_modules = platform;
+  std::size_t module_routes = 0;
+  for (const char* target : {"location", "customer", "menu", "payment"}) {
+    for (const auto& r : RoutesOf(target)) {
+      if (platform.contains(r)) continue;
+      ++module_routes;
+      union_of_modules.insert(r);
+    }
+  }
+  const auto with_order = RoutesOf("location,customer,menu,payment,order");
+  std::set<std::string> order_routes;
+  for (const auto& r : with_order) {
+    if (!union_of_modules.contains(r)) order_routes.insert(r);
+  }
+  EXPECT_TRUE(order_routes.contains("POST /api/v1/orders"));
+  EXPECT_TRUE(order_routes.contains("POST /api/v1/quotes"));
+  module_routes += order_routes.size();
+  union_of_modules.insert(order_routes.begin(), order_routes.end());
+  const auto all = RoutesOf("all");
+  EXPECT_EQ(union_of_modules, all);
+  EXPECT_EQ(module_routes + platform.size(), all.size()) << "a route is registered by two modules";
+  EXPECT_EQ(RoutesOf("location,menu").size(), RoutesOf("location").size() + RoutesOf("menu").size() - platform.size());
+}
+
 TEST_F(ServeTest, TargetsRunOneServicePerProcessOnTheSameBinary) {
   ServeProcess customer(data_dir_, env_, {"--target", "customer"});
   const std::string customer_url = customer.WaitForUrl();
@@ -316,20 +375,52 @@ TEST_F(ServeTest, TargetsRunOneServicePerProcessOnTheSameBinary) {
   EXPECT_EQ(client_.Get(customer_url + "/.well-known/jwks.json")->status, 200);
   const auto admin = Admin(customer_url);  // signs in at the customer process
 
-  ServeProcess location(data_dir_, env_, {"--target", "location"});
+  // Other processes verify the customer process's tokens with the keys it publishes.
+  auto env = env_;
+  env.push_back({"VETAHUT_AUTH_JWKS_URL", customer_url + "/.well-known/jwks.json"});
+  ServeProcess location(data_dir_, env, {"--target", "location"});
   const std::string url = location.WaitForUrl();
   ASSERT_FALSE(url.empty()) << location.Log();
   EXPECT_EQ(client_.Get(url + "/readyz")->status, 200);
   ExpectProblem(*client_.Post(url + "/api/v1/auth/register", "{}", {{"Content-Type", "application/json"}}), 404);
-  // A token issued by the customer process is honoured by the location process.
   auto created = client_.Post(url + "/api/v1/stores", StoreBody("Split Target"), admin);
   ASSERT_TRUE(created);
-  EXPECT_EQ(created->status, 201) << created->body;
+  ASSERT_EQ(created->status, 201) << created->body;
+  const std::string store_id(json::parse(created->body).at("id").as_string());
+  ExpectProblem(*client_.Post(url + "/api/v1/stores", StoreBody("Forged"), {{"Authorization", "Bearer forged.token.x"},
+                                                                             {"Content-Type", "application/json"}}),
+                401);
+
+  // The menu process knows stores through the location process's API: its demo menu (published
+  // with the tax of every store it lists there) is served for a store the location process created.
+  env.push_back({"VETAHUT_CLIENTS_LOCATION", url});
+  ServeProcess menu(data_dir_, env, {"--target", "menu", "--demo"});
+  const std::string menu_url = menu.WaitForUrl();
+  ASSERT_FALSE(menu_url.empty()) << menu.Log();
+  EXPECT_NE(menu.Log().find("\"modules\":\"menu\""), std::string::npos) << menu.Log();
+  ExpectProblem(*client_.Get(menu_url + "/api/v1/stores/" + store_id), 404);  // location's route
+  ExpectProblem(*client_.Post(menu_url + "/api/v1/quotes", "{}", {{"Content-Type", "application/json"}}), 404);  // order's
+  auto versions = client_.Get(menu_url + "/api/v1/menu/USD/versions", admin);
+  ASSERT_TRUE(versions);
+  EXPECT_EQ(json::parse(versions->body).at("items").as_array().size(), 1u) << versions->body;
+  auto store_menu = client_.Get(menu_url + "/api/v1/stores/" + store_id + "/menu");
+  ASSERT_TRUE(store_menu);
+  EXPECT_EQ(store_menu->status, 200) << store_menu->body;
+  EXPECT_EQ(json::parse(store_menu->body).at("currency").as_string(), "USD");
+  ExpectProblem(*client_.Get(menu_url + "/api/v1/stores/str_unknown/menu"), 404);
+
+  // A module whose clients nowhere provides stops start-up saying what to do.
+  ServeProcess lonely(data_dir_, env_, {"--target", "menu"});
+  int status = lonely.Wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+  EXPECT_NE(lonely.Log().find("module menu needs the 'stores' client"), std::string::npos) << lonely.Log();
+  EXPECT_NE(lonely.Log().find("clients.location"), std::string::npos) << lonely.Log();
 
   ServeProcess unknown(data_dir_, env_, {"--target", "kitchen"});
-  const int status = unknown.Wait();
+  status = unknown.Wait();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
-  EXPECT_NE(unknown.Log().find("--target kitchen is not available yet"), std::string::npos) << unknown.Log();
+  EXPECT_NE(unknown.Log().find("'kitchen' is not a module of this build; available: all, location"), std::string::npos)
+      << unknown.Log();
 }
 
 TEST_F(ServeTest, BadConfigurationStopsStartUpNamingTheKey) {

@@ -1,15 +1,18 @@
 #include "app/platform.hpp"
-#include "lib/json/write.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include <condition_variable>
-#include <filesystem>
-#include <mutex>
-#include <thread>
-#include <fstream>
 #include <boost/json.hpp>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
 
+#include "lib/auth/caller.hpp"
+#include "lib/auth/policy.hpp"
+#include "lib/auth/verifier.hpp"
 #include "lib/bus/event_bus.hpp"
 #include "lib/bus/outbox.hpp"
 #include "lib/core/id.hpp"
@@ -18,42 +21,74 @@
 #include "lib/http/problem.hpp"
 #include "lib/http/router.hpp"
 #include "lib/http/server.hpp"
+#include "lib/json/write.hpp"
 #include "lib/log/log.hpp"
 #include "lib/metrics/http_metrics.hpp"
 #include "lib/metrics/registry.hpp"
-#include "lib/auth/caller.hpp"
-#include "lib/auth/policy.hpp"
-#include "services/customer/api.hpp"
+#include "lib/module/module.hpp"
+#include "lib/task/periodic_task.hpp"
 #include "services/customer/identity_service.hpp"
-#include "services/customer/loyalty.hpp"
-#include "services/location/api.hpp"
-#include "services/menu/api.hpp"
-#include "services/menu/catalog_json.hpp"
-#include "services/menu/menu_service.hpp"
-#include "services/location/location_service.hpp"
-#include "services/order/api.hpp"
-#include "services/order/order_service.hpp"
-#include "services/payment/api.hpp"
-#include "services/payment/payment_service.hpp"
-#include "services/payment/providers/sandbox.hpp"
-#include "services/payment/providers/stripe.hpp"
+#include "services/customer/module.hpp"
+#include "services/location/http_client.hpp"
+#include "services/location/module.hpp"
+#include "services/menu/module.hpp"
+#include "services/order/module.hpp"
+#include "services/payment/module.hpp"
 
 namespace vetahut::app {
-namespace {
 
-std::vector<db::Migration> AllModuleMigrations() {
-  std::vector<db::Migration> all = bus::BusMigrations();
-  for (auto& m : location::AllMigrations()) all.push_back(std::move(m));
-  for (auto& m : customer::AllMigrations()) all.push_back(std::move(m));
-  for (auto& m : menu::AllMigrations()) all.push_back(std::move(m));
-  for (auto& m : payment::AllMigrations()) all.push_back(std::move(m));
-  for (auto& m : payment::SandboxMigrations()) all.push_back(std::move(m));
-  for (auto& m : order::AllMigrations()) all.push_back(std::move(m));
+std::vector<std::unique_ptr<module::Module>> AllModules() {
+  std::vector<std::unique_ptr<module::Module>> all;
+  all.push_back(location::MakeModule());
+  all.push_back(customer::MakeModule());
+  all.push_back(menu::MakeModule());
+  all.push_back(payment::MakeModule());
+  all.push_back(order::MakeModule());
   return all;
 }
 
+std::vector<config::SectionSpec> ModuleSections() {
+  std::vector<config::SectionSpec> out;
+  for (const auto& m : AllModules()) {
+    if (auto section = m->config_section()) out.push_back(*section);
+  }
+  return out;
+}
+
+core::Result<config::Config> LoadConfig(const std::optional<std::string>& path,
+                                        const std::map<std::string, std::string>& env) {
+  return config::Load(path, env, ModuleSections());
+}
+
+core::Result<config::Config> LoadConfigFromString(std::string_view toml, std::string_view origin,
+                                                  const std::map<std::string, std::string>& env) {
+  return config::LoadFromString(toml, origin, env, ModuleSections());
+}
+
+core::Result<std::vector<std::string>> ModulesForTarget(const std::string& target) {
+  std::vector<std::string> available;
+  for (const auto& m : AllModules()) available.emplace_back(m->name());
+  if (target == "all") return available;
+  std::vector<std::string> chosen;
+  std::string_view rest = target;
+  while (true) {
+    const auto comma = rest.find(',');
+    const std::string name(rest.substr(0, comma));
+    if (std::find(available.begin(), available.end(), name) == available.end()) {
+      return core::Fail(core::Error::BadRequest(fmt::format(
+          "--target {}: '{}' is not a module of this build; available: all, {}", target, name, fmt::join(available, ", "))));
+    }
+    if (std::find(chosen.begin(), chosen.end(), name) == chosen.end()) chosen.push_back(name);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return chosen;
+}
+
+namespace {
+
 std::unique_ptr<db::Database> OpenDatabase(const config::Config& config) {
-  std::string url = config.db.url;
+  const std::string& url = config.db.url;
   // A relative SQLite path lives under the data directory unless it already names it.
   if (url.starts_with("sqlite:") && url != "sqlite::memory:") {
     std::filesystem::path path(url.substr(7));
@@ -64,98 +99,71 @@ std::unique_ptr<db::Database> OpenDatabase(const config::Config& config) {
   return db::Database::Open(url, options);
 }
 
-/// Demo accounts for `--demo` (documented in the README; never use them outside a demo): an
-/// admin, a manager and a cook for the Midtown store, and a customer. Created once.
-int LoadDemoAccounts(customer::IdentityService& identity, location::LocationService& stores) {
-  std::string midtown;
-  if (auto page = stores.ListStores("", 100)) {
-    for (const auto& entry : page->stores) {
-      if (entry->record.store.profile.name == "Veta Hut Midtown") midtown = entry->record.store.id;
+/// The target's modules, configured, in an order where each comes after the modules whose
+/// clients it needs or wants.
+std::vector<std::unique_ptr<module::Module>> SelectModules(const config::Config& config) {
+  auto names = ModulesForTarget(config.target);
+  if (!names) throw std::runtime_error(names.error().detail);
+  std::vector<std::unique_ptr<module::Module>> selected;
+  for (auto& m : AllModules()) {
+    if (std::find(names->begin(), names->end(), std::string(m->name())) == names->end()) continue;
+    if (auto s = m->Configure(config); !s) throw std::runtime_error(s.error().detail);
+    selected.push_back(std::move(m));
+  }
+  std::map<std::string, module::Module*> provider;
+  for (const auto& m : selected) {
+    for (const auto& client : m->provides()) provider[client] = m.get();
+  }
+  std::vector<std::unique_ptr<module::Module>> ordered;
+  std::set<module::Module*> placed;
+  while (ordered.size() < selected.size()) {
+    bool progress = false;
+    for (auto& m : selected) {
+      if (!m || placed.contains(m.get())) continue;
+      bool ready = true;
+      auto deps = m->needs();
+      for (const auto& w : m->wants()) deps.push_back(w);
+      for (const auto& client : deps) {
+        auto it = provider.find(client);
+        if (it != provider.end() && it->second != m.get() && !placed.contains(it->second)) ready = false;
+      }
+      if (!ready) continue;
+      placed.insert(m.get());
+      ordered.push_back(std::move(m));
+      progress = true;
     }
+    if (!progress) throw std::logic_error("the modules' needs form a cycle");
   }
-  int added = 0;
-  const customer::StaffRequest staff[] = {
-      {"admin@demo.vetahut.test", "demo-admin-password", "Demo Admin", "+12125550001", {{"admin", ""}}},
-      {"manager@demo.vetahut.test", "demo-manager-password", "Demo Manager", "+12125550002", {{"store_manager", midtown}}},
-      {"cook@demo.vetahut.test", "demo-cook-password", "Demo Cook", "+12125550003", {{"cook", midtown}}},
-  };
-  for (const auto& s : staff) {
-    if (midtown.empty() && s.roles.front().role != "admin") continue;
-    if (identity.CreateStaff("demo", s)) ++added;
-  }
-  if (identity.Register({"customer@demo.vetahut.test", "demo-customer-password", "Demo Customer", "+12125550004", false})) ++added;
-  return added;
+  return ordered;
 }
 
-/// Demo menu for `--demo`: the same pizza menu published for the USD and EUR markets (EUR prices
-/// reuse the USD minor units), with sales tax for the New York stores and VAT for Berlin.
-int LoadDemoMenu(menu::MenuService& menus, location::LocationService& stores) {
-  int published = 0;
-  for (const char* market : {"USD", "EUR"}) {
-    if (!menus.Versions(market).empty()) continue;
-    auto doc = boost::json::parse(menu::DemoMenuJson());
-    doc.as_object()["currency"] = market;
-    if (!menus.SaveDraft(market, doc, "demo") || !menus.Publish(market, std::nullopt, "demo")) {
-      log::Error("demo menu rejected", {{"market", market}});
-      continue;
-    }
-    ++published;
+std::vector<db::Migration> MigrationsOf(const std::vector<std::unique_ptr<module::Module>>& modules) {
+  std::vector<db::Migration> all = bus::BusMigrations();
+  for (const auto& m : modules) {
+    for (auto& migration : m->Migrations()) all.push_back(std::move(migration));
   }
-  if (published == 0) return 0;
-  if (auto page = stores.ListStores("", 100)) {
-    for (const auto& entry : page->stores) {
-      const auto& profile = entry->record.store.profile;
-      if (profile.currency == "EUR") {
-        menus.SetTaxSettings(entry->record.store.id, menu::TaxMode::kInclusive, {{"food", 7000}, {"beverage", 19000}});
-      } else {
-        menus.SetTaxSettings(entry->record.store.id, menu::TaxMode::kExclusive, {{"food", 8875}, {"beverage", 8875}});
-      }
-    }
-  }
-  return published;
+  return all;
 }
 
-/// Runs a task every `period` on its own thread until destroyed; a failing round is logged.
-class Ticker {
- public:
-  Ticker(std::chrono::milliseconds period, std::function<void()> task) : thread_([this, period, task] {
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, period, [this] { return stopping_; })) {
-      lock.unlock();
-      try {
-        task();
-      } catch (const std::exception& e) {
-        log::Warn("periodic task failed", {{"error", e.what()}});
-      }
-      lock.lock();
-    }
-  }) {}
-  ~Ticker() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
+/// Where a client lives when no module of this process provides it.
+std::string RemoteHint(const std::string& client) {
+  if (client == "stores") return "set clients.location to the location service's URL";
+  if (client == "auth.verifier") return "set auth.jwks_url to the customer service's /.well-known/jwks.json";
+  return "HTTP clients for it come with the distributed mode";
+}
 
 }  // namespace
 
 std::vector<std::string> RunMigrations(const config::Config& config) {
   auto database = OpenDatabase(config);
-  return db::Migrate(*database, AllModuleMigrations()).applied;
+  return db::Migrate(*database, MigrationsOf(SelectModules(config))).applied;
 }
 
 std::string AddUser(const config::Config& config, const NewUser& user) {
   auto database = OpenDatabase(config);
-  db::Migrate(*database, AllModuleMigrations());
+  auto migrations = bus::BusMigrations();
+  for (auto& m : customer::AllMigrations()) migrations.push_back(std::move(m));
+  db::Migrate(*database, migrations);
   core::IdGenerator ids(core::SystemClock::Instance());
   customer::IdentityService identity(*database, core::SystemClock::Instance(), ids, {}, nullptr);
   auto account = identity.CreateStaff("cli", {user.email, user.password, user.name, user.phone, {{user.role, user.store_id}}});
@@ -167,8 +175,6 @@ std::string AddUser(const config::Config& config, const NewUser& user) {
   return account->id;
 }
 
-void StartOrders(Platform::Parts& p, bus::OutboxRelay* order_relay, bus::OutboxRelay* payment_relay);
-
 struct Platform::Parts {
   config::Config config;
   std::unique_ptr<db::Database> database;
@@ -177,16 +183,14 @@ struct Platform::Parts {
   core::IdGenerator ids{core::SystemClock::Instance()};
   metrics::Registry registry;
   std::unique_ptr<metrics::HttpMetrics> http_metrics;
-  std::unique_ptr<location::LocationService> location;
-  std::unique_ptr<menu::MenuService> menu;
   http::Router router;
+  module::ClientRegistry clients;
+  std::vector<std::unique_ptr<module::Module>> modules;
+  std::vector<std::unique_ptr<task::PeriodicTask>> tasks;
+  std::size_t modules_built = 0;  ///< the first N modules finished Build (only they are stopped)
   std::unique_ptr<http::Server> server;
-  std::unique_ptr<customer::IdentityService> identity;
-  std::unique_ptr<customer::LoyaltyLedger> loyalty;
-  std::unique_ptr<payment::PaymentProvider> provider;
-  std::unique_ptr<payment::PaymentService> payments;
-  std::unique_ptr<order::OrderService> orders;
-  std::unique_ptr<Ticker> ticker;
+  bool built = false;
+  bool started = false;
 };
 
 Platform::Platform(config::Config config) : parts_(std::make_unique<Parts>()) {
@@ -195,127 +199,49 @@ Platform::Platform(config::Config config) : parts_(std::make_unique<Parts>()) {
 
 Platform::~Platform() { Stop(); }
 
-void Platform::Start() {
+void Platform::Build() {
   auto& p = *parts_;
+  if (p.built) return;
+  p.modules = SelectModules(p.config);
   p.database = OpenDatabase(p.config);
-  auto applied = db::Migrate(*p.database, AllModuleMigrations()).applied;
-  for (const auto& name : applied) log::Info("migration applied", {{"migration", name}});
-
+  for (const auto& name : db::Migrate(*p.database, MigrationsOf(p.modules)).applied) {
+    log::Info("migration applied", {{"migration", name}});
+  }
   p.bus = bus::OpenBus(p.config.bus.url, *p.database);
-  bus::RelayOptions relay_options;
-  relay_options.idle_interval = p.config.bus.relay_interval;
-  // --target picks the services this process runs (all, or one). Every process authenticates
-  // tokens with the signing keys in the customer tables, so service targets share the database
-  // with the customer service for now (docs/decisions/0011-service-targets.md).
-  const bool all = p.config.target == "all";
-  const bool run_location = all || p.config.target == "location";
-  const bool run_customer = all || p.config.target == "customer";
-  const bool run_menu = all || p.config.target == "menu";
-  bus::OutboxRelay* location_relay = nullptr;
-  bus::OutboxRelay* customer_relay = nullptr;
-  if (run_location) {
-    p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "location", relay_options));
-    location_relay = p.relays.back().get();
-  }
-  if (run_customer) {
-    p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "customer", relay_options));
-    customer_relay = p.relays.back().get();
-  }
-  bus::OutboxRelay* menu_relay = nullptr;
-  if (run_menu) {
-    p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "menu", relay_options));
-    menu_relay = p.relays.back().get();
-  }
-  // Orders and payments run together (the saga calls the payment service in-process); see
-  // docs/decisions/0015-order-saga.md.
-  const bool run_order = all || p.config.target == "order" || p.config.target == "payment";
-  bus::OutboxRelay* order_relay = nullptr;
-  bus::OutboxRelay* payment_relay = nullptr;
-  if (run_order) {
-    p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "order", relay_options));
-    order_relay = p.relays.back().get();
-    p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, "payment", relay_options));
-    payment_relay = p.relays.back().get();
-  }
 
-  customer::IdentityOptions identity_options;
-  identity_options.issuer = p.config.auth.issuer;
-  identity_options.audience = p.config.auth.audience;
-  identity_options.access_ttl = std::chrono::seconds(p.config.auth.access_token_ttl_s);
-  identity_options.refresh_ttl = std::chrono::hours(p.config.auth.refresh_token_ttl_h);
-  p.identity = std::make_unique<customer::IdentityService>(*p.database, core::SystemClock::Instance(), p.ids,
-                                                           identity_options, [customer_relay] {
-                                                             if (customer_relay) customer_relay->Notify();
-                                                           });
-  p.identity->LoadKeys();
-  bus::Outbox customer_outbox("customer");
-  p.loyalty = std::make_unique<customer::LoyaltyLedger>(
-      p.ids, core::SystemClock::Instance(), customer::LoyaltyRules{},
-      [&p, customer_outbox](db::Session& tx, const customer::LoyaltyEntry& e) {
-        customer_outbox.Add(tx, bus::MakeEvent(p.ids, core::SystemClock::Instance(), "/vetahut/customer",
-                                               "com.vetahut.loyalty.points_changed", e.account_id,
-                                               json_text::Serialize(boost::json::object{
-                                                   {"customer_id", e.account_id}, {"points", e.points},
-                                                   {"kind", e.kind}, {"order_id", e.order_id}})));
-      });
-  if (run_customer) p.bus->Subscribe(customer::LoyaltyConsumer(*p.database, *p.loyalty));
-
-  p.location = std::make_unique<location::LocationService>(*p.database, core::SystemClock::Instance(), p.ids,
-                                                           [location_relay] {
-                                                             if (location_relay) location_relay->Notify();
-                                                           });
-  p.location->Refresh();
-  p.menu = std::make_unique<menu::MenuService>(
-      *p.database, core::SystemClock::Instance(), p.ids,
-      [&p](const std::string& store_id) -> std::optional<menu::StoreInfo> {
-        auto store = p.location->GetStore(store_id);
-        if (!store) return std::nullopt;
-        const auto& profile = (*store)->record.store.profile;
-        return menu::StoreInfo{store_id, profile.currency, profile.locale.substr(0, 2), (*store)->zone};
-      },
-      [menu_relay] {
-        if (menu_relay) menu_relay->Notify();
-      });
-  p.menu->Load();
-  if (run_order) StartOrders(p, order_relay, payment_relay);
-  if (p.config.demo && run_location) {
-    const int added = p.location->LoadDemoData();
-    if (added > 0) log::Info("demo data loaded", {{"stores", added}});
+  // Clients no module here provides come from services elsewhere, where the configuration says.
+  std::set<std::string> provided;
+  for (const auto& m : p.modules) {
+    for (const auto& c : m->provides()) provided.insert(c);
   }
-  if (p.config.demo && run_menu) {
-    const int added = LoadDemoMenu(*p.menu, *p.location);
-    if (added > 0) log::Info("demo menu published", {{"markets", added}});
-  }
-  if (p.config.demo && run_customer) {
-    const int added = LoadDemoAccounts(*p.identity, *p.location);
-    if (added > 0) log::Info("demo staff created", {{"accounts", added}});
-  }
-
-  // Metrics.
-  p.http_metrics = std::make_unique<metrics::HttpMetrics>(p.registry);
-  auto& outbox_pending = p.registry.AddGauge("outbox_pending_events", "Events committed but not yet published.", {"module"});
-  auto& outbox_lag = p.registry.AddGauge("outbox_lag_seconds", "Age of the oldest unpublished event.", {"module"});
-  auto& up = p.registry.AddGauge("vetahut_build_info", "Build information; always 1.", {"version", "target"});
-  up.WithLabels({VETAHUT_VERSION, p.config.target}).Set(1);
-  auto& saga_backlog = p.registry.AddGauge("order_saga_backlog", "Orders whose saga has a step to run (retries, pending payments, recovery).", {});
-  p.registry.OnCollect([&p, &saga_backlog] {
-    if (!p.orders) return;
-    try {
-      saga_backlog.WithLabels({}).Set(double(p.orders->SagaBacklog()));
-    } catch (const std::exception& e) {
-      log::Warn("order metrics unavailable", {{"error", e.what()}});
+  auto remote = [&](const std::string& client) {
+    if (client == "stores" && !p.config.clients.location.empty()) {
+      p.clients.ProvideRemote<location::StoreDirectoryClient>(
+          client, std::make_shared<location::HttpStoreDirectory>(p.config.clients.location, core::SystemClock::Instance()));
+    } else if (client == "auth.verifier" && !p.config.auth.jwks_url.empty()) {
+      p.clients.ProvideRemote<auth::TokenVerifier>(
+          client, std::make_shared<auth::JwksVerifier>(p.config.auth.jwks_url,
+                                                       auth::VerifyOptions{p.config.auth.issuer, p.config.auth.audience},
+                                                       core::SystemClock::Instance()));
     }
-  });
-  p.registry.OnCollect([&p, &outbox_pending, &outbox_lag] {
-    for (const auto& relay : p.relays) {
-      try {
-        outbox_pending.WithLabels({relay->module()}).Set(double(relay->Pending()));
-        outbox_lag.WithLabels({relay->module()}).Set(relay->OldestPendingAgeSeconds());
-      } catch (const std::exception& e) {
-        log::Warn("outbox metrics unavailable", {{"error", e.what()}});
-      }
+    return p.clients.Has(client);
+  };
+  for (const auto& m : p.modules) {
+    for (const auto& client : m->needs()) {
+      if (provided.contains(client) || p.clients.Has(client) || remote(client)) continue;
+      throw std::runtime_error(fmt::format("module {} needs the '{}' client, which no module of --target {} provides: "
+                                           "add its module to --target, or {}",
+                                           m->name(), client, p.config.target, RemoteHint(client)));
     }
-  });
+    for (const auto& client : m->wants()) {
+      if (!provided.contains(client) && !p.clients.Has(client)) remote(client);
+    }
+  }
+  // Every process checks tokens: with the customer module's keys, or the keys it publishes.
+  if (!provided.contains("auth.verifier") && !remote("auth.verifier")) {
+    throw std::runtime_error(fmt::format("--target {} cannot verify access tokens without the customer module: {}",
+                                         p.config.target, RemoteHint("auth.verifier")));
+  }
 
   // Routes. Authentication and authorization first: every route declares its permission, the
   // policy (lib/auth/policy.cpp, docs/rbac.md) decides, store-scoped by the {store_id} parameter.
@@ -324,7 +250,7 @@ void Platform::Start() {
     const std::string permission = req.route ? req.route->permission : std::string();
     if (auto header = req.Header("authorization"); header && header->starts_with("Bearer ")) {
       auth::Claims claims;
-      auto principal = p.identity->Authenticate(header->substr(7), &claims);
+      auto principal = p.clients.Get<auth::TokenVerifier>("auth.verifier").Authenticate(header->substr(7), &claims);
       if (!principal) {
         if (permission != auth::kPublic) return core::Fail(principal.error());
       } else {
@@ -339,11 +265,17 @@ void Platform::Start() {
       return core::Fail(allowed.error());
     }
     auto result = next(req);
-    // Staff and device actions that change something are written to the audit log.
+    // Staff and device actions that change something are written to the audit log (the customer
+    // service's; a process without it writes the entry to its log).
     if (caller && caller->principal.kind != auth::PrincipalKind::kCustomer && req.method != http::Method::kGet &&
         req.method != http::Method::kHead && result && result->status < 400) {
-      p.identity->Audit(caller->principal.subject, fmt::format("{} {}", http::MethodName(req.method), req.route->pattern),
-                        req.path, std::to_string(result->status));
+      const std::string action = fmt::format("{} {}", http::MethodName(req.method), req.route->pattern);
+      if (auto* audit = p.clients.Find<customer::AuditLog>("audit")) {
+        audit->Record(caller->principal.subject, action, req.path, std::to_string(result->status));
+      } else {
+        log::Info("staff action", {{"actor", caller->principal.subject}, {"action", action}, {"target", req.path},
+                                   {"status", result->status}});
+      }
     }
     return result;
   });
@@ -357,12 +289,57 @@ void Platform::Start() {
   p.router.Get("/metrics", [&p](http::Request&) -> core::Result<http::Response> {
     return http::Response::Text(p.registry.Expose(), std::string(metrics::kExpositionContentType));
   }, {.permission = "public"});
-  if (run_location) location::RegisterRoutes(p.router, *p.location);
-  if (run_customer) customer::RegisterRoutes(p.router, *p.identity, *p.loyalty, *p.database);
-  if (run_menu) menu::RegisterRoutes(p.router, *p.menu, *p.location);
-  if (run_order) {
-    payment::RegisterRoutes(p.router, *p.payments);
-    order::RegisterRoutes(p.router, *p.orders, *p.payments);
+  // Dead letters of this process's consumers: list, and re-drive one exactly once.
+  p.router.Get("/api/v1/admin/dead-letters", [&p](http::Request& req) -> core::Result<http::Response> {
+    int limit = 50;
+    if (auto l = req.Query("limit"); l && !l->empty()) {
+      auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
+      if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 500) {
+        return core::Fail(core::Error::Validation({{"limit", "must be between 1 and 500"}}));
+      }
+    }
+    boost::json::array items;
+    for (const auto& d : p.bus->DeadLetters(req.Query("consumer").value_or(""), limit)) {
+      items.push_back(boost::json::object{{"id", d.consumer + ":" + d.event_id},
+                                          {"consumer", d.consumer},
+                                          {"event_id", d.event_id},
+                                          {"type", d.type},
+                                          {"error", d.error},
+                                          {"attempts", d.attempts},
+                                          {"failed_at", d.failed_at},
+                                          {"event", boost::json::parse(d.envelope)}});
+    }
+    return http::Response::Json(json_text::Serialize(boost::json::object{{"items", std::move(items)}}));
+  }, {.permission = "dead_letters:manage"});
+  p.router.Post("/api/v1/admin/dead-letters/{dead_letter_id}/redrive", [&p](http::Request& req) -> core::Result<http::Response> {
+    const std::string id(req.PathParam("dead_letter_id"));
+    const auto colon = id.find(':');
+    if (colon == std::string::npos) {
+      return core::Fail(core::Error::NotFound(fmt::format("no dead letter '{}' (ids look like consumer:event_id)", id)));
+    }
+    if (auto s = p.bus->Redrive(id.substr(0, colon), id.substr(colon + 1)); !s) return core::Fail(s.error());
+    return http::Response::Json(json_text::Serialize(boost::json::object{{"id", id}, {"status", "redriven"}}), 202);
+  }, {.permission = "dead_letters:manage"});
+
+  // The modules, each with its outbox relay.
+  bus::RelayOptions relay_options;
+  relay_options.idle_interval = p.config.bus.relay_interval;
+  std::vector<module::ModuleContext> contexts;
+  contexts.reserve(p.modules.size());  // modules may keep a reference to theirs
+  for (auto& m : p.modules) {
+    p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, std::string(m->name()), relay_options));
+    bus::OutboxRelay* relay = p.relays.back().get();
+    contexts.push_back({p.config, *p.database, *p.bus, core::SystemClock::Instance(), p.ids, p.registry, p.router,
+                        p.clients, [relay] { relay->Notify(); },
+                        [&p](task::TaskOptions options, task::PeriodicTask::Round round) -> task::PeriodicTask& {
+                          p.tasks.push_back(std::make_unique<task::PeriodicTask>(std::move(options), std::move(round)));
+                          return *p.tasks.back();
+                        }});
+    m->Build(contexts.back());
+    ++p.modules_built;
+  }
+  if (p.config.demo) {
+    for (std::size_t i = 0; i < p.modules.size(); ++i) p.modules[i]->LoadDemo(contexts[i]);
   }
   if (!p.config.bench_fixture.empty()) {
     std::ifstream in(p.config.bench_fixture, std::ios::binary);
@@ -383,6 +360,48 @@ void Platform::Start() {
     }
   }
 
+  // Metrics the platform keeps for every module.
+  p.http_metrics = std::make_unique<metrics::HttpMetrics>(p.registry);
+  auto& outbox_pending = p.registry.AddGauge("outbox_pending_events", "Events committed but not yet published.", {"module"});
+  auto& outbox_lag = p.registry.AddGauge("outbox_lag_seconds", "Age of the oldest unpublished event.", {"module"});
+  auto& queue_depth = p.registry.AddGauge("bus_queue_depth", "Events waiting in a consuming module's queue.", {"consumer"});
+  auto& queue_age = p.registry.AddGauge("bus_queue_oldest_seconds", "How long the oldest event of a queue has waited.", {"consumer"});
+  auto& dead_letters = p.registry.AddGauge("bus_dead_letters", "Events a consumer gave up on, waiting for a re-drive.", {"consumer"});
+  auto& handled = p.registry.AddCounter("bus_events_handled_total", "Events a consumer acknowledged.", {"consumer"});
+  auto& failures = p.registry.AddCounter("bus_event_failures_total", "Failed attempts to handle an event.", {"consumer"});
+  auto& up = p.registry.AddGauge("vetahut_build_info", "Build information; always 1.", {"version", "target"});
+  up.WithLabels({VETAHUT_VERSION, p.config.target}).Set(1);
+  p.registry.OnCollect([&p, &outbox_pending, &outbox_lag] {
+    for (const auto& relay : p.relays) {
+      try {
+        outbox_pending.WithLabels({relay->module()}).Set(double(relay->Pending()));
+        outbox_lag.WithLabels({relay->module()}).Set(relay->OldestPendingAgeSeconds());
+      } catch (const std::exception& e) {
+        log::Warn("outbox metrics unavailable", {{"error", e.what()}});
+      }
+    }
+  });
+  p.registry.OnCollect([&p, &queue_depth, &queue_age, &dead_letters, &handled, &failures] {
+    try {
+      for (const auto& s : p.bus->Stats()) {
+        queue_depth.WithLabels({s.consumer}).Set(double(s.depth));
+        queue_age.WithLabels({s.consumer}).Set(s.oldest_age_seconds);
+        dead_letters.WithLabels({s.consumer}).Set(double(s.dead_letters));
+        auto& h = handled.WithLabels({s.consumer});
+        h.Inc(double(s.handled) - h.Value());
+        auto& f = failures.WithLabels({s.consumer});
+        f.Inc(double(s.failed_attempts) - f.Value());
+      }
+    } catch (const std::exception& e) {
+      log::Warn("bus metrics unavailable", {{"error", e.what()}});
+    }
+  });
+  p.built = true;
+}
+
+void Platform::Start() {
+  auto& p = *parts_;
+  Build();
   http::ServerOptions options;
   options.host = p.config.server.host;
   options.port = p.config.server.port;
@@ -409,77 +428,16 @@ void Platform::Start() {
   });
   for (auto& relay : p.relays) relay->Start();
   p.bus->Start();
-  p.ticker = std::make_unique<Ticker>(std::chrono::seconds(5), [&p, run_location, run_menu] {
-    // Busy-mode pauses end and scheduled menus publish here; other replicas' writes show up on reload.
-    if (run_location) {
-      if (int resumed = p.location->ResumeDue(); resumed > 0) log::Info("stores resumed", {{"count", resumed}});
-    }
-    p.location->RefreshIfChanged();
-    if (p.orders) p.orders->tracker().Keepalive();
-    if (run_menu) {
-      if (int published = p.menu->PublishDue(); published > 0) log::Info("scheduled menus published", {{"count", published}});
-      p.menu->RefreshIfChanged();
-    }
-  });
+  for (auto& t : p.tasks) t->Start();
   p.server->Start();
-  if (p.orders) p.orders->Start();  // resumes sagas a crash interrupted
-  log::Info("listening", {{"url", url()}, {"target", p.config.target}, {"db", p.database->engine() == db::Engine::kSqlite ? "sqlite" : "postgres"}});
-}
-
-/// The payment provider, the payment service and the order service with its saga.
-void StartOrders(Platform::Parts& p, bus::OutboxRelay* order_relay, bus::OutboxRelay* payment_relay) {
-  const auto& pc = p.config.payment;
-  if (pc.provider == "stripe") {
-    if (pc.webhook_secret.empty()) throw std::runtime_error("payment.webhook_secret is required with payment.provider = stripe");
-    payment::StripeOptions options;
-    options.api_base = pc.stripe_api_base;
-    options.secret_key = pc.stripe_secret_key;
-    options.webhook_secret = pc.webhook_secret;
-    p.provider = std::make_unique<payment::StripeProvider>(options, core::SystemClock::Instance());
-  } else {
-    payment::SandboxOptions options;
-    options.latency = std::chrono::milliseconds(pc.sandbox_latency_ms);
-    options.webhook_url = pc.sandbox_webhook_url;
-    // The sandbox moves no money; without a configured secret its callbacks are signed with a
-    // per-database random one (callbacks then only make sense to this deployment).
-    options.webhook_secret = pc.webhook_secret.empty() ? "sandbox-" + p.ids.Next() : pc.webhook_secret;
-    p.provider = std::make_unique<payment::SandboxProvider>(*p.database, core::SystemClock::Instance(), p.ids, options);
-  }
-  p.payments = std::make_unique<payment::PaymentService>(*p.database, core::SystemClock::Instance(), p.ids, *p.provider,
-                                                         [payment_relay] {
-                                                           if (payment_relay) payment_relay->Notify();
-                                                         });
-  order::LoyaltyPort loyalty;
-  loyalty.reserve = [&p](const std::string& customer, const std::string& order_id, std::int64_t points,
-                         const std::string& reward) -> core::Status {
-    auto tx = p.database->Begin();
-    auto held = p.loyalty->Reserve(tx, customer, order_id, points, reward);
-    if (held) tx.Commit();
-    return held;
-  };
-  loyalty.release = [&p](const std::string& order_id) -> core::Status {
-    auto tx = p.database->Begin();
-    auto released = p.loyalty->Release(tx, order_id);
-    if (released) tx.Commit();
-    return released;
-  };
-  order::OrderOptions options;
-  options.payment_timeout = std::chrono::seconds(p.config.order.payment_timeout_s);
-  options.prep_time = std::chrono::minutes(p.config.order.prep_minutes);
-  options.saga_lease = std::chrono::seconds(p.config.order.saga_lease_s);
-  p.orders = std::make_unique<order::OrderService>(
-      *p.database, core::SystemClock::Instance(), p.ids, *p.location,
-      [&p](const std::string& store_id) -> std::optional<order::StoreFacts> {
-        auto store = p.location->GetStore(store_id);
-        if (!store) return std::nullopt;
-        return order::StoreFacts{(*store)->record.store.profile.currency, (*store)->zone};
-      },
-      [&p](const std::string& store_id, const boost::json::value& body, std::optional<core::Money> fee,
-           menu::Channel channel) { return p.menu->PriceCart(store_id, body, fee, channel); },
-      *p.payments, std::move(loyalty), options, [order_relay] {
-        if (order_relay) order_relay->Notify();
-      });
-  p.payments->SetSettledListener([&p](const std::string& order_id) { p.orders->PaymentSettled(order_id); });
+  p.started = true;
+  for (auto& m : p.modules) m->Start();
+  std::vector<std::string> names;
+  for (const auto& m : p.modules) names.emplace_back(m->name());
+  log::Info("listening", {{"url", url()},
+                          {"target", p.config.target},
+                          {"modules", fmt::format("{}", fmt::join(names, ","))},
+                          {"db", p.database->engine() == db::Engine::kSqlite ? "sqlite" : "postgres"}});
 }
 
 std::string Platform::url() const {
@@ -488,11 +446,17 @@ std::string Platform::url() const {
   return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", host, v6 ? "]" : "", parts_->server ? parts_->server->port() : 0);
 }
 
+std::vector<RouteDescription> Platform::Routes() const {
+  std::vector<RouteDescription> out;
+  for (const auto& route : parts_->router.Routes()) {
+    out.push_back({std::string(http::MethodName(route.method)), route.pattern, route.permission});
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string, std::string>> Platform::RoutesWithPermissions() const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& route : parts_->router.Routes()) {
-    out.emplace_back(fmt::format("{} {}", http::MethodName(route.method), route.pattern), route.permission);
-  }
+  for (const auto& r : Routes()) out.emplace_back(r.method + " " + r.pattern, r.permission);
   return out;
 }
 
@@ -504,10 +468,11 @@ void Platform::RunUntilSignal() {
 
 void Platform::Stop() {
   auto& p = *parts_;
-  if (p.orders) p.orders->tracker().CloseAll();  // open event streams would hold the drain
+  // Open event streams would hold the drain.
+  for (std::size_t i = 0; i < p.modules_built; ++i) p.modules[i]->CloseStreams();
   if (p.server) p.server->Stop();
-  if (p.orders) p.orders->Stop();
-  p.ticker.reset();
+  for (std::size_t i = 0; i < p.modules_built; ++i) p.modules[i]->Stop();
+  for (auto& t : p.tasks) t->Stop();
   for (auto& relay : p.relays) relay->Stop();
   if (p.bus) p.bus->Stop();
 }

@@ -282,6 +282,33 @@ void KeySet::Remove(const std::string& kid) {
   if (current_ == kid) current_.clear();
 }
 
+core::Result<KeySet> KeySet::FromJwks(std::string_view text) {
+  auto bad = [](std::string why) { return core::Fail(core::Error::BadRequest("JWKS: " + why)); };
+  json::error_code ec;
+  json::value doc = json::parse(text, ec);
+  const json::object* root = ec ? nullptr : doc.if_object();
+  const json::value* keys = root ? root->if_contains("keys") : nullptr;
+  if (!keys || !keys->is_array()) return bad("not a key set");
+  KeySet set;
+  for (const auto& entry : keys->get_array()) {
+    const json::object* jwk = entry.if_object();
+    if (!jwk) continue;
+    auto text_of = [&](std::string_view key) -> std::string {
+      const json::value* v = jwk->if_contains(key);
+      return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    };
+    if (text_of("kty") != "OKP" || text_of("crv") != "Ed25519" || text_of("kid").empty()) continue;
+    auto x = detail::Base64UrlDecode(text_of("x"));
+    if (!x || x->size() != crypto_sign_PUBLICKEYBYTES) continue;
+    SigningKey key;
+    key.kid = text_of("kid");
+    key.public_key = *x;
+    set.Add(std::move(key));
+  }
+  if (set.size() == 0) return bad("no Ed25519 key");
+  return set;
+}
+
 std::string KeySet::JwksJson() const {
   json::array list;
   for (const auto& key : keys_) {

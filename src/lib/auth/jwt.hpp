@@ -63,6 +63,9 @@ class KeySet {
   void Remove(const std::string& kid);
   /// The public keys as a JWKS document for /.well-known/jwks.json — never the secret ("d").
   std::string JwksJson() const;
+  /// Verify-only keys from a JWKS document (Ed25519 "OKP" keys; others are skipped). kBadRequest
+  /// for a document that is not a JWKS or has no usable key.
+  static core::Result<KeySet> FromJwks(std::string_view json);
   /// How many keys are held.
   std::size_t size() const;
 

@@ -55,6 +55,7 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"orders:refund", Roles({manager, admin}), false, "refund completed orders"},
       {"loyalty:adjust", Roles({admin}), false, "credit or debit a customer's loyalty points"},
       {"payments:reconcile", Roles({admin}), false, "check the payments ledger"},
+      {"dead_letters:manage", Roles({admin}), false, "list and re-drive events a consumer gave up on"},
       {"orders:manage", Roles({kRoleCashier, kRoleCook, kRoleDriver, manager, admin, kRolePos, kRoleKds}), true,
        "see and work a store's orders"},
   };

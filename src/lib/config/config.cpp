@@ -5,230 +5,243 @@
 #include <algorithm>
 #include <charconv>
 #include <functional>
+#include <fmt/ranges.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
 extern char** environ;
 
 namespace vetahut::config {
-namespace {
 
 using core::Error;
 using core::Fail;
 using core::Status;
 
-/// A raw value from either source, before it is converted to the field's type.
-struct RawValue {
-  std::optional<std::string> text;     // from the environment, or a TOML string
-  std::optional<std::int64_t> integer;  // a TOML integer
-  std::optional<bool> boolean;          // a TOML boolean
-  std::string type_name;                // what TOML said it was, for messages
-};
-
-Error ConfigError(std::string_view key, std::string_view why) {
-  return Error::BadRequest(fmt::format("configuration key {}: {}", key, why));
+Error KeyError(const RawValue& value, std::string_view why) {
+  return Error::BadRequest(fmt::format("{}: configuration key {}: {}", value.origin, value.name, why));
 }
 
-Status GetInt(const RawValue& v, std::string_view key, std::int64_t min, std::int64_t max,
-              std::int64_t& out) {
+core::Result<std::int64_t> ToInt(const RawValue& v, std::int64_t min, std::int64_t max) {
   std::int64_t value = 0;
   if (v.integer) {
     value = *v.integer;
   } else if (v.text) {
     auto [p, ec] = std::from_chars(v.text->data(), v.text->data() + v.text->size(), value);
     if (ec != std::errc() || p != v.text->data() + v.text->size()) {
-      return Fail(ConfigError(key, fmt::format("expected an integer, got '{}'", *v.text)));
+      return Fail(KeyError(v, fmt::format("expected an integer, got '{}'", *v.text)));
     }
   } else {
-    return Fail(ConfigError(key, fmt::format("expected an integer, got a {}", v.type_name)));
+    return Fail(KeyError(v, fmt::format("expected an integer, got a {}", v.type_name)));
   }
   if (value < min || value > max) {
-    return Fail(ConfigError(key, fmt::format("{} is out of range [{}, {}]", value, min, max)));
+    return Fail(KeyError(v, fmt::format("{} is out of range [{}, {}]", value, min, max)));
   }
-  out = value;
-  return core::Ok();
+  return value;
 }
 
-Status GetString(const RawValue& v, std::string_view key, std::string& out) {
-  if (!v.text) return Fail(ConfigError(key, fmt::format("expected a string, got a {}", v.type_name)));
-  out = *v.text;
-  return core::Ok();
+core::Result<std::string> ToString(const RawValue& v) {
+  if (!v.text) return Fail(KeyError(v, fmt::format("expected a string, got a {}", v.type_name)));
+  return *v.text;
 }
 
-Status GetBool(const RawValue& v, std::string_view key, bool& out) {
-  if (v.boolean) {
-    out = *v.boolean;
-  } else if (v.text && (*v.text == "true" || *v.text == "1")) {
-    out = true;
-  } else if (v.text && (*v.text == "false" || *v.text == "0")) {
-    out = false;
-  } else {
-    return Fail(ConfigError(key, "expected true or false"));
+core::Result<bool> ToBool(const RawValue& v) {
+  if (v.boolean) return *v.boolean;
+  if (v.text && (*v.text == "true" || *v.text == "1")) return true;
+  if (v.text && (*v.text == "false" || *v.text == "0")) return false;
+  return Fail(KeyError(v, "expected true or false"));
+}
+
+core::Result<std::string> ToOneOf(const RawValue& v, const std::vector<std::string>& allowed) {
+  auto value = ToString(v);
+  if (!value) return value;
+  if (std::find(allowed.begin(), allowed.end(), *value) == allowed.end()) {
+    return Fail(KeyError(v, fmt::format("'{}' is not one of: {}", *value, fmt::join(allowed, ", "))));
   }
-  return core::Ok();
+  return value;
 }
 
-using Setter = std::function<Status(Config&, const RawValue&, std::string_view key)>;
+namespace {
 
-struct Field {
-  std::string section;
-  std::string key;
-  std::string doc;
-  Setter set;
-};
+/// The sections Config reads itself, each a schema over the whole Config.
+const std::vector<Schema<Config>>& CoreSchemas() {
+  static const std::vector<Schema<Config>> schemas = [] {
+    std::vector<Schema<Config>> out;
+    Schema<Config> app("app");
+    app.Field("target", "what this process runs: all, gateway, one module, or a comma list of modules",
+              [](Config& c, const RawValue& v) -> Status {
+                auto value = ToString(v);
+                if (!value) return Fail(value.error());
+                const bool ok = !value->empty() && std::all_of(value->begin(), value->end(), [](char ch) {
+                  return (ch >= 'a' && ch <= 'z') || ch == ',' || ch == '_';
+                });
+                if (!ok) return Fail(KeyError(v, fmt::format("'{}' is not a module name or a comma list of them", *value)));
+                c.target = *value;
+                return core::Ok();
+              })
+        .Field("data_dir", "directory for the SQLite file and file outboxes",
+               [](Config& c, const RawValue& v) -> Status {
+                 auto value = ToString(v);
+                 if (!value) return Fail(value.error());
+                 if (value->empty()) return Fail(KeyError(v, "must not be empty"));
+                 c.data_dir = *value;
+                 return core::Ok();
+               })
+        .Bool("demo", "load demo data on first start", &Config::demo)
+        .String("bench_fixture", "a file served at /bench/fixture.json, for benchmarks only", &Config::bench_fixture);
+    out.push_back(std::move(app));
 
-Setter IntField(std::int64_t min, std::int64_t max, std::function<void(Config&, std::int64_t)> assign) {
-  return [=](Config& c, const RawValue& v, std::string_view key) -> Status {
-    std::int64_t value;
-    if (auto s = GetInt(v, key, min, max, value); !s) return s;
-    assign(c, value);
-    return core::Ok();
-  };
-}
+    Schema<Config> auth("auth");
+    auth.Field("issuer", "iss of access tokens", [](Config& c, const RawValue& v) -> Status {
+          auto value = ToString(v);
+          if (!value) return Fail(value.error());
+          c.auth.issuer = *value;
+          return core::Ok();
+        })
+        .Field("audience", "aud of access tokens", [](Config& c, const RawValue& v) -> Status {
+          auto value = ToString(v);
+          if (!value) return Fail(value.error());
+          c.auth.audience = *value;
+          return core::Ok();
+        })
+        .Field("access_token_ttl_s", "access token lifetime in seconds (60..3600)", [](Config& c, const RawValue& v) -> Status {
+          auto value = ToInt(v, 60, 3600);
+          if (!value) return Fail(value.error());
+          c.auth.access_token_ttl_s = int(*value);
+          return core::Ok();
+        })
+        .Field("refresh_token_ttl_h", "refresh token lifetime in hours (1..2160)", [](Config& c, const RawValue& v) -> Status {
+          auto value = ToInt(v, 1, 2160);
+          if (!value) return Fail(value.error());
+          c.auth.refresh_token_ttl_h = int(*value);
+          return core::Ok();
+        })
+        .Field("jwks_url", "the customer service's /.well-known/jwks.json, for processes that do not run it",
+               [](Config& c, const RawValue& v) -> Status {
+                 auto value = ToString(v);
+                 if (!value) return Fail(value.error());
+                 if (!value->empty() && !value->starts_with("http://") && !value->starts_with("https://")) {
+                   return Fail(KeyError(v, "must be an http:// or https:// URL"));
+                 }
+                 c.auth.jwks_url = *value;
+                 return core::Ok();
+               });
+    out.push_back(std::move(auth));
 
-Setter MillisField(std::function<std::chrono::milliseconds&(Config&)> ref) {
-  return [=](Config& c, const RawValue& v, std::string_view key) -> Status {
-    std::int64_t value;
-    if (auto s = GetInt(v, key, 1, 24LL * 3600 * 1000, value); !s) return s;
-    ref(c) = std::chrono::milliseconds(value);
-    return core::Ok();
-  };
-}
+    Schema<Config> clients("clients");
+    clients.Field("location", "base URL of the location service when it runs in another process",
+                  [](Config& c, const RawValue& v) -> Status {
+                    auto value = ToString(v);
+                    if (!value) return Fail(value.error());
+                    if (!value->empty() && !value->starts_with("http://") && !value->starts_with("https://")) {
+                      return Fail(KeyError(v, "must be an http:// or https:// URL"));
+                    }
+                    c.clients.location = *value;
+                    return core::Ok();
+                  });
+    out.push_back(std::move(clients));
 
-Setter OneOf(std::vector<std::string> allowed, std::function<std::string&(Config&)> ref) {
-  return [=](Config& c, const RawValue& v, std::string_view key) -> Status {
-    std::string value;
-    if (auto s = GetString(v, key, value); !s) return s;
-    if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
-      return Fail(ConfigError(key, fmt::format("'{}' is not one of: {}", value, fmt::join(allowed, ", "))));
-    }
-    ref(c) = value;
-    return core::Ok();
-  };
-}
-
-const std::vector<Field>& Fields() {
-  static const std::vector<Field> fields = [] {
-    std::vector<Field> f;
-    auto millis = [](auto member) {
-      return [member](Config& c) -> std::chrono::milliseconds& { return c.server.*member; };
+    auto server_int = [](std::int64_t min, std::int64_t max, auto assign) {
+      return [=](Config& c, const RawValue& v) -> Status {
+        auto value = ToInt(v, min, max);
+        if (!value) return Fail(value.error());
+        assign(c.server, *value);
+        return core::Ok();
+      };
     };
-    f.push_back({"app", "target", "what this process runs: all, gateway or one service",
-                 OneOf({"all", "gateway", "menu", "location", "customer", "order", "payment", "kitchen",
-                        "notification", "analytics"},
-                       [](Config& c) -> std::string& { return c.target; })});
-    f.push_back({"app", "data_dir", "directory for the SQLite file and file outboxes",
-                 [](Config& c, const RawValue& v, std::string_view key) -> Status {
-                   std::string value;
-                   if (auto s = GetString(v, key, value); !s) return s;
-                   if (value.empty()) return Fail(ConfigError(key, "must not be empty"));
-                   c.data_dir = value;
-                   return core::Ok();
-                 }});
-    f.push_back({"app", "demo", "load demo data on first start",
-                 [](Config& c, const RawValue& v, std::string_view key) { return GetBool(v, key, c.demo); }});
-    f.push_back({"app", "bench_fixture", "a file served at /bench/fixture.json, for benchmarks only",
-                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.bench_fixture); }});
-    f.push_back({"auth", "issuer", "iss of access tokens",
-                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.auth.issuer); }});
-    f.push_back({"auth", "audience", "aud of access tokens",
-                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.auth.audience); }});
-    f.push_back({"auth", "access_token_ttl_s", "access token lifetime in seconds (60..3600)",
-                 IntField(60, 3600, [](Config& c, std::int64_t v) { c.auth.access_token_ttl_s = int(v); })});
-    f.push_back({"auth", "refresh_token_ttl_h", "refresh token lifetime in hours (1..2160)",
-                 IntField(1, 2160, [](Config& c, std::int64_t v) { c.auth.refresh_token_ttl_h = int(v); })});
-    f.push_back({"order", "payment_timeout_s", "seconds a payment may stay pending before it is voided and the order rejected",
-                 IntField(1, 86400, [](Config& c, std::int64_t v) { c.order.payment_timeout_s = int(v); })});
-    f.push_back({"order", "prep_minutes", "minutes from order to ready, for ASAP promise times",
-                 IntField(1, 240, [](Config& c, std::int64_t v) { c.order.prep_minutes = int(v); })});
-    f.push_back({"order", "saga_lease_s", "seconds after which a crashed runner's hold on an order saga expires",
-                 IntField(1, 600, [](Config& c, std::int64_t v) { c.order.saga_lease_s = int(v); })});
-    f.push_back({"payment", "provider", "card processor: sandbox or stripe",
-                 OneOf({"sandbox", "stripe"}, [](Config& c) -> std::string& { return c.payment.provider; })});
-    f.push_back({"payment", "webhook_secret", "secret that signs provider callbacks",
-                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.payment.webhook_secret); }});
-    f.push_back({"payment", "sandbox_latency_ms", "sandbox: simulated processor latency per call",
-                 IntField(0, 60000, [](Config& c, std::int64_t v) { c.payment.sandbox_latency_ms = int(v); })});
-    f.push_back({"payment", "sandbox_webhook_url", "sandbox: URL it sends signed callbacks to (empty = none)",
-                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.payment.sandbox_webhook_url); }});
-    f.push_back({"payment", "stripe_api_base", "Stripe-compatible API base URL",
-                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.payment.stripe_api_base); }});
-    f.push_back({"payment", "stripe_secret_key", "Stripe secret API key (sk_…)",
-                 [](Config& c, const RawValue& v, std::string_view key) { return GetString(v, key, c.payment.stripe_secret_key); }});
-    f.push_back({"server", "listen", "HOST:PORT to listen on (port 0 picks a free port)",
-                 [](Config& c, const RawValue& v, std::string_view key) -> Status {
-                   std::string value;
-                   if (auto s = GetString(v, key, value); !s) return s;
-                   if (auto s = ParseListen(value, c.server); !s) {
-                     return Fail(ConfigError(key, s.error().detail));
-                   }
-                   return core::Ok();
-                 }});
-    f.push_back({"server", "io_threads", "I/O threads (0 = one per core)",
-                 IntField(0, 256, [](Config& c, std::int64_t v) { c.server.io_threads = int(v); })});
-    f.push_back({"server", "worker_threads", "threads running request handlers",
-                 IntField(1, 1024, [](Config& c, std::int64_t v) { c.server.worker_threads = int(v); })});
-    f.push_back({"server", "worker_queue_limit", "queued requests before 503",
-                 IntField(1, 1 << 20, [](Config& c, std::int64_t v) { c.server.worker_queue_limit = v; })});
-    f.push_back({"server", "header_limit_bytes", "largest request line + headers",
-                 IntField(1024, 1 << 20, [](Config& c, std::int64_t v) { c.server.header_limit_bytes = v; })});
-    f.push_back({"server", "body_limit_bytes", "largest request body",
-                 IntField(0, 1LL << 30, [](Config& c, std::int64_t v) { c.server.body_limit_bytes = v; })});
-    f.push_back({"server", "read_timeout_ms", "time allowed to read one request",
-                 MillisField(millis(&ServerConfig::read_timeout))});
-    f.push_back({"server", "write_timeout_ms", "time allowed to write one response",
-                 MillisField(millis(&ServerConfig::write_timeout))});
-    f.push_back({"server", "idle_timeout_ms", "keep-alive idle time",
-                 MillisField(millis(&ServerConfig::idle_timeout))});
-    f.push_back({"server", "drain_timeout_ms", "graceful shutdown budget",
-                 MillisField(millis(&ServerConfig::drain_timeout))});
-    f.push_back({"db", "url", "sqlite:PATH or postgresql://USER@HOST:PORT/DB",
-                 [](Config& c, const RawValue& v, std::string_view key) -> Status {
-                   std::string value;
-                   if (auto s = GetString(v, key, value); !s) return s;
-                   if (!value.starts_with("sqlite:") && !value.starts_with("postgresql://") &&
-                       !value.starts_with("postgres://")) {
-                     return Fail(ConfigError(key, "must start with sqlite:, postgresql:// or postgres://"));
-                   }
-                   c.db.url = value;
-                   return core::Ok();
-                 }});
-    f.push_back({"db", "pool_size", "database connections per process",
-                 IntField(1, 512, [](Config& c, std::int64_t v) { c.db.pool_size = int(v); })});
-    f.push_back({"bus", "url", "inproc: (embedded) or amqp://USER:PASS@HOST:PORT/VHOST",
-                 [](Config& c, const RawValue& v, std::string_view key) -> Status {
-                   std::string value;
-                   if (auto s = GetString(v, key, value); !s) return s;
-                   if (value != "inproc:" && !value.starts_with("amqp://")) {
-                     return Fail(ConfigError(key, "must be inproc: or an amqp:// URL"));
-                   }
-                   c.bus.url = value;
-                   return core::Ok();
-                 }});
-    f.push_back({"bus", "relay_interval_ms", "how often the outbox relay polls when idle",
-                 [](Config& c, const RawValue& v, std::string_view key) -> Status {
-                   std::int64_t value;
-                   if (auto s = GetInt(v, key, 1, 60000, value); !s) return s;
-                   c.bus.relay_interval = std::chrono::milliseconds(value);
-                   return core::Ok();
-                 }});
-    f.push_back({"log", "level", "debug, info, warn or error",
-                 OneOf({"debug", "info", "warn", "error"}, [](Config& c) -> std::string& { return c.log.level; })});
-    return f;
+    auto millis = [](std::chrono::milliseconds ServerConfig::*member) {
+      return [=](Config& c, const RawValue& v) -> Status {
+        auto value = ToInt(v, 1, 24LL * 3600 * 1000);
+        if (!value) return Fail(value.error());
+        c.server.*member = std::chrono::milliseconds(*value);
+        return core::Ok();
+      };
+    };
+    Schema<Config> server("server");
+    server
+        .Field("listen", "HOST:PORT to listen on (port 0 picks a free port)",
+               [](Config& c, const RawValue& v) -> Status {
+                 auto value = ToString(v);
+                 if (!value) return Fail(value.error());
+                 if (auto s = ParseListen(*value, c.server); !s) return Fail(KeyError(v, s.error().detail));
+                 return core::Ok();
+               })
+        .Field("io_threads", "I/O threads (0 = one per core)",
+               server_int(0, 256, [](ServerConfig& s, std::int64_t v) { s.io_threads = int(v); }))
+        .Field("worker_threads", "threads running request handlers",
+               server_int(1, 1024, [](ServerConfig& s, std::int64_t v) { s.worker_threads = int(v); }))
+        .Field("worker_queue_limit", "queued requests before 503",
+               server_int(1, 1 << 20, [](ServerConfig& s, std::int64_t v) { s.worker_queue_limit = v; }))
+        .Field("header_limit_bytes", "largest request line + headers",
+               server_int(1024, 1 << 20, [](ServerConfig& s, std::int64_t v) { s.header_limit_bytes = v; }))
+        .Field("body_limit_bytes", "largest request body",
+               server_int(0, 1LL << 30, [](ServerConfig& s, std::int64_t v) { s.body_limit_bytes = v; }))
+        .Field("read_timeout_ms", "time allowed to read one request", millis(&ServerConfig::read_timeout))
+        .Field("write_timeout_ms", "time allowed to write one response", millis(&ServerConfig::write_timeout))
+        .Field("idle_timeout_ms", "keep-alive idle time", millis(&ServerConfig::idle_timeout))
+        .Field("drain_timeout_ms", "graceful shutdown budget", millis(&ServerConfig::drain_timeout));
+    out.push_back(std::move(server));
+
+    Schema<Config> db("db");
+    db.Field("url", "sqlite:PATH or postgresql://USER@HOST:PORT/DB", [](Config& c, const RawValue& v) -> Status {
+          auto value = ToString(v);
+          if (!value) return Fail(value.error());
+          if (!value->starts_with("sqlite:") && !value->starts_with("postgresql://") && !value->starts_with("postgres://")) {
+            return Fail(KeyError(v, "must start with sqlite:, postgresql:// or postgres://"));
+          }
+          c.db.url = *value;
+          return core::Ok();
+        })
+        .Field("pool_size", "database connections per process", [](Config& c, const RawValue& v) -> Status {
+          auto value = ToInt(v, 1, 512);
+          if (!value) return Fail(value.error());
+          c.db.pool_size = int(*value);
+          return core::Ok();
+        });
+    out.push_back(std::move(db));
+
+    Schema<Config> bus("bus");
+    bus.Field("url", "inproc: (embedded) or amqp://USER:PASS@HOST:PORT/VHOST", [](Config& c, const RawValue& v) -> Status {
+          auto value = ToString(v);
+          if (!value) return Fail(value.error());
+          if (*value != "inproc:" && !value->starts_with("amqp://")) {
+            return Fail(KeyError(v, "must be inproc: or an amqp:// URL"));
+          }
+          c.bus.url = *value;
+          return core::Ok();
+        })
+        .Field("relay_interval_ms", "how often the outbox relay polls when idle", [](Config& c, const RawValue& v) -> Status {
+          auto value = ToInt(v, 1, 60000);
+          if (!value) return Fail(value.error());
+          c.bus.relay_interval = std::chrono::milliseconds(*value);
+          return core::Ok();
+        })
+        .Field("max_attempts", "attempts per consumer and event before it is dead-lettered (1..100)",
+               [](Config& c, const RawValue& v) -> Status {
+                 auto value = ToInt(v, 1, 100);
+                 if (!value) return Fail(value.error());
+                 c.bus.max_attempts = int(*value);
+                 return core::Ok();
+               });
+    out.push_back(std::move(bus));
+
+    Schema<Config> log("log");
+    log.Field("level", "debug, info, warn or error", [](Config& c, const RawValue& v) -> Status {
+      auto value = ToOneOf(v, {"debug", "info", "warn", "error"});
+      if (!value) return Fail(value.error());
+      c.log.level = *value;
+      return core::Ok();
+    });
+    out.push_back(std::move(log));
+    return out;
   }();
-  return fields;
+  return schemas;
 }
 
-const Field* FindField(std::string_view section, std::string_view key) {
-  for (const auto& f : Fields()) {
-    if (f.section == section && f.key == key) return &f;
-  }
-  return nullptr;
-}
-
-RawValue FromToml(const toml::node& node) {
+RawValue FromToml(const toml::node& node, std::string name, std::string origin) {
   RawValue v;
   v.type_name = "value";
+  v.name = std::move(name);
+  v.origin = std::move(origin);
   switch (node.type()) {
     case toml::node_type::string: v.text = node.as_string()->get(); v.type_name = "string"; break;
     case toml::node_type::integer: v.integer = node.as_integer()->get(); v.type_name = "integer"; break;
@@ -241,28 +254,42 @@ RawValue FromToml(const toml::node& node) {
   return v;
 }
 
-core::Result<Config> Apply(const toml::table* table, std::string_view origin,
-                           const std::map<std::string, std::string>& env) {
-  Config config;
+std::string EnvName(const std::string& section, const std::string& key) {
+  std::string name = "VETAHUT_" + section + "_" + key;
+  std::transform(name.begin(), name.end(), name.begin(), ::toupper);
+  return name;
+}
+
+core::Result<Config> Apply(const toml::table* table, std::string_view origin, const std::map<std::string, std::string>& env,
+                           const std::vector<SectionSpec>& modules) {
+  std::vector<SectionSpec> known = CoreSections();
+  for (const auto& m : modules) known.push_back(m);
+  auto find_section = [&](std::string_view name) -> const SectionSpec* {
+    for (const auto& s : known) {
+      if (s.name == name) return &s;
+    }
+    return nullptr;
+  };
+  auto has_key = [](const SectionSpec& s, std::string_view key) {
+    return std::any_of(s.keys.begin(), s.keys.end(), [&](const KeyDoc& k) { return k.key == key; });
+  };
+
+  std::map<std::string, RawSection> raw;
   if (table) {
     for (const auto& [section_key, section_node] : *table) {
       const std::string section(section_key.str());
       const auto* section_table = section_node.as_table();
-      const bool known_section = std::any_of(Fields().begin(), Fields().end(),
-                                             [&](const Field& f) { return f.section == section; });
-      if (!known_section || !section_table) {
+      const SectionSpec* spec = find_section(section);
+      if (!spec || !section_table) {
         return Fail(Error::BadRequest(fmt::format("{}: unknown configuration section '{}'", origin, section)));
       }
       for (const auto& [key_node, value] : *section_table) {
         const std::string key(key_node.str());
         const std::string full = section + "." + key;
-        const Field* field = FindField(section, key);
-        if (!field) {
+        if (!has_key(*spec, key)) {
           return Fail(Error::BadRequest(fmt::format("{}: unknown configuration key {}", origin, full)));
         }
-        if (auto s = field->set(config, FromToml(value), full); !s) {
-          return Fail(Error::BadRequest(fmt::format("{}: {}", origin, s.error().detail)));
-        }
+        raw[section][key] = FromToml(value, full, std::string(origin));
       }
     }
   }
@@ -270,22 +297,30 @@ core::Result<Config> Apply(const toml::table* table, std::string_view origin,
   for (const auto& [name, value] : env) {
     if (!name.starts_with("VETAHUT_") || name.starts_with("VETAHUT_TEST_")) continue;
     if (name == "VETAHUT_NEW_USER_PASSWORD") continue;  // read by `vetahut user add`, not configuration
-    const Field* match = nullptr;
-    for (const auto& f : Fields()) {
-      std::string expected = "VETAHUT_" + f.section + "_" + f.key;
-      std::transform(expected.begin(), expected.end(), expected.begin(), ::toupper);
-      if (expected == name) match = &f;
+    bool matched = false;
+    for (const auto& spec : known) {
+      for (const auto& k : spec.keys) {
+        if (EnvName(spec.name, k.key) != name) continue;
+        RawValue v;
+        v.text = value;
+        v.type_name = "string";
+        v.name = name;
+        v.origin = "environment";
+        raw[spec.name][k.key] = std::move(v);
+        matched = true;
+      }
     }
-    if (!match) {
-      return Fail(Error::BadRequest(fmt::format("environment: unknown configuration variable {}", name)));
-    }
-    RawValue raw;
-    raw.text = value;
-    raw.type_name = "string";
-    if (auto s = match->set(config, raw, name); !s) {
-      return Fail(Error::BadRequest(fmt::format("environment: {}", s.error().detail)));
-    }
+    if (!matched) return Fail(Error::BadRequest(fmt::format("environment: unknown configuration variable {}", name)));
   }
+
+  Config config;
+  for (const auto& schema : CoreSchemas()) {
+    auto it = raw.find(schema.spec().name);
+    if (it == raw.end()) continue;
+    if (auto s = schema.ApplyTo(it->second, config); !s) return Fail(s.error());
+    raw.erase(it);
+  }
+  config.sections = std::move(raw);
   return config;
 }
 
@@ -321,22 +356,23 @@ Status ParseListen(std::string_view text, ServerConfig& out) {
 }
 
 core::Result<Config> LoadFromString(std::string_view text, std::string_view origin,
-                                    const std::map<std::string, std::string>& env) {
+                                    const std::map<std::string, std::string>& env,
+                                    const std::vector<SectionSpec>& modules) {
   try {
     toml::table table = toml::parse(text, origin);
-    return Apply(&table, origin, env);
+    return Apply(&table, origin, env, modules);
   } catch (const toml::parse_error& e) {
     return Fail(Error::BadRequest(fmt::format("{}:{}:{}: {}", origin, e.source().begin.line,
                                               e.source().begin.column, e.description())));
   }
 }
 
-core::Result<Config> Load(const std::optional<std::string>& path,
-                          const std::map<std::string, std::string>& env) {
-  if (!path) return Apply(nullptr, "defaults", env);
+core::Result<Config> Load(const std::optional<std::string>& path, const std::map<std::string, std::string>& env,
+                          const std::vector<SectionSpec>& modules) {
+  if (!path) return Apply(nullptr, "defaults", env, modules);
   try {
     toml::table table = toml::parse_file(*path);
-    return Apply(&table, *path, env);
+    return Apply(&table, *path, env, modules);
   } catch (const toml::parse_error& e) {
     return Fail(Error::BadRequest(fmt::format("{}:{}:{}: {}", *path, e.source().begin.line,
                                               e.source().begin.column, e.description())));
@@ -353,9 +389,17 @@ std::map<std::string, std::string> ProcessEnvironment() {
   return env;
 }
 
-std::vector<std::pair<std::string, std::string>> DescribeKeys() {
+std::vector<SectionSpec> CoreSections() {
+  std::vector<SectionSpec> out;
+  for (const auto& schema : CoreSchemas()) out.push_back(schema.spec());
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> DescribeKeys(const std::vector<SectionSpec>& sections) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& f : Fields()) out.emplace_back(f.section + "." + f.key, f.doc);
+  for (const auto& s : sections) {
+    for (const auto& k : s.keys) out.emplace_back(s.name + "." + k.key, k.doc);
+  }
   return out;
 }
 

@@ -78,7 +78,8 @@ TEST(Config, BadInputStopsWithAMessageNamingTheKeyAndTheReason) {
       {"[server]\nlisten = \"127.0.0.1:70000\"\n", {}, "port 0-65535"},
       {"[db]\nurl = \"mysql://x\"\n", {}, "db.url: must start with"},
       {"[log]\nlevel = \"loud\"\n", {}, "'loud' is not one of"},
-      {"[app]\ntarget = \"pizza\"\n", {}, "app.target"},
+      {"[app]\ntarget = \"Pizza!\"\n", {}, "app.target"},
+      {"[order]\nprep_minutes = 5\n", {}, "unknown configuration section 'order'"},
       {"[app]\ndemo = 1.5\n", {}, "app.demo"},
       {"[server\nlisten = 1", {}, "test.toml:1"},
       {"", Env{{"VETAHUT_DB_POOLSIZE", "3"}}, "VETAHUT_DB_POOLSIZE"},
@@ -110,10 +111,52 @@ TEST(Config, LoadsAFileFromDisk) {
 }
 
 TEST(Config, EveryKeyIsDocumented) {
-  for (const auto& [key, doc] : DescribeKeys()) {
+  for (const auto& [key, doc] : DescribeKeys(CoreSections())) {
     EXPECT_FALSE(doc.empty()) << key;
     EXPECT_NE(key.find('.'), std::string::npos);
   }
+}
+
+/// A module's settings, declared next to the module as services do.
+struct KitchenSettings {
+  int ovens = 1;
+  std::chrono::seconds bake_time{360};
+  std::string mode = "conveyor";
+};
+
+Schema<KitchenSettings> KitchenSchema() {
+  Schema<KitchenSettings> schema("kitchen");
+  schema.Int("ovens", "ovens per store", 1, 8, &KitchenSettings::ovens)
+      .Duration("bake_time_s", "seconds in the oven", 60, 1800, &KitchenSettings::bake_time)
+      .OneOf("mode", "conveyor or deck", {"conveyor", "deck"}, &KitchenSettings::mode);
+  return schema;
+}
+
+TEST(Config, AModuleSectionIsCheckedAndParsedWithTheModulesSchema) {
+  const auto schema = KitchenSchema();
+  auto config = LoadFromString("[kitchen]\novens = 2\n", "test.toml", Env{{"VETAHUT_KITCHEN_BAKE_TIME_S", "420"}},
+                               {schema.spec()});
+  ASSERT_TRUE(config) << config.error().detail;
+  auto settings = config->Settings(schema);
+  ASSERT_TRUE(settings) << settings.error().detail;
+  EXPECT_EQ(settings->ovens, 2);
+  EXPECT_EQ(settings->bake_time, std::chrono::seconds(420));
+  EXPECT_EQ(settings->mode, "conveyor");
+
+  auto unknown = LoadFromString("[kitchen]\novenz = 2\n", "test.toml", {}, {schema.spec()});
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().detail.find("unknown configuration key kitchen.ovenz"), std::string::npos);
+  auto bad = LoadFromString("[kitchen]\nmode = \"wood\"\n", "test.toml", {}, {schema.spec()});
+  ASSERT_TRUE(bad);
+  auto parsed = bad->Settings(schema);
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error().detail, "test.toml: configuration key kitchen.mode: 'wood' is not one of: conveyor, deck");
+  auto env = LoadFromString("", "test.toml", Env{{"VETAHUT_KITCHEN_OVENS", "nine"}}, {schema.spec()});
+  ASSERT_TRUE(env);
+  EXPECT_EQ(env->Settings(schema).error().detail,
+            "environment: configuration key VETAHUT_KITCHEN_OVENS: expected an integer, got 'nine'");
+  // Without the module's spec the section is unknown.
+  EXPECT_FALSE(LoadFromString("[kitchen]\novens = 2\n", "test.toml", {}));
 }
 
 }  // namespace
@@ -126,7 +169,7 @@ TEST(Config, EveryKeyIsInTheConfigurationGuide) {
   std::ifstream in(VETAHUT_SOURCE_DIR "/docs/configuration.md");
   ASSERT_TRUE(in) << "docs/configuration.md is missing";
   const std::string guide(std::istreambuf_iterator<char>(in), {});
-  for (const auto& [key, doc] : DescribeKeys()) {
+  for (const auto& [key, doc] : DescribeKeys(CoreSections())) {
     EXPECT_NE(guide.find("`" + key + "`"), std::string::npos) << key << " is not documented in docs/configuration.md";
   }
 }

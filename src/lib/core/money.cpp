@@ -222,4 +222,10 @@ Result<Money> Money::Parse(std::string_view text, Currency currency) {
   return Money(negative ? -minor : minor, currency);
 }
 
+Money MoneyAmount::ToMoney() const {
+  auto code = Currency::Find(currency);
+  if (!code) throw std::domain_error("unknown currency '" + currency + "'");
+  return Money(amount, *code);
+}
+
 }  // namespace vetahut::core

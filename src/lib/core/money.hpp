@@ -81,4 +81,16 @@ class Money {
   Currency currency_;
 };
 
+/// Money as plain data, for structs that must be default-constructible (event payloads, client
+/// results): minor units and the currency code. Convert with Money() once the code is checked.
+struct MoneyAmount {
+  std::int64_t amount = 0;
+  std::string currency;  ///< ISO-4217 code
+
+  static MoneyAmount Of(const Money& money) { return {money.amount(), std::string(money.currency().code())}; }
+  /// The Money; throws std::domain_error for an unknown currency (decoders check it first).
+  Money ToMoney() const;
+  bool operator==(const MoneyAmount&) const = default;
+};
+
 }  // namespace vetahut::core

@@ -44,6 +44,15 @@ const std::string& Row::ColumnName(std::size_t col) const {
   return columns_ && col < columns_->size() ? (*columns_)[col] : kUnnamed;
 }
 
+std::size_t Row::Index(std::string_view name) const {
+  if (columns_) {
+    for (std::size_t i = 0; i < columns_->size(); ++i) {
+      if ((*columns_)[i] == name) return i;
+    }
+  }
+  throw core::ErrorException(core::Error::Internal(fmt::format("db row has no column '{}'", name)));
+}
+
 const Value& Row::At(std::size_t col) const {
   if (col >= values_.size()) {
     throw core::ErrorException(core::Error::Internal(

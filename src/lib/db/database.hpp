@@ -141,6 +141,21 @@ class Row {
   const Value& Get(std::size_t col) const;
   /// The column's name.
   const std::string& ColumnName(std::size_t col) const;
+  /// The index of a column by name (as the query selected it); throws `ErrorException(kInternal)`
+  /// naming it if absent.
+  std::size_t Index(std::string_view name) const;
+
+  /// The accessors by column name: rows map by name, so a query's column order cannot shift
+  /// values into the wrong field.
+  bool IsNull(std::string_view name) const { return IsNull(Index(name)); }
+  std::int64_t Int(std::string_view name) const { return Int(Index(name)); }
+  double Double(std::string_view name) const { return Double(Index(name)); }
+  bool Bool(std::string_view name) const { return Bool(Index(name)); }
+  std::string Text(std::string_view name) const { return Text(Index(name)); }
+  std::optional<std::int64_t> OptInt(std::string_view name) const { return OptInt(Index(name)); }
+  std::optional<std::string> OptText(std::string_view name) const { return OptText(Index(name)); }
+  std::optional<double> OptDouble(std::string_view name) const { return OptDouble(Index(name)); }
+  std::optional<bool> OptBool(std::string_view name) const { return OptBool(Index(name)); }
 
  private:
   const Value& At(std::size_t col) const;
@@ -225,8 +240,10 @@ struct DatabaseOptions {
   std::chrono::milliseconds busy_timeout{5000};  ///< SQLite: wait for a lock, then kUnavailable
 };
 
-/// A pooled database. Thread-safe. Must outlive its transactions.
-class Database {
+/// A pooled database. Thread-safe. Must outlive its transactions. As a Session it runs each
+/// statement in autocommit mode, so repositories take a Session for reads in or out of a
+/// transaction.
+class Database : public Session {
  public:
   /// Opens "sqlite:relative/or/abs/path.db", "sqlite::memory:" (a private shared-cache in-memory
   /// database, for tests), or "postgresql://…"/"postgres://…" (libpq URI). A malformed URL throws
@@ -236,17 +253,17 @@ class Database {
   Database() = default;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
-  virtual ~Database();
+  ~Database() override;
 
   /// The engine behind this database.
-  virtual Engine engine() const = 0;
+  Engine engine() const override = 0;
   /// Starts a transaction. SQLite: BEGIN IMMEDIATE (writers serialize). PostgreSQL: BEGIN
   /// (read committed).
   virtual Transaction Begin() = 0;
   /// Runs a statement in autocommit mode; see `Session::Exec`.
-  virtual std::int64_t Exec(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  std::int64_t Exec(std::string_view sql, const std::vector<Value>& params = {}) override = 0;
   /// Runs a query in autocommit mode.
-  virtual ResultSet Query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  ResultSet Query(std::string_view sql, const std::vector<Value>& params = {}) override = 0;
   /// For readiness probes: true if a trivial query succeeds within about a second.
   virtual bool Ping() = 0;
 };

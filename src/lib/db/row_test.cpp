@@ -54,6 +54,21 @@ TEST(Row, ParsesPostgresText) {
   EXPECT_EQ(row.Text(0), "-42");
 }
 
+TEST(Row, ColumnsAreFoundByName) {
+  Row row = MakeRow({std::string("ord_1"), std::int64_t{12}, nullptr});
+  EXPECT_EQ(row.Text("c0"), "ord_1");
+  EXPECT_EQ(row.Int("c1"), 12);
+  EXPECT_TRUE(row.IsNull("c2"));
+  EXPECT_EQ(row.OptText("c2"), std::nullopt);
+  try {
+    row.Text("total");
+    FAIL() << "no exception";
+  } catch (const core::ErrorException& e) {
+    EXPECT_EQ(e.error().code, core::ErrorCode::kInternal);
+    EXPECT_NE(e.error().detail.find("'total'"), std::string::npos) << e.error().detail;
+  }
+}
+
 TEST(Row, WrongTypeThrowsInternalNamingTheColumn) {
   Row row = MakeRow({std::string("12abc"), nullptr, std::int64_t{7}});
   try {

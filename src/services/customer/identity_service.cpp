@@ -1,5 +1,6 @@
 #include "services/customer/identity_service.hpp"
 #include "lib/json/write.hpp"
+#include "services/customer/events.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -18,7 +19,6 @@ using core::Fail;
 
 namespace {
 
-constexpr const char* kSource = "/vetahut/customer";
 constexpr std::size_t kMaxPassword = 200;
 
 void ValidatePassword(const std::string& password, const std::string& field, core::FieldErrors& errors) {
@@ -223,11 +223,11 @@ core::Result<Account> IdentityService::Register(const Registration& r) {
   repo_.InsertAccount(tx, a);
   const std::string token = auth::RandomToken(32);
   repo_.InsertOneTimeToken(tx, auth::HashToken(token), "verify_email", a.id, clock_.Now() + options_.verification_ttl);
-  Emit(tx, "com.vetahut.customer.registered", a.id, json_text::Serialize(json::object{{"customer_id", a.id}}));
+  Emit(tx, a.id, events::CustomerRegistered{.customer_id = a.id, .email = email, .name = a.name,
+                                             .marketing_consent = a.marketing_consent});
   // The notification service sends this; the link is the only place the raw token appears.
-  Emit(tx, "com.vetahut.customer.email_verification_requested", a.id,
-       json_text::Serialize(json::object{{"customer_id", a.id}, {"email", email}, {"name", a.name},
-                                    {"verify_url", "/verify-email?token=" + token}}));
+  Emit(tx, a.id, events::EmailVerificationRequested{.customer_id = a.id, .email = email, .name = a.name,
+                                                     .verify_url = "/verify-email?token=" + token});
   tx.Commit();
   if (events_committed_) events_committed_();
   return a;
@@ -331,8 +331,8 @@ core::Status IdentityService::RequestPasswordReset(const std::string& raw_email)
   if (!account || account->deleted_at) return core::Ok();
   const std::string token = auth::RandomToken(32);
   repo_.InsertOneTimeToken(tx, auth::HashToken(token), "reset_password", account->id, clock_.Now() + options_.reset_ttl);
-  Emit(tx, "com.vetahut.customer.password_reset_requested", account->id,
-       json_text::Serialize(json::object{{"customer_id", account->id}, {"email", email}, {"reset_url", "/reset-password?token=" + token}}));
+  Emit(tx, account->id, events::PasswordResetRequested{.customer_id = account->id, .email = email, .name = account->name,
+                                                        .reset_url = "/reset-password?token=" + token});
   tx.Commit();
   if (events_committed_) events_committed_();
   return core::Ok();
@@ -544,7 +544,7 @@ core::Status IdentityService::DeleteAccount(const std::string& account_id) {
   }
   repo_.Erase(tx, account_id, clock_.Now());
   repo_.RevokeSubject(tx, account_id, clock_.Now());
-  Emit(tx, "com.vetahut.customer.deleted", account_id, json_text::Serialize(json::object{{"customer_id", account_id}}));
+  Emit(tx, account_id, events::CustomerDeleted{.customer_id = account_id});
   tx.Commit();
   if (events_committed_) events_committed_();
   return core::Ok();
@@ -564,8 +564,9 @@ std::vector<AccountRepository::AuditEntry> IdentityService::ListAudit(int limit)
   return out;
 }
 
-void IdentityService::Emit(db::Transaction& tx, const std::string& type, const std::string& subject, const std::string& data) {
-  outbox_.Add(tx, bus::MakeEvent(ids_, clock_, kSource, type, subject, data));
+template <class E>
+void IdentityService::Emit(db::Transaction& tx, const std::string& subject, const E& event) {
+  outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, subject, event));
 }
 
 // --- JSON ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 
 #include "lib/auth/jwt.hpp"
 #include "lib/auth/policy.hpp"
+#include "lib/auth/verifier.hpp"
 #include "lib/bus/outbox.hpp"
 #include "lib/core/id.hpp"
 #include "lib/db/database.hpp"
@@ -67,7 +68,7 @@ struct ThrottleRules {
   std::chrono::minutes window{15};
 };
 
-class IdentityService {
+class IdentityService final : public auth::TokenVerifier {
  public:
   IdentityService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, IdentityOptions options,
                   std::function<void()> events_committed);
@@ -81,7 +82,7 @@ class IdentityService {
   std::string JwksJson() const;
 
   /// Verifies a bearer token: signature, expiry, issuer, audience, and not revoked by logout.
-  core::Result<auth::Principal> Authenticate(std::string_view bearer_token, auth::Claims* claims_out = nullptr) const;
+  core::Result<auth::Principal> Authenticate(std::string_view bearer_token, auth::Claims* claims_out = nullptr) const override;
 
   core::Result<Account> Register(const Registration& r);
   core::Result<TokenGrant> PasswordGrant(const std::string& email, const std::string& password, const std::string& client_address);
@@ -125,7 +126,8 @@ class IdentityService {
   auth::Principal PrincipalOf(const Account& account) const;
   core::Status CheckThrottle(db::Session& s, const std::string& key) const;
   void RecordLoginFailure(db::Transaction& tx, const std::string& key);
-  void Emit(db::Transaction& tx, const std::string& type, const std::string& subject, const std::string& data);
+  template <class E>
+  void Emit(db::Transaction& tx, const std::string& subject, const E& event);
 
   db::Database& db_;
   const core::Clock& clock_;

@@ -10,6 +10,7 @@
 
 #include "lib/bus/outbox.hpp"
 #include "lib/log/log.hpp"
+#include "services/order/events.hpp"
 
 namespace vetahut::customer {
 namespace {
@@ -252,85 +253,35 @@ void LoyaltyLedger::Notify(db::Session& tx, const LoyaltyEntry& entry) const {
 
 namespace {
 
-constexpr const char* kStatusChanged = "com.vetahut.order.status_changed";
-constexpr const char* kCancelled = "com.vetahut.order.cancelled";
-
-/// Acknowledges a poison event: redelivering it could never succeed.
+/// Acknowledges an event whose values the ledger refuses: redelivering it could never succeed.
 core::Status Skip(const bus::CloudEvent& event, std::string_view why) {
-  log::Warn("loyalty: ignoring malformed order event",
+  log::Warn("loyalty: ignoring an order event the ledger refuses",
             {{"event_id", event.id}, {"type", event.type}, {"reason", why}});
   return core::Ok();
 }
 
-const json::string* StringField(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v ? v->if_string() : nullptr;
-}
-
-std::optional<std::int64_t> IntegerField(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (!v) return std::nullopt;
-  if (const auto* i = v->if_int64()) return *i;
-  if (const auto* u = v->if_uint64();
-      u && *u <= std::uint64_t(std::numeric_limits<std::int64_t>::max())) {
-    return std::int64_t(*u);
-  }
-  return std::nullopt;
-}
-
-core::Status HandleOrderEvent(LoyaltyLedger& ledger, db::Session& tx,
-                              const bus::CloudEvent& event) {
-  boost::system::error_code ec;
-  json::value data = json::parse(event.data, ec);
-  if (ec) return Skip(event, "data is not JSON");
-  const json::object* o = data.if_object();
-  if (!o) return Skip(event, "data is not an object");
-  const json::string* order_id = StringField(*o, "order_id");
-  if (!order_id || order_id->empty()) return Skip(event, "order_id is missing");
-  const std::string order(order_id->data(), order_id->size());
-
-  if (event.type == kCancelled) {
-    if (auto status = ledger.Release(tx, order); !status) return Skip(event, status.error().detail);
-    return core::Ok();
-  }
-
-  const json::string* status = StringField(*o, "status");
-  if (!status) return Skip(event, "status is missing");
-  if (*status != "delivered" && *status != "picked_up" && *status != "served") return core::Ok();  // not a completion
-
-  const json::value* customer = o->if_contains("customer_id");
-  if (!customer || customer->is_null()) return core::Ok();  // a guest order earns nothing
-  const json::string* customer_id = customer->if_string();
-  if (!customer_id || customer_id->empty()) return Skip(event, "customer_id is not a string");
-
-  const json::value* basis_value = o->if_contains("loyalty_basis");
-  const json::object* basis = basis_value ? basis_value->if_object() : nullptr;
-  if (!basis) return Skip(event, "loyalty_basis is missing");
-  auto amount = IntegerField(*basis, "amount");
-  const json::string* currency_code = StringField(*basis, "currency");
-  if (!amount || !currency_code)
-    return Skip(event, "loyalty_basis needs an integer amount and a currency");
-  auto currency =
-      core::Currency::Find(std::string_view(currency_code->data(), currency_code->size()));
-  if (!currency) return Skip(event, "loyalty_basis.currency is not a known currency");
-
-  auto earned = ledger.EarnForOrder(tx, std::string(customer_id->data(), customer_id->size()),
-                                    order, core::Money(*amount, *currency));
-  if (!earned) {
-    std::string why = earned.error().detail;
-    for (const auto& f : earned.error().fields) why += fmt::format(" {}: {}", f.field, f.message);
-    return Skip(event, why);
-  }
-  return core::Ok();
+std::string Describe(const core::Error& error) {
+  std::string why = error.detail;
+  for (const auto& f : error.fields) why += fmt::format(" {}: {}", f.field, f.message);
+  return why;
 }
 
 }  // namespace
 
-bus::Subscription LoyaltyConsumer(db::Database& db, LoyaltyLedger& ledger) {
-  return bus::IdempotentConsumer(db, "customer_loyalty", {kStatusChanged, kCancelled},
-                                 [&ledger](db::Transaction& tx, const bus::CloudEvent& event) {
-                                   return HandleOrderEvent(ledger, tx, event);
-                                 });
+void AddLoyaltyHandlers(bus::Consumer& consumer, LoyaltyLedger& ledger) {
+  consumer.On<order::events::OrderStatusChanged>(
+      [&ledger](db::Transaction& tx, const order::events::OrderStatusChanged& e, const bus::CloudEvent& event) {
+        if (e.status != "delivered" && e.status != "picked_up" && e.status != "served") return core::Ok();
+        if (!e.customer_id || e.customer_id->empty()) return core::Ok();  // a guest order earns nothing
+        auto earned = ledger.EarnForOrder(tx, *e.customer_id, e.order_id, e.loyalty_basis.ToMoney());
+        if (!earned) return Skip(event, Describe(earned.error()));
+        return core::Ok();
+      });
+  consumer.On<order::events::OrderCancelled>(
+      [&ledger](db::Transaction& tx, const order::events::OrderCancelled& e, const bus::CloudEvent& event) {
+        if (auto released = ledger.Release(tx, e.order_id); !released) return Skip(event, Describe(released.error()));
+        return core::Ok();
+      });
 }
 
 }  // namespace vetahut::customer

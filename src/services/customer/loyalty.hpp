@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "lib/bus/event_bus.hpp"
+#include "lib/bus/consumer.hpp"
 #include "lib/core/clock.hpp"
 #include "lib/core/id.hpp"
 #include "lib/core/money.hpp"
@@ -95,14 +95,14 @@ class LoyaltyLedger {
   ChangeListener on_change_;
 };
 
-/// The consumer the customer service subscribes to the bus (consumer "customer_loyalty", inbox
-/// table customer_loyalty_inbox; each event's effect commits together with its inbox record):
-///  - "com.vetahut.order.status_changed" {"order_id", "customer_id" (null for guests → ignored),
-///    "status", "loyalty_basis": {"amount": minor units, "currency"}}: status "delivered",
-///    "picked_up" or "served" (dine-in) → EarnForOrder; other statuses are ignored.
-///  - "com.vetahut.order.cancelled" {"order_id"} → Release.
-/// Malformed data is logged (log::Warn) and acknowledged with no effect, so a poison event does
-/// not loop. `db` and `ledger` must outlive the subscription.
-bus::Subscription LoyaltyConsumer(db::Database& db, LoyaltyLedger& ledger);
+/// Adds the loyalty effects to the customer module's queue (each commits with its inbox record):
+///  - order.status_changed to delivered, picked_up or served (dine-in) with a customer → points on
+///    its loyalty_basis (EarnForOrder: exactly once per order); guests and other statuses earn
+///    nothing;
+///  - order.cancelled → Release of the order's held points.
+/// A payload the typed event cannot read is dead-lettered by the bus (visible to an admin); one
+/// whose values the ledger refuses (a negative basis, say) is logged and acknowledged with no
+/// effect, so it does not loop. `ledger` must outlive the consumer.
+void AddLoyaltyHandlers(bus::Consumer& consumer, LoyaltyLedger& ledger);
 
 }  // namespace vetahut::customer

@@ -1,15 +1,41 @@
 #pragma once
-/// What other services (order, kitchen) ask of the location service. In the all-in-one process
-/// this is `LocationService` itself; in distributed mode an HTTP client implements it.
+/// What other services ask of the location service, in plain values. In the all-in-one process
+/// the implementation is `LocationService` itself; in distributed mode an HTTP client implements
+/// the same interfaces (http_client.hpp).
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "lib/core/clock.hpp"
 #include "lib/core/money.hpp"
 #include "lib/core/result.hpp"
 #include "services/location/domain/geo.hpp"
 #include "services/location/domain/store_profile.hpp"
 
 namespace vetahut::location {
+
+/// What any service needs to know about a store: who it is, its market and its clock.
+struct StoreSummary {
+  std::string id;
+  std::string name;
+  std::string currency;   ///< ISO-4217: the store's market
+  std::string locale;     ///< BCP-47, e.g. "en-US"
+  std::string time_zone;  ///< IANA, e.g. "America/New_York"
+  std::string phone;      ///< E.164
+  double latitude = 0;
+  double longitude = 0;
+  std::vector<ServiceType> services;
+};
+
+/// Read access to the stores (menu, order, kitchen, notification, analytics).
+class StoreDirectoryClient {
+ public:
+  virtual ~StoreDirectoryClient() = default;
+  /// kNotFound naming the id for an unknown store.
+  virtual core::Result<StoreSummary> GetStore(const std::string& store_id) = 0;
+  /// Every store (demo set-up, per-store jobs), in a stable order.
+  virtual core::Result<std::vector<StoreSummary>> ListStores() = 0;
+};
 
 /// Whether and how a store delivers to a point.
 struct DeliveryQuote {
@@ -39,6 +65,7 @@ struct StoreAvailability {
   std::optional<core::TimePoint> next_open_at;
 };
 
+/// What the order service asks of the location service while it places an order.
 class LocationClient {
  public:
   virtual ~LocationClient() = default;

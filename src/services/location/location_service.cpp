@@ -16,6 +16,22 @@ namespace vetahut::location {
 
 namespace json = boost::json;
 
+namespace {
+
+void FillStoreChanged(const Store& store, events::StoreChanged& out) {
+  const auto& p = store.profile;
+  out.store_id = store.id;
+  out.name = p.name;
+  out.currency = p.currency;
+  out.locale = p.locale;
+  out.time_zone = p.timezone;
+  out.latitude = p.latitude;
+  out.longitude = p.longitude;
+  for (auto t : p.services) out.services.emplace_back(ServiceTypeName(t));
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // Read model
 
@@ -148,10 +164,9 @@ core::Result<std::shared_ptr<const DirectoryEntry>> LocationService::CreateStore
     }
     throw;
   }
-  auto record = repository_.LoadOne(tx, store.id);
-  outbox_.Add(tx, bus::MakeEvent(ids_, clock_, events::kSource, events::kStoreCreated, store.id,
-                                 StoreToJson(DirectoryEntry{*record, nullptr, {}}, clock_.Now()),
-                                 traceparent));
+  events::StoreCreated created;
+  FillStoreChanged(store, created);
+  outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, store.id, created, traceparent));
   return Reload(tx, store.id);
 }
 
@@ -181,6 +196,9 @@ core::Result<std::shared_ptr<const DirectoryEntry>> LocationService::UpdateStore
     }
   }
   if (hours.size() != current->hours.size()) repository_.ReplaceHours(tx, id, "all", ServiceHoursToJson(hours));
+  events::StoreUpdated updated;
+  FillStoreChanged(store, updated);
+  outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, store.id, updated));
   return Reload(tx, id);
 }
 
@@ -246,15 +264,15 @@ core::Result<std::shared_ptr<const DirectoryEntry>> LocationService::SetSlotRule
 }
 
 void LocationService::EmitStatusChanged(db::Transaction& tx, const StoreRecord& record, const std::string& cause) {
-  json::object data{{"store_id", record.store.id},
-                    {"accepting_orders", !record.pause.has_value()},
-                    {"cause", cause}};
+  events::StoreStatusChanged changed;
+  changed.store_id = record.store.id;
+  changed.accepting_orders = !record.pause.has_value();
+  changed.cause = cause;
   if (record.pause) {
-    data["reason"] = record.pause->reason;
-    data["resume_at"] = record.pause->until ? json::value(core::FormatRfc3339(*record.pause->until)) : json::value(nullptr);
+    changed.reason = record.pause->reason;
+    if (record.pause->until) changed.resume_at = core::FormatRfc3339(*record.pause->until);
   }
-  outbox_.Add(tx, bus::MakeEvent(ids_, clock_, events::kSource, events::kStoreStatusChanged, record.store.id,
-                                 json_text::Serialize(data)));
+  outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, record.store.id, changed));
 }
 
 core::Result<std::shared_ptr<const DirectoryEntry>> LocationService::PauseStore(const std::string& id, const std::string& reason,

@@ -73,7 +73,7 @@ bool AcceptsGzip(const Request& req) {
 
 }  // namespace
 
-void RegisterRoutes(http::Router& router, MenuService& menu, location::LocationClient& locations) {
+void RegisterRoutes(http::Router& router, MenuService& menu, bool menu_reads_inline) {
   router.Get("/api/v1/stores/{store_id}/menu", [&menu](Request& req) -> Reply {
     auto locale = req.Query("locale").value_or("");
     if (locale.size() > 10) return core::Fail(core::Error::Validation({{"locale", "must be a language tag like en or es-MX"}}));
@@ -97,47 +97,7 @@ void RegisterRoutes(http::Router& router, MenuService& menu, location::LocationC
       r.file_body = s.json_file;
     }
     return r;
-  }, {.permission = "public", .non_blocking = true});
-
-  router.Post("/api/v1/quotes", [&menu, &locations](Request& req) -> Reply {
-    auto body = ObjectBody(req);
-    if (!body) return core::Fail(body.error());
-    core::FieldErrors errors;
-    const json::value* store = body->if_contains("store_id");
-    if (!store || !store->is_string()) errors.Add("store_id", "is required");
-    const json::value* type_value = body->if_contains("type");
-    std::string type = type_value && type_value->is_string() ? std::string(type_value->as_string()) : "";
-    if (type != "delivery" && type != "carryout" && type != "dine_in") errors.Add("type", "must be delivery, carryout or dine_in");
-    if (!errors.empty()) return core::Fail(errors.ToError());
-    const std::string store_id(store->as_string());
-    std::optional<core::Money> delivery_fee;
-    if (type == "delivery") {
-      const json::object* address = body->if_contains("address") ? body->at("address").if_object() : nullptr;
-      const json::value* lat = address ? address->if_contains("latitude") : nullptr;
-      const json::value* lon = address ? address->if_contains("longitude") : nullptr;
-      if (!lat || !lon || !(lat->is_number() && lon->is_number())) {
-        return core::Fail(core::Error::Validation({{"address", "delivery needs address.latitude and address.longitude"}}));
-      }
-      auto check = locations.CheckDelivery(store_id, {lat->to_number<double>(), lon->to_number<double>()});
-      if (!check) return core::Fail(check.error().code == core::ErrorCode::kNotFound
-                                        ? core::Error::Validation({{"store_id", check.error().detail}})
-                                        : check.error());
-      if (!check->deliverable) {
-        return core::Fail(core::Error::Validation({{"address", "is outside the store's delivery zones"}}));
-      }
-      delivery_fee = check->fee;
-    }
-    Channel channel = Channel::kWeb;
-    if (const auth::Caller* caller = auth::CallerOf(req); caller && caller->principal.kind == auth::PrincipalKind::kDevice) {
-      for (const auto& role : caller->principal.roles) {
-        if (role == "kiosk") channel = Channel::kKiosk;
-        if (role == "pos") channel = Channel::kPos;
-      }
-    }
-    auto quote = menu.QuoteJson(store_id, *body, delivery_fee, channel);
-    if (!quote) return core::Fail(quote.error());
-    return Response::Json(std::move(*quote));
-  }, {.permission = "public"});
+  }, {.permission = "public", .non_blocking = menu_reads_inline});
 
   router.Get("/api/v1/menu/{market}/draft", [&menu](Request& req) -> Reply {
     auto draft = menu.DraftJson(std::string(req.PathParam("market")));

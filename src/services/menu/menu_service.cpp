@@ -9,6 +9,8 @@
 
 #include "lib/log/log.hpp"
 #include "services/menu/catalog_json.hpp"
+#include "services/menu/events.hpp"
+#include "services/menu/priced_cart.hpp"
 
 namespace vetahut::menu {
 
@@ -18,20 +20,15 @@ using core::Fail;
 
 namespace {
 
-constexpr const char* kSource = "/vetahut/menu";
-
 std::string T(core::TimePoint t) { return core::FormatRfc3339(t); }
 std::optional<core::TimePoint> OptT(const std::optional<std::string>& s) {
   if (!s) return std::nullopt;
   return core::ParseRfc3339(*s);
 }
 
-VersionInfo VersionFromRow(const db::Row& r) {
-  return {r.Text(0), r.Text(1), r.Text(2), r.Text(3), core::ParseRfc3339(r.Text(4)).value_or(core::TimePoint{}),
-          OptT(r.OptText(5)), OptT(r.OptText(6))};
-}
-
-constexpr const char* kVersionColumns = "id, market, status, created_by, created_at, publish_at, published_at";
+/// How long a store's market, language and zone are trusted before the location service is asked
+/// again (a store's currency or zone changing is an exceptional admin act).
+constexpr std::chrono::seconds kStoreInfoTtl{10};
 
 /// A strong ETag: a hash of the exact bytes served.
 std::string ETagOf(std::string_view body) {
@@ -70,50 +67,36 @@ struct MenuService::State {
   std::map<std::string, std::map<std::string, Unavailability, std::less<>>> unavailable;
 };
 
-MenuService::MenuService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, StoreLookup stores,
-                         std::function<void()> events_committed)
-    : db_(db), clock_(clock), ids_(ids), stores_(std::move(stores)), events_committed_(std::move(events_committed)),
+MenuService::MenuService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids,
+                         location::StoreDirectoryClient& stores, std::function<void()> events_committed)
+    : db_(db), clock_(clock), ids_(ids), stores_(stores), events_committed_(std::move(events_committed)),
       state_(std::make_shared<State>()) {}
-
-namespace {
-std::string ChangeToken(db::Database& db) {
-  auto r = db.Query(
-      "SELECT (SELECT COUNT(*) FROM menu_versions WHERE status = 'published'), "
-      "(SELECT COALESCE(MAX(published_at), '') FROM menu_versions), "
-      "(SELECT COUNT(*) FROM menu_unavailable), (SELECT COALESCE(MAX(updated_at), '') FROM menu_unavailable), "
-      "(SELECT COUNT(*) FROM menu_price_overrides), (SELECT COALESCE(SUM(amount), 0) FROM menu_price_overrides), "
-      "(SELECT COALESCE(MAX(updated_at), '') FROM menu_store_settings)")[0];
-  std::string token;
-  for (std::size_t i = 0; i < r.size(); ++i) token += r.Text(i) + "|";
-  return token;
-}
-}  // namespace
 
 void MenuService::Load() {
   auto state = std::make_shared<State>();
   auto tx = db_.Begin();
-  for (const auto& r : tx.Query("SELECT id, market, catalog FROM menu_versions WHERE status = 'published'")) {
-    auto parsed = ParseCatalog(json::parse(r.Text(2)));
-    if (!parsed) throw core::ErrorException(Error::Internal("published menu " + r.Text(0) + " is unreadable"));
+  for (const auto& r : repository_.Published(tx)) {
+    auto parsed = ParseCatalog(json::parse(r.catalog_json));
+    if (!parsed) throw core::ErrorException(Error::Internal("published menu " + r.version_id + " is unreadable"));
     auto catalog = std::make_shared<Catalog>(std::move(*parsed));
     catalog->BuildIndex();
-    state->published[r.Text(1)] = {r.Text(0), std::move(catalog)};
+    state->published[r.market] = {r.version_id, std::move(catalog)};
   }
-  for (const auto& r : tx.Query("SELECT store_id, tax_mode, tax_rates FROM menu_store_settings")) {
+  for (const auto& r : repository_.StoreSettings(tx)) {
     std::map<std::string, std::int64_t, std::less<>> rates;
-    const json::value parsed = json::parse(r.Text(2));  // must outlive the loop
+    const json::value parsed = json::parse(r.tax_rates_json);  // must outlive the loop
     for (const auto& [k, v] : parsed.as_object()) rates[std::string(k)] = v.as_int64();
-    state->settings[r.Text(0)] = {r.Text(1) == "inclusive" ? TaxMode::kInclusive : TaxMode::kExclusive, std::move(rates)};
+    state->settings[r.store_id] = {r.tax_mode == "inclusive" ? TaxMode::kInclusive : TaxMode::kExclusive, std::move(rates)};
   }
-  for (const auto& r : tx.Query("SELECT store_id, kind, item_id, size_id, amount FROM menu_price_overrides")) {
-    auto& target = r.Text(1) == "topping" ? state->topping_prices : state->product_prices;
-    target[r.Text(0)][r.Text(2)][r.Text(3)] = r.Int(4);
+  for (const auto& r : repository_.PriceOverrides(tx)) {
+    auto& target = r.kind == "topping" ? state->topping_prices : state->product_prices;
+    target[r.store_id][r.item_id][r.size_id] = r.amount;
   }
-  for (const auto& r : tx.Query("SELECT store_id, item_id, reason, until_at FROM menu_unavailable")) {
-    state->unavailable[r.Text(0)][r.Text(1)] = {r.Text(2), OptT(r.OptText(3))};
+  for (const auto& r : repository_.Unavailable(tx)) {
+    state->unavailable[r.store_id][r.item_id] = {r.reason, OptT(r.until)};
   }
   tx.Commit();
-  const std::string new_token = ChangeToken(db_);
+  const std::string new_token = repository_.ChangeToken(db_);
   {
     std::unique_lock lock(state_mutex_);
     state_ = std::move(state);
@@ -123,7 +106,7 @@ void MenuService::Load() {
 }
 
 void MenuService::RefreshIfChanged() {
-  const std::string token = ChangeToken(db_);
+  const std::string token = repository_.ChangeToken(db_);
   {
     std::shared_lock lock(state_mutex_);
     if (token == change_token_) return;
@@ -141,8 +124,29 @@ void MenuService::Invalidate() {
   cache_.clear();
 }
 
-void MenuService::Emit(db::Transaction& tx, const std::string& type, const std::string& subject, const std::string& data) {
-  outbox_.Add(tx, bus::MakeEvent(ids_, clock_, kSource, type, subject, data));
+std::optional<StoreInfo> MenuService::FindStore(const std::string& store_id) {
+  const auto now = clock_.Now();
+  {
+    std::shared_lock lock(stores_mutex_);
+    if (auto it = store_cache_.find(store_id); it != store_cache_.end() && now - it->second.first < kStoreInfoTtl) {
+      return it->second.second;
+    }
+  }
+  auto store = stores_.GetStore(store_id);
+  if (!store) {
+    if (store.error().code == core::ErrorCode::kNotFound) return std::nullopt;
+    throw core::ErrorException(store.error());  // the location service is down: a 503, not a 404
+  }
+  StoreInfo info{store->id, store->currency, store->locale.substr(0, 2), nullptr};
+  try {
+    info.zone = date::locate_zone(store->time_zone);
+  } catch (const std::exception&) {
+    throw core::ErrorException(Error::Internal(fmt::format("store {} has an unknown time zone '{}'", store_id, store->time_zone)));
+  }
+  std::unique_lock lock(stores_mutex_);
+  if (store_cache_.size() > 100'000) store_cache_.clear();
+  store_cache_[store_id] = {now, info};
+  return info;
 }
 
 core::Result<VersionInfo> MenuService::SaveDraft(const std::string& market, const json::value& body, const std::string& actor) {
@@ -155,24 +159,21 @@ core::Result<VersionInfo> MenuService::SaveDraft(const std::string& market, cons
   const auto now = clock_.Now();
   const std::string canonical = CatalogToJson(*catalog);
   auto tx = db_.Begin();
-  auto existing = tx.Query("SELECT id FROM menu_versions WHERE market = $1 AND status = 'draft'", db::Params(market));
-  VersionInfo v{existing.empty() ? ids_.Next("mnv") : existing[0].Text(0), market, "draft", actor, now, std::nullopt, std::nullopt};
-  if (existing.empty()) {
-    tx.Exec("INSERT INTO menu_versions (id, market, status, catalog, created_by, created_at, updated_at) "
-            "VALUES ($1, $2, 'draft', $3, $4, $5, $5)",
-            db::Params(v.id, market, canonical, actor, T(now)));
+  auto existing = repository_.Draft(tx, market);
+  VersionInfo v{existing ? existing->id : ids_.Next("mnv"), market, "draft", actor, now, std::nullopt, std::nullopt};
+  if (!existing) {
+    repository_.InsertDraft(tx, v, canonical);
   } else {
-    tx.Exec("UPDATE menu_versions SET catalog = $2, created_by = $3, updated_at = $4 WHERE id = $1",
-            db::Params(v.id, canonical, actor, T(now)));
+    repository_.UpdateDraft(tx, v, canonical, now);
   }
   tx.Commit();
   return v;
 }
 
 core::Result<std::string> MenuService::DraftJson(const std::string& market) const {
-  auto rows = db_.Query("SELECT catalog FROM menu_versions WHERE market = $1 AND status = 'draft'", db::Params(market));
-  if (rows.empty()) return Fail(Error::NotFound(fmt::format("the {} market has no draft", market)));
-  return rows[0].Text(0);
+  auto catalog = repository_.DraftCatalog(db_, market);
+  if (!catalog) return Fail(Error::NotFound(fmt::format("the {} market has no draft", market)));
+  return std::move(*catalog);
 }
 
 core::Result<VersionInfo> MenuService::Publish(const std::string& market, std::optional<core::TimePoint> at,
@@ -180,24 +181,18 @@ core::Result<VersionInfo> MenuService::Publish(const std::string& market, std::o
   const auto now = clock_.Now();
   if (at && *at <= now) return Fail(Error::Validation({{"publish_at", "must be in the future (omit it to publish now)"}}));
   auto tx = db_.Begin();
-  auto draft = tx.Query(std::string("SELECT ") + kVersionColumns + " FROM menu_versions WHERE market = $1 AND status = 'draft'",
-                        db::Params(market));
-  if (draft.empty()) return Fail(Error::Conflict(fmt::format("the {} market has no draft to publish", market)));
-  VersionInfo v = VersionFromRow(draft[0]);
+  auto draft = repository_.Draft(tx, market);
+  if (!draft) return Fail(Error::Conflict(fmt::format("the {} market has no draft to publish", market)));
+  VersionInfo v = *draft;
   if (at) {
-    tx.Exec("UPDATE menu_versions SET status = 'scheduled', publish_at = $2, updated_at = $3 WHERE id = $1",
-            db::Params(v.id, T(*at), T(now)));
+    repository_.Schedule(tx, v.id, *at, now);
     v.status = "scheduled";
     v.publish_at = at;
     tx.Commit();
     return v;
   }
-  tx.Exec("UPDATE menu_versions SET status = 'superseded', updated_at = $2 WHERE market = $1 AND status = 'published'",
-          db::Params(market, T(now)));
-  tx.Exec("UPDATE menu_versions SET status = 'published', published_at = $2, updated_at = $2 WHERE id = $1",
-          db::Params(v.id, T(now)));
-  Emit(tx, "com.vetahut.menu.published", v.id,
-       json_text::Serialize(json::object{{"market", market}, {"version_id", v.id}, {"published_by", actor}}));
+  repository_.MakeLive(tx, v.id, market, now);
+  outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, v.id, events::MenuPublished{market, v.id, actor}));
   tx.Commit();
   if (events_committed_) events_committed_();
   v.status = "published";
@@ -209,20 +204,13 @@ core::Result<VersionInfo> MenuService::Publish(const std::string& market, std::o
 int MenuService::PublishDue() {
   const auto now = clock_.Now();
   int published = 0;
-  for (const auto& r : db_.Query("SELECT id, market FROM menu_versions WHERE status = 'scheduled' AND publish_at <= $1 "
-                                 "ORDER BY publish_at",
-                                 db::Params(T(now)))) {
+  for (const auto& due : repository_.DueScheduled(db_, now)) {
     auto tx = db_.Begin();
     // Only if still scheduled: another replica may have published it.
-    if (tx.Exec("UPDATE menu_versions SET status = 'publishing' WHERE id = $1 AND status = 'scheduled'", db::Params(r.Text(0))) != 1) {
-      continue;
-    }
-    tx.Exec("UPDATE menu_versions SET status = 'superseded', updated_at = $2 WHERE market = $1 AND status = 'published'",
-            db::Params(r.Text(1), T(now)));
-    tx.Exec("UPDATE menu_versions SET status = 'published', published_at = $2, updated_at = $2 WHERE id = $1",
-            db::Params(r.Text(0), T(now)));
-    Emit(tx, "com.vetahut.menu.published", r.Text(0),
-         json_text::Serialize(json::object{{"market", r.Text(1)}, {"version_id", r.Text(0)}, {"published_by", "schedule"}}));
+    if (!repository_.ClaimScheduled(tx, due.version_id)) continue;
+    repository_.MakeLive(tx, due.version_id, due.market, now);
+    outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, due.version_id,
+                                        events::MenuPublished{due.market, due.version_id, "schedule"}));
     tx.Commit();
     ++published;
   }
@@ -234,17 +222,11 @@ int MenuService::PublishDue() {
 }
 
 std::vector<VersionInfo> MenuService::Versions(const std::string& market) const {
-  std::vector<VersionInfo> out;
-  for (const auto& r : db_.Query(std::string("SELECT ") + kVersionColumns +
-                                 " FROM menu_versions WHERE market = $1 ORDER BY created_at DESC, id DESC LIMIT 50",
-                                 db::Params(market))) {
-    out.push_back(VersionFromRow(r));
-  }
-  return out;
+  return repository_.Versions(db_, market, 50);
 }
 
-core::Result<std::shared_ptr<const Catalog>> MenuService::PublishedCatalogFor(const std::string& store_id) const {
-  auto info = stores_(store_id);
+core::Result<std::shared_ptr<const Catalog>> MenuService::PublishedCatalogFor(const std::string& store_id) {
+  auto info = FindStore(store_id);
   if (!info) return Fail(Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
   auto state = Snapshot();
   auto menu = state->published.find(info->currency);
@@ -268,20 +250,17 @@ core::Status MenuService::SetAvailability(const std::string& store_id, const std
   if (!errors.empty()) return Fail(errors.ToError());
   const auto now = clock_.Now();
   auto tx = db_.Begin();
+  std::optional<std::string> until_text;
+  if (until) until_text = T(*until);
   if (available) {
-    if (tx.Exec("DELETE FROM menu_unavailable WHERE store_id = $1 AND item_id = $2", db::Params(store_id, item_id)) == 0) {
+    if (repository_.DeleteUnavailable(tx, store_id, item_id) == 0) {
       return core::Ok();  // already available: nothing changes, no event
     }
   } else {
-    std::optional<std::string> until_text;
-    if (until) until_text = T(*until);
-    tx.Exec("INSERT INTO menu_unavailable (store_id, item_id, reason, until_at, updated_at) VALUES ($1, $2, $3, $4, $5) "
-            "ON CONFLICT (store_id, item_id) DO UPDATE SET reason = $3, until_at = $4, updated_at = $5",
-            db::Params(store_id, item_id, reason, until_text, T(now)));
+    repository_.UpsertUnavailable(tx, {store_id, item_id, reason, until_text}, now);
   }
-  Emit(tx, "com.vetahut.menu.item_availability_changed", item_id,
-       json_text::Serialize(json::object{{"store_id", store_id}, {"item_id", item_id}, {"available", available},
-                                    {"reason", reason}, {"until", until ? json::value(T(*until)) : json::value(nullptr)}}));
+  outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, item_id,
+                                      events::ItemAvailabilityChanged{store_id, item_id, available, reason, until_text}));
   tx.Commit();
   if (events_committed_) events_committed_();
   Load();
@@ -302,12 +281,9 @@ core::Status MenuService::SetPrice(const std::string& store_id, const std::strin
   if (!errors.empty()) return Fail(errors.ToError());
   auto tx = db_.Begin();
   if (amount) {
-    tx.Exec("INSERT INTO menu_price_overrides (store_id, kind, item_id, size_id, amount) VALUES ($1, $2, $3, $4, $5) "
-            "ON CONFLICT (store_id, kind, item_id, size_id) DO UPDATE SET amount = $5",
-            db::Params(store_id, kind, item_id, size_id, *amount));
+    repository_.UpsertPrice(tx, {store_id, kind, item_id, size_id, *amount});
   } else {
-    tx.Exec("DELETE FROM menu_price_overrides WHERE store_id = $1 AND kind = $2 AND item_id = $3 AND size_id = $4",
-            db::Params(store_id, kind, item_id, size_id));
+    repository_.DeletePrice(tx, store_id, kind, item_id, size_id);
   }
   tx.Commit();
   Load();
@@ -316,7 +292,7 @@ core::Status MenuService::SetPrice(const std::string& store_id, const std::strin
 
 core::Status MenuService::SetTaxSettings(const std::string& store_id, TaxMode mode,
                                          std::map<std::string, std::int64_t, std::less<>> rates) {
-  if (!stores_(store_id)) return Fail(Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
+  if (!FindStore(store_id)) return Fail(Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
   core::FieldErrors errors;
   for (const auto& [category, rate] : rates) {
     if (rate < 0 || rate > 50'000) errors.Add("tax_rates." + category, "must be between 0 and 50000 (0–50 %)");
@@ -324,9 +300,8 @@ core::Status MenuService::SetTaxSettings(const std::string& store_id, TaxMode mo
   if (!errors.empty()) return Fail(errors.ToError());
   json::object r;
   for (const auto& [k, v] : rates) r[k] = v;
-  db_.Exec("INSERT INTO menu_store_settings (store_id, tax_mode, tax_rates, updated_at) VALUES ($1, $2, $3, $4) "
-           "ON CONFLICT (store_id) DO UPDATE SET tax_mode = $2, tax_rates = $3, updated_at = $4",
-           db::Params(store_id, mode == TaxMode::kInclusive ? "inclusive" : "exclusive", json_text::Serialize(r), T(clock_.Now())));
+  repository_.UpsertStoreSettings(
+      db_, {store_id, mode == TaxMode::kInclusive ? "inclusive" : "exclusive", json_text::Serialize(r)}, clock_.Now());
   Load();
   return core::Ok();
 }
@@ -356,7 +331,7 @@ LocalTime LocalNow(const date::time_zone* zone, core::TimePoint now) {
 }  // namespace
 
 core::Result<std::shared_ptr<const MenuSnapshot>> MenuService::StoreMenu(const std::string& store_id, const std::string& locale) {
-  auto info = stores_(store_id);
+  auto info = FindStore(store_id);
   if (!info) return Fail(Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
   const std::string loc = locale.empty() ? info->locale : locale;
   const auto now = clock_.Now();
@@ -386,16 +361,9 @@ core::Result<std::shared_ptr<const MenuSnapshot>> MenuService::StoreMenu(const s
   return std::shared_ptr<const MenuSnapshot>(snapshot);
 }
 
-core::Result<std::string> MenuService::QuoteJson(const std::string& store_id, const json::value& body,
-                                                 std::optional<core::Money> delivery_fee, Channel channel) {
-  auto priced = PriceCart(store_id, body, delivery_fee, channel);
-  if (!priced) return Fail(priced.error());
-  return std::move(priced->json);
-}
-
-core::Result<MenuService::PricedCart> MenuService::PriceCart(const std::string& store_id, const json::value& body,
+core::Result<MenuService::QuotedCart> MenuService::QuoteCart(const std::string& store_id, const json::value& body,
                                                              std::optional<core::Money> delivery_fee, Channel channel) {
-  auto info = stores_(store_id);
+  auto info = FindStore(store_id);
   if (!info) return Fail(Error::Validation({{"store_id", fmt::format("store '{}' does not exist", store_id)}}));
   auto state = Snapshot();
   auto menu = state->published.find(info->currency);
@@ -419,7 +387,29 @@ core::Result<MenuService::PricedCart> MenuService::PriceCart(const std::string& 
     return Fail(error);
   }
   std::string quote_json = QuoteToJson(*menu->second.second, *quote, ctx->locale);
-  return PricedCart{std::move(*quote), std::move(quote_json)};
+  return QuotedCart{std::move(*request), std::move(*quote), std::move(quote_json)};
+}
+
+core::Result<PricedCart> MenuService::PriceCart(const CartPricing& cart) {
+  json::error_code ec;
+  json::value body = json::parse(cart.cart_json, ec);
+  if (ec || !body.is_object()) return Fail(Error::BadRequest("the cart must be a JSON object"));
+  std::optional<core::Money> fee;
+  if (cart.delivery_fee) fee = cart.delivery_fee->ToMoney();
+  const Channel channel = cart.channel == SalesChannel::kKiosk ? Channel::kKiosk
+                          : cart.channel == SalesChannel::kPos ? Channel::kPos
+                                                               : Channel::kWeb;
+  auto quoted = QuoteCart(cart.store_id, body, fee, channel);
+  if (!quoted) return Fail(quoted.error());
+  auto catalog = PublishedCatalogFor(cart.store_id);
+  if (!catalog) return Fail(catalog.error());
+  auto info = FindStore(cart.store_id);
+  return ToPricedCart(**catalog, quoted->request, quoted->quote, info ? info->locale : "en", std::move(quoted->json));
+}
+
+core::Status MenuService::SetItemAvailability(const std::string& store_id, const std::string& item_id, bool available,
+                                              const std::string& reason) {
+  return SetAvailability(store_id, item_id, available, reason, std::nullopt);
 }
 
 std::vector<db::Migration> AllMigrations() {

@@ -1,7 +1,8 @@
 #pragma once
 /// The menu service: versions per market (draft → publish, optionally scheduled), per-store
 /// tax settings, prices and the "86" list, the pre-serialized public menu per store and locale,
-/// and quotes. Published state lives in memory (reloaded when another replica changes it).
+/// and the pricing of carts (MenuClient). Published state lives in memory (reloaded when another
+/// replica changes it). Stores are known through the location service's StoreDirectoryClient.
 #include <functional>
 #include <map>
 #include <memory>
@@ -17,9 +18,12 @@
 #include "lib/core/id.hpp"
 #include "lib/db/database.hpp"
 #include "lib/http/message.hpp"
+#include "services/location/client.hpp"
+#include "services/menu/client.hpp"
 #include "services/menu/domain/catalog.hpp"
 #include "services/menu/domain/pricing.hpp"
 #include "services/menu/domain/store_context.hpp"
+#include "services/menu/menu_repository.hpp"
 
 namespace date {
 class time_zone;
@@ -27,14 +31,13 @@ class time_zone;
 
 namespace vetahut::menu {
 
-/// What the menu needs to know about a store (from the location service).
+/// What the menu needs to know about a store (from the location service), resolved.
 struct StoreInfo {
   std::string store_id;
   std::string currency;  ///< the store's market
-  std::string locale;
+  std::string locale;    ///< language, e.g. "en"
   const date::time_zone* zone = nullptr;
 };
-using StoreLookup = std::function<std::optional<StoreInfo>(const std::string& store_id)>;
 
 struct VersionInfo {
   std::string id;
@@ -56,9 +59,9 @@ struct MenuSnapshot {
   std::shared_ptr<const http::FileBody> gzip_file;
 };
 
-class MenuService {
+class MenuService final : public MenuClient {
  public:
-  MenuService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, StoreLookup stores,
+  MenuService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, location::StoreDirectoryClient& stores,
               std::function<void()> events_committed);
 
   /// Loads published menus, settings, prices and the 86 list into memory.
@@ -87,17 +90,20 @@ class MenuService {
   /// something it depends on changes (and at least every quarter hour, for dayparts).
   core::Result<std::shared_ptr<const MenuSnapshot>> StoreMenu(const std::string& store_id, const std::string& locale);
 
-  /// A priced cart: the engine's quote and its API JSON.
-  struct PricedCart {
+  /// A cart priced by the engine, with its API JSON.
+  struct QuotedCart {
+    QuoteRequest request;
     PriceQuote quote;
     std::string json;
   };
   /// Prices a cart (the body of POST /api/v1/quotes or /orders) for a store at the current time.
-  core::Result<PricedCart> PriceCart(const std::string& store_id, const boost::json::value& body,
+  core::Result<QuotedCart> QuoteCart(const std::string& store_id, const boost::json::value& body,
                                      std::optional<core::Money> delivery_fee, Channel channel);
-  /// Prices a cart (the body of POST /api/v1/quotes) for a store; delivery fee and tip given.
-  core::Result<std::string> QuoteJson(const std::string& store_id, const boost::json::value& body,
-                                      std::optional<core::Money> delivery_fee, Channel channel);
+
+  // MenuClient
+  core::Result<PricedCart> PriceCart(const CartPricing& cart) override;
+  core::Status SetItemAvailability(const std::string& store_id, const std::string& item_id, bool available,
+                                   const std::string& reason) override;
 
   const core::Clock& clock() const { return clock_; }
 
@@ -106,14 +112,18 @@ class MenuService {
   core::Result<StoreMenuContext> ContextFor(const State& state, const StoreInfo& info) const;
   std::shared_ptr<const State> Snapshot() const;
   /// The catalog a store serves (its market's published version): 404 unknown store, 409 none yet.
-  core::Result<std::shared_ptr<const Catalog>> PublishedCatalogFor(const std::string& store_id) const;
+  core::Result<std::shared_ptr<const Catalog>> PublishedCatalogFor(const std::string& store_id);
   void Invalidate();
-  void Emit(db::Transaction& tx, const std::string& type, const std::string& subject, const std::string& data);
+  /// The store as the menu needs it, from a short cache in front of the location service.
+  std::optional<StoreInfo> FindStore(const std::string& store_id);
 
   db::Database& db_;
   const core::Clock& clock_;
   core::IdGenerator& ids_;
-  StoreLookup stores_;
+  location::StoreDirectoryClient& stores_;
+  MenuRepository repository_;
+  std::shared_mutex stores_mutex_;
+  std::map<std::string, std::pair<core::TimePoint, StoreInfo>> store_cache_;
   std::function<void()> events_committed_;
   bus::Outbox outbox_{"menu"};
 

@@ -31,12 +31,32 @@ class MenuServiceTest : public ::testing::Test {
               "name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))");
     db_->Exec("DELETE FROM schema_migrations WHERE module = 'menu'");
     db::Migrate(*db_, AllMigrations());
-    service_ = std::make_unique<MenuService>(*db_, clock_, ids_, [](const std::string& id) -> std::optional<StoreInfo> {
-      if (id == "str_ny") return StoreInfo{id, "USD", "en", date::locate_zone("America/New_York")};
-      if (id == "str_be") return StoreInfo{id, "EUR", "de", date::locate_zone("Europe/Berlin")};
-      return std::nullopt;
-    }, nullptr);
+    service_ = std::make_unique<MenuService>(*db_, clock_, ids_, stores_, nullptr);
     service_->Load();
+  }
+
+  /// Two stores, as the location service would describe them.
+  class Stores final : public location::StoreDirectoryClient {
+   public:
+    core::Result<location::StoreSummary> GetStore(const std::string& id) override {
+      for (const auto& s : All()) {
+        if (s.id == id) return s;
+      }
+      return core::Fail(core::Error::NotFound("store '" + id + "' does not exist"));
+    }
+    core::Result<std::vector<location::StoreSummary>> ListStores() override { return All(); }
+
+   private:
+    static std::vector<location::StoreSummary> All() {
+      return {{"str_ny", "Veta Hut Test NY", "USD", "en-US", "America/New_York", "+12125550100", 40.75, -73.99, {}},
+              {"str_be", "Veta Hut Test Berlin", "EUR", "de-DE", "Europe/Berlin", "+4930123456", 52.5, 13.4, {}}};
+    }
+  };
+
+  core::Result<std::string> QuoteJson(const std::string& store, const json::value& body) {
+    auto priced = service_->PriceCart({store, json::serialize(body), std::nullopt, SalesChannel::kWeb});
+    if (!priced) return core::Fail(priced.error());
+    return priced->quote_json;
   }
 
   json::value Demo(const char* market) {
@@ -64,6 +84,7 @@ class MenuServiceTest : public ::testing::Test {
   // Wednesday 2026-11-25 18:00 in New York.
   core::ManualClock clock_{*core::ParseRfc3339("2026-11-25T23:00:00Z")};
   core::IdGenerator ids_{clock_};
+  Stores stores_;
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<MenuService> service_;
 };
@@ -169,7 +190,7 @@ TEST_F(MenuServiceTest, QuotesAreExactWithStorePricesAndBothTaxModes) {
   auto body = json::parse(R"({"items": [{"product_id": ")" + pizza->id + R"(", "size": ")" + size + R"(", "quantity": 2}]})");
 
   ASSERT_TRUE(service_->SetTaxSettings("str_ny", TaxMode::kExclusive, {{"food", 8875}, {"beverage", 8875}}));
-  auto us = service_->QuoteJson("str_ny", body, std::nullopt, Channel::kWeb);
+  auto us = QuoteJson("str_ny", body);
   ASSERT_TRUE(us) << us.error().detail;
   auto q = json::parse(*us).as_object();
   const std::int64_t subtotal = 2 * list_price;
@@ -179,19 +200,55 @@ TEST_F(MenuServiceTest, QuotesAreExactWithStorePricesAndBothTaxModes) {
   EXPECT_EQ(q.at("total").at("amount").as_int64(), subtotal + tax) << *us;
 
   ASSERT_TRUE(service_->SetPrice("str_ny", "product", pizza->id, size, 999));
-  auto overridden = json::parse(*service_->QuoteJson("str_ny", body, std::nullopt, Channel::kWeb)).as_object();
+  auto overridden = json::parse(*QuoteJson("str_ny", body)).as_object();
   EXPECT_EQ(overridden.at("subtotal").at("amount").as_int64(), 1998);
 
   ASSERT_TRUE(service_->SetTaxSettings("str_be", TaxMode::kInclusive, {{"food", 7000}, {"beverage", 19000}}));
-  auto eu = json::parse(*service_->QuoteJson("str_be", body, std::nullopt, Channel::kWeb)).as_object();
+  auto eu = json::parse(*QuoteJson("str_be", body)).as_object();
   EXPECT_EQ(eu.at("total").at("amount").as_int64(), subtotal);  // VAT is inside the price
   EXPECT_EQ(eu.at("total").at("currency").as_string(), "EUR");
   EXPECT_EQ(eu.at("tax_total").at("amount").as_int64(), (subtotal * 7000 * 2 + 107000) / (2 * 107000));
 
-  auto bad = service_->QuoteJson("str_ny", json::parse(R"({"items": [{"product_id": "nope", "size": "x", "quantity": 1}]})"),
-                                 std::nullopt, Channel::kWeb);
+  auto bad = QuoteJson("str_ny", json::parse(R"({"items": [{"product_id": "nope", "size": "x", "quantity": 1}]})"));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().fields.at(0).field.substr(0, 8), "items[0]");
+}
+
+TEST_F(MenuServiceTest, APricedCartCarriesWhatAKitchenAndAReceiptNeed) {
+  PublishDemo("USD");
+  ASSERT_TRUE(service_->SetTaxSettings("str_ny", TaxMode::kExclusive, {{"food", 8875}, {"beverage", 8875}}));
+  auto priced = service_->PriceCart(
+      {"str_ny",
+       R"({"items": [{"product_id": "cheese_pizza", "size": "large", "quantity": 2, "removed_toppings": [],
+            "toppings": [{"topping_id": "pepperoni", "portion": "left", "amount": "extra"}]}]})",
+       core::MoneyAmount{299, "USD"}, SalesChannel::kWeb});
+  ASSERT_TRUE(priced) << priced.error().detail;
+  EXPECT_EQ(priced->currency, "USD");
+  ASSERT_EQ(priced->lines.size(), 1u);
+  const auto& line = priced->lines[0];
+  EXPECT_EQ(line.quantity, 2);
+  ASSERT_EQ(line.items.size(), 1u);
+  const auto& item = line.items[0];
+  EXPECT_EQ(item.product_id, "cheese_pizza");
+  EXPECT_EQ(item.kind, "pizza");
+  EXPECT_FALSE(item.category_id.empty());
+  EXPECT_EQ(item.size_id, "large");
+  EXPECT_FALSE(item.size_name.empty());
+  EXPECT_FALSE(item.crust_name.empty());
+  bool half = false;
+  for (const auto& t : item.toppings) {
+    if (t.topping_id == "pepperoni") {
+      half = true;
+      EXPECT_EQ(t.portion, "left");
+      EXPECT_EQ(t.amount, "extra");
+      EXPECT_EQ(t.name, "Pepperoni");
+    }
+  }
+  EXPECT_TRUE(half);
+  EXPECT_EQ(priced->delivery_fee.amount, 299);
+  EXPECT_EQ(priced->total.amount,
+            priced->subtotal.amount - priced->discount_total.amount + priced->tax_total.amount + priced->delivery_fee.amount);
+  EXPECT_EQ(json::parse(priced->quote_json).at("total").at("amount").as_int64(), priced->total.amount);
 }
 
 }  // namespace

@@ -51,10 +51,10 @@ core::Result<Order> Visible(OrderService& orders, const Request& req) {
   return order;
 }
 
-std::string OrderJson(const Order& order, payment::PaymentService& payments) {
+std::string OrderJson(const Order& order, OrderService& orders) {
   json::object out = OrderService::ToJson(order);
   json::object pay{{"method", order.payment_method}};
-  if (auto view = payments.Get(order.id)) {
+  if (auto view = orders.Payment(order.id)) {
     pay["status"] = view->status;
     if (!view->brand.empty()) pay["brand"] = view->brand;
     if (!view->last4.empty()) pay["last4"] = view->last4;
@@ -91,18 +91,28 @@ std::string Page(const std::vector<Order>& list, int limit) {
   return json_text::Serialize(out);
 }
 
-menu::Channel ChannelOf(const auth::Caller& caller) {
-  if (caller.principal.kind == auth::PrincipalKind::kCustomer) return menu::Channel::kWeb;
-  for (const auto& role : caller.principal.roles) {
-    if (role == auth::kRoleKiosk) return menu::Channel::kKiosk;
+menu::SalesChannel ChannelOf(const auth::Caller* caller) {
+  if (!caller || caller->principal.kind == auth::PrincipalKind::kCustomer) return menu::SalesChannel::kWeb;
+  for (const auto& role : caller->principal.roles) {
+    if (role == auth::kRoleKiosk) return menu::SalesChannel::kKiosk;
   }
-  return menu::Channel::kPos;
+  return menu::SalesChannel::kPos;
 }
 
 }  // namespace
 
-void RegisterRoutes(http::Router& router, OrderService& orders, payment::PaymentService& payments) {
-  router.Post("/api/v1/orders", [&orders, &payments](Request& req) -> Reply {
+void RegisterRoutes(http::Router& router, OrderService& orders) {
+  router.Post("/api/v1/quotes", [&orders](Request& req) -> Reply {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    const auth::Caller* caller = auth::CallerOf(req);
+    Caller who{caller ? caller->principal.subject : "", caller && IsCustomer(*caller), ChannelOf(caller)};
+    auto quote = orders.Quote(who, json::value(std::move(*body)));
+    if (!quote) return core::Fail(quote.error());
+    return Response::Json(std::move(*quote));
+  }, {.permission = "public"});
+
+  router.Post("/api/v1/orders", [&orders](Request& req) -> Reply {
     const auth::Caller& caller = CallerOrThrow(req);
     auto body = ObjectBody(req);
     if (!body) return core::Fail(body.error());
@@ -114,19 +124,19 @@ void RegisterRoutes(http::Router& router, OrderService& orders, payment::Payment
         return core::Fail(allowed.error());
       }
     }
-    Caller who{caller.principal.subject, IsCustomer(caller), ChannelOf(caller)};
+    Caller who{caller.principal.subject, IsCustomer(caller), ChannelOf(&caller)};
     auto placed = orders.Place(who, json::value(std::move(*body)), std::string(req.Header("idempotency-key").value_or("")));
     if (!placed) return core::Fail(placed.error());
-    auto r = Response::Json(OrderJson(placed->order, payments), placed->replayed ? 200 : 201);
+    auto r = Response::Json(OrderJson(placed->order, orders), placed->replayed ? 200 : 201);
     r.SetHeader("Location", "/api/v1/orders/" + placed->order.id);
     if (placed->replayed) r.SetHeader("Idempotent-Replayed", "true");
     return r;
   }, {.permission = "orders:place"});
 
-  router.Get("/api/v1/orders/{order_id}", [&orders, &payments](Request& req) -> Reply {
+  router.Get("/api/v1/orders/{order_id}", [&orders](Request& req) -> Reply {
     auto order = Visible(orders, req);
     if (!order) return core::Fail(order.error());
-    return Response::Json(OrderJson(*order, payments));
+    return Response::Json(OrderJson(*order, orders));
   }, {.permission = "orders:read"});
 
   router.Get("/api/v1/orders/{order_id}/events", [&orders](Request& req) -> Reply {
@@ -145,7 +155,7 @@ void RegisterRoutes(http::Router& router, OrderService& orders, payment::Payment
     return r;
   }, {.permission = "orders:read"});
 
-  router.Post("/api/v1/orders/{order_id}/cancel", [&orders, &payments](Request& req) -> Reply {
+  router.Post("/api/v1/orders/{order_id}/cancel", [&orders](Request& req) -> Reply {
     auto order = Visible(orders, req);
     if (!order) return core::Fail(order.error());
     std::string reason = "cancelled";
@@ -162,10 +172,10 @@ void RegisterRoutes(http::Router& router, OrderService& orders, payment::Payment
     const Actor actor = IsCustomer(CallerOrThrow(req)) ? Actor::kCustomer : Actor::kStaff;
     auto moved = orders.Transition(order->id, OrderStatus::kCancelled, actor, reason);
     if (!moved) return core::Fail(moved.error());
-    return Response::Json(OrderJson(*moved, payments));
+    return Response::Json(OrderJson(*moved, orders));
   }, {.permission = "orders:cancel"});
 
-  router.Post("/api/v1/orders/{order_id}/status", [&orders, &payments](Request& req) -> Reply {
+  router.Post("/api/v1/orders/{order_id}/status", [&orders](Request& req) -> Reply {
     auto order = Visible(orders, req);
     if (!order) return core::Fail(order.error());
     auto body = ObjectBody(req, 4096);
@@ -180,10 +190,10 @@ void RegisterRoutes(http::Router& router, OrderService& orders, payment::Payment
     }
     auto moved = orders.Transition(order->id, *to, Actor::kStaff, "");
     if (!moved) return core::Fail(moved.error());
-    return Response::Json(OrderJson(*moved, payments));
+    return Response::Json(OrderJson(*moved, orders));
   }, {.permission = "orders:status"});
 
-  router.Post("/api/v1/orders/{order_id}/refunds", [&orders, &payments](Request& req) -> Reply {
+  router.Post("/api/v1/orders/{order_id}/refunds", [&orders](Request& req) -> Reply {
     auto order = Visible(orders, req);
     if (!order) return core::Fail(order.error());
     const std::string key(req.Header("idempotency-key").value_or(""));
@@ -202,7 +212,7 @@ void RegisterRoutes(http::Router& router, OrderService& orders, payment::Payment
     if (!code) return core::Fail(code.error());
     auto refunded = orders.Refund(order->id, core::Money(value->as_int64(), *code), key);
     if (!refunded) return core::Fail(refunded.error());
-    return Response::Json(OrderJson(*refunded, payments), 201);
+    return Response::Json(OrderJson(*refunded, orders), 201);
   }, {.permission = "orders:refund"});
 
   router.Get("/api/v1/stores/{store_id}/orders", [&orders](Request& req) -> Reply {

@@ -1,5 +1,4 @@
 #include "services/order/order_service.hpp"
-#include "lib/json/write.hpp"
 
 #include <date/tz.h>
 #include <fmt/format.h>
@@ -8,8 +7,11 @@
 #include <boost/json.hpp>
 
 #include "lib/core/crash_point.hpp"
+#include "lib/json/write.hpp"
 #include "lib/log/log.hpp"
+#include "lib/task/periodic_task.hpp"
 #include "migrations/order.hpp"
+#include "services/order/events.hpp"
 
 namespace vetahut::order {
 namespace json = boost::json;
@@ -42,9 +44,12 @@ struct LeaseState {
 };
 thread_local LeaseState t_lease;
 
-/// "saga_lease_until = 0" when the writing thread holds the lease and the next step is not due now.
-bool ReleasesLease(std::string_view next_step, std::int64_t next_at, std::int64_t now);
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max() / 2;
+
+/// "saga_lease_until = 0" when the writing thread holds the lease and the next step is not due now.
+bool ReleasesLease(std::string_view next_step, std::int64_t next_at, std::int64_t now) {
+  return t_lease.holding && (!Runnable(next_step) || next_at > now);
+}
 
 /// Retry back-off for a provider that is down: 1 s, 2 s, 4 s … capped at a minute.
 std::int64_t Backoff(std::int64_t attempts) {
@@ -73,52 +78,18 @@ location::ServiceType ServiceOf(OrderType type) {
   return location::ServiceType::kCarryout;
 }
 
+std::string_view ChannelName(menu::SalesChannel channel) {
+  switch (channel) {
+    case menu::SalesChannel::kKiosk: return "kiosk";
+    case menu::SalesChannel::kPos: return "pos";
+    case menu::SalesChannel::kWeb: break;
+  }
+  return "web";
+}
+
 std::string BusinessDate(const date::time_zone* zone, core::TimePoint now) {
   const auto local = zone ? zone->to_local(now) : date::local_time<core::TimePoint::duration>(now.time_since_epoch());
   return date::format("%F", date::floor<date::days>(local));
-}
-
-constexpr const char* kOrderColumns =
-    "id, store_id, customer_id, placed_by, number, business_date, type, status, currency, subtotal, discount_total, "
-    "tax_total, delivery_fee, tip, total, loyalty_basis, reward_id, reward_points, payment_method, payment_token, "
-    "scheduled_for, promised_at, address, quote, request_hash, reason, saga_step, saga_attempts, created_at, "
-    "updated_at, saga_next_at, payment_deadline";
-
-Order FromRow(const db::Row& r) {
-  Order o;
-  o.id = r.Text(0);
-  o.store_id = r.Text(1);
-  o.customer_id = r.OptText(2);
-  o.placed_by = r.Text(3);
-  o.number = r.Int(4);
-  o.business_date = r.Text(5);
-  o.type = ParseType(r.Text(6)).value_or(OrderType::kCarryout);
-  o.status = ParseStatus(r.Text(7)).value_or(OrderStatus::kPendingPayment);
-  o.currency = r.Text(8);
-  o.subtotal = r.Int(9);
-  o.discount_total = r.Int(10);
-  o.tax_total = r.Int(11);
-  o.delivery_fee = r.Int(12);
-  o.tip = r.Int(13);
-  o.total = r.Int(14);
-  o.loyalty_basis = r.Int(15);
-  o.reward_id = r.Text(16);
-  o.reward_points = r.Int(17);
-  o.payment_method = r.Text(18);
-  o.payment_token = r.Text(19);
-  o.scheduled_for = r.OptText(20);
-  o.promised_at = r.Text(21);
-  o.address = r.OptText(22);
-  o.quote = r.Text(23);
-  o.request_hash = r.Text(24);
-  o.reason = r.Text(25);
-  o.saga_step = r.Text(26);
-  o.saga_attempts = r.Int(27);
-  o.created_at = r.Text(28);
-  o.updated_at = r.Text(29);
-  o.saga_next_at = r.Int(30);
-  o.payment_deadline = r.Int(31);
-  return o;
 }
 
 std::string TrackerData(const Order& o, OrderStatus status, const std::string& reason, const std::string& at) {
@@ -143,90 +114,90 @@ bool IsDecline(const std::string& reason) {
          reason == "expired_card" || reason == "incorrect_cvc" || reason == "payment_timeout" || reason == "declined";
 }
 
-bool ReleasesLease(std::string_view next_step, std::int64_t next_at, std::int64_t now) {
-  return t_lease.holding && (!Runnable(next_step) || next_at > now);
+/// The lines to make, as order.confirmed carries them: the menu's priced lines with the notes.
+std::vector<events::Line> LinesOf(const menu::PricedCart& priced, const std::vector<std::string>& notes) {
+  std::vector<events::Line> out;
+  for (const auto& line : priced.lines) {
+    events::Line l;
+    l.index = static_cast<std::int64_t>(line.index);
+    l.deal_id = line.deal_id;
+    l.name = line.name;
+    l.quantity = line.quantity;
+    if (line.index < notes.size()) l.notes = notes[line.index];
+    l.unit_price = line.unit_price;
+    l.line_total = line.line_total;
+    for (const auto& item : line.items) {
+      events::Item i{item.product_id, item.name,      item.category_id, item.kind, item.size_id,
+                     item.size_name,  item.crust_id,  item.crust_name,  {},        item.removed_toppings};
+      for (const auto& t : item.toppings) i.toppings.push_back({t.topping_id, t.name, t.portion, t.amount});
+      l.items.push_back(std::move(i));
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
 }
+
+std::string FirstName(const std::string& name) { return name.substr(0, name.find(' ')); }
 
 }  // namespace
 
-OrderService::OrderService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids,
-                           location::LocationClient& locations, StoreFactsLookup stores, PriceCartFn price,
-                           payment::PaymentService& payments, LoyaltyPort loyalty, OrderOptions options,
-                           std::function<void()> events_committed)
+OrderService::OrderService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, OrderClients clients,
+                           OrderOptions options, std::function<void()> events_committed)
     : db_(db),
       clock_(clock),
       ids_(ids),
-      locations_(locations),
-      stores_(std::move(stores)),
-      price_(std::move(price)),
-      payments_(payments),
-      loyalty_(std::move(loyalty)),
+      clients_(clients),
       options_(options),
-      events_committed_(std::move(events_committed)) {}
+      events_committed_(std::move(events_committed)),
+      runner_(std::make_unique<task::PeriodicTask>(
+          task::TaskOptions{.name = "order saga runner", .period = options.runner_interval, .run_at_start = true},
+          [this] {
+            RunDueSagas();
+            return task::Next::Period();
+          })) {}
 
 OrderService::~OrderService() { Stop(); }
 
-std::optional<Order> OrderService::Load(db::Session& s, const std::string& order_id) {
-  auto rs = s.Query(fmt::format("SELECT {} FROM order_orders WHERE id = $1", kOrderColumns), db::Params(order_id));
-  if (rs.empty()) return std::nullopt;
-  return FromRow(rs[0]);
+core::Result<Order> OrderService::Get(const std::string& order_id) {
+  auto order = repository_.Find(db_, order_id);
+  if (!order) return Fail(Error::NotFound(fmt::format("order '{}' does not exist", order_id)));
+  return std::move(*order);
 }
 
-core::Result<Order> OrderService::Get(const std::string& order_id) {
-  auto rs = db_.Query(fmt::format("SELECT {} FROM order_orders WHERE id = $1", kOrderColumns), db::Params(order_id));
-  if (rs.empty()) return Fail(Error::NotFound(fmt::format("order '{}' does not exist", order_id)));
-  return FromRow(rs[0]);
+core::Result<OrderSummary> OrderService::GetOrder(const std::string& order_id) {
+  auto o = Get(order_id);
+  if (!o) return Fail(o.error());
+  return OrderSummary{o->id,          o->store_id, o->customer_id, o->number,
+                      o->business_date, std::string(TypeName(o->type)), std::string(StatusName(o->status)),
+                      core::MoneyAmount{o->total, o->currency}, o->promised_at, o->created_at};
 }
 
 core::Result<std::vector<Order>> OrderService::ListForStore(const std::string& store_id,
                                                             std::optional<OrderStatus> status, int limit,
                                                             const std::string& cursor) {
-  limit = std::clamp(limit, 1, 200);
-  std::string sql = fmt::format("SELECT {} FROM order_orders WHERE store_id = $1", kOrderColumns);
-  auto params = db::Params(store_id);
-  if (status) {
-    params.push_back(std::string(StatusName(*status)));
-    sql += fmt::format(" AND status = ${}", params.size());
-  }
-  if (!cursor.empty()) {
-    params.push_back(cursor);
-    sql += fmt::format(" AND id < ${}", params.size());
-  }
-  sql += fmt::format(" ORDER BY id DESC LIMIT {}", limit);
-  std::vector<Order> out;
-  for (const auto& r : db_.Query(sql, params)) out.push_back(FromRow(r));
-  return out;
+  return repository_.ListForStore(db_, store_id, status, limit, cursor);
 }
 
 std::vector<Order> OrderService::ListForCustomer(const std::string& customer_id, int limit, const std::string& cursor) {
-  limit = std::clamp(limit, 1, 200);
-  std::string sql = fmt::format("SELECT {} FROM order_orders WHERE customer_id = $1", kOrderColumns);
-  auto params = db::Params(customer_id);
-  if (!cursor.empty()) {
-    params.push_back(cursor);
-    sql += " AND id < $2";
-  }
-  sql += fmt::format(" ORDER BY id DESC LIMIT {}", limit);
-  std::vector<Order> out;
-  for (const auto& r : db_.Query(sql, params)) out.push_back(FromRow(r));
-  return out;
+  return repository_.ListForCustomer(db_, customer_id, limit, cursor);
 }
 
-std::int64_t OrderService::SagaBacklog() {
-  return db_.Query("SELECT COUNT(*) FROM order_orders WHERE saga_step IN ('authorize', 'pay_at_store', 'await_payment', "
-                   "'capture', 'compensate')")[0]
-      .Int(0);
-}
+std::int64_t OrderService::SagaBacklog() { return repository_.SagaBacklog(db_); }
 
 std::vector<TrackedEvent> OrderService::History(const std::string& order_id, std::int64_t after_seq) {
   std::vector<TrackedEvent> out;
-  for (const auto& r : db_.Query("SELECT seq, status, data FROM order_events WHERE order_id = $1 AND seq > $2 ORDER BY seq",
-                                 db::Params(order_id, after_seq))) {
-    TrackedEvent e{r.Int(0), r.Text(1), r.Text(2), false};
+  for (const auto& r : repository_.History(db_, order_id, after_seq)) {
+    TrackedEvent e{r.seq, r.status, r.data, false};
     if (auto s = ParseStatus(e.status)) e.last = EndsTracking(*s);
     out.push_back(std::move(e));
   }
   return out;
+}
+
+std::optional<payment::PaymentView> OrderService::Payment(const std::string& order_id) {
+  auto view = clients_.payments.Get(order_id);
+  if (!view) return std::nullopt;
+  return std::move(*view);
 }
 
 void OrderService::Track(const std::string& order_id, std::shared_ptr<http::EventStream> stream,
@@ -244,18 +215,86 @@ void OrderService::Track(const std::string& order_id, std::shared_ptr<http::Even
 }
 
 std::optional<core::Result<Placement>> OrderService::Replay(const std::string& scope_key, const std::string& hash) {
-  auto rs = db_.Query("SELECT request_hash, order_id FROM order_idempotency WHERE scope_key = $1", db::Params(scope_key));
-  if (rs.empty()) return std::nullopt;
-  if (rs[0].Text(0) != hash) {
+  auto earlier = repository_.FindPlacement(db_, scope_key);
+  if (!earlier) return std::nullopt;
+  if (earlier->first != hash) {
     return core::Result<Placement>(Fail(Error::Validation(
         {{"Idempotency-Key", "was already used with a different request body; use a new key for a new order"}})));
   }
-  auto order = Get(rs[0].Text(1));
+  auto order = Get(earlier->second);
   if (!order) return core::Result<Placement>(Fail(order.error()));
   if (order->status == OrderStatus::kRejected && IsDecline(order->reason)) {
     return core::Result<Placement>(Fail(DeclineError(*order)));
   }
   return core::Result<Placement>(Placement{std::move(*order), true});
+}
+
+core::Result<OrderService::Checked> OrderService::Check(const Caller& caller, const json::object& body, bool placement) {
+  auto request = ParseOrderRequest(body, placement);
+  if (!request) return Fail(request.error());
+  if (request->wants_reward && !caller.customer) {
+    return Fail(Error::Validation({{"reward_id", "only a signed-in customer can redeem loyalty points"}}));
+  }
+  Checked c{std::move(*request), {}, {}, std::nullopt, 0};
+  const std::string& store_id = c.request.store_id;
+  const location::ServiceType service = ServiceOf(c.request.type);
+
+  // --- the store: known, accepting, open (ASAP), delivering there ---
+  auto store = clients_.stores.GetStore(store_id);
+  if (!store) {
+    return Fail(store.error().code == core::ErrorCode::kNotFound
+                    ? Error::Validation({{"store_id", fmt::format("store '{}' does not exist", store_id)}})
+                    : store.error());
+  }
+  c.store = std::move(*store);
+  if (placement) {
+    auto availability = clients_.locations.Availability(store_id, service);
+    if (!availability) {
+      return Fail(availability.error().code == core::ErrorCode::kNotFound
+                      ? Error::Validation({{"store_id", availability.error().detail}})
+                      : availability.error());
+    }
+    if (!availability->accepting_orders) {
+      return Fail(Error::Validation({{"store_id", fmt::format("is not accepting orders right now{}",
+                                                              availability->pause_reason.empty()
+                                                                  ? std::string()
+                                                                  : " (" + availability->pause_reason + ")")}}));
+    }
+    if (!c.request.scheduled_for && !availability->open_now) {
+      std::string when =
+          availability->next_open_at ? "; it opens at " + core::FormatRfc3339(*availability->next_open_at) : "";
+      return Fail(Error::Validation({{"store_id", fmt::format("is closed for {} now{} — schedule the order for a later slot",
+                                                              TypeName(c.request.type), when)}}));
+    }
+  }
+  std::optional<core::MoneyAmount> delivery_fee;
+  if (c.request.point) {
+    auto check = clients_.locations.CheckDelivery(store_id, *c.request.point);
+    if (!check) {
+      return Fail(check.error().code == core::ErrorCode::kNotFound ? Error::Validation({{"store_id", check.error().detail}})
+                                                                     : check.error());
+    }
+    if (!check->deliverable) return Fail(Error::Validation({{"address", "is outside the store's delivery zones"}}));
+    if (check->fee) delivery_fee = core::MoneyAmount::Of(*check->fee);
+    c.minimum = check->minimum_order;
+    c.delivery_minutes = check->estimate_minutes;
+  }
+
+  // --- the cart, priced by the menu service (client-sent prices are never read) ---
+  auto priced = clients_.menu.PriceCart({store_id, json_text::Serialize(body), delivery_fee, caller.channel});
+  if (!priced) return Fail(priced.error());
+  c.priced = std::move(*priced);
+  if (c.minimum && c.priced.net_subtotal.amount < c.minimum->amount()) {
+    return Fail(Error::Validation({{"items", fmt::format("the order is below the delivery minimum of {}", c.minimum->ToString())}}));
+  }
+  return c;
+}
+
+core::Result<std::string> OrderService::Quote(const Caller& caller, const json::value& body) {
+  if (!body.is_object()) return Fail(Error::BadRequest("the request body must be a JSON object"));
+  auto checked = Check(caller, body.as_object(), false);
+  if (!checked) return Fail(checked.error());
+  return std::move(checked->priced.quote_json);
 }
 
 core::Result<Placement> OrderService::Place(const Caller& caller, const json::value& body,
@@ -269,124 +308,40 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   const std::string hash = Sha256Hex(json_text::Serialize(body));
   if (auto replay = Replay(scope_key, hash)) return std::move(*replay);
 
-  // --- the request's own fields (the cart is read by the menu's pricing) ---
-  const json::object& obj = body.as_object();
-  core::FieldErrors errors;
-  const json::value* store_value = obj.if_contains("store_id");
-  if (!store_value || !store_value->is_string() || store_value->as_string().empty()) errors.Add("store_id", "is required");
-  const json::value* type_value = obj.if_contains("type");
-  std::optional<OrderType> type;
-  if (type_value && type_value->is_string()) type = ParseType(type_value->as_string());
-  if (!type) errors.Add("type", "must be delivery, carryout or dine_in");
-  std::optional<location::LatLon> point;
-  std::optional<std::string> address_json;
-  if (type == OrderType::kDelivery) {
-    const json::object* address = obj.if_contains("address") ? obj.at("address").if_object() : nullptr;
-    const json::value* lat = address ? address->if_contains("latitude") : nullptr;
-    const json::value* lon = address ? address->if_contains("longitude") : nullptr;
-    if (!lat || !lon || !lat->is_number() || !lon->is_number()) {
-      errors.Add("address", "delivery needs address.latitude and address.longitude");
-    } else {
-      point = location::LatLon{lat->to_number<double>(), lon->to_number<double>()};
-      if (point->latitude < -90 || point->latitude > 90 || point->longitude < -180 || point->longitude > 180) {
-        errors.Add("address", "latitude must be within ±90 and longitude within ±180");
-      }
-      address_json = json_text::Serialize(*address);
-    }
-  }
-  std::optional<core::TimePoint> scheduled_for;
-  if (const json::value* s = obj.if_contains("scheduled_for"); s && !s->is_null()) {
-    if (!s->is_string() || !(scheduled_for = core::ParseRfc3339(s->as_string()))) {
-      errors.Add("scheduled_for", "must be an RFC 3339 time (a slot start from the store's slots)");
-    }
-  }
-  std::string payment_method;
-  std::string payment_token;
-  const json::object* payment = obj.if_contains("payment") ? obj.at("payment").if_object() : nullptr;
-  if (!payment) {
-    errors.Add("payment", R"(is required: {"method": "card", "token": "…"} or {"method": "pay_at_store"})");
-  } else {
-    const json::value* method = payment->if_contains("method");
-    payment_method = method && method->is_string() ? std::string(method->as_string()) : "";
-    if (payment_method == "card") {
-      const json::value* token = payment->if_contains("token");
-      if (!token || !token->is_string() || token->as_string().empty()) {
-        errors.Add("payment.token", "is required for card payments (from POST /api/v1/payments/tokens)");
-      } else {
-        payment_token = std::string(token->as_string());
-      }
-      if (payment->if_contains("number") || payment->if_contains("card_number")) {
-        errors.Add("payment", "never send a card number here; tokenize it with POST /api/v1/payments/tokens");
-      }
-    } else if (payment_method != "pay_at_store") {
-      errors.Add("payment.method", "must be card or pay_at_store");
-    }
-  }
-  if (const json::value* reward = obj.if_contains("reward_id"); reward && !reward->is_null() && !caller.customer) {
-    errors.Add("reward_id", "only a signed-in customer can redeem loyalty points");
-  }
-  if (!errors.empty()) return Fail(errors.ToError());
-  const std::string store_id(store_value->as_string());
-  const location::ServiceType service = ServiceOf(*type);
-
-  // --- the store: known, accepting, open (ASAP), delivering there ---
-  auto facts = stores_(store_id);
-  if (!facts) return Fail(Error::Validation({{"store_id", fmt::format("store '{}' does not exist", store_id)}}));
-  auto availability = locations_.Availability(store_id, service);
-  if (!availability) {
-    return Fail(availability.error().code == core::ErrorCode::kNotFound
-                    ? Error::Validation({{"store_id", availability.error().detail}})
-                    : availability.error());
-  }
-  if (!availability->accepting_orders) {
-    return Fail(Error::Validation({{"store_id", fmt::format("is not accepting orders right now{}",
-                                                            availability->pause_reason.empty()
-                                                                ? std::string()
-                                                                : " (" + availability->pause_reason + ")")}}));
-  }
-  if (!scheduled_for && !availability->open_now) {
-    std::string when = availability->next_open_at ? "; it opens at " + core::FormatRfc3339(*availability->next_open_at) : "";
-    return Fail(Error::Validation(
-        {{"store_id", fmt::format("is closed for {} now{} — schedule the order for a later slot", TypeName(*type), when)}}));
-  }
-  std::optional<core::Money> delivery_fee;
-  std::optional<core::Money> minimum;
-  int delivery_minutes = 0;
-  if (point) {
-    auto check = locations_.CheckDelivery(store_id, *point);
-    if (!check) return Fail(check.error());
-    if (!check->deliverable) return Fail(Error::Validation({{"address", "is outside the store's delivery zones"}}));
-    delivery_fee = check->fee;
-    minimum = check->minimum_order;
-    delivery_minutes = check->estimate_minutes;
-  }
-
-  // --- the cart, priced by the server (client-sent prices are never read) ---
-  auto priced = price_(store_id, body, delivery_fee, caller.channel);
-  if (!priced) return Fail(priced.error());
-  const menu::PriceQuote& quote = priced->quote;
-  if (minimum && quote.net_subtotal < *minimum) {
-    return Fail(Error::Validation({{"items", fmt::format("the order is below the delivery minimum of {}", minimum->ToString())}}));
-  }
-  if (payment_method == "card") {
-    auto token = payments_.FindToken(payment_token);
+  auto checked = Check(caller, body.as_object(), true);
+  if (!checked) return Fail(checked.error());
+  const OrderRequest& request = checked->request;
+  const menu::PricedCart& priced = checked->priced;
+  const std::string& store_id = request.store_id;
+  if (request.payment_method == "card") {
+    auto token = clients_.payments.FindToken(request.payment_token);
     if (!token) return Fail(token.error());
+  }
+  const date::time_zone* zone = nullptr;
+  try {
+    zone = date::locate_zone(checked->store.time_zone);
+  } catch (const std::exception&) {
+    return Fail(Error::Internal(fmt::format("store {} has an unknown time zone", store_id)));
+  }
+  std::string customer_name;
+  if (caller.customer) {
+    if (auto contact = clients_.customers.GetContact(caller.subject)) customer_name = FirstName(contact->name);
   }
 
   const auto now = clock_.Now();
   const std::string order_id = ids_.Next("ord");
-  core::TimePoint promised =
-      now + options_.prep_time + std::chrono::minutes(type == OrderType::kDelivery ? delivery_minutes : 0);
+  core::TimePoint promised = now + options_.prep_time +
+                             std::chrono::minutes(request.type == OrderType::kDelivery ? checked->delivery_minutes : 0);
 
   // --- holds taken before the order exists; given back if it is not stored ---
   bool slot_held = false;
   bool points_held = false;
   auto undo = [&] {
-    if (slot_held) (void)locations_.ReleaseSlot(order_id);
-    if (points_held && loyalty_.release) (void)loyalty_.release(order_id);
+    if (slot_held) (void)clients_.locations.ReleaseSlot(order_id);
+    if (points_held) (void)clients_.customers.ReleasePoints(order_id);
   };
-  if (scheduled_for) {
-    auto slot = locations_.ReserveSlot(store_id, service, *scheduled_for, order_id);
+  if (request.scheduled_for) {
+    auto slot = clients_.locations.ReserveSlot(store_id, ServiceOf(request.type), *request.scheduled_for, order_id);
     if (!slot) {
       if (slot.error().code == core::ErrorCode::kConflict) {
         return Fail(Error::Validation({{"scheduled_for", "the slot is full; choose another time"}}));
@@ -402,11 +357,10 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   }
   std::string reward_id;
   std::int64_t reward_points = 0;
-  if (quote.reward) {
-    reward_id = quote.reward->reward_id;
-    reward_points = quote.reward->points;
-    auto held = loyalty_.reserve ? loyalty_.reserve(caller.subject, order_id, reward_points, reward_id)
-                                 : core::Status(Fail(Error::Unavailable("loyalty is not available in this process")));
+  if (priced.reward) {
+    reward_id = priced.reward->reward_id;
+    reward_points = priced.reward->points;
+    auto held = clients_.customers.ReservePoints(caller.subject, order_id, reward_points, reward_id);
     if (!held) {
       undo();
       if (held.error().code == core::ErrorCode::kValidation) {
@@ -423,54 +377,40 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   o.store_id = store_id;
   if (caller.customer) o.customer_id = caller.subject;
   o.placed_by = caller.subject;
-  o.business_date = BusinessDate(facts->zone, now);
-  o.type = *type;
+  o.customer_name = customer_name;
+  o.channel = std::string(ChannelName(caller.channel));
+  o.business_date = BusinessDate(zone, now);
+  o.type = request.type;
   o.status = OrderStatus::kPendingPayment;
-  o.currency = std::string(quote.currency.code());
-  o.subtotal = quote.subtotal.amount();
-  o.discount_total = quote.discount_total.amount();
-  o.tax_total = quote.tax_total.amount();
-  o.delivery_fee = quote.delivery_fee.amount();
-  o.tip = quote.tip.amount();
-  o.total = quote.total.amount();
-  o.loyalty_basis = quote.net_subtotal.amount();
+  o.currency = priced.currency;
+  o.subtotal = priced.subtotal.amount;
+  o.discount_total = priced.discount_total.amount;
+  o.tax_total = priced.tax_total.amount;
+  o.delivery_fee = priced.delivery_fee.amount;
+  o.tip = priced.tip.amount;
+  o.total = priced.total.amount;
+  o.loyalty_basis = priced.net_subtotal.amount;
   o.reward_id = reward_id;
   o.reward_points = reward_points;
-  o.payment_method = payment_method;
-  o.payment_token = payment_token;
-  if (scheduled_for) o.scheduled_for = core::FormatRfc3339(*scheduled_for);
+  o.payment_method = request.payment_method;
+  o.payment_token = request.payment_token;
+  if (request.scheduled_for) o.scheduled_for = core::FormatRfc3339(*request.scheduled_for);
   o.promised_at = core::FormatRfc3339(promised);
-  o.address = address_json;
-  o.quote = priced->json;
+  o.address = request.address_json;
+  o.quote = priced.quote_json;
+  o.lines = events::LinesToJson(LinesOf(priced, request.notes));
   o.request_hash = hash;
-  o.saga_step = std::string(payment_method == "card" ? kAuthorize : kPayAtStore);
+  o.saga_step = std::string(request.payment_method == "card" ? kAuthorize : kPayAtStore);
   o.created_at = o.updated_at = core::FormatRfc3339(now);
   o.saga_next_at = Micros(now);
+  o.payment_deadline = Micros(now + options_.payment_timeout);
   try {
     auto tx = db_.Begin();
-    o.number = tx.Query(
-                     "INSERT INTO order_numbers (store_id, business_date, last_number) VALUES ($1, $2, 1) "
-                     "ON CONFLICT (store_id, business_date) DO UPDATE SET last_number = order_numbers.last_number + 1 "
-                     "RETURNING last_number",
-                     db::Params(store_id, o.business_date))[0]
-                   .Int(0);
-    tx.Exec(
-        "INSERT INTO order_orders (id, store_id, customer_id, placed_by, number, business_date, type, status, currency, "
-        "subtotal, discount_total, tax_total, delivery_fee, tip, total, loyalty_basis, reward_id, reward_points, "
-        "payment_method, payment_token, scheduled_for, promised_at, address, quote, request_hash, reason, saga_step, "
-        "saga_attempts, saga_next_at, saga_lease_until, payment_deadline, created_at, updated_at) VALUES ($1, $2, $3, "
-        "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, '', "
-        "$26, 0, $27, $30, $28, $29, $29)",
-        db::Params(o.id, o.store_id, o.customer_id, o.placed_by, o.number, o.business_date, std::string(TypeName(o.type)),
-                   std::string(StatusName(o.status)), o.currency, o.subtotal, o.discount_total, o.tax_total,
-                   o.delivery_fee, o.tip, o.total, o.loyalty_basis, o.reward_id, o.reward_points, o.payment_method,
-                   o.payment_token, o.scheduled_for, o.promised_at, o.address, o.quote, o.request_hash, o.saga_step,
-                   o.saga_next_at, Micros(now + options_.payment_timeout), o.created_at,
-                   // Held from the start: this request runs the first steps itself.
-                   Micros(now) + std::chrono::duration_cast<std::chrono::microseconds>(options_.saga_lease).count()));
+    o.number = repository_.NextNumber(tx, store_id, o.business_date);
+    // Held from the start: this request runs the first steps itself.
+    repository_.Insert(tx, o, Micros(now) + std::chrono::duration_cast<std::chrono::microseconds>(options_.saga_lease).count());
     try {
-      tx.Exec("INSERT INTO order_idempotency (scope_key, request_hash, order_id, created_at) VALUES ($1, $2, $3, $4)",
-              db::Params(scope_key, hash, o.id, o.created_at));
+      repository_.InsertPlacement(tx, scope_key, hash, o.id, o.created_at);
     } catch (const db::DbError& e) {
       if (e.error().code != core::ErrorCode::kConflict) throw;
       // The same key was placed concurrently and won: answer as a replay of it.
@@ -479,17 +419,18 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
       if (auto replay = Replay(scope_key, hash)) return std::move(*replay);
       throw;
     }
-    tx.Exec("INSERT INTO order_events (order_id, seq, status, data, created_at) VALUES ($1, 1, $2, $3, $4)",
-            db::Params(o.id, std::string(StatusName(o.status)), TrackerData(o, o.status, "", o.created_at), o.created_at));
-    json::object placed{{"order_id", o.id},
-                        {"store_id", o.store_id},
-                        {"customer_id", o.customer_id ? json::value(*o.customer_id) : json::value(nullptr)},
-                        {"number", o.number},
-                        {"type", TypeName(o.type)},
-                        {"status", StatusName(o.status)},
-                        {"total", MoneyJson(o.total, o.currency)},
-                        {"promised_at", o.promised_at}};
-    outbox_.Add(tx, bus::MakeEvent(ids_, clock_, "/vetahut/order", "com.vetahut.order.placed", o.id, json_text::Serialize(placed)));
+    repository_.AppendEvent(tx, o.id, 1, std::string(StatusName(o.status)), TrackerData(o, o.status, "", o.created_at),
+                            o.created_at);
+    events::OrderPlaced placed;
+    placed.order_id = o.id;
+    placed.store_id = o.store_id;
+    placed.customer_id = o.customer_id;
+    placed.number = o.number;
+    placed.type = std::string(TypeName(o.type));
+    placed.status = std::string(StatusName(o.status));
+    placed.total = {o.total, o.currency};
+    placed.promised_at = o.promised_at;
+    outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, o.id, placed));
     tx.Commit();
   } catch (...) {
     undo();
@@ -513,34 +454,74 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
   const std::string at = core::FormatRfc3339(now);
   const bool release = ReleasesLease(next_step, next_at, Micros(now));
   auto tx = db_.Begin();
-  const auto changed = tx.Exec(
-      "UPDATE order_orders SET status = $1, saga_step = $2, saga_next_at = $3, saga_attempts = 0, "
-      "reason = CASE WHEN $4 = '' THEN reason ELSE $4 END, updated_at = $5, "
-      "saga_lease_until = CASE WHEN $9 THEN 0 ELSE saga_lease_until END "
-      "WHERE id = $6 AND status = $7 AND saga_step = $8",
-      db::Params(std::string(StatusName(to)), next_step, next_at, reason, at, order.id,
-                 std::string(StatusName(order.status)), order.saga_step, release));
-  if (changed == 0) return false;
-  const std::int64_t seq =
-      tx.Query("SELECT COALESCE(MAX(seq), 0) + 1 FROM order_events WHERE order_id = $1", db::Params(order.id))[0].Int(0);
+  if (!repository_.ApplyStatus(tx, order, to, next_step, next_at, reason, at, release)) return false;
+  const std::int64_t seq = repository_.NextEventSeq(tx, order.id);
   const std::string data = TrackerData(order, to, reason, at);
-  tx.Exec("INSERT INTO order_events (order_id, seq, status, data, created_at) VALUES ($1, $2, $3, $4, $5)",
-          db::Params(order.id, seq, std::string(StatusName(to)), data, at));
-  json::object changed_data{{"order_id", order.id},
-                            {"store_id", order.store_id},
-                            {"customer_id", order.customer_id ? json::value(*order.customer_id) : json::value(nullptr)},
-                            {"number", order.number},
-                            {"status", StatusName(to)},
-                            {"previous_status", StatusName(order.status)},
-                            {"reason", reason},
-                            {"total", MoneyJson(order.total, order.currency)},
-                            {"loyalty_basis", MoneyJson(order.loyalty_basis, order.currency)}};
-  const std::string payload = json_text::Serialize(changed_data);
-  outbox_.Add(tx, bus::MakeEvent(ids_, clock_, "/vetahut/order", "com.vetahut.order.status_changed", order.id, payload));
-  if (to == OrderStatus::kConfirmed || to == OrderStatus::kCancelled || to == OrderStatus::kRejected ||
-      to == OrderStatus::kRefunded) {
-    outbox_.Add(tx, bus::MakeEvent(ids_, clock_, "/vetahut/order", fmt::format("com.vetahut.order.{}", StatusName(to)),
-                                   order.id, payload));
+  repository_.AppendEvent(tx, order.id, seq, std::string(StatusName(to)), data, at);
+  events::StatusPayload payload;
+  payload.order_id = order.id;
+  payload.store_id = order.store_id;
+  payload.customer_id = order.customer_id;
+  payload.number = order.number;
+  payload.type = std::string(TypeName(order.type));
+  payload.status = std::string(StatusName(to));
+  payload.previous_status = std::string(StatusName(order.status));
+  payload.reason = reason.empty() ? order.reason : reason;
+  payload.at = at;
+  payload.total = {order.total, order.currency};
+  payload.loyalty_basis = {order.loyalty_basis, order.currency};
+  auto emit = [&](auto event) {
+    static_cast<events::StatusPayload&>(event) = payload;
+    outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, order.id, event));
+  };
+  emit(events::OrderStatusChanged{});
+  if (to == OrderStatus::kConfirmed) {
+    auto lines = events::LinesFromJson(order.lines);
+    if (!lines) throw core::ErrorException(Error::Internal("order " + order.id + " has unreadable lines"));
+    events::OrderConfirmed confirmed;
+    confirmed.order_id = order.id;
+    confirmed.store_id = order.store_id;
+    confirmed.customer_id = order.customer_id;
+    confirmed.customer_name = order.customer_name;
+    confirmed.number = order.number;
+    confirmed.business_date = order.business_date;
+    confirmed.type = std::string(TypeName(order.type));
+    confirmed.channel = order.channel;
+    confirmed.placed_at = order.created_at;
+    confirmed.promised_at = order.promised_at;
+    confirmed.scheduled_for = order.scheduled_for;
+    if (order.address) {
+      json::error_code ec;
+      json::value a = json::parse(*order.address, ec);
+      if (const json::object* o = ec ? nullptr : a.if_object()) {
+        events::DeliveryAddress address;
+        auto text = [&](std::string_view key) {
+          const json::value* v = o->if_contains(key);
+          return v && v->is_string() ? std::string(v->get_string()) : std::string();
+        };
+        if (const json::value* v = o->if_contains("latitude"); v && v->is_number()) address.latitude = v->to_number<double>();
+        if (const json::value* v = o->if_contains("longitude"); v && v->is_number()) address.longitude = v->to_number<double>();
+        address.line1 = text("line1");
+        address.city = text("city");
+        address.instructions = text("instructions");
+        confirmed.address = std::move(address);
+      }
+    }
+    confirmed.payment_method = order.payment_method;
+    confirmed.subtotal = {order.subtotal, order.currency};
+    confirmed.discount_total = {order.discount_total, order.currency};
+    confirmed.tax_total = {order.tax_total, order.currency};
+    confirmed.delivery_fee = {order.delivery_fee, order.currency};
+    confirmed.tip = {order.tip, order.currency};
+    confirmed.total = {order.total, order.currency};
+    confirmed.lines = std::move(*lines);
+    outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, order.id, confirmed));
+  } else if (to == OrderStatus::kCancelled) {
+    emit(events::OrderCancelled{});
+  } else if (to == OrderStatus::kRejected) {
+    emit(events::OrderRejected{});
+  } else if (to == OrderStatus::kRefunded) {
+    emit(events::OrderRefunded{});
   }
   tx.Commit();
   if (release) t_lease.released = true;
@@ -553,13 +534,8 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
 bool OrderService::SetStep(const Order& order, const std::string& next_step, std::int64_t next_at, bool count_attempt) {
   const auto now = clock_.Now();
   const bool release = ReleasesLease(next_step, next_at, Micros(now));
-  const bool changed =
-      db_.Exec(
-          "UPDATE order_orders SET saga_step = $1, saga_next_at = $2, saga_attempts = $3, updated_at = $4, "
-          "saga_lease_until = CASE WHEN $8 THEN 0 ELSE saga_lease_until END "
-          "WHERE id = $5 AND status = $6 AND saga_step = $7",
-          db::Params(next_step, next_at, count_attempt ? order.saga_attempts + 1 : 0, core::FormatRfc3339(now),
-                     order.id, std::string(StatusName(order.status)), order.saga_step, release)) > 0;
+  const bool changed = repository_.SetStep(db_, order, next_step, next_at, count_attempt ? order.saga_attempts + 1 : 0,
+                                           core::FormatRfc3339(now), release);
   if (changed && release) t_lease.released = true;
   return changed;
 }
@@ -567,12 +543,7 @@ bool OrderService::SetStep(const Order& order, const std::string& next_step, std
 bool OrderService::TakeLease(const std::string& order_id) {
   const auto now = Micros(clock_.Now());
   const auto until = now + std::chrono::duration_cast<std::chrono::microseconds>(options_.saga_lease).count();
-  return db_.Exec("UPDATE order_orders SET saga_lease_until = $1 WHERE id = $2 AND saga_lease_until < $3",
-                  db::Params(until, order_id, now)) > 0;
-}
-
-void OrderService::DropLease(const std::string& order_id) {
-  db_.Exec("UPDATE order_orders SET saga_lease_until = 0 WHERE id = $1", db::Params(order_id));
+  return repository_.TakeLease(db_, order_id, until, now);
 }
 
 bool OrderService::Step(const std::string& order_id) {
@@ -594,7 +565,7 @@ bool OrderService::Step(const std::string& order_id) {
   if (o.saga_step == kAuthorize || o.saga_step == kAwaitPayment) {
     if (o.status != OrderStatus::kPendingPayment) return SetStep(o, std::string(kCompensate), Micros(now), false);
     const std::int64_t deadline = o.payment_deadline;
-    auto outcome = o.saga_step == kAuthorize ? payments_.Authorize(o.id, o.payment_token, total) : payments_.CheckPending(o.id);
+    auto outcome = o.saga_step == kAuthorize ? clients_.payments.Authorize(o.id, o.payment_token, total) : clients_.payments.CheckPending(o.id);
     if (!outcome) {
       if (outcome.error().code == core::ErrorCode::kUnavailable && Micros(now) >= deadline) {
         return Apply(o, OrderStatus::kRejected, std::string(kCompensate), "payment_unavailable", Micros(now));
@@ -606,15 +577,15 @@ bool OrderService::Step(const std::string& order_id) {
     }
     core::CrashPoint("after_authorize");
     switch (outcome->status) {
-      case payment::ProviderStatus::kSucceeded:
+      case payment::AuthorizationStatus::kAuthorized:
         return Apply(o, OrderStatus::kConfirmed, std::string(kFulfil), "", kNever) && false;
-      case payment::ProviderStatus::kDeclined:
+      case payment::AuthorizationStatus::kDeclined:
         return Apply(o, OrderStatus::kRejected, std::string(kCompensate),
                      outcome->decline_code.empty() ? "declined" : outcome->decline_code, Micros(now));
-      case payment::ProviderStatus::kPending:
+      case payment::AuthorizationStatus::kPending:
         if (Micros(now) >= deadline) {
           log::Warn("order saga: payment pending too long; voiding", {{"order_id", o.id}});
-          if (auto voided = payments_.Void(o.id); !voided) return retry_or(voided.error(), [] { return false; });
+          if (auto voided = clients_.payments.Void(o.id); !voided) return retry_or(voided.error(), [] { return false; });
           return Apply(o, OrderStatus::kRejected, std::string(kCompensate), "payment_timeout", Micros(now));
         }
         SetStep(o, std::string(kAwaitPayment), std::min(deadline, Micros(now) + 1'000'000), false);
@@ -624,13 +595,13 @@ bool OrderService::Step(const std::string& order_id) {
   }
   if (o.saga_step == kPayAtStore) {
     if (o.status != OrderStatus::kPendingPayment) return SetStep(o, std::string(kCompensate), Micros(now), false);
-    if (auto due = payments_.PayAtStore(o.id, total); !due) return retry_or(due.error(), [] { return false; });
+    if (auto due = clients_.payments.PayAtStore(o.id, total); !due) return retry_or(due.error(), [] { return false; });
     Apply(o, OrderStatus::kConfirmed, std::string(kFulfil), "", kNever);
     return false;
   }
   if (o.saga_step == kCapture) {
     core::CrashPoint("before_capture");
-    if (auto captured = payments_.Capture(o.id, total); !captured) {
+    if (auto captured = clients_.payments.Capture(o.id, total); !captured) {
       return retry_or(captured.error(), [&] {
         log::Error("order saga: capture refused", {{"order_id", o.id}, {"error", captured.error().detail}});
         return SetStep(o, std::string(kDone), kNever, false) && false;
@@ -641,12 +612,12 @@ bool OrderService::Step(const std::string& order_id) {
     return false;
   }
   if (o.saga_step == kCompensate) {
-    auto voided = payments_.Void(o.id);
+    auto voided = clients_.payments.Void(o.id);
     if (!voided && voided.error().code == core::ErrorCode::kConflict) {
       // Captured already (e.g. a completed order's payment): give the money back instead.
-      auto view = payments_.Get(o.id);
+      auto view = clients_.payments.Get(o.id);
       if (view && view->captured > view->refunded) {
-        voided = payments_.Refund(o.id, core::Money(view->captured - view->refunded, total.currency()), "compensation")
+        voided = clients_.payments.Refund(o.id, core::Money(view->captured - view->refunded, total.currency()), "compensation")
                      .map([](auto&&) {});
       } else {
         voided = core::Ok();
@@ -656,11 +627,13 @@ bool OrderService::Step(const std::string& order_id) {
       return retry_or(voided.error(), [] { return false; });
     }
     core::CrashPoint("after_void");
-    if (auto released = locations_.ReleaseSlot(o.id); !released) {
+    if (auto released = clients_.locations.ReleaseSlot(o.id); !released) {
       return retry_or(released.error(), [] { return false; });
     }
-    if (loyalty_.release && !o.reward_id.empty()) {
-      if (auto released = loyalty_.release(o.id); !released) return retry_or(released.error(), [] { return false; });
+    if (!o.reward_id.empty()) {
+      if (auto released = clients_.customers.ReleasePoints(o.id); !released) {
+        return retry_or(released.error(), [] { return false; });
+      }
     }
     SetStep(o, std::string(kDone), kNever, false);
     return false;
@@ -676,9 +649,7 @@ void OrderService::RunSaga(const std::string& order_id, bool leased) {
   for (int round = 0; round < 8; ++round) {
     if (!(round == 0 && leased) && !TakeLease(order_id)) {
       // Another runner holds it; the background runner looks again when the lease is free.
-      std::lock_guard lock(runner_mutex_);
-      runner_poked_ = true;
-      runner_wake_.notify_all();
+      if (runner_) runner_->Notify();
       return;
     }
     bool released = false;
@@ -691,12 +662,10 @@ void OrderService::RunSaga(const std::string& order_id, bool leased) {
       released = t_lease.released;
     } catch (const std::exception& e) {
       log::Error("order saga step failed; will retry", {{"order_id", order_id}, {"error", e.what()}});
-      db_.Exec("UPDATE order_orders SET saga_next_at = $1, saga_attempts = saga_attempts + 1, saga_lease_until = 0 "
-               "WHERE id = $2",
-               db::Params(Micros(clock_.Now()) + 2'000'000, order_id));
+      repository_.RetryLater(db_, order_id, Micros(clock_.Now()) + 2'000'000);
       return;
     }
-    if (!released) DropLease(order_id);
+    if (!released) repository_.DropLease(db_, order_id);
     // Someone may have changed the order while we held it (a cancellation during authorization).
     auto order = Get(order_id);
     if (!order || !Runnable(order->saga_step) || order->saga_next_at > Micros(clock_.Now())) return;
@@ -704,19 +673,13 @@ void OrderService::RunSaga(const std::string& order_id, bool leased) {
 }
 
 int OrderService::RunDueSagas() {
-  const auto now = Micros(clock_.Now());
-  auto rs = db_.Query(
-      "SELECT id FROM order_orders WHERE saga_step IN ('authorize', 'pay_at_store', 'await_payment', 'capture', "
-      "'compensate') AND saga_next_at <= $1 AND saga_lease_until < $1 ORDER BY saga_next_at LIMIT 100",
-      db::Params(now));
-  for (const auto& r : rs) RunSaga(r.Text(0));
-  return static_cast<int>(rs.size());
+  auto due = repository_.DueSagas(db_, Micros(clock_.Now()), 100);
+  for (const auto& id : due) RunSaga(id);
+  return static_cast<int>(due.size());
 }
 
 void OrderService::PaymentSettled(const std::string& order_id) {
-  db_.Exec("UPDATE order_orders SET saga_next_at = $1 WHERE id = $2 AND saga_step = 'await_payment'",
-           db::Params(Micros(clock_.Now()), order_id));
-  RunSaga(order_id);
+  if (repository_.WakeAwaitingPayment(db_, order_id, Micros(clock_.Now()))) RunSaga(order_id);
 }
 
 core::Result<Order> OrderService::Transition(const std::string& order_id, OrderStatus to, Actor actor,
@@ -751,7 +714,7 @@ core::Result<Order> OrderService::Refund(const std::string& order_id, const core
         "a {} order is not refunded: cancel it instead (its payment is released, never captured)", StatusName(order->status))));
   }
   if (order->saga_step == kCapture) RunSaga(order_id);  // the capture must land before its refund
-  auto refunded = payments_.Refund(order_id, amount, key);
+  auto refunded = clients_.payments.Refund(order_id, amount, key);
   if (!refunded) return Fail(refunded.error());
   if (refunded->refunded >= refunded->captured) {
     auto done = Transition(order_id, OrderStatus::kRefunded, Actor::kStaff, "refunded");
@@ -760,31 +723,10 @@ core::Result<Order> OrderService::Refund(const std::string& order_id, const core
   return Get(order_id);
 }
 
-void OrderService::Start() {
-  runner_ = std::thread([this] {
-    std::unique_lock lock(runner_mutex_);
-    while (!runner_stopping_) {
-      runner_wake_.wait_for(lock, options_.runner_interval, [this] { return runner_stopping_ || runner_poked_; });
-      if (runner_stopping_) break;
-      runner_poked_ = false;
-      lock.unlock();
-      try {
-        RunDueSagas();
-      } catch (const std::exception& e) {
-        log::Warn("order saga runner round failed", {{"error", e.what()}});
-      }
-      lock.lock();
-    }
-  });
-}
+void OrderService::Start() { runner_->Start(); }
 
 void OrderService::Stop() {
-  {
-    std::lock_guard lock(runner_mutex_);
-    runner_stopping_ = true;
-  }
-  runner_wake_.notify_all();
-  if (runner_.joinable()) runner_.join();
+  if (runner_) runner_->Stop();
 }
 
 json::object OrderService::ToJson(const Order& o) {

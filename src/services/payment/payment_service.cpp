@@ -7,6 +7,7 @@
 
 #include "lib/core/crash_point.hpp"
 #include "lib/log/log.hpp"
+#include "services/payment/events.hpp"
 #include "migrations/payment.hpp"
 
 namespace vetahut::payment {
@@ -14,48 +15,18 @@ namespace json = boost::json;
 using core::Error;
 using core::Fail;
 
-struct PaymentService::Row {
-  std::string id;
-  std::string method;
-  std::string provider;
-  std::string token;
-  std::string brand;
-  std::string last4;
-  std::string reference;
-  std::string currency;
-  std::int64_t amount = 0;
-  std::int64_t authorized = 0;
-  std::int64_t captured = 0;
-  std::int64_t voided = 0;
-  std::int64_t refunded = 0;
-  std::string status;
-  std::string decline_code;
-};
-
 namespace {
 
-constexpr const char* kColumns =
-    "id, method, provider, token, brand, last4, reference, currency, amount, authorized, captured, voided, refunded, "
-    "status, decline_code";
+PaymentView ToView(const PaymentRow& r) {
+  return {r.id,         r.order_id,  r.method,   r.provider, r.brand,    r.last4,  r.reference,   r.currency,
+          r.amount,     r.authorized, r.captured, r.voided,   r.refunded, r.status, r.decline_code};
+}
 
-PaymentView ToView(const std::string& order_id, const auto& r) {
-  PaymentView v;
-  v.id = r.id;
-  v.order_id = order_id;
-  v.method = r.method;
-  v.provider = r.provider;
-  v.brand = r.brand;
-  v.last4 = r.last4;
-  v.reference = r.reference;
-  v.currency = r.currency;
-  v.amount = r.amount;
-  v.authorized = r.authorized;
-  v.captured = r.captured;
-  v.voided = r.voided;
-  v.refunded = r.refunded;
-  v.status = r.status;
-  v.decline_code = r.decline_code;
-  return v;
+AuthorizationOutcome Outcome(ProviderStatus status, std::string decline_code, std::string message) {
+  const AuthorizationStatus s = status == ProviderStatus::kSucceeded ? AuthorizationStatus::kAuthorized
+                                : status == ProviderStatus::kPending ? AuthorizationStatus::kPending
+                                                                     : AuthorizationStatus::kDeclined;
+  return {s, std::move(decline_code), std::move(message)};
 }
 
 }  // namespace
@@ -64,69 +35,60 @@ PaymentService::PaymentService(db::Database& db, const core::Clock& clock, core:
                                PaymentProvider& provider, std::function<void()> events_committed)
     : db_(db), clock_(clock), ids_(ids), provider_(provider), events_committed_(std::move(events_committed)) {}
 
-std::optional<PaymentService::Row> PaymentService::Load(db::Session& s, const std::string& order_id) {
-  return FromResult(s.Query(fmt::format("SELECT {} FROM payment_payments WHERE order_id = $1", kColumns), db::Params(order_id)));
-}
-
-std::optional<PaymentService::Row> PaymentService::Read(const std::string& order_id) {
-  // A plain read, outside a transaction (on SQLite a transaction would take the write lock).
-  return FromResult(db_.Query(fmt::format("SELECT {} FROM payment_payments WHERE order_id = $1", kColumns), db::Params(order_id)));
-}
-
-std::optional<PaymentService::Row> PaymentService::FromResult(const db::ResultSet& rs) {
-  if (rs.empty()) return std::nullopt;
-  const auto& r = rs[0];
-  Row row{r.Text(0), r.Text(1), r.Text(2), r.Text(3),  r.Text(4),  r.Text(5),  r.Text(6), r.Text(7),
-          r.Int(8),  r.Int(9),  r.Int(10), r.Int(11), r.Int(12), r.Text(13), r.Text(14)};
-  return row;
-}
-
 core::Result<CardToken> PaymentService::Tokenize(const CardInput& card) {
   auto token = provider_.Tokenize(card);
   if (!token) return token;
-  db_.Exec(
-      "INSERT INTO payment_tokens (token, provider, brand, last4, exp_month, exp_year, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      db::Params(token->token, std::string(provider_.name()), token->brand, token->last4, token->exp_month,
-                 token->exp_year, core::FormatRfc3339(clock_.Now())));
+  repository_.InsertToken(db_, {token->token, token->brand, token->last4, token->exp_month, token->exp_year},
+                          std::string(provider_.name()), clock_.Now());
   return token;
 }
 
-core::Result<CardToken> PaymentService::FindToken(const std::string& token) {
-  auto rs = db_.Query("SELECT brand, last4, exp_month, exp_year FROM payment_tokens WHERE token = $1 AND provider = $2",
-                      db::Params(token, std::string(provider_.name())));
-  if (rs.empty()) {
-    return Fail(Error::Validation({{"payment.token", "is not a card token from POST /api/v1/payments/tokens"}}));
-  }
-  return CardToken{token, rs[0].Text(0), rs[0].Text(1), int(rs[0].Int(2)), int(rs[0].Int(3))};
+core::Result<CardTokenInfo> PaymentService::FindToken(const std::string& token) {
+  auto found = repository_.FindToken(db_, token, std::string(provider_.name()));
+  if (!found) return Fail(Error::Validation({{"payment.token", "is not a card token from POST /api/v1/payments/tokens"}}));
+  return *found;
 }
 
+template <class E>
 void PaymentService::Record(const std::string& order_id, const std::string& operation_key, const std::string& kind,
-                            std::int64_t amount, const std::string& event_type,
-                            const std::function<void(db::Session&, Row&)>& apply) {
+                            std::int64_t amount, const std::function<void(db::Session&, PaymentRow&)>& apply) {
   auto tx = db_.Begin();
-  auto row = Load(tx, order_id);
+  auto row = repository_.FindByOrder(tx, order_id);
   if (!row) throw core::ErrorException(Error::Internal("payment vanished for order " + order_id));
-  if (!tx.Query("SELECT 1 FROM payment_ledger WHERE operation_key = $1", db::Params(operation_key)).empty()) {
-    return;  // recorded before a crash or by a concurrent retry
-  }
+  if (repository_.LedgerHas(tx, operation_key)) return;  // recorded before a crash or by a concurrent retry
   apply(tx, *row);
-  const auto now = core::FormatRfc3339(clock_.Now());
-  tx.Exec(
-      "UPDATE payment_payments SET reference = $2, authorized = $3, captured = $4, voided = $5, refunded = $6, "
-      "status = $7, decline_code = $8, updated_at = $9 WHERE id = $1",
-      db::Params(row->id, row->reference, row->authorized, row->captured, row->voided, row->refunded, row->status,
-                 row->decline_code, now));
-  tx.Exec(
-      "INSERT INTO payment_ledger (id, payment_id, kind, amount, operation_key, created_at) VALUES ($1, $2, $3, $4, $5, "
-      "$6)",
-      db::Params(ids_.Next("pled"), row->id, kind, amount, operation_key, now));
-  json::object data{{"order_id", order_id},        {"payment_id", row->id},   {"method", row->method},
-                    {"amount", amount},            {"currency", row->currency}, {"status", row->status},
-                    {"decline_code", row->decline_code}};
-  outbox_.Add(tx, bus::MakeEvent(ids_, clock_, "/vetahut/payment", event_type, order_id, json_text::Serialize(data)));
+  const auto now = clock_.Now();
+  repository_.Update(tx, *row, now);
+  repository_.AppendLedger(tx, ids_.Next("pled"), row->id, kind, amount, operation_key, now);
+  E event;
+  event.order_id = order_id;
+  event.payment_id = row->id;
+  event.method = row->method;
+  event.status = row->status;
+  event.amount = amount;
+  event.currency = row->currency;
+  event.decline_code = row->decline_code;
+  outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, order_id, event));
   tx.Commit();
   if (events_committed_) events_committed_();
+}
+
+void PaymentService::RecordAuthorization(const std::string& order_id, ProviderStatus status, const std::string& reference,
+                                         std::int64_t amount, const std::string& decline_code) {
+  auto apply = [&](db::Session&, PaymentRow& r) {
+    if (!reference.empty()) r.reference = reference;
+    r.authorized = status == ProviderStatus::kSucceeded ? amount : 0;
+    r.status = status == ProviderStatus::kSucceeded ? "authorized"
+               : status == ProviderStatus::kPending ? "pending"
+                                                    : "declined";
+    r.decline_code = decline_code;
+  };
+  const std::string key = order_id + ":authorize";
+  switch (status) {
+    case ProviderStatus::kSucceeded: Record<events::PaymentAuthorized>(order_id, key, "authorize", amount, apply); break;
+    case ProviderStatus::kPending: Record<events::PaymentPending>(order_id, key, "authorize", 0, apply); break;
+    case ProviderStatus::kDeclined: Record<events::PaymentFailed>(order_id, key, "authorize", 0, apply); break;
+  }
 }
 
 core::Result<AuthorizationOutcome> PaymentService::Authorize(const std::string& order_id, const std::string& token,
@@ -135,101 +97,94 @@ core::Result<AuthorizationOutcome> PaymentService::Authorize(const std::string& 
   if (!card) return Fail(card.error());
   {
     auto tx = db_.Begin();
-    auto existing = Load(tx, order_id);
+    auto existing = repository_.FindByOrder(tx, order_id);
     if (existing && existing->status != "pending") {
       // Decided before (a retry after a crash): report what was recorded.
       if (existing->status == "declined") {
-        return AuthorizationOutcome{ProviderStatus::kDeclined, existing->decline_code, "the card was declined"};
+        return AuthorizationOutcome{AuthorizationStatus::kDeclined, existing->decline_code, "the card was declined"};
       }
       if (existing->status == "voided" && existing->authorized == 0) {
-        return AuthorizationOutcome{ProviderStatus::kDeclined, "voided", "the authorization was cancelled"};
+        return AuthorizationOutcome{AuthorizationStatus::kDeclined, "voided", "the authorization was cancelled"};
       }
       return AuthorizationOutcome{};
     }
     if (!existing) {
-      const auto now = core::FormatRfc3339(clock_.Now());
-      tx.Exec(
-          "INSERT INTO payment_payments (id, order_id, method, provider, token, brand, last4, reference, currency, "
-          "amount, authorized, captured, voided, refunded, status, decline_code, created_at, updated_at) VALUES "
-          "($1, $2, 'card', $3, $4, $5, $6, '', $7, $8, 0, 0, 0, 0, 'pending', '', $9, $9)",
-          db::Params(ids_.Next("pay"), order_id, std::string(provider_.name()), token, card->brand, card->last4,
-                     std::string(amount.currency().code()), amount.amount(), now));
+      PaymentRow row;
+      row.id = ids_.Next("pay");
+      row.order_id = order_id;
+      row.method = "card";
+      row.provider = std::string(provider_.name());
+      row.token = token;
+      row.brand = card->brand;
+      row.last4 = card->last4;
+      row.currency = std::string(amount.currency().code());
+      row.amount = amount.amount();
+      row.status = "pending";
+      repository_.Insert(tx, row, clock_.Now());
       tx.Commit();
     }
   }
   auto result = provider_.Authorize(token, amount, order_id, order_id + ":authorize");
   if (!result) return Fail(result.error());
   core::CrashPoint("provider_authorized");  // the processor holds money we have not recorded yet
-  AuthorizationOutcome outcome{result->status, result->decline_code, result->message};
   if (result->status == ProviderStatus::kPending) {
-    auto tx = db_.Begin();
-    tx.Exec("UPDATE payment_payments SET reference = $2, updated_at = $3 WHERE order_id = $1 AND status = 'pending'",
-            db::Params(order_id, result->reference, core::FormatRfc3339(clock_.Now())));
-    tx.Commit();
-    return outcome;
+    repository_.SetPendingReference(db_, order_id, result->reference, clock_.Now());
+  } else {
+    RecordAuthorization(order_id, result->status, result->reference, amount.amount(), result->decline_code);
   }
-  const bool ok = result->status == ProviderStatus::kSucceeded;
-  Record(order_id, order_id + ":authorize", "authorize", ok ? amount.amount() : 0,
-         ok ? "com.vetahut.payment.authorized" : "com.vetahut.payment.declined", [&](db::Session&, Row& row) {
-           row.reference = result->reference;
-           row.authorized = ok ? amount.amount() : 0;
-           row.status = ok ? "authorized" : "declined";
-           row.decline_code = result->decline_code;
-         });
-  return outcome;
+  return Outcome(result->status, result->decline_code, result->message);
 }
 
 core::Status PaymentService::PayAtStore(const std::string& order_id, const core::Money& amount) {
   auto tx = db_.Begin();
-  if (Load(tx, order_id)) return core::Ok();
-  const auto now = core::FormatRfc3339(clock_.Now());
-  const std::string id = ids_.Next("pay");
-  tx.Exec(
-      "INSERT INTO payment_payments (id, order_id, method, provider, token, brand, last4, reference, currency, amount, "
-      "authorized, captured, voided, refunded, status, decline_code, created_at, updated_at) VALUES "
-      "($1, $2, 'pay_at_store', 'store', '', '', '', '', $3, $4, 0, 0, 0, 0, 'due', '', $5, $5)",
-      db::Params(id, order_id, std::string(amount.currency().code()), amount.amount(), now));
-  outbox_.Add(tx, bus::MakeEvent(ids_, clock_, "/vetahut/payment", "com.vetahut.payment.due", order_id,
-                                 json_text::Serialize(json::object{{"order_id", order_id},
-                                                              {"payment_id", id},
-                                                              {"amount", amount.amount()},
-                                                              {"currency", amount.currency().code()}})));
+  if (repository_.FindByOrder(tx, order_id)) return core::Ok();
+  PaymentRow row;
+  row.id = ids_.Next("pay");
+  row.order_id = order_id;
+  row.method = "pay_at_store";
+  row.provider = "store";
+  row.currency = std::string(amount.currency().code());
+  row.amount = amount.amount();
+  row.status = "due";
+  repository_.Insert(tx, row, clock_.Now());
+  events::PaymentDue due;
+  due.order_id = order_id;
+  due.payment_id = row.id;
+  due.method = row.method;
+  due.status = row.status;
+  due.amount = row.amount;
+  due.currency = row.currency;
+  outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, order_id, due));
   tx.Commit();
   if (events_committed_) events_committed_();
   return core::Ok();
 }
 
 core::Result<AuthorizationOutcome> PaymentService::CheckPending(const std::string& order_id) {
-  std::optional<Row> row = Read(order_id);
+  // A plain read, outside a transaction (on SQLite a transaction would take the write lock).
+  auto row = repository_.FindByOrder(db_, order_id);
   if (!row) return Fail(Error::NotFound("no payment for order " + order_id));
   if (row->status != "pending") {
     if (row->status == "declined" || (row->status == "voided" && row->authorized == 0)) {
-      return AuthorizationOutcome{ProviderStatus::kDeclined, row->decline_code, "the payment failed"};
+      return AuthorizationOutcome{AuthorizationStatus::kDeclined, row->decline_code, "the payment failed"};
     }
     return AuthorizationOutcome{};
   }
-  if (row->reference.empty()) return AuthorizationOutcome{ProviderStatus::kPending, "", ""};
+  if (row->reference.empty()) return AuthorizationOutcome{AuthorizationStatus::kPending, "", ""};
   auto result = provider_.Retrieve(row->reference);
   if (!result) return Fail(result.error());
-  if (result->status == ProviderStatus::kPending) return AuthorizationOutcome{ProviderStatus::kPending, "", ""};
-  const bool ok = result->status == ProviderStatus::kSucceeded;
-  const std::int64_t amount = row->amount;
-  Record(order_id, order_id + ":authorize", "authorize", ok ? amount : 0,
-         ok ? "com.vetahut.payment.authorized" : "com.vetahut.payment.declined", [&](db::Session&, Row& r) {
-           r.authorized = ok ? amount : 0;
-           r.status = ok ? "authorized" : "declined";
-           r.decline_code = result->decline_code;
-         });
-  return AuthorizationOutcome{result->status, result->decline_code, result->message};
+  if (result->status == ProviderStatus::kPending) return AuthorizationOutcome{AuthorizationStatus::kPending, "", ""};
+  RecordAuthorization(order_id, result->status, "", row->amount, result->decline_code);
+  return Outcome(result->status, result->decline_code, result->message);
 }
 
 core::Status PaymentService::Capture(const std::string& order_id, const core::Money& amount) {
-  std::optional<Row> row = Read(order_id);
+  auto row = repository_.FindByOrder(db_, order_id);
   if (!row) return Fail(Error::NotFound("no payment for order " + order_id));
   if (row->captured > 0) return core::Ok();
   if (row->method == "pay_at_store") {
-    Record(order_id, order_id + ":capture", "cash_collected", amount.amount(), "com.vetahut.payment.captured",
-           [&](db::Session&, Row& r) {
+    Record<events::PaymentCaptured>(order_id, order_id + ":capture", "cash_collected", amount.amount(),
+           [&](db::Session&, PaymentRow& r) {
              r.captured = amount.amount();
              r.status = "captured";
            });
@@ -245,28 +200,24 @@ core::Status PaymentService::Capture(const std::string& order_id, const core::Mo
   if (result->status != ProviderStatus::kSucceeded) {
     return Fail(Error::Conflict("the provider refused the capture: " + result->message));
   }
-  Record(order_id, order_id + ":capture", "capture", take, "com.vetahut.payment.captured", [&](db::Session& tx, Row& r) {
+  Record<events::PaymentCaptured>(order_id, order_id + ":capture", "capture", take, [&](db::Session& tx, PaymentRow& r) {
     r.captured = take;
     r.status = "captured";
     if (r.authorized > take) {
       // A partial capture releases the rest of the hold.
       r.voided = r.authorized - take;
-      tx.Exec(
-          "INSERT INTO payment_ledger (id, payment_id, kind, amount, operation_key, created_at) VALUES ($1, $2, "
-          "'void', $3, $4, $5)",
-          db::Params(ids_.Next("pled"), r.id, r.voided, order_id + ":capture:release",
-                     core::FormatRfc3339(clock_.Now())));
+      repository_.AppendLedger(tx, ids_.Next("pled"), r.id, "void", r.voided, order_id + ":capture:release", clock_.Now());
     }
   });
   return core::Ok();
 }
 
 core::Status PaymentService::Void(const std::string& order_id) {
-  std::optional<Row> row = Read(order_id);
+  auto row = repository_.FindByOrder(db_, order_id);
   if (!row || row->method == "pay_at_store") {
     if (row && row->status == "due") {
-      Record(order_id, order_id + ":void", "void", 0, "com.vetahut.payment.voided",
-             [](db::Session&, Row& r) { r.status = "voided"; });
+      Record<events::PaymentVoided>(order_id, order_id + ":void", "void", 0,
+                                    [](db::Session&, PaymentRow& r) { r.status = "voided"; });
     }
     return core::Ok();
   }
@@ -280,18 +231,9 @@ core::Status PaymentService::Void(const std::string& order_id) {
                                       order_id, order_id + ":authorize");
     if (!replay && replay.error().code != core::ErrorCode::kNotFound) return Fail(replay.error());
     if (replay) {
-      const bool held = replay->status == ProviderStatus::kSucceeded;
-      const char* event = held ? "com.vetahut.payment.authorized"
-                               : (replay->status == ProviderStatus::kPending ? "com.vetahut.payment.pending"
-                                                                             : "com.vetahut.payment.declined");
-      Record(order_id, order_id + ":authorize", "authorize", held ? row->amount : 0, event, [&](db::Session&, Row& r) {
-        r.reference = replay->reference;
-        r.authorized = held ? r.amount : 0;
-        r.status = held ? "authorized" : (replay->status == ProviderStatus::kPending ? "pending" : "declined");
-        r.decline_code = replay->decline_code;
-      });
+      RecordAuthorization(order_id, replay->status, replay->reference, row->amount, replay->decline_code);
       if (replay->status == ProviderStatus::kDeclined) return core::Ok();
-      row = Read(order_id);
+      row = repository_.FindByOrder(db_, order_id);
     }
   }
   if (!row->reference.empty()) {
@@ -299,7 +241,7 @@ core::Status PaymentService::Void(const std::string& order_id) {
     if (!result) return Fail(result.error());
   }
   const std::int64_t released = row->authorized;
-  Record(order_id, order_id + ":void", "void", released, "com.vetahut.payment.voided", [&](db::Session&, Row& r) {
+  Record<events::PaymentVoided>(order_id, order_id + ":void", "void", released, [&](db::Session&, PaymentRow& r) {
     r.voided = released;
     r.status = "voided";
   });
@@ -308,10 +250,10 @@ core::Status PaymentService::Void(const std::string& order_id) {
 
 core::Result<PaymentView> PaymentService::Refund(const std::string& order_id, const core::Money& amount,
                                                  const std::string& key) {
-  std::optional<Row> row = Read(order_id);
+  auto row = repository_.FindByOrder(db_, order_id);
   if (!row) return Fail(Error::NotFound("no payment for order " + order_id));
   const std::string operation_key = order_id + ":refund:" + key;
-  if (db_.Query("SELECT 1 FROM payment_ledger WHERE operation_key = $1", db::Params(operation_key)).empty()) {
+  if (!repository_.LedgerHas(db_, operation_key)) {
     if (amount.currency().code() != row->currency) {
       return Fail(Error::Validation({{"amount.currency", "must be the order's currency " + row->currency}}));
     }
@@ -329,8 +271,8 @@ core::Result<PaymentView> PaymentService::Refund(const std::string& order_id, co
       }
     }
     const std::int64_t value = amount.amount();
-    Record(order_id, operation_key, row->method == "card" ? "refund" : "cash_refunded", value,
-           "com.vetahut.payment.refunded", [&](db::Session&, Row& r) {
+    Record<events::PaymentRefunded>(order_id, operation_key, row->method == "card" ? "refund" : "cash_refunded", value,
+                                    [&](db::Session&, PaymentRow& r) {
              r.refunded += value;
              r.status = r.refunded == r.captured ? "refunded" : "partially_refunded";
            });
@@ -339,9 +281,9 @@ core::Result<PaymentView> PaymentService::Refund(const std::string& order_id, co
 }
 
 core::Result<PaymentView> PaymentService::Get(const std::string& order_id) {
-  auto row = Read(order_id);
+  auto row = repository_.FindByOrder(db_, order_id);
   if (!row) return Fail(Error::NotFound("no payment for order " + order_id));
-  return ToView(order_id, *row);
+  return ToView(*row);
 }
 
 core::Result<bool> PaymentService::HandleWebhook(const std::string& provider_name, std::string_view signature,
@@ -354,46 +296,40 @@ core::Result<bool> PaymentService::HandleWebhook(const std::string& provider_nam
   std::string order_id;
   {
     auto tx = db_.Begin();
-    if (!tx.Query("SELECT 1 FROM payment_webhook_events WHERE event_id = $1", db::Params(event->id)).empty()) {
+    if (!repository_.RecordWebhook(tx, event->id, provider_name, event->type, event->reference, clock_.Now())) {
       return false;
     }
-    tx.Exec("INSERT INTO payment_webhook_events (event_id, provider, type, reference, received_at) VALUES ($1, $2, $3, $4, $5)",
-            db::Params(event->id, provider_name, event->type, event->reference, core::FormatRfc3339(clock_.Now())));
-    auto rs = tx.Query("SELECT order_id, status FROM payment_payments WHERE reference = $1", db::Params(event->reference));
-    if (!rs.empty()) order_id = rs[0].Text(0);
+    auto payment = repository_.FindByReference(tx, event->reference);
+    if (payment) order_id = payment->first;
     tx.Commit();
     log::Info("payment callback", {{"provider", provider_name}, {"type", event->type}, {"order_id", order_id}});
-    if (rs.empty() || rs[0].Text(1) != "pending") return true;
+    if (!payment || payment->second != "pending") return true;
   }
-  // A pending authorization was settled: ask the provider (the callback only says "look").
+  // A pending authorization was settled: ask the provider (the callback only says "look"). What it
+  // says is recorded with its payment.authorized / payment.failed event, which the order saga
+  // consumes to continue.
   if (event->type == "payment.authorized" || event->type == "payment.failed" || event->type == "payment.voided") {
-    auto outcome = CheckPending(order_id);
-    if (outcome && outcome->status != ProviderStatus::kPending && settled_) settled_(order_id);
+    if (auto outcome = CheckPending(order_id); !outcome) return Fail(outcome.error());
   }
   return true;
 }
 
 std::vector<std::string> PaymentService::Reconcile() {
   std::vector<std::string> problems;
-  auto rs = db_.Query(
-      "SELECT p.order_id, p.method, p.status, p.authorized, p.captured, p.voided, p.refunded, "
-      "COALESCE(SUM(CASE WHEN l.kind = 'authorize' THEN l.amount ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN l.kind IN ('capture', 'cash_collected') THEN l.amount ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN l.kind = 'void' THEN l.amount ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN l.kind IN ('refund', 'cash_refunded') THEN l.amount ELSE 0 END), 0) "
-      "FROM payment_payments p LEFT JOIN payment_ledger l ON l.payment_id = p.id "
-      "GROUP BY p.order_id, p.method, p.status, p.authorized, p.captured, p.voided, p.refunded");
-  for (const auto& r : rs) {
-    const std::string order = r.Text(0);
-    const std::string status = r.Text(2);
-    const std::int64_t authorized = r.Int(3), captured = r.Int(4), voided = r.Int(5), refunded = r.Int(6);
-    if (authorized != r.Int(7) || captured != r.Int(8) || voided != r.Int(9) || refunded != r.Int(10)) {
-      problems.push_back(fmt::format("{}: the ledger does not add up to the payment", order));
+  for (const auto& r : repository_.Reconciliation(db_)) {
+    const auto& p = r.payment;
+    if (p.authorized != r.ledger_authorized || p.captured != r.ledger_captured || p.voided != r.ledger_voided ||
+        p.refunded != r.ledger_refunded) {
+      problems.push_back(fmt::format("{}: the ledger does not add up to the payment", p.order_id));
     }
-    if (refunded > captured) problems.push_back(fmt::format("{}: refunded {} > captured {}", order, refunded, captured));
-    const bool settled = status == "captured" || status == "voided" || status == "refunded" || status == "partially_refunded";
-    if (r.Text(1) == "card" && settled && authorized != captured + voided) {
-      problems.push_back(fmt::format("{}: authorized {} ≠ captured {} + voided {}", order, authorized, captured, voided));
+    if (p.refunded > p.captured) {
+      problems.push_back(fmt::format("{}: refunded {} > captured {}", p.order_id, p.refunded, p.captured));
+    }
+    const bool settled =
+        p.status == "captured" || p.status == "voided" || p.status == "refunded" || p.status == "partially_refunded";
+    if (p.method == "card" && settled && p.authorized != p.captured + p.voided) {
+      problems.push_back(
+          fmt::format("{}: authorized {} ≠ captured {} + voided {}", p.order_id, p.authorized, p.captured, p.voided));
     }
   }
   return problems;

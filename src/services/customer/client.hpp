@@ -1,0 +1,35 @@
+#pragma once
+/// What other services ask of the customer service, in plain values: loyalty points held for an
+/// order's reward (the order saga) and how to reach a customer (notifications). Token checks go
+/// through `auth::TokenVerifier`, which the customer module offers too.
+#include <cstdint>
+#include <string>
+
+#include "lib/core/result.hpp"
+
+namespace vetahut::customer {
+
+/// How to reach a customer.
+struct CustomerContact {
+  std::string customer_id;
+  std::string email;
+  std::string name;
+  std::string phone;   ///< E.164, may be empty
+  bool email_verified = false;
+  bool marketing_consent = false;
+};
+
+class CustomerClient {
+ public:
+  virtual ~CustomerClient() = default;
+  /// Holds `points` of `customer_id` for `reward_id` on `order_id`. Idempotent per order. Too few
+  /// points → kValidation on `reward_id`.
+  virtual core::Status ReservePoints(const std::string& customer_id, const std::string& order_id, std::int64_t points,
+                                     const std::string& reward_id) = 0;
+  /// Gives an order's held points back (cancelled, rejected). Idempotent; nothing held → Ok.
+  virtual core::Status ReleasePoints(const std::string& order_id) = 0;
+  /// kNotFound for an unknown or erased account.
+  virtual core::Result<CustomerContact> GetContact(const std::string& customer_id) = 0;
+};
+
+}  // namespace vetahut::customer

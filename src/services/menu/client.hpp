@@ -1,0 +1,108 @@
+#pragma once
+/// What other services ask of the menu service, in plain values: price a cart (the order
+/// service, for quotes and placement) and switch an item off or on at a store (the kitchen's
+/// auto-86). In the all-in-one process the menu module implements it directly.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/core/money.hpp"
+#include "lib/core/result.hpp"
+
+namespace vetahut::menu {
+
+/// Who is ordering: prices and deals may differ per channel.
+enum class SalesChannel { kWeb, kKiosk, kPos };
+
+/// A cart to price at a store.
+struct CartPricing {
+  std::string store_id;
+  /// The cart as the API takes it: {"items": [...], "deals": [...], "coupon_code", "reward_id",
+  /// "tip"} — other keys (store_id, type, payment…) are ignored. Errors name these fields.
+  std::string cart_json;
+  std::optional<core::MoneyAmount> delivery_fee;  ///< nullopt = not a delivery
+  SalesChannel channel = SalesChannel::kWeb;
+};
+
+/// A topping as priced.
+struct PricedTopping {
+  std::string topping_id;
+  std::string name;
+  std::string portion;  ///< whole | left | right
+  std::string amount;   ///< light | normal | extra
+  bool is_default = false;
+  core::MoneyAmount charge;
+};
+
+/// One product as made: alone on a line, or one of a deal's items.
+struct PricedItem {
+  std::string product_id;
+  std::string name;
+  std::string category_id;
+  std::string kind;  ///< pizza | side | drink | dessert | other (kitchen routing)
+  std::string size_id;
+  std::string size_name;
+  std::string crust_id;
+  std::string crust_name;
+  std::vector<PricedTopping> toppings;
+  std::vector<std::string> removed_toppings;
+  core::MoneyAmount unit_price;
+};
+
+/// One cart line as priced.
+struct PricedLine {
+  std::size_t index = 0;     ///< position among the request's items, then its deals
+  std::string deal_id;       ///< empty for a product line
+  std::string name;
+  std::vector<PricedItem> items;  ///< one for a product line, one per chosen item for a deal
+  int quantity = 1;
+  core::MoneyAmount unit_price;
+  core::MoneyAmount line_total;
+  core::MoneyAmount discount;
+  core::MoneyAmount net;
+  core::MoneyAmount tax;
+};
+
+/// A loyalty reward the cart redeems: the order service reserves its points.
+struct RedeemedReward {
+  std::string reward_id;
+  std::int64_t points = 0;
+  core::MoneyAmount amount;
+};
+
+/// A coupon the customer asked for that did not apply, and why.
+struct RejectedCoupon {
+  std::string coupon_code;
+  std::string reason;   ///< unknown | expired | not_yet_valid | minimum_not_met | … (stable)
+  std::string message;  ///< for people, in the store's language
+};
+
+/// The server's price of a cart.
+struct PricedCart {
+  std::string currency;
+  std::vector<PricedLine> lines;
+  core::MoneyAmount subtotal;
+  core::MoneyAmount discount_total;
+  core::MoneyAmount net_subtotal;  ///< subtotal − discounts: what loyalty points are earned on
+  core::MoneyAmount tax_total;
+  core::MoneyAmount delivery_fee;
+  core::MoneyAmount tip;
+  core::MoneyAmount total;
+  std::optional<RedeemedReward> reward;
+  std::optional<RejectedCoupon> rejected_coupon;
+  std::string quote_json;  ///< the quote as the API shows it
+};
+
+class MenuClient {
+ public:
+  virtual ~MenuClient() = default;
+  /// Prices a cart now. kValidation naming the cart's fields (`items[0].size`, `coupon_code`…);
+  /// kNotFound for an unknown store; kConflict when the store's market has no published menu.
+  virtual core::Result<PricedCart> PriceCart(const CartPricing& cart) = 0;
+  /// The "86" switch for one store (kitchen auto-86 and its return).
+  virtual core::Status SetItemAvailability(const std::string& store_id, const std::string& item_id, bool available,
+                                           const std::string& reason) = 0;
+};
+
+}  // namespace vetahut::menu

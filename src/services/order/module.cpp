@@ -1,0 +1,95 @@
+#include "services/order/module.hpp"
+
+#include "lib/bus/consumer.hpp"
+#include "lib/bus/event_bus.hpp"
+#include "lib/log/log.hpp"
+#include "lib/metrics/registry.hpp"
+#include "services/order/api.hpp"
+#include "services/order/order_service.hpp"
+#include "services/payment/events.hpp"
+
+namespace vetahut::order {
+
+const config::Schema<OrderSettings>& OrderSchema() {
+  static const config::Schema<OrderSettings> schema = [] {
+    config::Schema<OrderSettings> s("order");
+    s.Int("payment_timeout_s", "seconds a payment may stay pending before it is voided and the order rejected", 1,
+          86400, &OrderSettings::payment_timeout_s)
+        .Int("prep_minutes", "minutes from order to ready, for ASAP promise times", 1, 240, &OrderSettings::prep_minutes)
+        .Int("saga_lease_s", "seconds after which a crashed runner's hold on an order saga expires", 1, 600,
+             &OrderSettings::saga_lease_s);
+    return s;
+  }();
+  return schema;
+}
+
+namespace {
+
+class OrderModule final : public module::Module {
+ public:
+  std::string_view name() const override { return "order"; }
+  std::vector<std::string> needs() const override { return {"location", "stores", "menu", "payment", "customer"}; }
+  std::vector<std::string> provides() const override { return {"order"}; }
+  std::optional<config::SectionSpec> config_section() const override { return OrderSchema().spec(); }
+
+  core::Status Configure(const config::Config& config) override {
+    auto settings = config.Settings(OrderSchema());
+    if (!settings) return core::Fail(settings.error());
+    settings_ = *settings;
+    return core::Ok();
+  }
+
+  std::vector<db::Migration> Migrations() const override { return AllMigrations(); }
+
+  void Build(module::ModuleContext& ctx) override {
+    OrderOptions options;
+    options.payment_timeout = std::chrono::seconds(settings_.payment_timeout_s);
+    options.prep_time = std::chrono::minutes(settings_.prep_minutes);
+    options.saga_lease = std::chrono::seconds(settings_.saga_lease_s);
+    OrderClients clients{ctx.clients.Get<location::LocationClient>("location"),
+                         ctx.clients.Get<location::StoreDirectoryClient>("stores"), ctx.clients.Get<menu::MenuClient>("menu"),
+                         ctx.clients.Get<payment::PaymentClient>("payment"),
+                         ctx.clients.Get<customer::CustomerClient>("customer")};
+    service_ = std::make_unique<OrderService>(ctx.db, ctx.clock, ctx.ids, clients, options, ctx.events_committed);
+    ctx.clients.Provide<OrderClient>("order", *service_);
+
+    // A payment that was pending is settled (a provider callback): continue the order's saga.
+    bus::Consumer consumer(ctx.db, "order");
+    auto settled = [this](const auto& e, const bus::CloudEvent&) -> core::Status {
+      service_->PaymentSettled(e.order_id);
+      return core::Ok();
+    };
+    consumer.OnEach<payment::events::PaymentAuthorized>(settled);
+    consumer.OnEach<payment::events::PaymentFailed>(settled);
+    ctx.bus.Subscribe(std::move(consumer).Build());
+
+    RegisterRoutes(ctx.router, *service_);
+    ctx.add_task({.name = "order tracking keepalive", .period = std::chrono::seconds(5)}, [this] {
+      service_->tracker().Keepalive();
+      return task::Next::Period();
+    });
+    auto& backlog = ctx.metrics.AddGauge("order_saga_backlog",
+                                         "Orders whose saga has a step to run (retries, pending payments, recovery).", {});
+    ctx.metrics.OnCollect([this, &backlog] {
+      try {
+        backlog.WithLabels({}).Set(double(service_->SagaBacklog()));
+      } catch (const std::exception& e) {
+        log::Warn("order metrics unavailable", {{"error", e.what()}});
+      }
+    });
+  }
+
+  void Start() override { service_->Start(); }  // resumes sagas a crash interrupted
+  void CloseStreams() override { service_->tracker().CloseAll(); }
+  void Stop() override { service_->Stop(); }
+
+ private:
+  OrderSettings settings_;
+  std::unique_ptr<OrderService> service_;
+};
+
+}  // namespace
+
+std::unique_ptr<module::Module> MakeModule() { return std::make_unique<OrderModule>(); }
+
+}  // namespace vetahut::order

@@ -1,0 +1,96 @@
+#include "services/order/order_request.hpp"
+
+#include <boost/json.hpp>
+
+#include "lib/json/write.hpp"
+
+namespace vetahut::order {
+namespace json = boost::json;
+
+core::Result<OrderRequest> ParseOrderRequest(const json::object& obj, bool placement) {
+  OrderRequest r;
+  core::FieldErrors errors;
+  const json::value* store_value = obj.if_contains("store_id");
+  if (!store_value || !store_value->is_string() || store_value->as_string().empty()) {
+    errors.Add("store_id", "is required");
+  } else {
+    r.store_id = std::string(store_value->as_string());
+  }
+  const json::value* type_value = obj.if_contains("type");
+  std::optional<OrderType> type;
+  if (type_value && type_value->is_string()) type = ParseType(type_value->as_string());
+  if (!type) {
+    errors.Add("type", "must be delivery, carryout or dine_in");
+  } else {
+    r.type = *type;
+  }
+  if (type == OrderType::kDelivery) {
+    const json::object* address = obj.if_contains("address") ? obj.at("address").if_object() : nullptr;
+    const json::value* lat = address ? address->if_contains("latitude") : nullptr;
+    const json::value* lon = address ? address->if_contains("longitude") : nullptr;
+    if (!lat || !lon || !lat->is_number() || !lon->is_number()) {
+      errors.Add("address", "delivery needs address.latitude and address.longitude");
+    } else {
+      r.point = location::LatLon{lat->to_number<double>(), lon->to_number<double>()};
+      if (r.point->latitude < -90 || r.point->latitude > 90 || r.point->longitude < -180 || r.point->longitude > 180) {
+        errors.Add("address", "latitude must be within ±90 and longitude within ±180");
+      }
+      r.address_json = json_text::Serialize(*address);
+    }
+  }
+  if (const json::value* s = obj.if_contains("scheduled_for"); s && !s->is_null()) {
+    std::optional<core::TimePoint> at;
+    if (s->is_string()) at = core::ParseRfc3339(s->as_string());
+    if (!at) {
+      errors.Add("scheduled_for", "must be an RFC 3339 time (a slot start from the store's slots)");
+    } else {
+      r.scheduled_for = at;
+    }
+  }
+  if (placement) {
+    const json::object* payment = obj.if_contains("payment") ? obj.at("payment").if_object() : nullptr;
+    if (!payment) {
+      errors.Add("payment", R"(is required: {"method": "card", "token": "…"} or {"method": "pay_at_store"})");
+    } else {
+      const json::value* method = payment->if_contains("method");
+      r.payment_method = method && method->is_string() ? std::string(method->as_string()) : "";
+      if (r.payment_method == "card") {
+        const json::value* token = payment->if_contains("token");
+        if (!token || !token->is_string() || token->as_string().empty()) {
+          errors.Add("payment.token", "is required for card payments (from POST /api/v1/payments/tokens)");
+        } else {
+          r.payment_token = std::string(token->as_string());
+        }
+        if (payment->if_contains("number") || payment->if_contains("card_number")) {
+          errors.Add("payment", "never send a card number here; tokenize it with POST /api/v1/payments/tokens");
+        }
+      } else if (r.payment_method != "pay_at_store") {
+        errors.Add("payment.method", "must be card or pay_at_store");
+      }
+    }
+  }
+  if (const json::value* reward = obj.if_contains("reward_id"); reward && !reward->is_null()) r.wants_reward = true;
+  // Notes per line, in the pricing's order: items, then deals.
+  for (const char* list : {"items", "deals"}) {
+    const json::value* lines = obj.if_contains(list);
+    if (!lines || !lines->is_array()) continue;
+    const auto& array = lines->as_array();
+    for (std::size_t i = 0; i < array.size(); ++i) {
+      std::string note;
+      if (const json::object* line = array[i].if_object()) {
+        if (const json::value* n = line->if_contains("notes"); n && !n->is_null()) {
+          if (!n->is_string() || n->as_string().size() > 200) {
+            errors.Add(std::string(list) + "[" + std::to_string(i) + "].notes", "must be a text of at most 200 characters");
+          } else {
+            note = std::string(n->as_string());
+          }
+        }
+      }
+      r.notes.push_back(std::move(note));
+    }
+  }
+  if (!errors.empty()) return core::Fail(errors.ToError());
+  return r;
+}
+
+}  // namespace vetahut::order

@@ -1,0 +1,34 @@
+#pragma once
+/// The fields of a quote or an order that the order service reads itself (the cart is read by the
+/// menu's pricing): one parser for both, so a quote judges its input as placement would.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/fwd.hpp>
+
+#include "lib/core/clock.hpp"
+#include "lib/core/result.hpp"
+#include "services/location/client.hpp"
+#include "services/order/domain/order_status.hpp"
+
+namespace vetahut::order {
+
+/// What a request asks for besides its cart.
+struct OrderRequest {
+  std::string store_id;
+  OrderType type = OrderType::kCarryout;
+  std::optional<location::LatLon> point;        ///< delivery: where to
+  std::optional<std::string> address_json;      ///< delivery: the address object as sent
+  std::optional<core::TimePoint> scheduled_for; ///< order-ahead slot start; nullopt = ASAP
+  std::string payment_method;                   ///< placement: card | pay_at_store
+  std::string payment_token;                    ///< placement, card
+  bool wants_reward = false;                    ///< a reward_id was sent
+  std::vector<std::string> notes;               ///< per cart line (items, then deals); "" = none
+};
+
+/// Reads and checks the request's own fields. `placement` also requires `payment`. Every problem
+/// comes back at once as kValidation naming its field.
+core::Result<OrderRequest> ParseOrderRequest(const boost::json::object& body, bool placement);
+
+}  // namespace vetahut::order

@@ -1,0 +1,54 @@
+#pragma once
+/// Events the payment service publishes (codec in events.cpp): one payload shape, a type per
+/// money movement. The order saga listens to authorized/failed to continue a payment that was
+/// pending; analytics and notifications to the rest.
+#include <string>
+#include <string_view>
+
+#include "lib/core/result.hpp"
+
+namespace vetahut::payment::events {
+
+inline constexpr std::string_view kSource = "/vetahut/payment";
+
+/// The payment of one order after a change.
+struct PaymentChanged {
+  std::string order_id;
+  std::string payment_id;
+  std::string method;    ///< card | pay_at_store
+  std::string status;    ///< the payment's status after the change
+  std::int64_t amount = 0;  ///< minor units moved by this change (0 for a decline)
+  std::string currency;
+  std::string decline_code;  ///< set for failed authorizations
+
+  template <class V>
+  void Visit(V& v) {
+    v("order_id", order_id);
+    v("payment_id", payment_id);
+    v("method", method);
+    v("status", status);
+    v("amount", amount);
+    v("currency", currency);
+    v("decline_code", decline_code);
+  }
+};
+
+#define VETAHUT_PAYMENT_EVENT(Name, type_suffix)                                  \
+  struct Name : PaymentChanged {                                                  \
+    static constexpr std::string_view kSource = events::kSource;                  \
+    static constexpr std::string_view kType = "com.vetahut.payment." type_suffix; \
+    static constexpr int kVersion = 1;                                            \
+    std::string ToJson() const;                                                   \
+    static core::Result<Name> FromJson(std::string_view data);                    \
+  };
+
+VETAHUT_PAYMENT_EVENT(PaymentAuthorized, "authorized")  ///< the amount is held on the card
+VETAHUT_PAYMENT_EVENT(PaymentPending, "pending")        ///< the processor has not decided yet
+VETAHUT_PAYMENT_EVENT(PaymentFailed, "failed")          ///< the authorization was declined
+VETAHUT_PAYMENT_EVENT(PaymentDue, "due")                ///< to be paid at the store
+VETAHUT_PAYMENT_EVENT(PaymentCaptured, "captured")      ///< card captured or cash collected
+VETAHUT_PAYMENT_EVENT(PaymentVoided, "voided")          ///< the hold was released
+VETAHUT_PAYMENT_EVENT(PaymentRefunded, "refunded")      ///< money went back to the customer
+#undef VETAHUT_PAYMENT_EVENT
+
+}  // namespace vetahut::payment::events
