@@ -207,7 +207,7 @@ void Platform::Build() {
   for (const auto& name : db::Migrate(*p.database, MigrationsOf(p.modules)).applied) {
     log::Info("migration applied", {{"migration", name}});
   }
-  p.bus = bus::OpenBus(p.config.bus.url, *p.database);
+  p.bus = bus::OpenBus(p.config.bus.url, *p.database, bus::InProcessBusOptions{.max_attempts = p.config.bus.max_attempts});
 
   // Clients no module here provides come from services elsewhere, where the configuration says.
   std::set<std::string> provided;

@@ -26,7 +26,10 @@ bool Permanent(const core::Error& error) {
 
 std::string Describe(const core::Error& error) {
   std::string out = error.detail;
-  for (const auto& f : error.fields) out += fmt::format("; {}: {}", f.field, f.message);
+  for (const auto& f : error.fields) {
+    const std::string field = fmt::format("{}: {}", f.field, f.message);
+    if (field != error.detail) out += "; " + field;  // decoders put the first problem in the detail
+  }
   return out;
 }
 
@@ -323,8 +326,8 @@ std::vector<QueueStats> InProcessBus::Stats() {
   return out;
 }
 
-std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database& db) {
-  if (url == "inproc:") return std::make_unique<InProcessBus>(db);
+std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database& db, InProcessBusOptions options) {
+  if (url == "inproc:") return std::make_unique<InProcessBus>(db, options);
   throw core::ErrorException(core::Error::BadRequest(
       fmt::format("bus.url '{}' is not supported by this build (supported: inproc:)", url)));
 }

@@ -115,6 +115,6 @@ class InProcessBus final : public EventBus {
 
 /// Opens the bus named by `url` ("inproc:"; "amqp://" arrives with the RabbitMQ adapter).
 /// An unsupported URL throws core::ErrorException(kBadRequest).
-std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database& db);
+std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database& db, InProcessBusOptions options = {});
 
 }  // namespace vetahut::bus

@@ -62,99 +62,77 @@ core::Result<std::string> ToOneOf(const RawValue& v, const std::vector<std::stri
 
 namespace {
 
+using Setter = Schema<Config>::Setter;
+
+/// A string somewhere inside Config (`at` returns the member), optionally checked.
+template <class At>
+Setter StringAt(At at, std::function<std::optional<std::string>(const std::string&)> check = {}) {
+  return [at, check](Config& c, const RawValue& v) -> Status {
+    auto value = ToString(v);
+    if (!value) return Fail(value.error());
+    if (check) {
+      if (auto why = check(*value)) return Fail(KeyError(v, *why));
+    }
+    at(c) = std::move(*value);
+    return core::Ok();
+  };
+}
+
+/// An integer in [min, max] somewhere inside Config.
+template <class At>
+Setter IntAt(std::int64_t min, std::int64_t max, At at) {
+  return [=](Config& c, const RawValue& v) -> Status {
+    auto value = ToInt(v, min, max);
+    if (!value) return Fail(value.error());
+    at(c, *value);
+    return core::Ok();
+  };
+}
+
+std::optional<std::string> HttpUrlOrEmpty(const std::string& value) {
+  if (value.empty() || value.starts_with("http://") || value.starts_with("https://")) return std::nullopt;
+  return "must be an http:// or https:// URL";
+}
+
 /// The sections Config reads itself, each a schema over the whole Config.
 const std::vector<Schema<Config>>& CoreSchemas() {
   static const std::vector<Schema<Config>> schemas = [] {
     std::vector<Schema<Config>> out;
     Schema<Config> app("app");
     app.Field("target", "what this process runs: all, gateway, one module, or a comma list of modules",
-              [](Config& c, const RawValue& v) -> Status {
-                auto value = ToString(v);
-                if (!value) return Fail(value.error());
-                const bool ok = !value->empty() && std::all_of(value->begin(), value->end(), [](char ch) {
+              StringAt([](Config& c) -> std::string& { return c.target; }, [](const std::string& value) {
+                const bool ok = !value.empty() && std::all_of(value.begin(), value.end(), [](char ch) {
                   return (ch >= 'a' && ch <= 'z') || ch == ',' || ch == '_';
                 });
-                if (!ok) return Fail(KeyError(v, fmt::format("'{}' is not a module name or a comma list of them", *value)));
-                c.target = *value;
-                return core::Ok();
-              })
+                return ok ? std::nullopt
+                          : std::optional<std::string>(fmt::format("'{}' is not a module name or a comma list of them", value));
+              }))
         .Field("data_dir", "directory for the SQLite file and file outboxes",
-               [](Config& c, const RawValue& v) -> Status {
-                 auto value = ToString(v);
-                 if (!value) return Fail(value.error());
-                 if (value->empty()) return Fail(KeyError(v, "must not be empty"));
-                 c.data_dir = *value;
-                 return core::Ok();
-               })
+               StringAt([](Config& c) -> std::string& { return c.data_dir; }, [](const std::string& value) {
+                 return value.empty() ? std::optional<std::string>("must not be empty") : std::nullopt;
+               }))
         .Bool("demo", "load demo data on first start", &Config::demo)
         .String("bench_fixture", "a file served at /bench/fixture.json, for benchmarks only", &Config::bench_fixture);
     out.push_back(std::move(app));
 
     Schema<Config> auth("auth");
-    auth.Field("issuer", "iss of access tokens", [](Config& c, const RawValue& v) -> Status {
-          auto value = ToString(v);
-          if (!value) return Fail(value.error());
-          c.auth.issuer = *value;
-          return core::Ok();
-        })
-        .Field("audience", "aud of access tokens", [](Config& c, const RawValue& v) -> Status {
-          auto value = ToString(v);
-          if (!value) return Fail(value.error());
-          c.auth.audience = *value;
-          return core::Ok();
-        })
-        .Field("access_token_ttl_s", "access token lifetime in seconds (60..3600)", [](Config& c, const RawValue& v) -> Status {
-          auto value = ToInt(v, 60, 3600);
-          if (!value) return Fail(value.error());
-          c.auth.access_token_ttl_s = int(*value);
-          return core::Ok();
-        })
-        .Field("refresh_token_ttl_h", "refresh token lifetime in hours (1..2160)", [](Config& c, const RawValue& v) -> Status {
-          auto value = ToInt(v, 1, 2160);
-          if (!value) return Fail(value.error());
-          c.auth.refresh_token_ttl_h = int(*value);
-          return core::Ok();
-        })
+    auth.Field("issuer", "iss of access tokens", StringAt([](Config& c) -> std::string& { return c.auth.issuer; }))
+        .Field("audience", "aud of access tokens", StringAt([](Config& c) -> std::string& { return c.auth.audience; }))
+        .Field("access_token_ttl_s", "access token lifetime in seconds (60..3600)",
+               IntAt(60, 3600, [](Config& c, std::int64_t v) { c.auth.access_token_ttl_s = int(v); }))
+        .Field("refresh_token_ttl_h", "refresh token lifetime in hours (1..2160)",
+               IntAt(1, 2160, [](Config& c, std::int64_t v) { c.auth.refresh_token_ttl_h = int(v); }))
         .Field("jwks_url", "the customer service's /.well-known/jwks.json, for processes that do not run it",
-               [](Config& c, const RawValue& v) -> Status {
-                 auto value = ToString(v);
-                 if (!value) return Fail(value.error());
-                 if (!value->empty() && !value->starts_with("http://") && !value->starts_with("https://")) {
-                   return Fail(KeyError(v, "must be an http:// or https:// URL"));
-                 }
-                 c.auth.jwks_url = *value;
-                 return core::Ok();
-               });
+               StringAt([](Config& c) -> std::string& { return c.auth.jwks_url; }, HttpUrlOrEmpty));
     out.push_back(std::move(auth));
 
     Schema<Config> clients("clients");
     clients.Field("location", "base URL of the location service when it runs in another process",
-                  [](Config& c, const RawValue& v) -> Status {
-                    auto value = ToString(v);
-                    if (!value) return Fail(value.error());
-                    if (!value->empty() && !value->starts_with("http://") && !value->starts_with("https://")) {
-                      return Fail(KeyError(v, "must be an http:// or https:// URL"));
-                    }
-                    c.clients.location = *value;
-                    return core::Ok();
-                  });
+                  StringAt([](Config& c) -> std::string& { return c.clients.location; }, HttpUrlOrEmpty));
     out.push_back(std::move(clients));
 
-    auto server_int = [](std::int64_t min, std::int64_t max, auto assign) {
-      return [=](Config& c, const RawValue& v) -> Status {
-        auto value = ToInt(v, min, max);
-        if (!value) return Fail(value.error());
-        assign(c.server, *value);
-        return core::Ok();
-      };
-    };
     auto millis = [](std::chrono::milliseconds ServerConfig::*member) {
-      return [=](Config& c, const RawValue& v) -> Status {
-        auto value = ToInt(v, 1, 24LL * 3600 * 1000);
-        if (!value) return Fail(value.error());
-        c.server.*member = std::chrono::milliseconds(*value);
-        return core::Ok();
-      };
+      return IntAt(1, 24LL * 3600 * 1000, [member](Config& c, std::int64_t v) { c.server.*member = std::chrono::milliseconds(v); });
     };
     Schema<Config> server("server");
     server
@@ -166,15 +144,15 @@ const std::vector<Schema<Config>>& CoreSchemas() {
                  return core::Ok();
                })
         .Field("io_threads", "I/O threads (0 = one per core)",
-               server_int(0, 256, [](ServerConfig& s, std::int64_t v) { s.io_threads = int(v); }))
+               IntAt(0, 256, [](Config& c, std::int64_t v) { c.server.io_threads = int(v); }))
         .Field("worker_threads", "threads running request handlers",
-               server_int(1, 1024, [](ServerConfig& s, std::int64_t v) { s.worker_threads = int(v); }))
+               IntAt(1, 1024, [](Config& c, std::int64_t v) { c.server.worker_threads = int(v); }))
         .Field("worker_queue_limit", "queued requests before 503",
-               server_int(1, 1 << 20, [](ServerConfig& s, std::int64_t v) { s.worker_queue_limit = v; }))
+               IntAt(1, 1 << 20, [](Config& c, std::int64_t v) { c.server.worker_queue_limit = v; }))
         .Field("header_limit_bytes", "largest request line + headers",
-               server_int(1024, 1 << 20, [](ServerConfig& s, std::int64_t v) { s.header_limit_bytes = v; }))
+               IntAt(1024, 1 << 20, [](Config& c, std::int64_t v) { c.server.header_limit_bytes = v; }))
         .Field("body_limit_bytes", "largest request body",
-               server_int(0, 1LL << 30, [](ServerConfig& s, std::int64_t v) { s.body_limit_bytes = v; }))
+               IntAt(0, 1LL << 30, [](Config& c, std::int64_t v) { c.server.body_limit_bytes = v; }))
         .Field("read_timeout_ms", "time allowed to read one request", millis(&ServerConfig::read_timeout))
         .Field("write_timeout_ms", "time allowed to write one response", millis(&ServerConfig::write_timeout))
         .Field("idle_timeout_ms", "keep-alive idle time", millis(&ServerConfig::idle_timeout))
@@ -182,46 +160,26 @@ const std::vector<Schema<Config>>& CoreSchemas() {
     out.push_back(std::move(server));
 
     Schema<Config> db("db");
-    db.Field("url", "sqlite:PATH or postgresql://USER@HOST:PORT/DB", [](Config& c, const RawValue& v) -> Status {
-          auto value = ToString(v);
-          if (!value) return Fail(value.error());
-          if (!value->starts_with("sqlite:") && !value->starts_with("postgresql://") && !value->starts_with("postgres://")) {
-            return Fail(KeyError(v, "must start with sqlite:, postgresql:// or postgres://"));
-          }
-          c.db.url = *value;
-          return core::Ok();
-        })
-        .Field("pool_size", "database connections per process", [](Config& c, const RawValue& v) -> Status {
-          auto value = ToInt(v, 1, 512);
-          if (!value) return Fail(value.error());
-          c.db.pool_size = int(*value);
-          return core::Ok();
-        });
+    db.Field("url", "sqlite:PATH or postgresql://USER@HOST:PORT/DB",
+             StringAt([](Config& c) -> std::string& { return c.db.url; }, [](const std::string& value) {
+               const bool ok = value.starts_with("sqlite:") || value.starts_with("postgresql://") ||
+                               value.starts_with("postgres://");
+               return ok ? std::nullopt : std::optional<std::string>("must start with sqlite:, postgresql:// or postgres://");
+             }))
+        .Field("pool_size", "database connections per process",
+               IntAt(1, 512, [](Config& c, std::int64_t v) { c.db.pool_size = int(v); }));
     out.push_back(std::move(db));
 
     Schema<Config> bus("bus");
-    bus.Field("url", "inproc: (embedded) or amqp://USER:PASS@HOST:PORT/VHOST", [](Config& c, const RawValue& v) -> Status {
-          auto value = ToString(v);
-          if (!value) return Fail(value.error());
-          if (*value != "inproc:" && !value->starts_with("amqp://")) {
-            return Fail(KeyError(v, "must be inproc: or an amqp:// URL"));
-          }
-          c.bus.url = *value;
-          return core::Ok();
-        })
-        .Field("relay_interval_ms", "how often the outbox relay polls when idle", [](Config& c, const RawValue& v) -> Status {
-          auto value = ToInt(v, 1, 60000);
-          if (!value) return Fail(value.error());
-          c.bus.relay_interval = std::chrono::milliseconds(*value);
-          return core::Ok();
-        })
+    bus.Field("url", "inproc: (embedded) or amqp://USER:PASS@HOST:PORT/VHOST",
+              StringAt([](Config& c) -> std::string& { return c.bus.url; }, [](const std::string& value) {
+                const bool ok = value == "inproc:" || value.starts_with("amqp://");
+                return ok ? std::nullopt : std::optional<std::string>("must be inproc: or an amqp:// URL");
+              }))
+        .Field("relay_interval_ms", "how often the outbox relay polls when idle",
+               IntAt(1, 60000, [](Config& c, std::int64_t v) { c.bus.relay_interval = std::chrono::milliseconds(v); }))
         .Field("max_attempts", "attempts per consumer and event before it is dead-lettered (1..100)",
-               [](Config& c, const RawValue& v) -> Status {
-                 auto value = ToInt(v, 1, 100);
-                 if (!value) return Fail(value.error());
-                 c.bus.max_attempts = int(*value);
-                 return core::Ok();
-               });
+               IntAt(1, 100, [](Config& c, std::int64_t v) { c.bus.max_attempts = int(v); }));
     out.push_back(std::move(bus));
 
     Schema<Config> log("log");

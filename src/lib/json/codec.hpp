@@ -176,6 +176,14 @@ class Reader {
   core::FieldErrors& errors_;
 };
 
+/// All the problems as one kBadRequest: "<first field>: <why>", every one in `fields`.
+inline core::Error ToError(const core::FieldErrors& errors) {
+  const auto& first = errors.list().front();
+  core::Error error = core::Error::BadRequest(fmt::format("{}: {}", first.field, first.message));
+  error.fields = errors.list();
+  return error;
+}
+
 }  // namespace detail
 
 /// The struct as a JSON object.
@@ -199,12 +207,7 @@ core::Result<T> FromObject(const boost::json::object& object) {
   T out{};
   detail::Reader reader(object, "", errors);
   out.Visit(reader);
-  if (!errors.empty()) {
-    const auto& first = errors.list().front();
-    core::Error error = core::Error::BadRequest(fmt::format("{}: {}", first.field, first.message));
-    error.fields = errors.list();
-    return core::Fail(std::move(error));
-  }
+  if (!errors.empty()) return core::Fail(detail::ToError(errors));
   return out;
 }
 
@@ -234,12 +237,7 @@ core::Result<T> DecodeValue(std::string_view text, std::string_view field) {
   detail::Reader reader(kEmpty, "", errors);
   T out{};
   reader.Read(parsed, std::string(field), out);
-  if (!errors.empty()) {
-    const auto& first = errors.list().front();
-    core::Error error = core::Error::BadRequest(fmt::format("{}: {}", first.field, first.message));
-    error.fields = errors.list();
-    return core::Fail(std::move(error));
-  }
+  if (!errors.empty()) return core::Fail(detail::ToError(errors));
   return out;
 }
 

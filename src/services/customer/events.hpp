@@ -5,22 +5,15 @@
 #include <string>
 #include <string_view>
 
-#include "lib/core/result.hpp"
+#include "lib/bus/typed_event.hpp"
 
 namespace vetahut::customer::events {
 
 inline constexpr std::string_view kSource = "/vetahut/customer";
 
-#define VETAHUT_CUSTOMER_EVENT_TYPE(Name, type_suffix)                               \
-  static constexpr std::string_view kSource = events::kSource;                      \
-  static constexpr std::string_view kType = "com.vetahut." type_suffix;             \
-  static constexpr int kVersion = 1;                                                \
-  std::string ToJson() const;                                                       \
-  static core::Result<Name> FromJson(std::string_view data);
-
 /// A customer signed up.
 struct CustomerRegistered {
-  VETAHUT_CUSTOMER_EVENT_TYPE(CustomerRegistered, "customer.registered")
+  VETAHUT_EVENT(CustomerRegistered, events::kSource, "com.vetahut.customer.registered", 1)
   std::string customer_id;
   std::string email;
   std::string name;
@@ -36,7 +29,7 @@ struct CustomerRegistered {
 
 /// A verification link to send (the only place the raw token appears).
 struct EmailVerificationRequested {
-  VETAHUT_CUSTOMER_EVENT_TYPE(EmailVerificationRequested, "customer.email_verification_requested")
+  VETAHUT_EVENT(EmailVerificationRequested, events::kSource, "com.vetahut.customer.email_verification_requested", 1)
   std::string customer_id;
   std::string email;
   std::string name;
@@ -52,7 +45,7 @@ struct EmailVerificationRequested {
 
 /// A password reset link to send.
 struct PasswordResetRequested {
-  VETAHUT_CUSTOMER_EVENT_TYPE(PasswordResetRequested, "customer.password_reset_requested")
+  VETAHUT_EVENT(PasswordResetRequested, events::kSource, "com.vetahut.customer.password_reset_requested", 1)
   std::string customer_id;
   std::string email;
   std::string name;
@@ -68,7 +61,7 @@ struct PasswordResetRequested {
 
 /// A customer erased their account: forget their personal data.
 struct CustomerDeleted {
-  VETAHUT_CUSTOMER_EVENT_TYPE(CustomerDeleted, "customer.deleted")
+  VETAHUT_EVENT(CustomerDeleted, events::kSource, "com.vetahut.customer.deleted", 1)
   std::string customer_id;
   template <class V>
   void Visit(V& v) {
@@ -78,7 +71,7 @@ struct CustomerDeleted {
 
 /// A row of the loyalty ledger.
 struct LoyaltyPointsChanged {
-  VETAHUT_CUSTOMER_EVENT_TYPE(LoyaltyPointsChanged, "loyalty.points_changed")
+  VETAHUT_EVENT(LoyaltyPointsChanged, events::kSource, "com.vetahut.loyalty.points_changed", 1)
   std::string customer_id;
   std::int64_t points = 0;  ///< + earned/released/credited, − reserved/debited
   std::string kind;         ///< earn | reserve | release | adjust
@@ -91,7 +84,5 @@ struct LoyaltyPointsChanged {
     v("order_id", order_id);
   }
 };
-
-#undef VETAHUT_CUSTOMER_EVENT_TYPE
 
 }  // namespace vetahut::customer::events

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "lib/core/result.hpp"
+#include "lib/bus/typed_event.hpp"
 
 namespace vetahut::location::events {
 
@@ -37,26 +37,16 @@ struct StoreChanged {
 };
 
 struct StoreCreated : StoreChanged {
-  static constexpr std::string_view kSource = events::kSource;
-  static constexpr std::string_view kType = "com.vetahut.store.created";
-  static constexpr int kVersion = 1;
-  std::string ToJson() const;
-  static core::Result<StoreCreated> FromJson(std::string_view data);
+  VETAHUT_EVENT(StoreCreated, events::kSource, "com.vetahut.store.created", 1)
 };
 
 struct StoreUpdated : StoreChanged {
-  static constexpr std::string_view kSource = events::kSource;
-  static constexpr std::string_view kType = "com.vetahut.store.updated";
-  static constexpr int kVersion = 1;
-  std::string ToJson() const;
-  static core::Result<StoreUpdated> FromJson(std::string_view data);
+  VETAHUT_EVENT(StoreUpdated, events::kSource, "com.vetahut.store.updated", 1)
 };
 
 /// A store started or stopped accepting orders (busy mode).
 struct StoreStatusChanged {
-  static constexpr std::string_view kSource = events::kSource;
-  static constexpr std::string_view kType = "com.vetahut.store.status_changed";
-  static constexpr int kVersion = 1;
+  VETAHUT_EVENT(StoreStatusChanged, events::kSource, "com.vetahut.store.status_changed", 1)
   std::string store_id;
   bool accepting_orders = true;
   std::string cause;                     ///< paused | resumed | resume_at reached
@@ -71,8 +61,6 @@ struct StoreStatusChanged {
     v("reason", reason);
     v("resume_at", resume_at);
   }
-  std::string ToJson() const;
-  static core::Result<StoreStatusChanged> FromJson(std::string_view data);
 };
 
 }  // namespace vetahut::location::events

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "lib/core/result.hpp"
+#include "lib/bus/typed_event.hpp"
 
 namespace vetahut::menu::events {
 
@@ -12,9 +12,7 @@ inline constexpr std::string_view kSource = "/vetahut/menu";
 
 /// A menu version became the market's live menu.
 struct MenuPublished {
-  static constexpr std::string_view kSource = events::kSource;
-  static constexpr std::string_view kType = "com.vetahut.menu.published";
-  static constexpr int kVersion = 1;
+  VETAHUT_EVENT(MenuPublished, events::kSource, "com.vetahut.menu.published", 1)
   std::string market;
   std::string version_id;
   std::string published_by;  ///< an actor id, or "schedule"
@@ -25,15 +23,11 @@ struct MenuPublished {
     v("version_id", version_id);
     v("published_by", published_by);
   }
-  std::string ToJson() const;
-  static core::Result<MenuPublished> FromJson(std::string_view data);
 };
 
 /// An item was switched off ("86") or on at a store.
 struct ItemAvailabilityChanged {
-  static constexpr std::string_view kSource = events::kSource;
-  static constexpr std::string_view kType = "com.vetahut.menu.item_availability_changed";
-  static constexpr int kVersion = 1;
+  VETAHUT_EVENT(ItemAvailabilityChanged, events::kSource, "com.vetahut.menu.item_availability_changed", 1)
   std::string store_id;
   std::string item_id;
   bool available = true;
@@ -48,8 +42,6 @@ struct ItemAvailabilityChanged {
     v("reason", reason);
     v("until", until);
   }
-  std::string ToJson() const;
-  static core::Result<ItemAvailabilityChanged> FromJson(std::string_view data);
 };
 
 }  // namespace vetahut::menu::events

@@ -9,18 +9,30 @@
 #include <vector>
 
 #include "lib/core/money.hpp"
-#include "lib/core/result.hpp"
+#include "lib/bus/typed_event.hpp"
 
 namespace vetahut::order::events {
 
 inline constexpr std::string_view kSource = "/vetahut/order";
 
-#define VETAHUT_ORDER_EVENT_TYPE(Name, type_suffix)                      \
-  static constexpr std::string_view kSource = events::kSource;          \
-  static constexpr std::string_view kType = "com.vetahut.order." type_suffix; \
-  static constexpr int kVersion = 1;                                    \
-  std::string ToJson() const;                                           \
-  static core::Result<Name> FromJson(std::string_view data);
+#define VETAHUT_ORDER_EVENT_TYPE(Name, type_suffix) VETAHUT_EVENT(Name, events::kSource, "com.vetahut.order." type_suffix, 1)
+
+/// Which order an event is about.
+struct OrderRef {
+  std::string order_id;
+  std::string store_id;
+  std::optional<std::string> customer_id;  ///< null for guests and walk-ins
+  std::int64_t number = 0;                 ///< per store and business day
+  std::string type;                        ///< delivery | carryout | dine_in
+  template <class V>
+  void Visit(V& v) {
+    v("order_id", order_id);
+    v("store_id", store_id);
+    v("customer_id", customer_id);
+    v("number", number);
+    v("type", type);
+  }
+};
 
 /// A topping as made: which half, how much.
 struct Topping {
@@ -105,23 +117,14 @@ struct DeliveryAddress {
 };
 
 /// An order was stored (its payment is being settled).
-struct OrderPlaced {
+struct OrderPlaced : OrderRef {
   VETAHUT_ORDER_EVENT_TYPE(OrderPlaced, "placed")
-  std::string order_id;
-  std::string store_id;
-  std::optional<std::string> customer_id;  ///< null for guests and walk-ins
-  std::int64_t number = 0;
-  std::string type;  ///< delivery | carryout | dine_in
   std::string status;
   core::MoneyAmount total;
   std::string promised_at;
   template <class V>
   void Visit(V& v) {
-    v("order_id", order_id);
-    v("store_id", store_id);
-    v("customer_id", customer_id);
-    v("number", number);
-    v("type", type);
+    OrderRef::Visit(v);
     v("status", status);
     v("total", total);
     v("promised_at", promised_at);
@@ -129,15 +132,10 @@ struct OrderPlaced {
 };
 
 /// An order is paid (or to be paid at the store) and goes to the kitchen.
-struct OrderConfirmed {
+struct OrderConfirmed : OrderRef {
   VETAHUT_ORDER_EVENT_TYPE(OrderConfirmed, "confirmed")
-  std::string order_id;
-  std::string store_id;
-  std::optional<std::string> customer_id;
   std::string customer_name;  ///< first name for the ticket and the pass ("" if unknown)
-  std::int64_t number = 0;    ///< per store and business day
   std::string business_date;  ///< store-local YYYY-MM-DD
-  std::string type;           ///< delivery | carryout | dine_in
   std::string channel;        ///< web | kiosk | pos
   std::string placed_at;      ///< RFC 3339
   std::string promised_at;    ///< RFC 3339
@@ -153,13 +151,9 @@ struct OrderConfirmed {
   std::vector<Line> lines;
   template <class V>
   void Visit(V& v) {
-    v("order_id", order_id);
-    v("store_id", store_id);
-    v("customer_id", customer_id);
+    OrderRef::Visit(v);
     v("customer_name", customer_name);
-    v("number", number);
     v("business_date", business_date);
-    v("type", type);
     v("channel", channel);
     v("placed_at", placed_at);
     v("promised_at", promised_at);
@@ -177,12 +171,7 @@ struct OrderConfirmed {
 };
 
 /// An order moved from one status to another (every move, including the ones below).
-struct StatusPayload {
-  std::string order_id;
-  std::string store_id;
-  std::optional<std::string> customer_id;
-  std::int64_t number = 0;
-  std::string type;
+struct StatusPayload : OrderRef {
   std::string status;
   std::string previous_status;
   std::string reason;
@@ -191,11 +180,7 @@ struct StatusPayload {
   core::MoneyAmount loyalty_basis;  ///< what points are earned on: subtotal after discounts
   template <class V>
   void Visit(V& v) {
-    v("order_id", order_id);
-    v("store_id", store_id);
-    v("customer_id", customer_id);
-    v("number", number);
-    v("type", type);
+    OrderRef::Visit(v);
     v("status", status);
     v("previous_status", previous_status);
     v("reason", reason);

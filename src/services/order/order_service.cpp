@@ -139,6 +139,15 @@ std::vector<events::Line> LinesOf(const menu::PricedCart& priced, const std::vec
 
 std::string FirstName(const std::string& name) { return name.substr(0, name.find(' ')); }
 
+/// Fills the part every order event shares.
+void FillRef(const Order& o, events::OrderRef& ref) {
+  ref.order_id = o.id;
+  ref.store_id = o.store_id;
+  ref.customer_id = o.customer_id;
+  ref.number = o.number;
+  ref.type = std::string(TypeName(o.type));
+}
+
 }  // namespace
 
 OrderService::OrderService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, OrderClients clients,
@@ -422,11 +431,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
     repository_.AppendEvent(tx, o.id, 1, std::string(StatusName(o.status)), TrackerData(o, o.status, "", o.created_at),
                             o.created_at);
     events::OrderPlaced placed;
-    placed.order_id = o.id;
-    placed.store_id = o.store_id;
-    placed.customer_id = o.customer_id;
-    placed.number = o.number;
-    placed.type = std::string(TypeName(o.type));
+    FillRef(o, placed);
     placed.status = std::string(StatusName(o.status));
     placed.total = {o.total, o.currency};
     placed.promised_at = o.promised_at;
@@ -459,11 +464,7 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
   const std::string data = TrackerData(order, to, reason, at);
   repository_.AppendEvent(tx, order.id, seq, std::string(StatusName(to)), data, at);
   events::StatusPayload payload;
-  payload.order_id = order.id;
-  payload.store_id = order.store_id;
-  payload.customer_id = order.customer_id;
-  payload.number = order.number;
-  payload.type = std::string(TypeName(order.type));
+  FillRef(order, payload);
   payload.status = std::string(StatusName(to));
   payload.previous_status = std::string(StatusName(order.status));
   payload.reason = reason.empty() ? order.reason : reason;
@@ -479,13 +480,9 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
     auto lines = events::LinesFromJson(order.lines);
     if (!lines) throw core::ErrorException(Error::Internal("order " + order.id + " has unreadable lines"));
     events::OrderConfirmed confirmed;
-    confirmed.order_id = order.id;
-    confirmed.store_id = order.store_id;
-    confirmed.customer_id = order.customer_id;
+    FillRef(order, confirmed);
     confirmed.customer_name = order.customer_name;
-    confirmed.number = order.number;
     confirmed.business_date = order.business_date;
-    confirmed.type = std::string(TypeName(order.type));
     confirmed.channel = order.channel;
     confirmed.placed_at = order.created_at;
     confirmed.promised_at = order.promised_at;

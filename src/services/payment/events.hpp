@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "lib/core/result.hpp"
+#include "lib/bus/typed_event.hpp"
 
 namespace vetahut::payment::events {
 
@@ -33,13 +33,9 @@ struct PaymentChanged {
   }
 };
 
-#define VETAHUT_PAYMENT_EVENT(Name, type_suffix)                                  \
-  struct Name : PaymentChanged {                                                  \
-    static constexpr std::string_view kSource = events::kSource;                  \
-    static constexpr std::string_view kType = "com.vetahut.payment." type_suffix; \
-    static constexpr int kVersion = 1;                                            \
-    std::string ToJson() const;                                                   \
-    static core::Result<Name> FromJson(std::string_view data);                    \
+#define VETAHUT_PAYMENT_EVENT(Name, type_suffix) \
+  struct Name : PaymentChanged {                  \
+    VETAHUT_EVENT(Name, events::kSource, "com.vetahut.payment." type_suffix, 1) \
   };
 
 VETAHUT_PAYMENT_EVENT(PaymentAuthorized, "authorized")  ///< the amount is held on the card
