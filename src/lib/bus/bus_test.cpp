@@ -218,8 +218,13 @@ TEST_F(BusTest, RedeliveredEventHasItsEffectExactlyOnce) {
   AddCommitted(Event("com.vetahut.test.paid"));
   OutboxRelay relay(*db_, bus, "bustest");
   EXPECT_EQ(relay.RelayOnce(), 1);
+  // Queued and marked sent together.
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bus_queue")[0].Int(0), 1);
+  EXPECT_EQ(relay.Pending(), 0);
   EXPECT_EQ(bus.DrainOnce("bustest"), 1);
   EXPECT_EQ(Effects(), 1);
+  // Acknowledged in the effect's own transaction.
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bus_queue")[0].Int(0), 0);
   // A crash after publishing but before marking sent: the relay publishes again.
   db_->Exec("UPDATE bustest_outbox SET sent_at = NULL");
   EXPECT_EQ(relay.RelayOnce(), 1);

@@ -55,8 +55,9 @@ Subscription Consumer::Build() && {
     }
     if (!entry.transactional) return entry.handler(nullptr, event);
     auto tx = state->db->Begin();
-    if (!inbox->Claim(tx, event)) return core::Ok();  // handled before: acknowledge again
+    if (!inbox->Claim(tx, event)) return core::Ok();  // handled before: acknowledge again (in a batch)
     if (auto status = entry.handler(&tx, event); !status) return status;  // tx rolls back, inbox too
+    AcknowledgeIn(tx);
     tx.Commit();
     return core::Ok();
   };

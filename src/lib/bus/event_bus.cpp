@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -33,7 +34,24 @@ std::string Describe(const core::Error& error) {
   return out;
 }
 
+/// The delivery the calling thread's handler is running (for AcknowledgeIn).
+struct Delivery {
+  std::int64_t seq = 0;
+  bool acknowledged = false;
+};
+thread_local Delivery* t_delivery = nullptr;
+
+constexpr const char* kInsertQueueRow =
+    "INSERT INTO bus_queue (consumer, event_id, type, envelope, attempts, next_at, enqueued_at) "
+    "VALUES ($1, $2, $3, $4, 0, $5, $5) ON CONFLICT (consumer, event_id) DO NOTHING";
+
 }  // namespace
+
+void AcknowledgeIn(db::Session& tx) {
+  if (!t_delivery || t_delivery->acknowledged) return;
+  tx.Exec("DELETE FROM bus_queue WHERE seq = $1", db::Params(t_delivery->seq));
+  t_delivery->acknowledged = true;
+}
 
 /// One consumer's queue and its worker.
 struct InProcessBus::Queue {
@@ -111,18 +129,25 @@ struct InProcessBus::State {
       const std::string envelope = row.Text(3);
       const std::int64_t attempts = row.Int(4) + 1;
       std::optional<core::Error> failure;
+      Delivery delivery{seq, false};
       auto event = CloudEvent::FromJson(envelope);
       if (!event) {
         failure = event.error();
       } else {
+        t_delivery = &delivery;
         try {
           if (auto status = q.subscription.handler(*event); !status) failure = status.error();
         } catch (const std::exception& e) {
           failure = core::Error::Internal(e.what());
         }
+        t_delivery = nullptr;
       }
       if (!failure) {
-        done.push_back(seq);
+        if (delivery.acknowledged) {
+          q.handled++;  // its row went with the handler's own transaction
+        } else {
+          done.push_back(seq);
+        }
         continue;
       }
       q.failed_attempts++;
@@ -176,8 +201,10 @@ void InProcessBus::Subscribe(Subscription subscription) {
   Queue* raw = q.get();
   State* state = state_.get();
   q->worker = std::make_unique<task::PeriodicTask>(
-      task::TaskOptions{.name = "bus queue " + raw->subscription.consumer, .period = state->options.idle_poll,
-                        .run_at_start = true},
+      task::TaskOptions{.name = "bus queue " + raw->subscription.consumer,
+                        .period = state->options.idle_poll,
+                        .run_at_start = true,
+                        .min_interval = state->options.min_interval},
       [state, raw]() -> task::Next {
         auto [looked_at, next_due] = state->Drain(*raw);
         if (looked_at == state->options.batch_size) return task::Next::Again();
@@ -216,36 +243,53 @@ void InProcessBus::Stop() {
   }
 }
 
-void InProcessBus::Publish(const std::vector<CloudEvent>& events) {
+std::vector<std::pair<InProcessBus::Queue*, const CloudEvent*>> InProcessBus::Match(const std::vector<CloudEvent>& events) {
   std::vector<std::pair<Queue*, const CloudEvent*>> deliveries;
-  {
-    std::lock_guard lock(state_->mutex);
-    for (const auto& event : events) {
-      for (auto& [name, q] : state_->queues) {
-        for (const auto& pattern : q->subscription.patterns) {
-          if (TopicMatches(pattern, event.type)) {
-            deliveries.emplace_back(q.get(), &event);
-            break;
-          }
+  std::lock_guard lock(state_->mutex);
+  for (const auto& event : events) {
+    for (auto& [name, q] : state_->queues) {
+      for (const auto& pattern : q->subscription.patterns) {
+        if (TopicMatches(pattern, event.type)) {
+          deliveries.emplace_back(q.get(), &event);
+          break;
         }
       }
     }
   }
+  return deliveries;
+}
+
+void InProcessBus::Insert(db::Session& tx, const std::vector<std::pair<Queue*, const CloudEvent*>>& deliveries) {
+  const std::int64_t now = NowMillis();
+  for (const auto& [q, event] : deliveries) {
+    tx.Exec(kInsertQueueRow, db::Params(q->subscription.consumer, event->id, event->type, event->ToJson(), now));
+  }
+}
+
+void InProcessBus::Publish(const std::vector<CloudEvent>& events) {
+  auto deliveries = Match(events);
   if (deliveries.empty()) return;  // nobody in this process wants them
   try {
-    const std::int64_t now = NowMillis();
     auto tx = state_->db.Begin();
-    for (const auto& [q, event] : deliveries) {
-      tx.Exec(
-          "INSERT INTO bus_queue (consumer, event_id, type, envelope, attempts, next_at, enqueued_at) "
-          "VALUES ($1, $2, $3, $4, 0, $5, $5) ON CONFLICT (consumer, event_id) DO NOTHING",
-          db::Params(q->subscription.consumer, event->id, event->type, event->ToJson(), now));
-    }
+    Insert(tx, deliveries);
     tx.Commit();
   } catch (const core::ErrorException& e) {
     throw core::ErrorException(core::Error::Unavailable("bus: events not queued: " + e.error().detail));
   }
   for (const auto& [q, event] : deliveries) q->worker->Notify();
+}
+
+std::optional<std::function<void()>> InProcessBus::QueueInTransaction(db::Session& tx,
+                                                                     const std::vector<CloudEvent>& events) {
+  auto deliveries = Match(events);
+  Insert(tx, deliveries);
+  std::vector<Queue*> woken;
+  for (const auto& [q, event] : deliveries) {
+    if (std::find(woken.begin(), woken.end(), q) == woken.end()) woken.push_back(q);
+  }
+  return [woken] {
+    for (Queue* q : woken) q->worker->Notify();
+  };
 }
 
 int InProcessBus::DrainOnce(const std::string& consumer) {

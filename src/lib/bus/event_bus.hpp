@@ -14,7 +14,8 @@
 
 namespace vetahut::db {
 class Database;
-}
+class Session;
+}  // namespace vetahut::db
 
 namespace vetahut::bus {
 
@@ -61,6 +62,17 @@ class EventBus {
   /// the events and retries; publishing an event again is harmless (consumers dedupe by id).
   virtual void Publish(const std::vector<CloudEvent>& events) = 0;
   void Publish(const CloudEvent& event) { Publish(std::vector<CloudEvent>{event}); }
+  /// True for a bus that keeps its queues in the database the outboxes are in.
+  virtual bool QueuesInDatabase() const { return false; }
+  /// For a bus that keeps its queues in the outbox's own database: queues `events` inside `tx`
+  /// (the relay's transaction that marks them sent, so both commit together — one commit per
+  /// round instead of two) and returns what to run once `tx` has committed. A broker returns
+  /// nullopt and the relay calls Publish.
+  virtual std::optional<std::function<void()>> QueueInTransaction(db::Session& tx, const std::vector<CloudEvent>& events) {
+    (void)tx;
+    (void)events;
+    return std::nullopt;
+  }
   /// Adds a consumer's queue. Call before Start.
   virtual void Subscribe(Subscription subscription) = 0;
   /// Starts draining the queues (one worker per consumer).
@@ -85,6 +97,7 @@ struct InProcessBusOptions {
   std::chrono::milliseconds idle_poll{1000};     ///< a queue is looked at this often without a publish
   std::chrono::milliseconds lease{10000};        ///< one drainer per queue across replicas sharing a database
   int batch_size = 100;                          ///< events taken from a queue per round
+  std::chrono::milliseconds min_interval{3};     ///< rounds under load at most this often (fewer commits)
 };
 
 /// The embedded broker: a durable queue per consuming module in the database (`bus_queue`), each
@@ -98,6 +111,8 @@ class InProcessBus final : public EventBus {
   ~InProcessBus() override;
   void Publish(const std::vector<CloudEvent>& events) override;
   using EventBus::Publish;
+  bool QueuesInDatabase() const override { return true; }
+  std::optional<std::function<void()>> QueueInTransaction(db::Session& tx, const std::vector<CloudEvent>& events) override;
   void Subscribe(Subscription subscription) override;
   void Start() override;
   void Stop() override;
@@ -110,8 +125,16 @@ class InProcessBus final : public EventBus {
  private:
   struct Queue;
   struct State;
+  std::vector<std::pair<Queue*, const CloudEvent*>> Match(const std::vector<CloudEvent>& events);
+  static void Insert(db::Session& tx, const std::vector<std::pair<Queue*, const CloudEvent*>>& deliveries);
   std::unique_ptr<State> state_;
 };
+
+/// Inside a consumer's handler that runs its effect in a transaction: acknowledges the event in
+/// that same transaction where the bus can (the in-process queue row is deleted with the effect,
+/// saving a commit); elsewhere it does nothing and the event is acknowledged when the handler
+/// returns Ok, as always.
+void AcknowledgeIn(db::Session& tx);
 
 /// Opens the bus named by `url` ("inproc:"; "amqp://" arrives with the RabbitMQ adapter).
 /// An unsupported URL throws core::ErrorException(kBadRequest).

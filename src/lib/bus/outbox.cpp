@@ -99,7 +99,8 @@ OutboxRelay::OutboxRelay(db::Database& db, EventBus& bus, std::string module, Re
       task::TaskOptions{.name = "outbox relay " + module_,
                         .period = options_.idle_interval,
                         .max_backoff = options_.max_backoff,
-                        .run_at_start = true},
+                        .run_at_start = true,
+                        .min_interval = options_.min_interval},
       [this] { return RelayOnce() == options_.batch_size ? task::Next::Again() : task::Next::Period(); });
 }
 
@@ -141,6 +142,18 @@ int OutboxRelay::RelayOnce() {
   }
   const std::int64_t first = rows[0].Int(0);
   const std::int64_t last = rows[rows.size() - 1].Int(0);
+  const std::string mark = fmt::format(
+      "UPDATE {} SET sent_at = $1, attempts = attempts + 1 WHERE seq >= $2 AND seq <= $3 AND sent_at IS NULL", table_);
+  if (bus_.QueuesInDatabase()) {
+    // A bus with its queues in this database takes the round in the same transaction as the mark.
+    auto tx = db_.Begin();
+    if (auto wake = bus_.QueueInTransaction(tx, events)) {
+      tx.Exec(mark, db::Params(NowMillis(), first, last));
+      tx.Commit();
+      (*wake)();
+      return static_cast<int>(rows.size());
+    }
+  }
   try {
     // The whole round in one publish: the bus confirms every event or none is marked sent (a
     // re-publish after a failure is harmless: queues and inboxes dedupe by event id).
@@ -151,9 +164,7 @@ int OutboxRelay::RelayOnce() {
              db::Params(std::string(e.what()).substr(0, 500), first, last));
     throw;
   }
-  db_.Exec(fmt::format("UPDATE {} SET sent_at = $1, attempts = attempts + 1 WHERE seq >= $2 AND seq <= $3 AND sent_at IS NULL",
-                       table_),
-           db::Params(NowMillis(), first, last));
+  db_.Exec(mark, db::Params(NowMillis(), first, last));
   return static_cast<int>(rows.size());
 }
 
@@ -210,6 +221,7 @@ Subscription IdempotentConsumer(db::Database& db, std::string consumer, std::vec
     auto tx = db.Begin();
     if (!inbox->Claim(tx, event)) return core::Ok();  // already handled: acknowledge again
     if (auto status = effect(tx, event); !status) return status;  // tx rolls back, inbox too
+    AcknowledgeIn(tx);
     tx.Commit();
     return core::Ok();
   };

@@ -50,6 +50,8 @@ struct RelayOptions {
   std::chrono::milliseconds max_backoff{5000};       ///< after a failed publish
   std::chrono::milliseconds lease{5000};             ///< one relay per module at a time across replicas;
                                                      ///< a crashed holder is replaced after this
+  std::chrono::milliseconds min_interval{3};         ///< rounds under load at most this often (one commit
+                                                     ///< per round instead of one per event)
 };
 
 /// Publishes a module's outbox in commit order and marks each event sent once the bus confirmed

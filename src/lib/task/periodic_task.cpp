@@ -38,13 +38,22 @@ void PeriodicTask::Stop() {
 void PeriodicTask::Loop() {
   std::chrono::milliseconds wait = options_.period;
   std::chrono::milliseconds backoff{0};
+  auto last_start = std::chrono::steady_clock::time_point{};
   while (true) {
     {
       std::unique_lock lock(mutex_);
-      if (wait.count() > 0) wake_.wait_for(lock, wait, [this] { return stopping_ || notified_; });
+      if (wait.count() > 0) {
+        wake_.wait_for(lock, wait, [this] { return stopping_ || notified_; });
+        // Woken early: let what else is coming in the next moments join this round.
+        const auto earliest = last_start + options_.min_interval;
+        if (notified_ && !stopping_ && std::chrono::steady_clock::now() < earliest) {
+          wake_.wait_until(lock, earliest, [this] { return stopping_; });
+        }
+      }
       if (stopping_) return;
       notified_ = false;
     }
+    last_start = std::chrono::steady_clock::now();
     try {
       const Next next = round_();
       backoff = std::chrono::milliseconds(0);

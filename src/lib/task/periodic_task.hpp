@@ -29,6 +29,10 @@ struct TaskOptions {
   std::chrono::milliseconds first_backoff{50};   ///< after a round that threw; doubles each time
   std::chrono::milliseconds max_backoff{5000};   ///< the back-off's cap
   bool run_at_start = false;                     ///< run the first round at once instead of after a period
+  /// Rounds woken by Notify start at least this long after the previous round started, so a
+  /// burst of notifications (one per commit under load) becomes one round per interval — group
+  /// commit for relays and queues. A quiet task still runs at once. "Again" is not delayed.
+  std::chrono::milliseconds min_interval{0};
 };
 
 /// A background loop. Thread-safe; the round never runs concurrently with itself.

@@ -56,6 +56,22 @@ TEST(PeriodicTask, AFailingRoundIsRetriedWithBackOff) {
   EXPECT_EQ(rounds.load(), 4);  // succeeded: back to the (long) period
 }
 
+TEST(PeriodicTask, NotificationsWithinTheMinimumIntervalShareARound) {
+  std::atomic<int> rounds{0};
+  PeriodicTask task({.name = "t", .period = std::chrono::hours(1), .run_at_start = true, .min_interval = 200ms}, [&] {
+    ++rounds;
+    return Next::Period();
+  });
+  task.Start();
+  ASSERT_TRUE(Eventually([&] { return rounds.load() == 1; }));
+  for (int i = 0; i < 20; ++i) task.Notify();  // a burst: one per commit
+  std::this_thread::sleep_for(50ms);
+  EXPECT_EQ(rounds.load(), 1);  // held back until the interval has passed
+  EXPECT_TRUE(Eventually([&] { return rounds.load() == 2; }));
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(rounds.load(), 2);  // the whole burst was one round
+}
+
 TEST(PeriodicTask, StopWaitsForTheRoundAndCanRestart) {
   std::atomic<int> rounds{0};
   PeriodicTask task({.name = "t", .period = 1ms}, [&] {

@@ -269,9 +269,8 @@ std::string Describe(const core::Error& error) {
 }  // namespace
 
 void AddLoyaltyHandlers(bus::Consumer& consumer, LoyaltyLedger& ledger) {
-  consumer.On<order::events::OrderStatusChanged>(
-      [&ledger](db::Transaction& tx, const order::events::OrderStatusChanged& e, const bus::CloudEvent& event) {
-        if (e.status != "delivered" && e.status != "picked_up" && e.status != "served") return core::Ok();
+  consumer.On<order::events::OrderCompleted>(
+      [&ledger](db::Transaction& tx, const order::events::OrderCompleted& e, const bus::CloudEvent& event) {
         if (!e.customer_id || e.customer_id->empty()) return core::Ok();  // a guest order earns nothing
         auto earned = ledger.EarnForOrder(tx, *e.customer_id, e.order_id, e.loyalty_basis.ToMoney());
         if (!earned) return Skip(event, Describe(earned.error()));

@@ -96,9 +96,8 @@ class LoyaltyLedger {
 };
 
 /// Adds the loyalty effects to the customer module's queue (each commits with its inbox record):
-///  - order.status_changed to delivered, picked_up or served (dine-in) with a customer → points on
-///    its loyalty_basis (EarnForOrder: exactly once per order); guests and other statuses earn
-///    nothing;
+///  - order.completed (delivered, picked up or served) with a customer → points on its
+///    loyalty_basis (EarnForOrder: exactly once per order); guests earn nothing;
 ///  - order.cancelled → Release of the order's held points.
 /// A payload the typed event cannot read is dead-lettered by the bus (visible to an admin); one
 /// whose values the ledger refuses (a negative basis, say) is logged and acknowledged with no

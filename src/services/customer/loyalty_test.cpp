@@ -136,9 +136,9 @@ class LoyaltyTest : public ::testing::Test {
     bus::InProcessBus bus;
   };
 
-  order::events::OrderStatusChanged Status(const std::string& order, std::optional<std::string> customer,
-                                           std::int64_t cents, const std::string& status) {
-    order::events::OrderStatusChanged e;
+  order::events::StatusPayload Status(const std::string& order, std::optional<std::string> customer,
+                                      std::int64_t cents, const std::string& status) {
+    order::events::StatusPayload e;
     e.order_id = order;
     e.store_id = "sto_1";
     e.customer_id = std::move(customer);
@@ -150,14 +150,18 @@ class LoyaltyTest : public ::testing::Test {
     e.loyalty_basis = {cents, "USD"};
     return e;
   }
+  template <class E>
+  bus::CloudEvent Event(const order::events::StatusPayload& payload) {
+    E e;
+    static_cast<order::events::StatusPayload&>(e) = payload;
+    return bus::MakeTypedEvent(ids_, clock_, payload.order_id, e);
+  }
   bus::CloudEvent Completed(const std::string& order, const std::string& customer, std::int64_t cents,
                             const std::string& status = "delivered") {
-    return bus::MakeTypedEvent(ids_, clock_, order, Status(order, customer, cents, status));
+    return Event<order::events::OrderCompleted>(Status(order, customer, cents, status));
   }
   bus::CloudEvent Cancelled(const std::string& order) {
-    order::events::OrderCancelled e;
-    static_cast<order::events::StatusPayload&>(e) = Status(order, std::nullopt, 0, "cancelled");
-    return bus::MakeTypedEvent(ids_, clock_, order, e);
+    return Event<order::events::OrderCancelled>(Status(order, std::nullopt, 0, "cancelled"));
   }
 
   core::ManualClock clock_{*core::ParseRfc3339("2026-11-25T17:00:00Z")};
@@ -214,9 +218,9 @@ TEST_F(LoyaltyTest, AnOrderEarnsOnceWhenItsEventIsDeliveredTwice) {
 
 TEST_F(LoyaltyTest, PickedUpEarnsAndOtherStatusesAndGuestsDoNot) {
   LoyaltyQueue queue(*this);
-  queue.Deliver(Completed("ord_3", "acc_3", 1000, "out_for_delivery"));
+  queue.Deliver(Event<order::events::OrderStatusChanged>(Status("ord_3", "acc_3", 1000, "out_for_delivery")));
   EXPECT_EQ(Rows(), 0);
-  queue.Deliver(bus::MakeTypedEvent(ids_, clock_, "ord_guest", Status("ord_guest", std::nullopt, 5000, "delivered")));
+  queue.Deliver(Event<order::events::OrderCompleted>(Status("ord_guest", std::nullopt, 5000, "delivered")));
   EXPECT_EQ(Rows(), 0);
   queue.Deliver(Completed("ord_3", "acc_3", 1000, "picked_up"));
   EXPECT_EQ(Balance("acc_3"), 10);
@@ -389,7 +393,7 @@ TEST_F(LoyaltyTest, MalformedEventsAreDeadLetteredAndRefusedValuesAcknowledgedCh
   ASSERT_TRUE(Reserve("acc_9", "ord_9", 10));
   const auto rows_before = Rows();
 
-  const std::string status(order::events::OrderStatusChanged::kType);
+  const std::string status(order::events::OrderCompleted::kType);
   auto raw = [&](std::string type, std::string data) {
     return bus::MakeEvent(ids_, clock_, "/vetahut/order", std::move(type), "ord_9", std::move(data));
   };
@@ -403,8 +407,7 @@ TEST_F(LoyaltyTest, MalformedEventsAreDeadLetteredAndRefusedValuesAcknowledgedCh
   for (const auto& event : unreadable) queue.Deliver(event);
   EXPECT_EQ(queue.bus.DeadLetters("customer", 10).size(), unreadable.size());
   // Readable, but the ledger refuses the values: logged and acknowledged, so they do not loop.
-  auto negative = Status("ord_9", "acc_9", -1000, "delivered");
-  queue.Deliver(bus::MakeTypedEvent(ids_, clock_, "ord_9", negative));
+  queue.Deliver(Event<order::events::OrderCompleted>(Status("ord_9", "acc_9", -1000, "delivered")));
   log::SetSink(nullptr);
   EXPECT_EQ(Rows(), rows_before);
   EXPECT_EQ(Balance("acc_9"), 90);

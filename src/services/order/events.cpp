@@ -7,6 +7,7 @@ namespace vetahut::order::events {
 VETAHUT_JSON_CODEC(OrderPlaced)
 VETAHUT_JSON_CODEC(OrderConfirmed)
 VETAHUT_JSON_CODEC(OrderStatusChanged)
+VETAHUT_JSON_CODEC(OrderCompleted)
 VETAHUT_JSON_CODEC(OrderCancelled)
 VETAHUT_JSON_CODEC(OrderRejected)
 VETAHUT_JSON_CODEC(OrderRefunded)

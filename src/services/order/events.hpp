@@ -193,6 +193,10 @@ struct StatusPayload : OrderRef {
 struct OrderStatusChanged : StatusPayload {
   VETAHUT_ORDER_EVENT_TYPE(OrderStatusChanged, "status_changed")
 };
+/// The order was handed over: delivered, picked up or served (loyalty earns, the payment is captured).
+struct OrderCompleted : StatusPayload {
+  VETAHUT_ORDER_EVENT_TYPE(OrderCompleted, "completed")
+};
 struct OrderCancelled : StatusPayload {
   VETAHUT_ORDER_EVENT_TYPE(OrderCancelled, "cancelled")
 };

@@ -55,12 +55,10 @@ class OrderModule final : public module::Module {
 
     // A payment that was pending is settled (a provider callback): continue the order's saga.
     bus::Consumer consumer(ctx.db, "order");
-    auto settled = [this](const auto& e, const bus::CloudEvent&) -> core::Status {
+    consumer.OnEach<payment::events::PaymentSettled>([this](const payment::events::PaymentSettled& e, const bus::CloudEvent&) {
       service_->PaymentSettled(e.order_id);
-      return core::Ok();
-    };
-    consumer.OnEach<payment::events::PaymentAuthorized>(settled);
-    consumer.OnEach<payment::events::PaymentFailed>(settled);
+      return core::Status(core::Ok());
+    });
     ctx.bus.Subscribe(std::move(consumer).Build());
 
     RegisterRoutes(ctx.router, *service_);

@@ -137,8 +137,6 @@ std::vector<events::Line> LinesOf(const menu::PricedCart& priced, const std::vec
   return out;
 }
 
-std::string FirstName(const std::string& name) { return name.substr(0, name.find(' ')); }
-
 /// Fills the part every order event shares.
 void FillRef(const Order& o, events::OrderRef& ref) {
   ref.order_id = o.id;
@@ -332,10 +330,9 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   } catch (const std::exception&) {
     return Fail(Error::Internal(fmt::format("store {} has an unknown time zone", store_id)));
   }
+  // The name on the ticket: given with the order (guests, the counter); a signed-in customer's is
+  // looked up by whoever shows it, off the placement path.
   std::string customer_name;
-  if (caller.customer) {
-    if (auto contact = clients_.customers.GetContact(caller.subject)) customer_name = FirstName(contact->name);
-  }
 
   const auto now = clock_.Now();
   const std::string order_id = ids_.Next("ord");
@@ -513,6 +510,8 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
     confirmed.total = {order.total, order.currency};
     confirmed.lines = std::move(*lines);
     outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, order.id, confirmed));
+  } else if (IsCompleted(to)) {
+    emit(events::OrderCompleted{});
   } else if (to == OrderStatus::kCancelled) {
     emit(events::OrderCancelled{});
   } else if (to == OrderStatus::kRejected) {

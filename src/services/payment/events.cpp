@@ -11,5 +11,6 @@ VETAHUT_JSON_CODEC(PaymentDue)
 VETAHUT_JSON_CODEC(PaymentCaptured)
 VETAHUT_JSON_CODEC(PaymentVoided)
 VETAHUT_JSON_CODEC(PaymentRefunded)
+VETAHUT_JSON_CODEC(PaymentSettled)
 
 }  // namespace vetahut::payment::events

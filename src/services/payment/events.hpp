@@ -45,6 +45,10 @@ VETAHUT_PAYMENT_EVENT(PaymentDue, "due")                ///< to be paid at the s
 VETAHUT_PAYMENT_EVENT(PaymentCaptured, "captured")      ///< card captured or cash collected
 VETAHUT_PAYMENT_EVENT(PaymentVoided, "voided")          ///< the hold was released
 VETAHUT_PAYMENT_EVENT(PaymentRefunded, "refunded")      ///< money went back to the customer
+/// A payment that was pending (the processor or the customer's authentication had not decided)
+/// is decided now — `status` authorized or declined. Sent with the authorized/failed event; the
+/// order saga waits for this one only, so settling at once costs the saga nothing.
+VETAHUT_PAYMENT_EVENT(PaymentSettled, "settled")
 #undef VETAHUT_PAYMENT_EVENT
 
 }  // namespace vetahut::payment::events

@@ -51,7 +51,8 @@ core::Result<CardTokenInfo> PaymentService::FindToken(const std::string& token) 
 
 template <class E>
 void PaymentService::Record(const std::string& order_id, const std::string& operation_key, const std::string& kind,
-                            std::int64_t amount, const std::function<void(db::Session&, PaymentRow&)>& apply) {
+                            std::int64_t amount, const std::function<void(db::Session&, PaymentRow&)>& apply,
+                            bool settled) {
   auto tx = db_.Begin();
   auto row = repository_.FindByOrder(tx, order_id);
   if (!row) throw core::ErrorException(Error::Internal("payment vanished for order " + order_id));
@@ -69,12 +70,17 @@ void PaymentService::Record(const std::string& order_id, const std::string& oper
   event.currency = row->currency;
   event.decline_code = row->decline_code;
   outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, order_id, event));
+  if (settled) {
+    events::PaymentSettled decided;
+    static_cast<events::PaymentChanged&>(decided) = event;
+    outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, order_id, decided));
+  }
   tx.Commit();
   if (events_committed_) events_committed_();
 }
 
 void PaymentService::RecordAuthorization(const std::string& order_id, ProviderStatus status, const std::string& reference,
-                                         std::int64_t amount, const std::string& decline_code) {
+                                         std::int64_t amount, const std::string& decline_code, bool was_pending) {
   auto apply = [&](db::Session&, PaymentRow& r) {
     if (!reference.empty()) r.reference = reference;
     r.authorized = status == ProviderStatus::kSucceeded ? amount : 0;
@@ -85,9 +91,11 @@ void PaymentService::RecordAuthorization(const std::string& order_id, ProviderSt
   };
   const std::string key = order_id + ":authorize";
   switch (status) {
-    case ProviderStatus::kSucceeded: Record<events::PaymentAuthorized>(order_id, key, "authorize", amount, apply); break;
+    case ProviderStatus::kSucceeded:
+      Record<events::PaymentAuthorized>(order_id, key, "authorize", amount, apply, was_pending);
+      break;
     case ProviderStatus::kPending: Record<events::PaymentPending>(order_id, key, "authorize", 0, apply); break;
-    case ProviderStatus::kDeclined: Record<events::PaymentFailed>(order_id, key, "authorize", 0, apply); break;
+    case ProviderStatus::kDeclined: Record<events::PaymentFailed>(order_id, key, "authorize", 0, apply, was_pending); break;
   }
 }
 
@@ -174,7 +182,7 @@ core::Result<AuthorizationOutcome> PaymentService::CheckPending(const std::strin
   auto result = provider_.Retrieve(row->reference);
   if (!result) return Fail(result.error());
   if (result->status == ProviderStatus::kPending) return AuthorizationOutcome{AuthorizationStatus::kPending, "", ""};
-  RecordAuthorization(order_id, result->status, "", row->amount, result->decline_code);
+  RecordAuthorization(order_id, result->status, "", row->amount, result->decline_code, /*was_pending=*/true);
   return Outcome(result->status, result->decline_code, result->message);
 }
 

@@ -55,10 +55,11 @@ class PaymentService final : public PaymentClient {
   /// the ledger already has `operation_key`) and its event `E`.
   template <class E>
   void Record(const std::string& order_id, const std::string& operation_key, const std::string& kind,
-              std::int64_t amount, const std::function<void(db::Session&, PaymentRow&)>& apply);
-  /// Records an authorization's outcome with the event that says how it went.
+              std::int64_t amount, const std::function<void(db::Session&, PaymentRow&)>& apply, bool settled = false);
+  /// Records an authorization's outcome with the event that says how it went (and, when it was
+  /// pending until now, payment.settled).
   void RecordAuthorization(const std::string& order_id, ProviderStatus status, const std::string& reference,
-                           std::int64_t amount, const std::string& decline_code);
+                           std::int64_t amount, const std::string& decline_code, bool was_pending = false);
 
   db::Database& db_;
   const core::Clock& clock_;
