@@ -122,6 +122,22 @@ bool IsDisconnect(const beast::error_code& ec) {
 
 bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 
+// A write to a connection the peer has reset raises SIGPIPE, whose default action ends the whole
+// process. Asio sends with MSG_NOSIGNAL, but sendfile(2) has no such flag, and TLS libraries
+// under the HTTP client write with write(2). So the process ignores SIGPIPE (each write then
+// fails with EPIPE, which ends that connection only) — unless the program installed a handler of
+// its own, which we leave alone. main() does the same at start-up; this covers every other
+// program that embeds a Server (tests, tools).
+void IgnoreSigpipe() {
+  struct sigaction current {};
+  if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    ::sigaction(SIGPIPE, &ignore, nullptr);
+  }
+}
+
 // A fixed-size pool running blocking handlers, with a bounded queue so overload becomes 503s
 // instead of unbounded latency.
 class WorkerPool {
@@ -654,7 +670,9 @@ class Session final : public std::enable_shared_from_this<Session> {
     SendFileChunk();
   }
 
-  // sendfile(2) until done or the socket is full; then wait until it is writable again.
+  // sendfile(2) until done or the socket is full; then wait until it is writable again. A reset
+  // peer makes it fail with EPIPE or ECONNRESET (SIGPIPE is ignored, see IgnoreSigpipe): that is
+  // a disconnect, and OnWritten closes this connection without a word.
   void SendFileChunk() {
     if (state_ == State::kClosed) return;
     const FileBody& file = *response_.file_body;
@@ -897,6 +915,7 @@ void detail::ServerCore::Unregister(Session* session) {
 void detail::ServerCore::Start() {
   std::lock_guard lock(lifecycle_mu);
   if (started) throw std::logic_error("Server::Start called twice");
+  IgnoreSigpipe();
   int io_threads = options.io_threads > 0
                        ? options.io_threads
                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -122,6 +123,7 @@ class RawConnection {
   }
 
   std::string& buffer() { return buffer_; }
+  int fd() const { return fd_; }
 
  private:
   int fd_;
@@ -298,6 +300,34 @@ TEST_F(ServerTest, OversizedHeadersAre431) {
   auto r = Exchange(port(), "GET /hello HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(4000, 'a') +
                                 "\r\n\r\n");
   ExpectProblem(r, 431);
+}
+
+// A client that resets while a file body is being sent (sendfile(2) cannot take MSG_NOSIGNAL)
+// must not raise SIGPIPE in the process that embeds the server: Start() ignores it. Without that,
+// this test binary dies of the signal.
+TEST_F(ServerTest, ClientsResettingDuringAFileBodyDoNotKillTheProcess) {
+  struct sigaction previous {};
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  ::sigaction(SIGPIPE, &default_action, &previous);  // as a program that never thought of it
+  StartServer();
+  const auto until = std::chrono::steady_clock::now() + 1s;
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&, t] {
+      for (int i = 0; std::chrono::steady_clock::now() < until; ++i) {
+        RawConnection c(port());
+        c.Send(Get("/file"));
+        if ((i + t) % 2 == 0) c.Fill();  // mid-body, or before the first byte
+        linger reset{.l_onoff = 1, .l_linger = 0};
+        ::setsockopt(c.fd(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  auto r = Exchange(port(), Get("/hello"));
+  EXPECT_EQ(r.status, 200);
+  ::sigaction(SIGPIPE, &previous, nullptr);
 }
 
 TEST_F(ServerTest, MalformedHttpIs400AndClosed) {
