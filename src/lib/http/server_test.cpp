@@ -302,6 +302,39 @@ TEST_F(ServerTest, OversizedHeadersAre431) {
   ExpectProblem(r, 431);
 }
 
+// The early failures (413, 431, 400, 408) happen before routing, but the problem still names the
+// request: the path of its request line, or "/" when not even that could be read.
+TEST_F(ServerTest, EarlyFailuresNameThePathAsInstance) {
+  ServerOptions options;
+  options.header_limit = 1024;
+  options.body_limit = 1024;
+  options.read_timeout = 300ms;
+  StartServer(options);
+  auto instance = [](const boost::json::object& problem) { return std::string(problem.at("instance").as_string()); };
+
+  // 413 from Content-Length (the parser stops before the head is done) and from a chunked body.
+  RawConnection declared(port());
+  declared.Send("POST /orders?x=1 HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n{");
+  EXPECT_EQ(instance(ExpectProblem(declared.Read(), 413)), "/orders");
+  RawConnection chunked(port());
+  chunked.Send("POST /orders HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" +
+               std::string(2048, 'a') + "\r\n0\r\n\r\n");
+  EXPECT_EQ(instance(ExpectProblem(chunked.Read(), 413)), "/orders");
+
+  // 431: the head never parsed, the request line is read from the bytes received.
+  auto big = Exchange(port(), "GET /hello?q=1 HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(instance(ExpectProblem(big, 431)), "/hello");
+  auto long_line = Exchange(port(), "GET /" + std::string(4000, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(instance(ExpectProblem(long_line, 431)), "/");
+
+  // 400 and 408 too.
+  EXPECT_EQ(instance(ExpectProblem(Exchange(port(), "THIS IS NOT HTTP\r\n\r\n"), 400)), "/");
+  EXPECT_EQ(instance(ExpectProblem(Exchange(port(), "GET /hello HTTP/1.1\r\nBad Header\r\n\r\n"), 400)), "/hello");
+  RawConnection stalled(port());
+  stalled.Send("GET /worker?slow=1 HTTP/1.1\r\nHost: t\r\nX-Half");
+  EXPECT_EQ(instance(ExpectProblem(stalled.Read(), 408)), "/worker");
+}
+
 // A client that resets while a file body is being sent (sendfile(2) cannot take MSG_NOSIGNAL)
 // must not raise SIGPIPE in the process that embeds the server: Start() ignores it. Without that,
 // this test binary dies of the signal.
