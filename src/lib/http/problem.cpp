@@ -53,6 +53,32 @@ Response ProblemResponse(int status, std::string_view slug, std::string_view tit
   return Build(status, slug, title, detail, {}, request);
 }
 
+Response OAuthErrorResponse(int status, std::string_view error, std::string_view description,
+                            const Request& request) {
+  // RFC 6749 §5.2: error_description = 1*( %x20-21 / %x23-5B / %x5D-7E ).
+  std::string safe;
+  safe.reserve(description.size());
+  for (char c : description) {
+    if (c == '"') {
+      safe.push_back('\'');
+    } else if (c >= 0x20 && c <= 0x7e && c != '\\') {
+      safe.push_back(c);
+    }
+  }
+  boost::json::object body;
+  body["error"] = error;
+  if (!safe.empty()) body["error_description"] = safe;
+  body["request_id"] = request.request_id;
+  Response response;
+  response.status = status;
+  response.headers.push_back({"Content-Type", "application/json"});
+  response.headers.push_back({"Cache-Control", "no-store"});
+  response.headers.push_back({"Pragma", "no-cache"});
+  response.headers.push_back({"X-Request-Id", request.request_id});
+  response.body = boost::json::serialize(body);
+  return response;
+}
+
 Response ProblemFromException(std::exception_ptr error, const Request& request,
                               const ExceptionLogger& log) {
   std::string what;
