@@ -14,7 +14,9 @@ inline constexpr std::string_view kProblemTypeBase = "https://vetahut.dev/proble
 
 /// application/problem+json for an Error: type, title, status, detail, instance (request path),
 /// request_id and, when present, errors [{field, message}]. Sets X-Request-Id, and `Allow` on a
-/// 405 whose request carries allowed methods.
+/// 405 whose request carries allowed methods. The body is always valid UTF-8 JSON: texts that
+/// quote the client are repaired (U+FFFD), and bytes of the path outside visible ASCII are
+/// percent-encoded in `instance`.
 Response ProblemResponse(const core::Error& error, const Request& request);
 
 /// The same shape for a status that has no ErrorCode (e.g. 431).

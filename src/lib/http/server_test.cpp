@@ -268,6 +268,27 @@ TEST_F(ServerTest, MalformedJsonBodyIs400Problem) {
   EXPECT_EQ(created.body, ok);
 }
 
+// A number beyond a double is read as infinity, which cannot be written back as JSON: refused.
+TEST_F(ServerTest, JsonNumbersBeyondADoubleAre400) {
+  StartServer();
+  for (std::string body : {R"({"latitude": 1e400})", R"({"items": [{"amount": -2e308}]})"}) {
+    auto r = Exchange(port(), "POST /orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: " +
+                                  std::to_string(body.size()) + "\r\n\r\n" + body);
+    auto problem = ExpectProblem(r, 400);
+    EXPECT_NE(std::string(problem.at("detail").as_string()).find("out of range"), std::string::npos);
+  }
+}
+
+// The parser lets bytes above 0x7F through in a target; the problem body stays valid UTF-8 JSON
+// (found by fuzz/http_request_fuzz.cpp).
+TEST_F(ServerTest, ProblemBodiesAreValidJsonWhateverBytesThePathHas) {
+  StartServer();
+  auto r = Exchange(port(), "GET /caf\xC3\x28/\xFF HTTP/1.1\r\nHost: t\r\n\r\n");
+  auto problem = ExpectProblem(r, 404);  // parses: boost::json refuses invalid UTF-8
+  EXPECT_EQ(std::string(problem.at("instance").as_string()), "/caf%C3(/%FF");
+  EXPECT_NE(std::string(problem.at("detail").as_string()).find("\xEF\xBF\xBD"), std::string::npos);
+}
+
 TEST_F(ServerTest, UnknownPathIs404) {
   StartServer();
   auto problem = ExpectProblem(Exchange(port(), Get("/nope")), 404);
