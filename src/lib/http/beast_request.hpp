@@ -17,7 +17,8 @@ using BeastRequestParser = boost::beast::http::request_parser<boost::beast::http
 // Fills `r` from a message whose head is parsed, moving the body out; resets what belongs to a
 // previous request on the connection (params, route, caller) and assigns the ids. A method the
 // platform does not route is kept in `unknown_method` ("" otherwise) and `r.method` is GET.
-void FillRequest(BeastRequest& msg, Request& r, std::string& unknown_method);
+// Returns false when the target is not one (SetTarget): the server answers 400.
+bool FillRequest(BeastRequest& msg, Request& r, std::string& unknown_method);
 
 // For an error answered before the request was read completely (400, 408, 413, 431): fills `r`
 // with what there is — the parser's message when it got the request line (`parser` may be null),

@@ -98,7 +98,21 @@ void AssignRequestIds(Request& r) {
   }
 }
 
-void SetTarget(Request& r, std::string_view target) {
+bool SetTarget(Request& r, std::string_view target) {
+  bool acceptable = true;
+  std::string origin_form;
+  if ((target.size() >= 7 && EqualsIgnoreCase(target.substr(0, 7), "http://")) ||
+      (target.size() >= 8 && EqualsIgnoreCase(target.substr(0, 8), "https://"))) {
+    // Absolute form (RFC 9112 §3.2.2, which servers must accept): drop scheme and authority.
+    const std::string_view rest = target.substr(target.find("//") + 2);
+    const std::size_t start = rest.find_first_of("/?");
+    if (start == std::string_view::npos || rest[start] == '?') origin_form = "/";
+    if (start != std::string_view::npos) origin_form.append(rest.substr(start));
+    target = origin_form;
+  } else if (target != "*" && !target.starts_with('/')) {
+    acceptable = false;  // not a request target (RFC 9112 §3.2): "?x", "x/y", ""
+    target = "/";
+  }
   r.target.assign(target.data(), target.size());
   std::size_t q = r.target.find('?');
   if (q == std::string::npos) {
@@ -108,6 +122,7 @@ void SetTarget(Request& r, std::string_view target) {
     r.path.assign(r.target, 0, q);
     r.query.assign(r.target, q + 1);
   }
+  return acceptable;
 }
 
 std::string_view RequestLinePath(std::string_view raw) {
@@ -153,7 +168,7 @@ ParsedRequest ParseRequest(std::string_view bytes, std::size_t header_limit, std
     out.status = ParseStatus::kComplete;
     out.consumed = used;
     out.keep_alive = parser.get().keep_alive();
-    detail::FillRequest(parser.get(), out.request, out.unknown_method);
+    if (!detail::FillRequest(parser.get(), out.request, out.unknown_method)) out.status = ParseStatus::kMalformed;
     return out;
   }
   // The same classification as the server's Session::FailRead.
@@ -172,7 +187,7 @@ ParsedRequest ParseRequest(std::string_view bytes, std::size_t header_limit, std
 
 namespace detail {
 
-void FillRequest(BeastRequest& msg, Request& r, std::string& unknown_method) {
+bool FillRequest(BeastRequest& msg, Request& r, std::string& unknown_method) {
   auto method_name = msg.method_string();
   auto method = ParseMethod(std::string_view(method_name.data(), method_name.size()));
   unknown_method.clear();
@@ -183,7 +198,7 @@ void FillRequest(BeastRequest& msg, Request& r, std::string& unknown_method) {
     unknown_method.assign(method_name.data(), method_name.size());
   }
   auto target = msg.target();
-  SetTarget(r, std::string_view(target.data(), target.size()));
+  const bool acceptable = SetTarget(r, std::string_view(target.data(), target.size()));
   // Reuse header strings across requests on a connection to keep their capacity.
   std::size_t i = 0;
   for (const auto& field : msg) {
@@ -201,6 +216,7 @@ void FillRequest(BeastRequest& msg, Request& r, std::string& unknown_method) {
   r.allowed_methods.clear();
   r.caller.reset();  // never let one request's identity leak into the next on a kept-alive connection
   AssignRequestIds(r);
+  return acceptable;
 }
 
 void FillErrorRequest(BeastRequestParser* parser, std::string_view raw, Request& r,
@@ -209,7 +225,7 @@ void FillErrorRequest(BeastRequestParser* parser, std::string_view raw, Request&
   // Beast fills the message's target once it has parsed the request line, and each field as it
   // parses it, so a head that failed on its size or body limit still names its path.
   if (parser != nullptr && !parser->get().target().empty()) {
-    FillRequest(parser->get(), r, unknown_method);
+    (void)FillRequest(parser->get(), r, unknown_method);  // an unacceptable target reads as "/"
     r.body.clear();
   } else {
     r = Request{};

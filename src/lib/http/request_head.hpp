@@ -23,8 +23,11 @@ std::optional<std::string_view> TraceIdFromTraceparent(std::string_view tracepar
 /// they are valid, else to new random 32-hex ids.
 void AssignRequestIds(Request& request);
 
-/// Sets `target`, and `path` and `query` (split at the first '?') from a raw request target.
-void SetTarget(Request& request, std::string_view target);
+/// Sets `target`, and `path` and `query` (split at the first '?'), from a raw request target in
+/// origin form ("/a/b?x=1"), absolute form ("http://host/a/b?x=1": scheme and authority are
+/// dropped) or "*". Anything else is not a request target (RFC 9112 §3.2): returns false and sets
+/// "/", and the server answers 400.
+bool SetTarget(Request& request, std::string_view target);
 
 /// The path of the request line at the start of `raw` ("GET /a/b?x=1 HTTP/1.1\r\n…" → "/a/b"),
 /// when that line is complete and well formed (token, target of visible ASCII, "HTTP/"), else "".
@@ -37,7 +40,7 @@ enum class ParseStatus {
   kIncomplete,      ///< the bytes end before the request does (the server waits, then 408)
   kHeaderTooLarge,  ///< 431
   kBodyTooLarge,    ///< 413
-  kMalformed,       ///< 400
+  kMalformed,       ///< 400 (also a complete request whose target is not a path, a URL or "*")
 };
 
 /// A request as the server has it after parsing (or failing to parse) its bytes.

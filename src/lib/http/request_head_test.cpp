@@ -65,6 +65,23 @@ TEST(ParseRequest, EveryFailureStillNamesAPath) {
   EXPECT_EQ(partial.request.path, "/stores");
 }
 
+TEST(ParseRequest, AbsoluteFormIsReadAsAPathAndOtherTargetsAreMalformed) {
+  auto absolute = ParseRequest("GET HTTP://example.test:8080/api/v1/stores?limit=2 HTTP/1.1\r\n\r\n", kHeaderLimit, kBodyLimit);
+  ASSERT_EQ(absolute.status, ParseStatus::kComplete);
+  EXPECT_EQ(absolute.request.target, "/api/v1/stores?limit=2");
+  EXPECT_EQ(absolute.request.path, "/api/v1/stores");
+  auto bare = ParseRequest("GET https://example.test?x=1 HTTP/1.1\r\n\r\n", kHeaderLimit, kBodyLimit);
+  EXPECT_EQ(bare.request.target, "/?x=1");
+  EXPECT_EQ(ParseRequest("OPTIONS * HTTP/1.1\r\n\r\n", kHeaderLimit, kBodyLimit).request.path, "*");
+
+  // Found by fuzz/http_request_fuzz.cpp: Beast takes "?/api" as a target, which left the path empty.
+  for (const char* target : {"?/api/v1/stores", "api/v1/stores", "%2F"}) {
+    auto parsed = ParseRequest(std::string("GET ") + target + " HTTP/1.1\r\n\r\n", kHeaderLimit, kBodyLimit);
+    EXPECT_EQ(parsed.status, ParseStatus::kMalformed) << target;
+    EXPECT_EQ(parsed.request.path, "/") << target;
+  }
+}
+
 TEST(RequestLinePath, OnlyFromACompleteWellFormedLine) {
   EXPECT_EQ(RequestLinePath("GET /a/b?x=1 HTTP/1.1\r\nrest"), "/a/b");
   EXPECT_EQ(RequestLinePath("GET /a/b HTTP/1.1"), "");              // line not complete

@@ -386,9 +386,10 @@ class Session final : public std::enable_shared_from_this<Session> {
   }
 
   // --- handling --------------------------------------------------------------------------------
-  void FillRequest(detail::BeastRequest& msg) {
-    detail::FillRequest(msg, request_, unknown_method_);
+  bool FillRequest(detail::BeastRequest& msg) {
+    const bool acceptable = detail::FillRequest(msg, request_, unknown_method_);
     request_.remote_address = remote_address_;
+    return acceptable;
   }
 
   void HandleRequest() {
@@ -397,7 +398,10 @@ class Session final : public std::enable_shared_from_this<Session> {
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
     http10_ = msg.version() == 10;
-    FillRequest(msg);
+    if (!FillRequest(msg)) {
+      FailEarly(core::Error::BadRequest("The request target must be a path (/…), an absolute URL or *."));
+      return;
+    }
     is_head_ = unknown_method_.empty() && request_.method == Method::kHead;
     close_after_ = false;
     linger_ = false;

@@ -356,6 +356,15 @@ TEST_F(ServerTest, EarlyFailuresNameThePathAsInstance) {
   EXPECT_EQ(instance(ExpectProblem(stalled.Read(), 408)), "/worker");
 }
 
+TEST_F(ServerTest, ATargetThatIsNotAPathIs400AndAnAbsoluteUrlIsServed) {
+  StartServer();
+  auto problem = ExpectProblem(Exchange(port(), "GET ?/hello HTTP/1.1\r\nHost: t\r\n\r\n"), 400);
+  EXPECT_EQ(std::string(problem.at("instance").as_string()), "/");
+  auto absolute = Exchange(port(), "GET http://t/hello HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(absolute.status, 200);
+  EXPECT_EQ(absolute.body, R"({"hello":"world"})");
+}
+
 // A client that resets while a file body is being sent (sendfile(2) cannot take MSG_NOSIGNAL)
 // must not raise SIGPIPE in the process that embeds the server: Start() ignores it. Without that,
 // this test binary dies of the signal.
