@@ -45,8 +45,10 @@ class RawClient {
   explicit RawClient(std::uint16_t port, int receive_buffer = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd_ < 0) return;
-    if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
-    timeval tv{.tv_sec = 2, .tv_usec = 0};  // a client never waits forever, whatever the server does
+    if (receive_buffer > 0)
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    timeval tv{.tv_sec = 2,
+               .tv_usec = 0};  // a client never waits forever, whatever the server does
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     sockaddr_in addr{};
@@ -105,7 +107,9 @@ std::string Get(const std::string& target, const std::string& extra_headers = ""
 
 class DisconnectE2E : public OrderFixture {
  protected:
-  std::uint16_t Port() const { return static_cast<std::uint16_t>(std::stoi(url_.substr(url_.rfind(':') + 1))); }
+  std::uint16_t Port() const {
+    return static_cast<std::uint16_t>(std::stoi(url_.substr(url_.rfind(':') + 1)));
+  }
   std::string MenuTarget() const { return "/api/v1/stores/" + store_ + "/menu"; }
 
   /// Runs `client` (which returns how many connections it made) on kClientThreads threads until
@@ -134,10 +138,12 @@ class DisconnectE2E : public OrderFixture {
       const int status = serve.Kill(SIGKILL);
       FAIL() << "after " << after << ": the server no longer answers /readyz ("
              << (ready ? std::to_string(ready->status) : ready.error().detail) << "); "
-             << (WIFSIGNALED(status) ? "it was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-                                           strsignal(WTERMSIG(status)) + ")"
-                                     : "exit status " + std::to_string(WEXITSTATUS(status)))
-             << "\n" << serve.Log().substr(serve.Log().size() > 3000 ? serve.Log().size() - 3000 : 0);
+             << (WIFSIGNALED(status)
+                     ? "it was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+                           strsignal(WTERMSIG(status)) + ")"
+                     : "exit status " + std::to_string(WEXITSTATUS(status)))
+             << "\n"
+             << serve.Log().substr(serve.Log().size() > 3000 ? serve.Log().size() - 3000 : 0);
     }
     auto plain = fresh.Get(url_ + MenuTarget());
     ASSERT_TRUE(plain) << after;
@@ -193,7 +199,8 @@ TEST_F(DisconnectE2E, ClientsThatResetMidResponseCostOnlyTheirConnection) {
 
   // 2. A pipeline of menus, readiness and store lists; reset after part of the answers.
   std::string pipeline;
-  for (int k = 0; k < 4; ++k) pipeline += menu + Get("/readyz") + menu_gzip + Get("/api/v1/stores?limit=3");
+  for (int k = 0; k < 4; ++k)
+    pipeline += menu + Get("/readyz") + menu_gzip + Get("/api/v1/stores?limit=3");
   const std::size_t pipelined = Storm([&](int, std::size_t i) {
     RawClient c(port);
     if (!c.ok()) return 0;
@@ -217,7 +224,8 @@ TEST_F(DisconnectE2E, ClientsThatResetMidResponseCostOnlyTheirConnection) {
       auto placed = staff.Post(url_ + "/api/v1/orders", OrderBody(R"({"method": "pay_at_store"})"),
                                With(customer_, "Idempotency-Key", "storm-" + std::to_string(n)));
       if (!placed || placed->status != 201) {
-        ADD_FAILURE() << "placing an order during the storm: " << (placed ? placed->body : placed.error().detail);
+        ADD_FAILURE() << "placing an order during the storm: "
+                      << (placed ? placed->body : placed.error().detail);
         return;
       }
       const std::string id(json::parse(placed->body).at("id").as_string());
@@ -227,14 +235,15 @@ TEST_F(DisconnectE2E, ClientsThatResetMidResponseCostOnlyTheirConnection) {
       }
       for (const char* step : {"preparing", "baking", "ready", "picked_up"}) {
         std::this_thread::sleep_for(150ms);
-        auto moved = staff.Post(url_ + "/api/v1/orders/" + id + "/status", R"({"status": ")" + std::string(step) + R"("})",
-                                manager_);
+        auto moved = staff.Post(url_ + "/api/v1/orders/" + id + "/status",
+                                R"({"status": ")" + std::string(step) + R"("})", manager_);
         if (moved && moved->status == 200) moves.fetch_add(1);
       }
     }
   });
   bool have_order = false;  // followers need an order to follow
-  for (auto until = Clock::now() + 10s; !have_order && Clock::now() < until; std::this_thread::sleep_for(10ms)) {
+  for (auto until = Clock::now() + 10s; !have_order && Clock::now() < until;
+       std::this_thread::sleep_for(10ms)) {
     std::lock_guard lock(order_mu);
     have_order = !order_id.empty();
   }
@@ -291,10 +300,11 @@ TEST_F(DisconnectE2E, ClientsThatResetMidResponseCostOnlyTheirConnection) {
   // And after all that the process still stops cleanly.
   const int status = serve.Kill(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-      << "status " << status << (WIFSIGNALED(status) ? std::string(" signal ") + strsignal(WTERMSIG(status)) : "");
+      << "status " << status
+      << (WIFSIGNALED(status) ? std::string(" signal ") + strsignal(WTERMSIG(status)) : "");
   EXPECT_GT(menu_resets + pipelined + followers + slow, 10 * kMinConnections);
-  std::cout << "[ connections ] menu " << menu_resets << ", pipelined " << pipelined << ", sse " << followers
-            << ", slow " << slow << "\n";
+  std::cout << "[ connections ] menu " << menu_resets << ", pipelined " << pipelined << ", sse "
+            << followers << ", slow " << slow << "\n";
 }
 
 }  // namespace

@@ -85,7 +85,8 @@ Response Build(int status, std::string_view slug, std::string_view title, std::s
     boost::json::array errors;
     errors.reserve(fields.size());
     for (const auto& f : fields) {
-      errors.push_back(boost::json::object{{"field", ValidUtf8(f.field)}, {"message", ValidUtf8(f.message)}});
+      errors.push_back(
+          boost::json::object{{"field", ValidUtf8(f.field)}, {"message", ValidUtf8(f.message)}});
     }
     body["errors"] = std::move(errors);
   }

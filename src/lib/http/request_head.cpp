@@ -60,8 +60,8 @@ bool IsVisibleAscii(char c) { return c > ' ' && c < 0x7f; }
 bool IsValidRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
 }
 
@@ -132,7 +132,8 @@ std::string_view RequestLinePath(std::string_view raw) {
   if (line.ends_with('\r')) line.remove_suffix(1);
   const std::size_t method_end = line.find(' ');
   if (method_end == 0 || method_end == std::string_view::npos ||
-      !std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(method_end), IsTokenChar)) {
+      !std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(method_end),
+                   IsTokenChar)) {
     return {};
   }
   std::string_view rest = line.substr(method_end + 1);
@@ -144,7 +145,8 @@ std::string_view RequestLinePath(std::string_view raw) {
   return target.substr(0, target.find('?'));
 }
 
-ParsedRequest ParseRequest(std::string_view bytes, std::size_t header_limit, std::size_t body_limit) {
+ParsedRequest ParseRequest(std::string_view bytes, std::size_t header_limit,
+                           std::size_t body_limit) {
   ParsedRequest out;
   detail::BeastRequestParser parser;
   parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(header_limit, UINT32_MAX)));
@@ -168,7 +170,8 @@ ParsedRequest ParseRequest(std::string_view bytes, std::size_t header_limit, std
     out.status = ParseStatus::kComplete;
     out.consumed = used;
     out.keep_alive = parser.get().keep_alive();
-    if (!detail::FillRequest(parser.get(), out.request, out.unknown_method)) out.status = ParseStatus::kMalformed;
+    if (!detail::FillRequest(parser.get(), out.request, out.unknown_method))
+      out.status = ParseStatus::kMalformed;
     return out;
   }
   // The same classification as the server's Session::FailRead.
@@ -181,7 +184,8 @@ ParsedRequest ParseRequest(std::string_view bytes, std::size_t header_limit, std
   } else {
     out.status = ParseStatus::kMalformed;
   }
-  detail::FillErrorRequest(&parser, bytes.substr(used, header_limit), out.request, out.unknown_method);
+  detail::FillErrorRequest(&parser, bytes.substr(used, header_limit), out.request,
+                           out.unknown_method);
   return out;
 }
 
@@ -214,7 +218,8 @@ bool FillRequest(BeastRequest& msg, Request& r, std::string& unknown_method) {
   r.path_params.clear();
   r.route = nullptr;
   r.allowed_methods.clear();
-  r.caller.reset();  // never let one request's identity leak into the next on a kept-alive connection
+  r.caller
+      .reset();  // never let one request's identity leak into the next on a kept-alive connection
   AssignRequestIds(r);
   return acceptable;
 }

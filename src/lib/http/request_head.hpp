@@ -56,6 +56,7 @@ struct ParsedRequest {
 
 /// Parses one HTTP/1.x request at the start of `bytes` with the server's parser and limits, and
 /// fills the Request the way the server does. The server runs the same steps on its socket.
-ParsedRequest ParseRequest(std::string_view bytes, std::size_t header_limit, std::size_t body_limit);
+ParsedRequest ParseRequest(std::string_view bytes, std::size_t header_limit,
+                           std::size_t body_limit);
 
 }  // namespace vetahut::http

@@ -27,8 +27,9 @@ TEST(ParseRequest, FillsTargetHeadersBodyAndKeepsValidIds) {
 }
 
 TEST(ParseRequest, ReplacesInvalidIdsWithRandomOnes) {
-  auto parsed = ParseRequest("GET / HTTP/1.1\r\nX-Request-Id: bad id!\r\ntraceparent: ff-0-0-0\r\n\r\n", kHeaderLimit,
-                             kBodyLimit);
+  auto parsed =
+      ParseRequest("GET / HTTP/1.1\r\nX-Request-Id: bad id!\r\ntraceparent: ff-0-0-0\r\n\r\n",
+                   kHeaderLimit, kBodyLimit);
   ASSERT_EQ(parsed.status, ParseStatus::kComplete);
   EXPECT_EQ(parsed.request.request_id.size(), 32u);
   EXPECT_TRUE(IsValidRequestId(parsed.request.request_id));
@@ -43,15 +44,19 @@ TEST(ParseRequest, KeepsAnUnknownMethodForThe405) {
 }
 
 TEST(ParseRequest, EveryFailureStillNamesAPath) {
-  auto too_large = ParseRequest("POST /orders HTTP/1.1\r\nContent-Length: 5000\r\n\r\n", kHeaderLimit, kBodyLimit);
+  auto too_large = ParseRequest("POST /orders HTTP/1.1\r\nContent-Length: 5000\r\n\r\n",
+                                kHeaderLimit, kBodyLimit);
   EXPECT_EQ(too_large.status, ParseStatus::kBodyTooLarge);
   EXPECT_EQ(too_large.request.path, "/orders");
 
-  auto big_head = ParseRequest("GET /menu?x=1 HTTP/1.1\r\nX: " + std::string(2000, 'a') + "\r\n\r\n", kHeaderLimit, kBodyLimit);
+  auto big_head =
+      ParseRequest("GET /menu?x=1 HTTP/1.1\r\nX: " + std::string(2000, 'a') + "\r\n\r\n",
+                   kHeaderLimit, kBodyLimit);
   EXPECT_EQ(big_head.status, ParseStatus::kHeaderTooLarge);
   EXPECT_EQ(big_head.request.path, "/menu");
 
-  auto long_line = ParseRequest("GET /" + std::string(2000, 'a') + " HTTP/1.1\r\n\r\n", kHeaderLimit, kBodyLimit);
+  auto long_line = ParseRequest("GET /" + std::string(2000, 'a') + " HTTP/1.1\r\n\r\n",
+                                kHeaderLimit, kBodyLimit);
   EXPECT_EQ(long_line.status, ParseStatus::kHeaderTooLarge);
   EXPECT_EQ(long_line.request.path, "/");  // not read beyond the limit
 
@@ -66,17 +71,22 @@ TEST(ParseRequest, EveryFailureStillNamesAPath) {
 }
 
 TEST(ParseRequest, AbsoluteFormIsReadAsAPathAndOtherTargetsAreMalformed) {
-  auto absolute = ParseRequest("GET HTTP://example.test:8080/api/v1/stores?limit=2 HTTP/1.1\r\n\r\n", kHeaderLimit, kBodyLimit);
+  auto absolute =
+      ParseRequest("GET HTTP://example.test:8080/api/v1/stores?limit=2 HTTP/1.1\r\n\r\n",
+                   kHeaderLimit, kBodyLimit);
   ASSERT_EQ(absolute.status, ParseStatus::kComplete);
   EXPECT_EQ(absolute.request.target, "/api/v1/stores?limit=2");
   EXPECT_EQ(absolute.request.path, "/api/v1/stores");
-  auto bare = ParseRequest("GET https://example.test?x=1 HTTP/1.1\r\n\r\n", kHeaderLimit, kBodyLimit);
+  auto bare =
+      ParseRequest("GET https://example.test?x=1 HTTP/1.1\r\n\r\n", kHeaderLimit, kBodyLimit);
   EXPECT_EQ(bare.request.target, "/?x=1");
   EXPECT_EQ(ParseRequest("OPTIONS * HTTP/1.1\r\n\r\n", kHeaderLimit, kBodyLimit).request.path, "*");
 
-  // Found by fuzz/http_request_fuzz.cpp: Beast takes "?/api" as a target, which left the path empty.
+  // Found by fuzz/http_request_fuzz.cpp: Beast takes "?/api" as a target, which left the path
+  // empty.
   for (const char* target : {"?/api/v1/stores", "api/v1/stores", "%2F"}) {
-    auto parsed = ParseRequest(std::string("GET ") + target + " HTTP/1.1\r\n\r\n", kHeaderLimit, kBodyLimit);
+    auto parsed =
+        ParseRequest(std::string("GET ") + target + " HTTP/1.1\r\n\r\n", kHeaderLimit, kBodyLimit);
     EXPECT_EQ(parsed.status, ParseStatus::kMalformed) << target;
     EXPECT_EQ(parsed.request.path, "/") << target;
   }
@@ -84,21 +94,23 @@ TEST(ParseRequest, AbsoluteFormIsReadAsAPathAndOtherTargetsAreMalformed) {
 
 TEST(RequestLinePath, OnlyFromACompleteWellFormedLine) {
   EXPECT_EQ(RequestLinePath("GET /a/b?x=1 HTTP/1.1\r\nrest"), "/a/b");
-  EXPECT_EQ(RequestLinePath("GET /a/b HTTP/1.1"), "");              // line not complete
-  EXPECT_EQ(RequestLinePath("GET /a b HTTP/1.1\r\n"), "");          // not a version after the target
-  EXPECT_EQ(RequestLinePath("G(T /a HTTP/1.1\r\n"), "");            // not a token
+  EXPECT_EQ(RequestLinePath("GET /a/b HTTP/1.1"), "");      // line not complete
+  EXPECT_EQ(RequestLinePath("GET /a b HTTP/1.1\r\n"), "");  // not a version after the target
+  EXPECT_EQ(RequestLinePath("G(T /a HTTP/1.1\r\n"), "");    // not a token
   EXPECT_EQ(RequestLinePath("GET /caf\xc3\xa9 HTTP/1.1\r\n"), "");  // not visible ASCII
   EXPECT_EQ(RequestLinePath(" /a HTTP/1.1\r\n"), "");
 }
 
 TEST(TraceIdFromTraceparent, AcceptsOnlyValidW3CHeaders) {
-  EXPECT_EQ(TraceIdFromTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").value_or(""),
+  EXPECT_EQ(TraceIdFromTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                .value_or(""),
             "4bf92f3577b34da6a3ce929d0e0e4736");
   EXPECT_FALSE(TraceIdFromTraceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01"));
   EXPECT_FALSE(TraceIdFromTraceparent("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
   EXPECT_FALSE(TraceIdFromTraceparent("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"));
   EXPECT_FALSE(TraceIdFromTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x"));
-  EXPECT_TRUE(TraceIdFromTraceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-later"));
+  EXPECT_TRUE(
+      TraceIdFromTraceparent("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-later"));
 }
 
 }  // namespace
