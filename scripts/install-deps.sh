@@ -14,6 +14,7 @@ packages=(
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql postgresql-contrib prometheus wrk nginx-light procps iproute2)
+  packages+=(clang-14 libclang-rt-14-dev)  # libFuzzer + sanitizers for scripts/fuzz.sh
 fi
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command to check everything: installs what is missing, builds with warnings as errors and
 # again with AddressSanitizer + UndefinedBehaviorSanitizer, and runs every test in both builds —
-# unit, SQLite and PostgreSQL integration, end-to-end through `vetahut serve`.
+# unit, SQLite and PostgreSQL integration, end-to-end through `vetahut serve` — then runs every
+# fuzz target for a bounded time (VETAHUT_FUZZ_SECONDS each, default 30; 0 skips the fuzzers).
 # A throwaway PostgreSQL is started on 127.0.0.1 for the run and removed afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,10 +10,14 @@ scripts/install-deps.sh --test
 scripts/build.sh ci
 scripts/build.sh asan
 echo "==> tests: release-with-checks build, then the sanitizer build (PostgreSQL on loopback)"
-exec scripts/with-postgres.sh bash -c '
+scripts/with-postgres.sh bash -c '
   set -e
   echo "==> ctest (build/ci)"
   (cd build/ci && ctest --output-on-failure --timeout 600 -j2)
   echo "==> ctest (build/asan: AddressSanitizer + UndefinedBehaviorSanitizer)"
   (cd build/asan && ctest --output-on-failure --timeout 900 -j2)
 '
+if [[ "${VETAHUT_FUZZ_SECONDS:-30}" != 0 ]]; then
+  echo "==> fuzz: every target, bounded (scripts/fuzz.sh; a crash fails the run)"
+  scripts/fuzz.sh
+fi

@@ -1,5 +1,6 @@
-// End-to-end identity through the real `vetahut serve`: register → token → refresh → logout, and
-// every forged or misused token refused with the right 401/403 (on SQLite or PostgreSQL).
+// End-to-end identity through the real `vetahut serve`: register → token → refresh → logout, the
+// token endpoint's RFC 6749 error answers, and every forged or misused token refused with the
+// right 401/403 (on SQLite or PostgreSQL).
 #include <sodium.h>
 
 #include "lib/auth/jwt.hpp"
@@ -21,12 +22,46 @@ std::string B64(std::string_view bytes) {
   return out;
 }
 
+std::string B64Standard(std::string_view bytes) {
+  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
 std::string Unhex(const std::string& hex) {
   std::string out(hex.size() / 2, '\0');
   std::size_t len = 0;
   sodium_hex2bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), hex.data(), hex.size(), nullptr, &len, nullptr);
   out.resize(len);
   return out;
+}
+
+/// An RFC 6749 §5.2 error from the token endpoint: the status, the JSON shape OAuth client
+/// libraries read, no caching, and the request id for support.
+json::object ExpectOAuthError(const ClientResponse& r, int status, std::string_view error) {
+  EXPECT_EQ(r.status, status) << r.body;
+  EXPECT_EQ(r.Header("content-type").value_or(""), "application/json") << r.body;
+  EXPECT_EQ(r.Header("cache-control").value_or(""), "no-store");
+  EXPECT_EQ(r.Header("pragma").value_or(""), "no-cache");
+  if (status == 401) {
+    EXPECT_EQ(r.Header("www-authenticate").value_or(""), R"(Basic realm="vetahut")");
+  }
+  json::object o;
+  try {
+    o = json::parse(r.body).as_object();
+  } catch (const std::exception&) {
+    ADD_FAILURE() << "not a JSON object: " << r.body;
+    return o;
+  }
+  EXPECT_EQ(o.at("error").as_string(), error) << r.body;
+  const std::string description(o.at("error_description").as_string());
+  EXPECT_FALSE(description.empty());
+  for (char c : description) EXPECT_TRUE(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') << r.body;
+  EXPECT_EQ(o.at("request_id").as_string(), r.Header("x-request-id").value_or("")) << r.body;
+  EXPECT_FALSE(o.contains("type")) << "not problem+json: " << r.body;
+  return o;
 }
 
 class IdentityE2E : public PlatformTest {
@@ -97,6 +132,7 @@ TEST_F(IdentityE2E, RegisterTokenRefreshLogout) {
   ASSERT_TRUE(token);
   ASSERT_EQ(token->status, 200) << token->body;
   EXPECT_EQ(token->Header("cache-control").value_or(""), "no-store");
+  EXPECT_EQ(token->Header("pragma").value_or(""), "no-cache");
   auto grant = json::parse(token->body).as_object();
   EXPECT_EQ(grant.at("token_type").as_string(), "Bearer");
   EXPECT_EQ(grant.at("expires_in").as_int64(), 900);
@@ -130,17 +166,16 @@ TEST_F(IdentityE2E, RegisterTokenRefreshLogout) {
   auto after = client_.Post(url + "/api/v1/auth/token", R"({"grant_type":"refresh_token","refresh_token":")" + refresh2 + "\"}",
                             {{"Content-Type", "application/json"}});
   ASSERT_TRUE(after);
-  ExpectProblem(*after, 401);
+  ExpectOAuthError(*after, 400, "invalid_grant");
 
-  // Same message for a wrong password and an unknown email.
+  // Same answer for a wrong password and an unknown email.
   auto wrong = client_.Post(url + "/api/v1/auth/token", "grant_type=password&username=pat%40example.com&password=nope-nope-nope",
                             {{"Content-Type", "application/x-www-form-urlencoded"}});
   auto unknown = client_.Post(url + "/api/v1/auth/token", "grant_type=password&username=who%40example.com&password=nope-nope-nope",
                               {{"Content-Type", "application/x-www-form-urlencoded"}});
   ASSERT_TRUE(wrong && unknown);
-  ExpectProblem(*wrong, 401);
-  ExpectProblem(*unknown, 401);
-  EXPECT_EQ(json::parse(wrong->body).at("detail"), json::parse(unknown->body).at("detail"));
+  EXPECT_EQ(ExpectOAuthError(*wrong, 400, "invalid_grant").at("error_description"),
+            ExpectOAuthError(*unknown, 400, "invalid_grant").at("error_description"));
 }
 
 TEST_F(IdentityE2E, AReusedRefreshTokenEndsTheWholeLogin) {
@@ -161,10 +196,78 @@ TEST_F(IdentityE2E, AReusedRefreshTokenEndsTheWholeLogin) {
   const std::string r2(json::parse(second->body).at("refresh_token").as_string());
   auto replay = refresh(r1);  // a stolen copy of the first token
   ASSERT_TRUE(replay);
-  ExpectProblem(*replay, 401);
+  ExpectOAuthError(*replay, 400, "invalid_grant");
   auto legit = refresh(r2);  // the family is gone for the legitimate holder too
   ASSERT_TRUE(legit);
-  ExpectProblem(*legit, 401);
+  ExpectOAuthError(*legit, 400, "invalid_grant");
+}
+
+// RFC 6749 §5.2: each way a token request can be wrong gets the code an OAuth client library
+// expects, and nothing but the token endpoint changed shape (registration stays problem+json).
+TEST_F(IdentityE2E, TokenEndpointErrorsFollowRfc6749) {
+  ServeProcess serve(data_dir_, env_);
+  const std::string url = serve.WaitForUrl();
+  ASSERT_FALSE(url.empty()) << serve.Log();
+  Register(url, "kim@example.com");
+  const std::string token_url = url + "/api/v1/auth/token";
+  const std::vector<Header> form = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  auto post = [&](const std::string& body, std::vector<Header> headers) {
+    auto r = client_.Post(token_url, body, headers);
+    EXPECT_TRUE(r) << r.error().detail;
+    return r ? *r : ClientResponse{};
+  };
+
+  // invalid_request: the request itself is wrong.
+  ExpectOAuthError(post("grant_type=password&username=kim%40example.com&password=pizza-lover-123", {{"Content-Type", "text/plain"}}),
+                   400, "invalid_request");
+  ExpectOAuthError(post(R"({"grant_type": "password", "username": )", {{"Content-Type", "application/json"}}), 400,
+                   "invalid_request");
+  ExpectOAuthError(post(R"({"grant_type": "password", "username": 7, "password": "x"})", {{"Content-Type", "application/json"}}),
+                   400, "invalid_request");
+  auto no_grant = ExpectOAuthError(post("username=kim%40example.com&password=pizza-lover-123", form), 400, "invalid_request");
+  EXPECT_NE(no_grant.at("error_description").as_string().find("grant_type"), std::string::npos);
+  ExpectOAuthError(post("grant_type=password&password=pizza-lover-123", form), 400, "invalid_request");
+  ExpectOAuthError(post("grant_type=refresh_token", form), 400, "invalid_request");
+  ExpectOAuthError(post("grant_type=password&username=kim%40example.com&password=a&password=pizza-lover-123", form), 400,
+                   "invalid_request");  // RFC 6749 §3.2: no parameter twice
+
+  // unsupported_grant_type, invalid_scope, invalid_grant.
+  ExpectOAuthError(post("grant_type=authorization_code&code=x", form), 400, "unsupported_grant_type");
+  ExpectOAuthError(post("grant_type=password&username=kim%40example.com&password=pizza-lover-123&scope=a%20%20b", form), 400,
+                   "invalid_scope");
+  ExpectOAuthError(post("grant_type=refresh_token&refresh_token=not-a-token", form), 400, "invalid_grant");
+  auto scoped = post("grant_type=password&username=kim%40example.com&password=pizza-lover-123&scope=customer", form);
+  EXPECT_EQ(scoped.status, 200) << scoped.body;
+
+  // invalid_client (401 with a Basic challenge): no, malformed, unknown or doubled client credentials.
+  ExpectOAuthError(post("grant_type=client_credentials", form), 401, "invalid_client");
+  ExpectOAuthError(post("grant_type=client_credentials&client_id=dev_x", form), 401, "invalid_client");
+  auto with_basic = [&](const std::string& basic64) {
+    std::vector<Header> h = form;
+    h.push_back({"Authorization", "Basic " + basic64});
+    return h;
+  };
+  ExpectOAuthError(post("grant_type=client_credentials", with_basic("%%%not-base64")), 401, "invalid_client");
+  ExpectOAuthError(post("grant_type=client_credentials", with_basic(B64Standard("no-colon"))), 401, "invalid_client");
+  ExpectOAuthError(post("grant_type=client_credentials", with_basic(B64Standard("dev_unknown:secret"))), 401, "invalid_client");
+  ExpectOAuthError(post("grant_type=client_credentials&client_secret=other", with_basic(B64Standard("dev_unknown:secret"))), 400,
+                   "invalid_request");
+
+  // Login throttling: after 5 failures the next attempt waits — still 429 with Retry-After (RFC
+  // 6749 has no code for it), with the body in the RFC 6749 shape.
+  for (int i = 0; i < 5; ++i) {
+    ExpectOAuthError(post("grant_type=password&username=kim%40example.com&password=wrong-wrong-wrong", form), 400, "invalid_grant");
+  }
+  auto throttled = post("grant_type=password&username=kim%40example.com&password=pizza-lover-123", form);
+  ExpectOAuthError(throttled, 429, "slow_down");
+  const std::string retry_after(throttled.Header("retry-after").value_or(""));
+  ASSERT_FALSE(retry_after.empty());
+  EXPECT_GT(std::stoi(retry_after), 0);
+
+  // Everything else keeps problem+json.
+  auto bad_register = client_.Post(url + "/api/v1/auth/register", R"({"email": "x"})", {{"Content-Type", "application/json"}});
+  ASSERT_TRUE(bad_register);
+  ExpectProblem(*bad_register, 422);
 }
 
 TEST_F(IdentityE2E, ForgedAndMisusedTokensAreRefused) {
@@ -266,7 +369,7 @@ TEST_F(IdentityE2E, ForgedAndMisusedTokensAreRefused) {
                                      "&client_secret=wrong",
                                  {{"Content-Type", "application/x-www-form-urlencoded"}});
   ASSERT_TRUE(bad_secret);
-  ExpectProblem(*bad_secret, 401);
+  ExpectOAuthError(*bad_secret, 401, "invalid_client");
 
   // Staff actions were audited; the device secret never was.
   auto audit = client_.Get(url + "/api/v1/admin/audit", {{"Authorization", "Bearer " + genuine}});
@@ -310,7 +413,7 @@ TEST_F(IdentityE2E, ProfileAddressesExportAndDeletion) {
   auto login = client_.Post(url + "/api/v1/auth/token", "grant_type=password&username=robin%40example.com&password=pizza-lover-123",
                             {{"Content-Type", "application/x-www-form-urlencoded"}});
   ASSERT_TRUE(login);
-  ExpectProblem(*login, 401);
+  ExpectOAuthError(*login, 400, "invalid_grant");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <csignal>
 #include <iostream>
 
 #include "app/platform.hpp"
@@ -48,6 +49,8 @@ Config LoadConfig(const CommonFlags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A client that resets mid-response costs its connection, not the process (EPIPE, no SIGPIPE).
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"veta_hut — online ordering for restaurant chains"};
   app.require_subcommand(1);
   CommonFlags flags;

@@ -1,5 +1,7 @@
 #include "lib/http/json_body.hpp"
 
+#include <cmath>
+
 #include <boost/json/error.hpp>
 #include <boost/json/stream_parser.hpp>
 #include <fmt/format.h>
@@ -20,6 +22,26 @@ bool IsJsonMediaType(std::string_view content_type) {
   if (slash == std::string_view::npos) return false;
   std::string_view subtype = media.substr(slash + 1);
   return subtype.size() > 5 && EqualsIgnoreCase(subtype.substr(subtype.size() - 5), "+json");
+}
+
+// Boost.JSON reads a number beyond the range of a double (1e400) as ±infinity, which it then
+// writes back as `Infinity` — not JSON. Such a number is refused like a syntax error, so nothing
+// downstream stores or echoes a value that cannot be written back.
+bool HasNonFiniteNumber(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::double_: return !std::isfinite(v.get_double());
+    case boost::json::kind::array:
+      for (const auto& item : v.get_array()) {
+        if (HasNonFiniteNumber(item)) return true;
+      }
+      return false;
+    case boost::json::kind::object:
+      for (const auto& [key, item] : v.get_object()) {
+        if (HasNonFiniteNumber(item)) return true;
+      }
+      return false;
+    default: return false;
+  }
 }
 
 }  // namespace
@@ -53,7 +75,11 @@ core::Result<boost::json::value> ParseJsonBody(const Request& request, JsonLimit
     return core::Fail(core::Error::BadRequest(
         fmt::format("malformed JSON at byte {}: {}", consumed, ec.message())));
   }
-  return parser.release();
+  boost::json::value value = parser.release();
+  if (HasNonFiniteNumber(value)) {
+    return core::Fail(core::Error::BadRequest("a JSON number is out of range (beyond a double)"));
+  }
+  return value;
 }
 
 core::Result<boost::json::object> ParseJsonObject(const Request& request, JsonLimits limits) {

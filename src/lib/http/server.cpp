@@ -2,6 +2,8 @@
 
 #include <sys/sendfile.h>
 
+#include "lib/http/beast_request.hpp"
+#include "lib/http/request_head.hpp"
 #include "lib/http/sse.hpp"
 
 #include <algorithm>
@@ -13,7 +15,6 @@
 #include <deque>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
@@ -49,62 +50,6 @@ constexpr std::size_t kReadChunk = 8192;
 constexpr std::chrono::milliseconds kMaxLinger{2000};
 constexpr std::string_view kUnmatched = "unmatched";
 
-std::uint64_t RandomWord() {
-  thread_local std::mt19937_64 engine = [] {
-    std::random_device device;
-    std::seed_seq seed{device(), device(), device(), device()};
-    return std::mt19937_64(seed);
-  }();
-  return engine();
-}
-
-// 32 lowercase hex digits (128 random bits): request ids and W3C trace ids.
-void AssignRandomHexId(std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.resize(32);
-  for (int word = 0; word < 2; ++word) {
-    std::uint64_t v = RandomWord();
-    for (int i = 0; i < 16; ++i) {
-      out[static_cast<std::size_t>(word * 16 + i)] = kHex[v & 0xF];
-      v >>= 4;
-    }
-  }
-}
-
-bool IsValidRequestId(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
-  });
-}
-
-bool IsLowerHex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                      [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-bool IsAllZero(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == '0'; });
-}
-
-// W3C Trace Context: "version-traceid(32)-parentid(16)-flags(2)"; version ff is invalid, and
-// version 00 has exactly that length (later versions may append fields).
-std::optional<std::string_view> TraceIdFromTraceparent(std::string_view tp) {
-  if (tp.size() < 55) return std::nullopt;
-  std::string_view version = tp.substr(0, 2);
-  if (!IsLowerHex(version) || version == "ff") return std::nullopt;
-  if (version == "00" && tp.size() != 55) return std::nullopt;
-  if (tp.size() > 55 && tp[55] != '-') return std::nullopt;
-  if (tp[2] != '-' || tp[35] != '-' || tp[52] != '-') return std::nullopt;
-  std::string_view trace = tp.substr(3, 32);
-  std::string_view parent = tp.substr(36, 16);
-  if (!IsLowerHex(trace) || IsAllZero(trace)) return std::nullopt;
-  if (!IsLowerHex(parent) || IsAllZero(parent)) return std::nullopt;
-  if (!IsLowerHex(tp.substr(53, 2))) return std::nullopt;
-  return trace;
-}
-
 void AppendNumber(std::string& out, std::uint64_t value, int base = 10) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value, base);
@@ -121,6 +66,22 @@ bool IsDisconnect(const beast::error_code& ec) {
 }
 
 bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+
+// A write to a connection the peer has reset raises SIGPIPE, whose default action ends the whole
+// process. Asio sends with MSG_NOSIGNAL, but sendfile(2) has no such flag, and TLS libraries
+// under the HTTP client write with write(2). So the process ignores SIGPIPE (each write then
+// fails with EPIPE, which ends that connection only) — unless the program installed a handler of
+// its own, which we leave alone. main() does the same at start-up; this covers every other
+// program that embeds a Server (tests, tools).
+void IgnoreSigpipe() {
+  struct sigaction current {};
+  if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    ::sigaction(SIGPIPE, &ignore, nullptr);
+  }
+}
 
 // A fixed-size pool running blocking handlers, with a bounded queue so overload becomes 503s
 // instead of unbounded latency.
@@ -425,62 +386,10 @@ class Session final : public std::enable_shared_from_this<Session> {
   }
 
   // --- handling --------------------------------------------------------------------------------
-  void FillRequest(bhttp::request<bhttp::string_body>& msg) {
-    Request& r = request_;
-    auto method_name = msg.method_string();
-    auto method = ParseMethod(std::string_view(method_name.data(), method_name.size()));
-    unknown_method_.clear();
-    if (method) {
-      r.method = *method;
-    } else {
-      r.method = Method::kGet;
-      unknown_method_.assign(method_name.data(), method_name.size());
-    }
-    auto target = msg.target();
-    r.target.assign(target.data(), target.size());
-    std::size_t q = r.target.find('?');
-    if (q == std::string::npos) {
-      r.path = r.target;
-      r.query.clear();
-    } else {
-      r.path.assign(r.target, 0, q);
-      r.query.assign(r.target, q + 1);
-    }
-    // Reuse header strings across requests on this connection to keep their capacity.
-    std::size_t i = 0;
-    for (const auto& field : msg) {
-      auto name = field.name_string();
-      auto value = field.value();
-      if (i == r.headers.size()) r.headers.emplace_back();
-      r.headers[i].name.assign(name.data(), name.size());
-      r.headers[i].value.assign(value.data(), value.size());
-      ++i;
-    }
-    r.headers.resize(i);
-    r.body = std::move(msg.body());
-    r.remote_address = remote_address_;
-    r.path_params.clear();
-    r.route = nullptr;
-    r.allowed_methods.clear();
-    r.caller.reset();  // never let one request's identity leak into the next on a kept-alive connection
-    AssignIds();
-  }
-
-  void AssignIds() {
-    Request& r = request_;
-    auto incoming_id = r.Header("X-Request-Id");
-    if (incoming_id && IsValidRequestId(*incoming_id)) {
-      r.request_id.assign(*incoming_id);
-    } else {
-      AssignRandomHexId(r.request_id);
-    }
-    std::optional<std::string_view> trace;
-    if (auto tp = r.Header("traceparent")) trace = TraceIdFromTraceparent(*tp);
-    if (trace) {
-      r.trace_id.assign(*trace);
-    } else {
-      AssignRandomHexId(r.trace_id);
-    }
+  bool FillRequest(detail::BeastRequest& msg) {
+    const bool acceptable = detail::FillRequest(msg, request_, unknown_method_);
+    request_.remote_address = remote_address_;
+    return acceptable;
   }
 
   void HandleRequest() {
@@ -489,7 +398,10 @@ class Session final : public std::enable_shared_from_this<Session> {
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
     http10_ = msg.version() == 10;
-    FillRequest(msg);
+    if (!FillRequest(msg)) {
+      FailEarly(core::Error::BadRequest("The request target must be a path (/…), an absolute URL or *."));
+      return;
+    }
     is_head_ = unknown_method_.empty() && request_.method == Method::kHead;
     close_after_ = false;
     linger_ = false;
@@ -544,15 +456,11 @@ class Session final : public std::enable_shared_from_this<Session> {
   void PrepareErrorRequest() {
     route_ = nullptr;
     is_head_ = false;
-    unknown_method_.clear();
-    if (parser_ && parser_->is_header_done()) {
-      FillRequest(parser_->get());
-    } else {
-      request_ = Request{};
-      request_.remote_address = remote_address_;
-      AssignIds();
-    }
-    if (!unknown_method_.empty()) request_.method = Method::kGet;
+    const auto unparsed = buffer_.data();
+    const std::string_view raw(static_cast<const char*>(unparsed.data()), unparsed.size());
+    detail::FillErrorRequest(parser_ ? &*parser_ : nullptr, raw.substr(0, server_.options.header_limit),
+                             request_, unknown_method_);
+    request_.remote_address = remote_address_;
   }
 
   void FailEarly(const core::Error& error) {
@@ -654,7 +562,9 @@ class Session final : public std::enable_shared_from_this<Session> {
     SendFileChunk();
   }
 
-  // sendfile(2) until done or the socket is full; then wait until it is writable again.
+  // sendfile(2) until done or the socket is full; then wait until it is writable again. A reset
+  // peer makes it fail with EPIPE or ECONNRESET (SIGPIPE is ignored, see IgnoreSigpipe): that is
+  // a disconnect, and OnWritten closes this connection without a word.
   void SendFileChunk() {
     if (state_ == State::kClosed) return;
     const FileBody& file = *response_.file_body;
@@ -862,7 +772,7 @@ class Session final : public std::enable_shared_from_this<Session> {
   std::string unknown_method_;
 
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<detail::BeastRequestParser> parser_;
   Request request_;
   Router::Match match_;
   const RouteInfo* route_ = nullptr;
@@ -897,6 +807,7 @@ void detail::ServerCore::Unregister(Session* session) {
 void detail::ServerCore::Start() {
   std::lock_guard lock(lifecycle_mu);
   if (started) throw std::logic_error("Server::Start called twice");
+  IgnoreSigpipe();
   int io_threads = options.io_threads > 0
                        ? options.io_threads
                        : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

@@ -55,6 +55,8 @@ class Server final {
   /// Receives the message of unexpected handler exceptions (default: stderr). Set before Start.
   void SetExceptionLogger(ExceptionLogger logger);
   /// Binds (throws std::runtime_error naming host:port and the reason) and starts the threads.
+  /// Also makes the process ignore SIGPIPE if it has no handler for it, so a client that resets
+  /// mid-response ends its connection, never the process.
   void Start();
   /// The bound port (useful with port 0).
   std::uint16_t port() const;

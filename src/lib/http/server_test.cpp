@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <csignal>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -122,6 +123,7 @@ class RawConnection {
   }
 
   std::string& buffer() { return buffer_; }
+  int fd() const { return fd_; }
 
  private:
   int fd_;
@@ -266,6 +268,27 @@ TEST_F(ServerTest, MalformedJsonBodyIs400Problem) {
   EXPECT_EQ(created.body, ok);
 }
 
+// A number beyond a double is read as infinity, which cannot be written back as JSON: refused.
+TEST_F(ServerTest, JsonNumbersBeyondADoubleAre400) {
+  StartServer();
+  for (std::string body : {R"({"latitude": 1e400})", R"({"items": [{"amount": -2e308}]})"}) {
+    auto r = Exchange(port(), "POST /orders HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: " +
+                                  std::to_string(body.size()) + "\r\n\r\n" + body);
+    auto problem = ExpectProblem(r, 400);
+    EXPECT_NE(std::string(problem.at("detail").as_string()).find("out of range"), std::string::npos);
+  }
+}
+
+// The parser lets bytes above 0x7F through in a target; the problem body stays valid UTF-8 JSON
+// (found by fuzz/http_request_fuzz.cpp).
+TEST_F(ServerTest, ProblemBodiesAreValidJsonWhateverBytesThePathHas) {
+  StartServer();
+  auto r = Exchange(port(), "GET /caf\xC3\x28/\xFF HTTP/1.1\r\nHost: t\r\n\r\n");
+  auto problem = ExpectProblem(r, 404);  // parses: boost::json refuses invalid UTF-8
+  EXPECT_EQ(std::string(problem.at("instance").as_string()), "/caf%C3(/%FF");
+  EXPECT_NE(std::string(problem.at("detail").as_string()).find("\xEF\xBF\xBD"), std::string::npos);
+}
+
 TEST_F(ServerTest, UnknownPathIs404) {
   StartServer();
   auto problem = ExpectProblem(Exchange(port(), Get("/nope")), 404);
@@ -298,6 +321,76 @@ TEST_F(ServerTest, OversizedHeadersAre431) {
   auto r = Exchange(port(), "GET /hello HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(4000, 'a') +
                                 "\r\n\r\n");
   ExpectProblem(r, 431);
+}
+
+// The early failures (413, 431, 400, 408) happen before routing, but the problem still names the
+// request: the path of its request line, or "/" when not even that could be read.
+TEST_F(ServerTest, EarlyFailuresNameThePathAsInstance) {
+  ServerOptions options;
+  options.header_limit = 1024;
+  options.body_limit = 1024;
+  options.read_timeout = 300ms;
+  StartServer(options);
+  auto instance = [](const boost::json::object& problem) { return std::string(problem.at("instance").as_string()); };
+
+  // 413 from Content-Length (the parser stops before the head is done) and from a chunked body.
+  RawConnection declared(port());
+  declared.Send("POST /orders?x=1 HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n{");
+  EXPECT_EQ(instance(ExpectProblem(declared.Read(), 413)), "/orders");
+  RawConnection chunked(port());
+  chunked.Send("POST /orders HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n" +
+               std::string(2048, 'a') + "\r\n0\r\n\r\n");
+  EXPECT_EQ(instance(ExpectProblem(chunked.Read(), 413)), "/orders");
+
+  // 431: the head never parsed, the request line is read from the bytes received.
+  auto big = Exchange(port(), "GET /hello?q=1 HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+  EXPECT_EQ(instance(ExpectProblem(big, 431)), "/hello");
+  auto long_line = Exchange(port(), "GET /" + std::string(4000, 'a') + " HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(instance(ExpectProblem(long_line, 431)), "/");
+
+  // 400 and 408 too.
+  EXPECT_EQ(instance(ExpectProblem(Exchange(port(), "THIS IS NOT HTTP\r\n\r\n"), 400)), "/");
+  EXPECT_EQ(instance(ExpectProblem(Exchange(port(), "GET /hello HTTP/1.1\r\nBad Header\r\n\r\n"), 400)), "/hello");
+  RawConnection stalled(port());
+  stalled.Send("GET /worker?slow=1 HTTP/1.1\r\nHost: t\r\nX-Half");
+  EXPECT_EQ(instance(ExpectProblem(stalled.Read(), 408)), "/worker");
+}
+
+TEST_F(ServerTest, ATargetThatIsNotAPathIs400AndAnAbsoluteUrlIsServed) {
+  StartServer();
+  auto problem = ExpectProblem(Exchange(port(), "GET ?/hello HTTP/1.1\r\nHost: t\r\n\r\n"), 400);
+  EXPECT_EQ(std::string(problem.at("instance").as_string()), "/");
+  auto absolute = Exchange(port(), "GET http://t/hello HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(absolute.status, 200);
+  EXPECT_EQ(absolute.body, R"({"hello":"world"})");
+}
+
+// A client that resets while a file body is being sent (sendfile(2) cannot take MSG_NOSIGNAL)
+// must not raise SIGPIPE in the process that embeds the server: Start() ignores it. Without that,
+// this test binary dies of the signal.
+TEST_F(ServerTest, ClientsResettingDuringAFileBodyDoNotKillTheProcess) {
+  struct sigaction previous {};
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  ::sigaction(SIGPIPE, &default_action, &previous);  // as a program that never thought of it
+  StartServer();
+  const auto until = std::chrono::steady_clock::now() + 1s;
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&, t] {
+      for (int i = 0; std::chrono::steady_clock::now() < until; ++i) {
+        RawConnection c(port());
+        c.Send(Get("/file"));
+        if ((i + t) % 2 == 0) c.Fill();  // mid-body, or before the first byte
+        linger reset{.l_onoff = 1, .l_linger = 0};
+        ::setsockopt(c.fd(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  auto r = Exchange(port(), Get("/hello"));
+  EXPECT_EQ(r.status, 200);
+  ::sigaction(SIGPIPE, &previous, nullptr);
 }
 
 TEST_F(ServerTest, MalformedHttpIs400AndClosed) {

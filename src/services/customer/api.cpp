@@ -1,6 +1,9 @@
 #include "services/customer/api.hpp"
 #include "lib/json/write.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 #include <sodium.h>
@@ -59,45 +62,59 @@ core::Result<json::object> ObjectBody(const Request& req) {
   return http::ParseJsonObject(req, {.max_bytes = 64 * 1024, .max_depth = 8});
 }
 
-/// The token endpoint takes the OAuth2 form encoding (RFC 6749) or JSON.
+/// The token endpoint takes the OAuth2 form encoding (RFC 6749) or JSON. A parameter given twice
+/// is kBadRequest (RFC 6749 §3.2); a malformed or doubled client authentication is
+/// kUnauthenticated / kBadRequest; the caller turns these into RFC 6749 errors.
 core::Result<std::map<std::string, std::string>> TokenParameters(const Request& req) {
   std::map<std::string, std::string> out;
   const auto type = req.Header("content-type").value_or("");
   if (type.starts_with("application/x-www-form-urlencoded")) {
-    if (req.body.size() > 16 * 1024) return core::Fail(core::Error{core::ErrorCode::kPayloadTooLarge, "form too large", {}});
+    if (req.body.size() > 16 * 1024) return core::Fail(core::Error::BadRequest("the form exceeds 16384 bytes"));
     std::string_view rest = req.body;
     while (!rest.empty()) {
       const auto amp = rest.find('&');
       std::string_view pair = rest.substr(0, amp);
       const auto eq = pair.find('=');
       if (eq != std::string_view::npos) {
-        out.emplace(http::PercentDecode(pair.substr(0, eq), true), http::PercentDecode(pair.substr(eq + 1), true));
+        std::string key = http::PercentDecode(pair.substr(0, eq), true);
+        if (!out.emplace(key, http::PercentDecode(pair.substr(eq + 1), true)).second) {
+          return core::Fail(core::Error::BadRequest(key + " is given more than once"));
+        }
       }
       if (amp == std::string_view::npos) break;
       rest.remove_prefix(amp + 1);
     }
   } else {
     auto body = ObjectBody(req);
-    if (!body) return core::Fail(body.error());
+    if (!body) {
+      if (body.error().code == core::ErrorCode::kUnsupportedMediaType) {
+        return core::Fail(core::Error::BadRequest("Content-Type must be application/x-www-form-urlencoded (or application/json)"));
+      }
+      return core::Fail(body.error());
+    }
     for (const auto& [k, v] : *body) {
-      if (!v.is_string()) return core::Fail(core::Error::Validation({{std::string(k), "must be a string"}}));
+      if (!v.is_string()) return core::Fail(core::Error::BadRequest(std::string(k) + " must be a string"));
       out.emplace(std::string(k), std::string(v.as_string()));
     }
   }
-  // Client credentials may also come as HTTP Basic (RFC 6749 §2.3.1).
-  if (auto authz = req.Header("authorization"); authz && authz->starts_with("Basic ")) {
+  // Client credentials may also come as HTTP Basic (RFC 6749 §2.3.1), but not both ways at once.
+  if (auto authz = req.Header("authorization"); authz && authz->size() >= 6 && http::EqualsIgnoreCase(authz->substr(0, 6), "Basic ")) {
     const std::string_view b64 = authz->substr(6);
     std::string decoded(b64.size(), '\0');
     size_t len = 0;
+    std::size_t colon = std::string::npos;
     if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(), b64.data(), b64.size(), nullptr,
                           &len, nullptr, sodium_base64_VARIANT_ORIGINAL) == 0) {
       decoded.resize(len);
-      const auto colon = decoded.find(':');
-      if (colon != std::string::npos) {
-        out["client_id"] = http::PercentDecode(decoded.substr(0, colon), true);
-        out["client_secret"] = http::PercentDecode(decoded.substr(colon + 1), true);
-      }
+      colon = decoded.find(':');
     }
+    if (colon == std::string::npos) return core::Fail(core::Error::Unauthenticated("malformed Basic client credentials"));
+    const std::string id = http::PercentDecode(decoded.substr(0, colon), true);
+    if (out.count("client_secret") || (out.count("client_id") && out["client_id"] != id)) {
+      return core::Fail(core::Error::BadRequest("client credentials must come either in the Authorization header or in the body, not both"));
+    }
+    out["client_id"] = id;
+    out["client_secret"] = http::PercentDecode(decoded.substr(colon + 1), true);
   }
   return out;
 }
@@ -107,16 +124,53 @@ Response GrantResponse(const TokenGrant& g) {
   if (!g.refresh_token.empty()) out["refresh_token"] = g.refresh_token;
   auto r = Response::Json(json_text::Serialize(out));
   r.SetHeader("Cache-Control", "no-store");  // RFC 6749 §5.1
+  r.SetHeader("Pragma", "no-cache");
   return r;
 }
 
-/// A 429 carries Retry-After; other errors pass through to the one problem formatter.
-Reply Throttled(const core::Error& error, const Request& req) {
-  if (error.code != core::ErrorCode::kTooManyRequests) return core::Fail(error);
-  auto r = http::ProblemResponse(error, req);
-  const auto digits = error.detail.find_first_of("0123456789");
-  r.SetHeader("Retry-After", digits == std::string::npos ? "60" : error.detail.substr(digits, error.detail.find(' ', digits) - digits));
-  return r;
+/// An RFC 6749 §5.2 error: 400, or 401 with a Basic challenge for invalid_client (the only
+/// client authentication the endpoint takes, RFC 6749 §2.3.1).
+Response TokenError(const Request& req, std::string_view error, std::string_view description) {
+  if (error == "invalid_client") {
+    auto r = http::OAuthErrorResponse(401, error, description, req);
+    r.SetHeader("WWW-Authenticate", "Basic realm=\"vetahut\"");
+    return r;
+  }
+  return http::OAuthErrorResponse(400, error, description, req);
+}
+
+/// A failed request check as one line: "username is required (the email address); password is required".
+std::string Describe(const core::Error& error) {
+  if (error.fields.empty()) return error.detail;
+  std::string out;
+  for (const auto& f : error.fields) out += (out.empty() ? "" : "; ") + f.field + " " + f.message;
+  return out;
+}
+
+/// RFC 6749 §3.3: scope = scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+bool IsScope(std::string_view scope) {
+  if (scope.empty() || scope.front() == ' ' || scope.back() == ' ' || scope.find("  ") != std::string_view::npos) return false;
+  return std::all_of(scope.begin(), scope.end(), [](char c) { return c == ' ' || (c >= 0x21 && c <= 0x7e && c != '"' && c != '\\'); });
+}
+
+/// What a grant the identity service refused answers: bad credentials are `oauth_error`
+/// (invalid_grant for a user's password or refresh token, invalid_client for a device); login
+/// throttling stays 429 with Retry-After — RFC 6749 has no code for it — and the body in the
+/// RFC 6749 shape with "slow_down" (RFC 8628's registered token error for "retry later");
+/// anything else (the database down) is the platform's usual problem+json.
+Reply GrantRefused(const core::Error& error, const Request& req, std::string_view oauth_error) {
+  switch (error.code) {
+    case core::ErrorCode::kUnauthenticated: return TokenError(req, oauth_error, error.detail);
+    case core::ErrorCode::kBadRequest:
+    case core::ErrorCode::kValidation: return TokenError(req, "invalid_request", Describe(error));
+    case core::ErrorCode::kTooManyRequests: {
+      auto r = http::OAuthErrorResponse(429, "slow_down", error.detail, req);
+      const auto digits = error.detail.find_first_of("0123456789");
+      r.SetHeader("Retry-After", digits == std::string::npos ? "60" : error.detail.substr(digits, error.detail.find(' ', digits) - digits));
+      return r;
+    }
+    default: return core::Fail(error);
+  }
 }
 
 const auth::Caller& Me(const Request& req) {
@@ -140,32 +194,55 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     return response;
   }, {.permission = "public"});
 
+  // POST /api/v1/auth/token — the OAuth 2.0 token endpoint (RFC 6749): grant_type password,
+  // refresh_token or client_credentials (devices; HTTP Basic or client_id + client_secret).
+  // Unlike every other route its errors are RFC 6749 §5.2 JSON, because OAuth client libraries
+  // read only that (docs/decisions/0021-oauth2-token-errors.md):
+  //   400 invalid_request         malformed body or Content-Type, a parameter missing or repeated,
+  //                               credentials both in the header and the body
+  //   400 unsupported_grant_type  any other grant_type
+  //   400 invalid_grant           wrong username or password, unknown/expired/revoked/reused refresh token
+  //   400 invalid_scope           a malformed `scope` (a well-formed one is accepted; the token
+  //                               carries the account's roles and `scope` in the answer says which)
+  //   401 invalid_client          device authentication failed or missing (WWW-Authenticate: Basic)
+  //   429 slow_down + Retry-After login throttling (RFC 6749 has no code for it)
+  // unauthorized_client is not answered: every registered client may use client_credentials,
+  // and no other grant authenticates a client. 5xx stay problem+json.
   router.Post("/api/v1/auth/token", [&identity](Request& req) -> Reply {
     auto params = TokenParameters(req);
-    if (!params) return core::Fail(params.error());
+    if (!params) {
+      if (params.error().code == core::ErrorCode::kUnauthenticated) return TokenError(req, "invalid_client", params.error().detail);
+      return TokenError(req, "invalid_request", Describe(params.error()));
+    }
     auto get = [&](const char* k) { auto it = params->find(k); return it == params->end() ? std::string() : it->second; };
     const std::string grant = get("grant_type");
-    core::Result<TokenGrant> result = core::Fail(core::Error::Validation(
-        {{"grant_type", "must be password, refresh_token or client_credentials"}}));
-    if (grant == "password") {
-      core::FieldErrors errors;
-      std::string email = get("username").empty() ? get("email") : get("username");
-      if (email.empty()) errors.Add("username", "is required (the email address)");
-      if (get("password").empty()) errors.Add("password", "is required");
-      if (!errors.empty()) return core::Fail(errors.ToError());
-      result = identity.PasswordGrant(email, get("password"), req.remote_address);
-    } else if (grant == "refresh_token") {
-      if (get("refresh_token").empty()) return core::Fail(core::Error::Validation({{"refresh_token", "is required"}}));
-      result = identity.RefreshGrant(get("refresh_token"));
-    } else if (grant == "client_credentials") {
-      core::FieldErrors errors;
-      if (get("client_id").empty()) errors.Add("client_id", "is required");
-      if (get("client_secret").empty()) errors.Add("client_secret", "is required");
-      if (!errors.empty()) return core::Fail(errors.ToError());
-      result = identity.ClientCredentialsGrant(get("client_id"), get("client_secret"));
+    if (grant.empty()) return TokenError(req, "invalid_request", "grant_type is required");
+    if (params->count("scope") && !IsScope(get("scope"))) {
+      return TokenError(req, "invalid_scope", "scope must be scope tokens separated by single spaces");
     }
-    if (!result) return Throttled(result.error(), req);
-    return GrantResponse(*result);
+    if (grant == "password") {
+      std::string email = get("username").empty() ? get("email") : get("username");
+      if (email.empty()) return TokenError(req, "invalid_request", "username is required (the email address)");
+      if (get("password").empty()) return TokenError(req, "invalid_request", "password is required");
+      auto result = identity.PasswordGrant(email, get("password"), req.remote_address);
+      if (!result) return GrantRefused(result.error(), req, "invalid_grant");
+      return GrantResponse(*result);
+    }
+    if (grant == "refresh_token") {
+      if (get("refresh_token").empty()) return TokenError(req, "invalid_request", "refresh_token is required");
+      auto result = identity.RefreshGrant(get("refresh_token"));
+      if (!result) return GrantRefused(result.error(), req, "invalid_grant");
+      return GrantResponse(*result);
+    }
+    if (grant == "client_credentials") {
+      if (get("client_id").empty() || get("client_secret").empty()) {
+        return TokenError(req, "invalid_client", "client authentication is required: HTTP Basic or client_id and client_secret");
+      }
+      auto result = identity.ClientCredentialsGrant(get("client_id"), get("client_secret"));
+      if (!result) return GrantRefused(result.error(), req, "invalid_client");
+      return GrantResponse(*result);
+    }
+    return TokenError(req, "unsupported_grant_type", "grant_type must be password, refresh_token or client_credentials");
   }, {.permission = "public"});
 
   router.Post("/api/v1/auth/logout", [&identity](Request& req) -> Reply {
