@@ -842,7 +842,7 @@ core::Result<Catalog> ParseCatalog(const json::value& body) {
   core::FieldErrors errors;
   Catalog c;
   auto o = Obj::Open(body, "", errors,
-                     {"currency", "fallback_locale", "required_locales", "extra_multiplier_bp",
+                     {"currency", "fallback_locale", "required_locales", "extra_multiplier_bp", "limits",
                       "categories", "sizes", "crusts", "toppings", "modifier_groups", "products",
                       "deals", "promotions", "rewards"});
   o->Str("currency", c.currency, true);
@@ -850,6 +850,19 @@ core::Result<Catalog> ParseCatalog(const json::value& body) {
   o->Strings("required_locales", c.required_locales, true);
   o->Int64("extra_multiplier_bp", c.extra_multiplier_bp, false,
            "must be an integer in basis points (15000 = 1.5×)");
+  if (const json::value* limits = o->Get("limits", false)) {
+    if (auto l = Obj::Open(*limits, "limits", errors,
+                           {"max_lines", "max_quantity", "max_tip", "max_tip_bp", "max_total"})) {
+      std::int64_t lines = c.limits.max_lines, quantity = c.limits.max_quantity;
+      l->Int64("max_lines", lines, false, "must be an integer from 1 to 100", 1, 100);
+      l->Int64("max_quantity", quantity, false, "must be an integer from 1 to 999", 1, 999);
+      l->Int64("max_tip", c.limits.max_tip, false, "must be minor units from 0 to 10000000", 0, 10'000'000);
+      l->Int64("max_tip_bp", c.limits.max_tip_bp, false, "must be basis points from 0 to 100000", 0, 100'000);
+      l->Int64("max_total", c.limits.max_total, false, "must be minor units from 1 to 1000000000", 1, 1'000'000'000);
+      c.limits.max_lines = int(lines);
+      c.limits.max_quantity = int(quantity);
+    }
+  }
   o->Objects("categories", c.categories, {"id", "name", "sort_order"},
              [](const Obj& x, Category& cat) {
                x.Str("id", cat.id, true);
@@ -952,6 +965,11 @@ std::string CatalogToJson(const Catalog& c) {
   out["fallback_locale"] = c.fallback_locale;
   out["required_locales"] = StringsJson(c.required_locales);
   out["extra_multiplier_bp"] = c.extra_multiplier_bp;
+  out["limits"] = json::object{{"max_lines", c.limits.max_lines},
+                               {"max_quantity", c.limits.max_quantity},
+                               {"max_tip", c.limits.max_tip},
+                               {"max_tip_bp", c.limits.max_tip_bp},
+                               {"max_total", c.limits.max_total}};
   json::array categories;
   for (const auto& x : c.categories) {
     categories.push_back(

@@ -227,6 +227,17 @@ struct Reward {
   MinorUnits minimum_subtotal = 0;  ///< of the cart's lines before discounts; 0 = none
 };
 
+/// What one order may hold in a market (every quote and order is checked against them). Amounts
+/// are minor units of the market's currency.
+struct OrderLimits {
+  int max_lines = 50;                   ///< cart lines (products and deals)
+  int max_quantity = 50;                ///< of one line
+  MinorUnits max_tip = 20'000;          ///< a tip, absolute (200.00)
+  std::int64_t max_tip_bp = 10'000;     ///< a tip as a share of the subtotal, basis points (100 %)
+  MinorUnits max_total = 1'000'000;     ///< the order's total (10,000.00)
+  bool operator==(const OrderLimits&) const = default;
+};
+
 /// The whole menu of a chain (or a region sharing a currency), with lookups by id.
 /// Edit the vectors freely, then call `BuildIndex()`: lookups use the index once built.
 struct Catalog {
@@ -234,6 +245,7 @@ struct Catalog {
   std::string fallback_locale = "en";                  ///< shown when a translation is missing
   std::vector<std::string> required_locales = {"en"};  ///< every text must have these
   std::int64_t extra_multiplier_bp = 15'000;           ///< default price multiplier of "extra"
+  OrderLimits limits;                                  ///< what one order may hold
   std::vector<Category> categories;
   std::vector<Size> sizes;
   std::vector<Crust> crusts;

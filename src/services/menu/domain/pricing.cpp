@@ -614,8 +614,22 @@ MinorUnits ApplyReward(const Reward& reward, const std::vector<LineQuote>& lines
 
 }  // namespace
 
-core::Result<PriceQuote> Quote(const Catalog& catalog, const StoreMenuContext& store,
-                               const QuoteRequest& request) {
+namespace {
+core::Result<PriceQuote> QuoteOrThrow(const Catalog& catalog, const StoreMenuContext& store, const QuoteRequest& request);
+}  // namespace
+
+core::Result<PriceQuote> Quote(const Catalog& catalog, const StoreMenuContext& store, const QuoteRequest& request) {
+  try {
+    return QuoteOrThrow(catalog, store, request);
+  } catch (const std::overflow_error&) {
+    // The limits keep client amounts far from int64; this is the last guard, never a 500.
+    return core::Fail(core::Error::Validation({{"items", "the amounts are too large to price"}}));
+  }
+}
+
+namespace {
+
+core::Result<PriceQuote> QuoteOrThrow(const Catalog& catalog, const StoreMenuContext& store, const QuoteRequest& request) {
   Engine engine{.catalog = catalog,
                 .store = store,
                 .request = request,
@@ -639,7 +653,25 @@ core::Result<PriceQuote> Quote(const Catalog& catalog, const StoreMenuContext& s
   };
   check_money(request.delivery_fee, "delivery_fee");
   check_money(request.tip, "tip");
+  // The market's limits, before any arithmetic: what a client sends can never overflow a sum.
+  const OrderLimits& limits = catalog.limits;
+  if (request.tip && request.tip->amount() > limits.max_tip) {
+    engine.errors.Add("tip.amount", fmt::format("must be at most {}", engine.M(limits.max_tip).ToString()));
+  }
+  if (request.delivery_fee && request.delivery_fee->amount() > limits.max_total) {
+    engine.errors.Add("delivery_fee", "is more than an order may total");
+  }
   if (request.items.empty()) engine.errors.Add("items", "the cart is empty");
+  if (request.items.size() > static_cast<std::size_t>(limits.max_lines)) {
+    engine.errors.Add("items", fmt::format("an order holds at most {} lines", limits.max_lines));
+  }
+  for (std::size_t i = 0; i < request.items.size(); ++i) {
+    if (request.items[i].quantity > limits.max_quantity) {
+      engine.errors.Add(fmt::format("items[{}].quantity", i),
+                        fmt::format("must be at most {} in one order", limits.max_quantity));
+    }
+  }
+  if (!engine.errors.empty()) return core::Fail(engine.errors.ToError());
   const Reward* reward = nullptr;
   if (!request.reward_id.empty()) {
     reward = catalog.FindReward(request.reward_id);
@@ -672,6 +704,14 @@ core::Result<PriceQuote> Quote(const Catalog& catalog, const StoreMenuContext& s
   core::Money subtotal = zero;
   for (const auto& line : lines) subtotal += line.line_total;
   const MinorUnits fee_before = request.delivery_fee ? request.delivery_fee->amount() : 0;
+  if (request.tip) {
+    const MinorUnits share = RoundHalfUp(Int128(subtotal.amount()) * limits.max_tip_bp, 10'000);
+    if (request.tip->amount() > share) {
+      engine.errors.Add("tip.amount", fmt::format("must be at most {} ({} % of the subtotal)", engine.M(share).ToString(),
+                                                  double(limits.max_tip_bp) / 100.0));
+      return core::Fail(engine.errors.ToError());
+    }
+  }
   // A reward is paid for with points, so one that cannot apply is an error, not a note.
   if (reward != nullptr && subtotal.amount() < reward->minimum_subtotal) {
     engine.errors.Add("reward_id",
@@ -817,9 +857,16 @@ core::Result<PriceQuote> Quote(const Catalog& catalog, const StoreMenuContext& s
   quote.net_subtotal = quote.subtotal - quote.discount_total;
   quote.total = quote.net_subtotal + quote.delivery_fee + quote.tip;
   if (store.tax_mode == TaxMode::kExclusive) quote.total += quote.tax_total;
+  if (quote.total.amount() > limits.max_total) {
+    engine.errors.Add("total", fmt::format("{} is more than one order may total here ({}); split it or call the store",
+                                           quote.total.ToString(), engine.M(limits.max_total).ToString()));
+    return core::Fail(engine.errors.ToError());
+  }
   quote.lines = std::move(lines);
   quote.discounts = std::move(best->discounts);
   return quote;
 }
+
+}  // namespace
 
 }  // namespace vetahut::menu

@@ -48,6 +48,7 @@ const std::vector<std::string> kSizes = {"small", "medium", "large"};
 Catalog GenerateCatalog(SplitMix64& rng, std::string currency) {
   Catalog c;
   c.currency = std::move(currency);
+  c.limits.max_tip_bp = 100'000;  // generated tips may be ten times a small cart (limits: pricing_test)
   c.required_locales = {"en", "es"};
   c.categories = {{"pizzas", Tx("Pizzas"), 1},
                   {"sides", Tx("Sides"), 2},

@@ -60,6 +60,43 @@ class PriceQuoteTest : public ::testing::Test {
   void NoTax() { store_.tax_rates = {{"food", 0}, {"soft_drink", 0}}; }
 };
 
+// --- The market's limits: refused before any arithmetic, naming the field ----------------------
+
+TEST_F(PriceQuoteTest, ATipBeyondTheMarketsLimitsIsRefusedNamingTheFieldNeverOverflowing) {
+  auto huge = Request({Pizza("cheese", "medium")});
+  huge.tip = Usd(9'223'372'036'854'775'806);  // would overflow the total: issue 10, item 1
+  auto refused = Quote(catalog_, store_, huge);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kValidation);
+  EXPECT_EQ(ErrorFields(huge), std::vector<std::string>{"tip.amount"});
+  EXPECT_EQ(refused.error().fields[0].message, "must be at most 200.00 USD");
+
+  auto beyond_share = Request({Pizza("cheese", "medium")});  // 11.99 … a 20.00 tip is more than the subtotal
+  beyond_share.tip = Usd(2000);
+  EXPECT_EQ(ErrorFields(beyond_share), std::vector<std::string>{"tip.amount"});
+  auto fair = Request({Pizza("cheese", "medium")});
+  fair.tip = Usd(300);
+  EXPECT_EQ(QuoteOk(fair).tip, Usd(300));
+
+  catalog_.limits.max_tip_bp = 50'000;  // a market that allows five times the subtotal
+  EXPECT_EQ(QuoteOk(beyond_share).tip, Usd(2000));
+}
+
+TEST_F(PriceQuoteTest, LinesQuantitiesAndTheTotalAreBoundedPerMarket) {
+  catalog_.limits.max_quantity = 20;
+  EXPECT_EQ(ErrorFields(Request({Pizza("cheese", "medium", {}, 2), Pizza("cheese", "medium", {}, 21)})),
+            std::vector<std::string>{"items[1].quantity"});
+  catalog_.limits.max_lines = 2;
+  EXPECT_EQ(ErrorFields(Request({Pizza("cheese", "medium"), Pizza("cheese", "medium"), Pizza("cheese", "medium")})), std::vector<std::string>{"items"});
+  catalog_.limits.max_total = 5000;  // 50.00: five cheese pizzas (59.95 + tax) are too much
+  auto big = Quote(catalog_, store_, Request({Pizza("cheese", "medium", {}, 5)}));
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().fields.at(0).field, "total");
+  EXPECT_NE(big.error().fields.at(0).message.find("more than one order may total here (50.00 USD)"), std::string::npos)
+      << big.error().fields.at(0).message;
+  EXPECT_TRUE(Quote(catalog_, store_, Request({Pizza("cheese", "medium", {}, 3)})));
+}
+
 // --- Toppings: halves, amounts, defaults ---------------------------------------------------------
 
 TEST_F(PriceQuoteTest, HalfAndHalfToppingsChargeHalfEachRoundedHalfUp) {
