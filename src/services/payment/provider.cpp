@@ -67,7 +67,9 @@ core::Status VerifyWebhookSignature(std::string_view secret, std::string_view he
     if (key == "t") {
       std::int64_t t = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), t);
-      if (ec != std::errc() || end != value.data() + value.size() || value.empty()) {
+      // Unix seconds of this millennium: anything else is malformed (and keeps the age below
+      // from overflowing).
+      if (ec != std::errc() || end != value.data() + value.size() || value.empty() || t < 0 || t > 32'503'680'000) {
         return core::Fail(core::Error::Unauthenticated("the signature header has a malformed timestamp"));
       }
       timestamp = t;
