@@ -111,10 +111,24 @@ Error DeclineError(const Order& o) {
 
 bool IsDecline(const std::string& reason) {
   return reason == "card_declined" || reason == "insufficient_funds" || reason == "processing_error" ||
-         reason == "expired_card" || reason == "incorrect_cvc" || reason == "payment_timeout" || reason == "declined";
+         reason == "expired_card" || reason == "incorrect_cvc" || reason == "payment_timeout" || reason == "declined" ||
+         reason == "token_used" || reason == "token_unknown";
 }
 
 /// The lines to make, as order.confirmed carries them: the menu's priced lines with the notes.
+/// A slot the location service refused, as the order's `scheduled_for` field.
+Error SlotError(const Error& error) {
+  if (error.code == core::ErrorCode::kConflict) {
+    return Error::Validation({{"scheduled_for", error.detail == "the slot is full" ? "the slot is full; choose another time"
+                                                                                   : error.detail}});
+  }
+  if (error.code == core::ErrorCode::kValidation) {
+    return Error::Validation(
+        {{"scheduled_for", error.fields.empty() ? error.detail : error.fields[0].message + " (see GET /api/v1/stores/{id}/slots)"}});
+  }
+  return error;
+}
+
 std::vector<events::Line> LinesOf(const menu::PricedCart& priced, const std::vector<std::string>& notes) {
   std::vector<events::Line> out;
   for (const auto& line : priced.lines) {
@@ -246,7 +260,8 @@ core::Result<OrderService::Checked> OrderService::Check(const Caller& caller, co
   const std::string& store_id = c.request.store_id;
   const location::ServiceType service = ServiceOf(c.request.type);
 
-  // --- the store: known, accepting, open (ASAP), delivering there ---
+  // --- the store: known, accepting, open (ASAP) or a free slot (scheduled), delivering there ---
+  // Quotes and placements judge all of it alike: a quote that says yes is an order that can be placed.
   auto store = clients_.stores.GetStore(store_id);
   if (!store) {
     return Fail(store.error().code == core::ErrorCode::kNotFound
@@ -254,25 +269,27 @@ core::Result<OrderService::Checked> OrderService::Check(const Caller& caller, co
                     : store.error());
   }
   c.store = std::move(*store);
-  if (placement) {
-    auto availability = clients_.locations.Availability(store_id, service);
-    if (!availability) {
-      return Fail(availability.error().code == core::ErrorCode::kNotFound
-                      ? Error::Validation({{"store_id", availability.error().detail}})
-                      : availability.error());
-    }
-    if (!availability->accepting_orders) {
-      return Fail(Error::Validation({{"store_id", fmt::format("is not accepting orders right now{}",
-                                                              availability->pause_reason.empty()
-                                                                  ? std::string()
-                                                                  : " (" + availability->pause_reason + ")")}}));
-    }
-    if (!c.request.scheduled_for && !availability->open_now) {
-      std::string when =
-          availability->next_open_at ? "; it opens at " + core::FormatRfc3339(*availability->next_open_at) : "";
-      return Fail(Error::Validation({{"store_id", fmt::format("is closed for {} now{} — schedule the order for a later slot",
-                                                              TypeName(c.request.type), when)}}));
-    }
+  auto availability = clients_.locations.Availability(store_id, service);
+  if (!availability) {
+    return Fail(availability.error().code == core::ErrorCode::kNotFound
+                    ? Error::Validation({{"store_id", availability.error().detail}})
+                    : availability.error());
+  }
+  if (!availability->accepting_orders) {
+    return Fail(Error::Validation({{"store_id", fmt::format("is not accepting orders right now{}",
+                                                            availability->pause_reason.empty()
+                                                                ? std::string()
+                                                                : " (" + availability->pause_reason + ")")}}));
+  }
+  if (!c.request.scheduled_for && !availability->open_now) {
+    std::string when = availability->next_open_at ? "; it opens at " + core::FormatRfc3339(*availability->next_open_at) : "";
+    return Fail(Error::Validation({{"store_id", fmt::format("is closed for {} now{} — schedule the order for a later slot",
+                                                            TypeName(c.request.type), when)}}));
+  }
+  if (c.request.scheduled_for && !placement) {
+    // Placement holds the slot itself (ReserveSlot, atomically); a quote only asks.
+    auto slot = clients_.locations.CheckSlot(store_id, service, *c.request.scheduled_for);
+    if (!slot) return Fail(SlotError(slot.error()));
   }
   std::optional<core::MoneyAmount> delivery_fee;
   if (c.request.point) {
@@ -291,6 +308,11 @@ core::Result<OrderService::Checked> OrderService::Check(const Caller& caller, co
   auto priced = clients_.menu.PriceCart({store_id, json_text::Serialize(body), delivery_fee, caller.channel});
   if (!priced) return Fail(priced.error());
   c.priced = std::move(*priced);
+  if (c.priced.rejected_coupon) {
+    // The customer expects the discount: an order must not be placed without it, and the quote
+    // says so the same way.
+    return Fail(Error::Validation({{"coupon_code", c.priced.rejected_coupon->message}}));
+  }
   if (c.minimum && c.priced.net_subtotal.amount < c.minimum->amount()) {
     return Fail(Error::Validation({{"items", fmt::format("the order is below the delivery minimum of {}", c.minimum->ToString())}}));
   }
@@ -301,7 +323,20 @@ core::Result<std::string> OrderService::Quote(const Caller& caller, const json::
   if (!body.is_object()) return Fail(Error::BadRequest("the request body must be a JSON object"));
   auto checked = Check(caller, body.as_object(), false);
   if (!checked) return Fail(checked.error());
-  return std::move(checked->priced.quote_json);
+  // The quote as the menu priced it, with when it would be ready.
+  json::value quote = json::parse(checked->priced.quote_json);
+  json::object& out = quote.as_object();
+  out["type"] = TypeName(checked->request.type);
+  out["scheduled_for"] =
+      checked->request.scheduled_for ? json::value(core::FormatRfc3339(*checked->request.scheduled_for)) : json::value(nullptr);
+  out["promised_at"] = core::FormatRfc3339(PromiseTime(*checked));
+  return json_text::Serialize(quote);
+}
+
+core::TimePoint OrderService::PromiseTime(const Checked& c) const {
+  if (c.request.scheduled_for) return *c.request.scheduled_for;
+  return clock_.Now() + options_.prep_time +
+         std::chrono::minutes(c.request.type == OrderType::kDelivery ? c.delivery_minutes : 0);
 }
 
 core::Result<Placement> OrderService::Place(const Caller& caller, const json::value& body,
@@ -321,7 +356,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   const menu::PricedCart& priced = checked->priced;
   const std::string& store_id = request.store_id;
   if (request.payment_method == "card") {
-    auto token = clients_.payments.FindToken(request.payment_token);
+    auto token = clients_.payments.FindToken(request.payment_token, caller.subject);
     if (!token) return Fail(token.error());
   }
   const date::time_zone* zone = nullptr;
@@ -336,8 +371,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
 
   const auto now = clock_.Now();
   const std::string order_id = ids_.Next("ord");
-  core::TimePoint promised = now + options_.prep_time +
-                             std::chrono::minutes(request.type == OrderType::kDelivery ? checked->delivery_minutes : 0);
+  core::TimePoint promised = PromiseTime(*checked);
 
   // --- holds taken before the order exists; given back if it is not stored ---
   bool slot_held = false;
@@ -348,16 +382,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   };
   if (request.scheduled_for) {
     auto slot = clients_.locations.ReserveSlot(store_id, ServiceOf(request.type), *request.scheduled_for, order_id);
-    if (!slot) {
-      if (slot.error().code == core::ErrorCode::kConflict) {
-        return Fail(Error::Validation({{"scheduled_for", "the slot is full; choose another time"}}));
-      }
-      if (slot.error().code == core::ErrorCode::kValidation) {
-        return Fail(Error::Validation({{"scheduled_for", slot.error().fields.empty() ? slot.error().detail
-                                                                                      : slot.error().fields[0].message}}));
-      }
-      return Fail(slot.error());
-    }
+    if (!slot) return Fail(SlotError(slot.error()));
     slot_held = true;
     promised = slot->slot_start;
   }

@@ -1,4 +1,6 @@
 #include "services/payment/api.hpp"
+
+#include "lib/auth/caller.hpp"
 #include "lib/json/write.hpp"
 
 #include <fmt/format.h>
@@ -57,16 +59,29 @@ void RegisterRoutes(http::Router& router, PaymentService& payments) {
     } else {
       card.cvc = std::string(cvc->as_string());
     }
+    bool save = false;
+    if (const json::value* s = o.if_contains("save"); s && !s->is_null()) {
+      if (!s->is_bool()) {
+        errors.Add("save", "must be true or false");
+      } else {
+        save = s->as_bool();
+      }
+    }
+    const auth::Caller* caller = auth::CallerOf(req);
+    if (save && (!caller || caller->principal.kind != auth::PrincipalKind::kCustomer)) {
+      errors.Add("save", "only a signed-in customer can save a card to their account");
+    }
     if (!errors.empty()) return core::Fail(errors.ToError());
     card.exp_month = *month;
     card.exp_year = *year;
-    auto token = payments.Tokenize(card);
+    auto token = payments.Tokenize(card, caller ? caller->principal.subject : "", save);
     if (!token) return core::Fail(token.error());
     return Response::Json(json_text::Serialize(json::object{{"token", token->token},
                                                        {"brand", token->brand},
                                                        {"last4", token->last4},
                                                        {"exp_month", token->exp_month},
-                                                       {"exp_year", token->exp_year}}),
+                                                       {"exp_year", token->exp_year},
+                                                       {"saved", save}}),
                           201);
   }, {.permission = "authenticated"});
 

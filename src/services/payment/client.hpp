@@ -55,11 +55,13 @@ struct PaymentView {
 class PaymentClient {
  public:
   virtual ~PaymentClient() = default;
-  /// A token handed out earlier, checked before an order is stored: kValidation on
-  /// `payment.token` if unknown.
-  virtual core::Result<CardTokenInfo> FindToken(const std::string& token) = 0;
-  /// Holds the order's amount on the card. Declines are outcomes, not errors; kUnavailable means
-  /// the processor could not be reached — retry later, it is safe.
+  /// A token `owner` (the subject that created it) may pay with now: its own, not used by another
+  /// order unless saved, not expired. Anything else — unknown, someone else's, used, expired — is
+  /// the same kValidation on `payment.token`, which never says whose a token was.
+  virtual core::Result<CardTokenInfo> FindToken(const std::string& token, const std::string& owner) = 0;
+  /// Holds the order's amount on the card, using the token up (a saved card's stays usable).
+  /// Declines are outcomes, not errors; a token another order used meanwhile is a decline
+  /// (`token_used`); kUnavailable means the processor could not be reached — retry, it is safe.
   virtual core::Result<AuthorizationOutcome> Authorize(const std::string& order_id, const std::string& token,
                                                        const core::Money& amount) = 0;
   /// The order is paid at the store: a payment "due" with nothing held.

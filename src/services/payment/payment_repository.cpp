@@ -20,10 +20,14 @@ constexpr const char* kLedgerHas = "SELECT 1 AS found FROM payment_ledger WHERE 
 constexpr const char* kAppendLedger =
     "INSERT INTO payment_ledger (id, payment_id, kind, amount, operation_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)";
 constexpr const char* kInsertToken =
-    "INSERT INTO payment_tokens (token, provider, brand, last4, exp_month, exp_year, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    "INSERT INTO payment_tokens (token, provider, brand, last4, exp_month, exp_year, created_at, owner, saved, expires_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 constexpr const char* kSelectToken =
-    "SELECT token, brand, last4, exp_month, exp_year FROM payment_tokens WHERE token = $1 AND provider = $2";
+    "SELECT token, brand, last4, exp_month, exp_year, owner, saved, expires_at, used_by_order FROM payment_tokens "
+    "WHERE token = $1 AND provider = $2";
+constexpr const char* kUseToken =
+    "UPDATE payment_tokens SET used_by_order = $2 WHERE token = $1 AND (saved = 1 OR used_by_order IS NULL OR "
+    "used_by_order = $2)";
 constexpr const char* kRecordWebhook =
     "INSERT INTO payment_webhook_events (event_id, provider, type, reference, received_at) VALUES ($1, $2, $3, $4, $5) "
     "ON CONFLICT (event_id) DO NOTHING";
@@ -101,17 +105,25 @@ void PaymentRepository::AppendLedger(db::Session& tx, const std::string& id, con
   tx.Exec(kAppendLedger, db::Params(id, payment_id, kind, amount, operation_key, T(now)));
 }
 
-void PaymentRepository::InsertToken(db::Session& tx, const CardTokenInfo& token, const std::string& provider,
+void PaymentRepository::InsertToken(db::Session& tx, const TokenRow& token, const std::string& provider,
                                     core::TimePoint now) const {
-  tx.Exec(kInsertToken, db::Params(token.token, provider, token.brand, token.last4, token.exp_month, token.exp_year, T(now)));
+  const auto& c = token.card;
+  tx.Exec(kInsertToken, db::Params(c.token, provider, c.brand, c.last4, c.exp_month, c.exp_year, T(now), token.owner,
+                                   std::int64_t{token.saved ? 1 : 0}, token.expires_at));
 }
 
-std::optional<CardTokenInfo> PaymentRepository::FindToken(db::Session& s, const std::string& token,
-                                                          const std::string& provider) const {
+std::optional<PaymentRepository::TokenRow> PaymentRepository::FindToken(db::Session& s, const std::string& token,
+                                                                        const std::string& provider) const {
   auto rs = s.Query(kSelectToken, db::Params(token, provider));
   if (rs.empty()) return std::nullopt;
   const auto& r = rs[0];
-  return CardTokenInfo{r.Text("token"), r.Text("brand"), r.Text("last4"), int(r.Int("exp_month")), int(r.Int("exp_year"))};
+  return TokenRow{
+      CardTokenInfo{r.Text("token"), r.Text("brand"), r.Text("last4"), int(r.Int("exp_month")), int(r.Int("exp_year"))},
+      r.Text("owner"), r.Int("saved") != 0, r.Int("expires_at"), r.OptText("used_by_order")};
+}
+
+bool PaymentRepository::UseToken(db::Session& tx, const std::string& token, const std::string& order_id) const {
+  return tx.Exec(kUseToken, db::Params(token, order_id)) > 0;
 }
 
 bool PaymentRepository::RecordWebhook(db::Session& tx, const std::string& event_id, const std::string& provider,

@@ -57,8 +57,19 @@ class PaymentRepository {
   void AppendLedger(db::Session& tx, const std::string& id, const std::string& payment_id, const std::string& kind,
                     std::int64_t amount, const std::string& operation_key, core::TimePoint now) const;
 
-  void InsertToken(db::Session& tx, const CardTokenInfo& token, const std::string& provider, core::TimePoint now) const;
-  std::optional<CardTokenInfo> FindToken(db::Session& s, const std::string& token, const std::string& provider) const;
+  /// A token as stored with who may use it and how.
+  struct TokenRow {
+    CardTokenInfo card;
+    std::string owner;
+    bool saved = false;
+    std::int64_t expires_at = 0;  ///< unix seconds; 0 = never
+    std::optional<std::string> used_by_order;
+  };
+  void InsertToken(db::Session& tx, const TokenRow& token, const std::string& provider, core::TimePoint now) const;
+  std::optional<TokenRow> FindToken(db::Session& s, const std::string& token, const std::string& provider) const;
+  /// Marks the token used by `order_id`; false if another order used it first (a saved card's
+  /// token is never used up).
+  bool UseToken(db::Session& tx, const std::string& token, const std::string& order_id) const;
 
   /// False if the callback was handled before.
   bool RecordWebhook(db::Session& tx, const std::string& event_id, const std::string& provider, const std::string& type,

@@ -35,18 +35,31 @@ PaymentService::PaymentService(db::Database& db, const core::Clock& clock, core:
                                PaymentProvider& provider, std::function<void()> events_committed)
     : db_(db), clock_(clock), ids_(ids), provider_(provider), events_committed_(std::move(events_committed)) {}
 
-core::Result<CardToken> PaymentService::Tokenize(const CardInput& card) {
+core::Result<CardToken> PaymentService::Tokenize(const CardInput& card, const std::string& owner, bool save) {
   auto token = provider_.Tokenize(card);
   if (!token) return token;
-  repository_.InsertToken(db_, {token->token, token->brand, token->last4, token->exp_month, token->exp_year},
-                          std::string(provider_.name()), clock_.Now());
+  const auto now = clock_.Now();
+  const std::int64_t expires_at =
+      save ? 0 : std::chrono::duration_cast<std::chrono::seconds>((now + kTokenLifetime).time_since_epoch()).count();
+  repository_.InsertToken(db_, {{token->token, token->brand, token->last4, token->exp_month, token->exp_year}, owner, save,
+                                expires_at, std::nullopt},
+                          std::string(provider_.name()), now);
   return token;
 }
 
-core::Result<CardTokenInfo> PaymentService::FindToken(const std::string& token) {
+core::Result<CardTokenInfo> PaymentService::FindToken(const std::string& token, const std::string& owner) {
+  // One answer for every reason, so a guessed or stolen token tells nothing about its owner.
+  const auto refuse = [] {
+    return Fail(Error::Validation(
+        {{"payment.token", "is not a card token you can pay with: a token from POST /api/v1/payments/tokens pays for "
+                           "one order of whoever created it, within 30 minutes"}}));
+  };
   auto found = repository_.FindToken(db_, token, std::string(provider_.name()));
-  if (!found) return Fail(Error::Validation({{"payment.token", "is not a card token from POST /api/v1/payments/tokens"}}));
-  return *found;
+  if (!found || found->owner.empty() || found->owner != owner) return refuse();
+  const std::int64_t now_s =
+      std::chrono::duration_cast<std::chrono::seconds>(clock_.Now().time_since_epoch()).count();
+  if (!found->saved && (found->used_by_order || (found->expires_at != 0 && now_s >= found->expires_at))) return refuse();
+  return found->card;
 }
 
 template <class E>
@@ -101,8 +114,10 @@ void PaymentService::RecordAuthorization(const std::string& order_id, ProviderSt
 
 core::Result<AuthorizationOutcome> PaymentService::Authorize(const std::string& order_id, const std::string& token,
                                                              const core::Money& amount) {
-  auto card = FindToken(token);
-  if (!card) return Fail(card.error());
+  auto stored_token = repository_.FindToken(db_, token, std::string(provider_.name()));
+  if (!stored_token) return AuthorizationOutcome{AuthorizationStatus::kDeclined, "token_unknown", "the card token is unknown"};
+  const CardTokenInfo& card_info = stored_token->card;
+  const CardTokenInfo* card = &card_info;
   {
     auto tx = db_.Begin();
     auto existing = repository_.FindByOrder(tx, order_id);
@@ -128,6 +143,10 @@ core::Result<AuthorizationOutcome> PaymentService::Authorize(const std::string& 
       row.currency = std::string(amount.currency().code());
       row.amount = amount.amount();
       row.status = "pending";
+      // The token is used up with the payment row; a token another order got first is a decline.
+      if (!repository_.UseToken(tx, token, order_id)) {
+        return AuthorizationOutcome{AuthorizationStatus::kDeclined, "token_used", "the card token was used by another order"};
+      }
       repository_.Insert(tx, row, clock_.Now());
       tx.Commit();
     }

@@ -27,11 +27,14 @@ class PaymentService final : public PaymentClient {
 
   PaymentProvider& provider() { return provider_; }
 
-  /// POST /api/v1/payments/tokens: the one call that sees a card number.
-  core::Result<CardToken> Tokenize(const CardInput& card);
+  /// POST /api/v1/payments/tokens: the one call that sees a card number. The token belongs to
+  /// `owner`; unless `save` (a customer keeping the card) it pays for one order within
+  /// kTokenLifetime.
+  core::Result<CardToken> Tokenize(const CardInput& card, const std::string& owner, bool save);
+  static constexpr std::chrono::minutes kTokenLifetime{30};
 
   // PaymentClient
-  core::Result<CardTokenInfo> FindToken(const std::string& token) override;
+  core::Result<CardTokenInfo> FindToken(const std::string& token, const std::string& owner) override;
   core::Result<AuthorizationOutcome> Authorize(const std::string& order_id, const std::string& token,
                                                const core::Money& amount) override;
   core::Status PayAtStore(const std::string& order_id, const core::Money& amount) override;
