@@ -6,6 +6,8 @@
 #include <boost/json/stream_parser.hpp>
 #include <fmt/format.h>
 
+#include "lib/core/text_rules.hpp"
+
 namespace vetahut::http {
 namespace {
 
@@ -44,6 +46,42 @@ bool HasNonFiniteNumber(const boost::json::value& v) {
   }
 }
 
+std::string Join(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+// No text from outside carries NUL, escape sequences or other control characters, in any field of
+// any body (the parser has already refused invalid UTF-8). Tabs and line breaks pass here; fields
+// that must be one line refuse them with core::CleanText.
+void FindControlCharacters(const boost::json::value& v, const std::string& path, core::FieldErrors& errors) {
+  if (errors.list().size() >= 10) return;
+  switch (v.kind()) {
+    case boost::json::kind::string:
+      if (auto c = core::FindControlCharacter(v.get_string(), /*multiline=*/true)) {
+        errors.Add(path.empty() ? "body" : path,
+                   fmt::format("must not contain control characters (U+{:04X})", std::uint32_t(*c)));
+      }
+      break;
+    case boost::json::kind::array: {
+      const auto& array = v.get_array();
+      for (std::size_t i = 0; i < array.size(); ++i) FindControlCharacters(array[i], fmt::format("{}[{}]", path, i), errors);
+      break;
+    }
+    case boost::json::kind::object:
+      for (const auto& [key, item] : v.get_object()) {
+        if (auto c = core::FindControlCharacter(key, /*multiline=*/false)) {
+          // The key itself is not echoed: it is the part that holds the control character.
+          errors.Add(path.empty() ? "body" : path,
+                     fmt::format("has a key with control characters (U+{:04X})", std::uint32_t(*c)));
+          continue;
+        }
+        FindControlCharacters(item, Join(path, key), errors);
+      }
+      break;
+    default: break;
+  }
+}
+
 }  // namespace
 
 core::Result<boost::json::value> ParseJsonBody(const Request& request, JsonLimits limits) {
@@ -79,6 +117,9 @@ core::Result<boost::json::value> ParseJsonBody(const Request& request, JsonLimit
   if (HasNonFiniteNumber(value)) {
     return core::Fail(core::Error::BadRequest("a JSON number is out of range (beyond a double)"));
   }
+  core::FieldErrors controls;
+  FindControlCharacters(value, "", controls);
+  if (!controls.empty()) return core::Fail(controls.ToError());
   return value;
 }
 

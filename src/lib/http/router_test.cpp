@@ -217,6 +217,23 @@ Request JsonRequest(std::string body, std::string content_type = "application/js
   return r;
 }
 
+TEST(ParseJsonBody, ControlCharactersAnywhereAreRefusedNamingTheField) {
+  auto nul = ParseJsonBody(JsonRequest(R"({"email":"customer@demo.vetahut.test\u0000","name":"x"})"));
+  ASSERT_FALSE(nul);
+  EXPECT_EQ(nul.error().code, core::ErrorCode::kValidation);
+  ASSERT_EQ(nul.error().fields.size(), 1u);
+  EXPECT_EQ(nul.error().fields[0].field, "email");
+  EXPECT_EQ(nul.error().fields[0].message, "must not contain control characters (U+0000)");
+  auto nested = ParseJsonBody(JsonRequest(R"({"items":[{"notes":"ok"},{"notes":"\u001b[31m"}],"k\u0007":1})"));
+  ASSERT_FALSE(nested);
+  ASSERT_EQ(nested.error().fields.size(), 2u);
+  EXPECT_EQ(nested.error().fields[0].field, "items[1].notes");
+  EXPECT_EQ(nested.error().fields[1].field, "body");
+  EXPECT_EQ(nested.error().fields[1].message, "has a key with control characters (U+0007)");
+  EXPECT_TRUE(ParseJsonBody(JsonRequest(R"({"notes":"well done\n\tplease"})")));  // multi-line text is fine here
+  EXPECT_FALSE(ParseJsonBody(JsonRequest("{\"name\":\"\xff\"}")));  // invalid UTF-8: malformed JSON
+}
+
 TEST(ParseJsonBody, AcceptsJsonAndPlusJsonTypes) {
   EXPECT_TRUE(ParseJsonBody(JsonRequest(R"({"a":1})")).has_value());
   EXPECT_TRUE(ParseJsonBody(JsonRequest(R"([1])", "application/merge-patch+json")).has_value());

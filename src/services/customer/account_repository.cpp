@@ -101,10 +101,12 @@ std::optional<Account> AccountRepository::FindByEmail(db::Session& s, const std:
   return a;
 }
 
-std::vector<Account> AccountRepository::ListStaff(db::Session& s) const {
+std::vector<Account> AccountRepository::ListStaff(db::Session& s, int limit, const std::string& after_id) const {
   std::vector<Account> out;
   for (const auto& r : s.Query(std::string("SELECT ") + kAccountColumns +
-                               " FROM customer_accounts WHERE kind = 'staff' AND deleted_at IS NULL ORDER BY id")) {
+                                   " FROM customer_accounts WHERE kind = 'staff' AND deleted_at IS NULL AND id > $1 "
+                                   "ORDER BY id LIMIT $2",
+                               db::Params(after_id, limit))) {
     out.push_back(AccountFromRow(r));
   }
   for (auto& a : out) LoadRoles(s, a);

@@ -83,7 +83,7 @@ class AccountRepository {
   void Erase(db::Session& tx, const std::string& id, core::TimePoint now) const;
   std::optional<Account> FindById(db::Session& s, const std::string& id) const;
   std::optional<Account> FindByEmail(db::Session& s, const std::string& email) const;
-  std::vector<Account> ListStaff(db::Session& s) const;
+  std::vector<Account> ListStaff(db::Session& s, int limit, const std::string& after_id) const;
   void ReplaceRoles(db::Session& tx, const std::string& account_id, const std::vector<StaffRole>& roles) const;
   std::int64_t CountAdmins(db::Session& s) const;
 

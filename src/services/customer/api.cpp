@@ -9,7 +9,9 @@
 #include <sodium.h>
 
 #include "lib/auth/caller.hpp"
+#include "lib/core/text_rules.hpp"
 #include "lib/http/json_body.hpp"
+#include "lib/http/page.hpp"
 #include "lib/http/problem.hpp"
 
 namespace vetahut::customer {
@@ -415,12 +417,15 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
         points->as_int64() < -1'000'000) {
       errors.Add("points", "must be a non-zero integer within ±1000000");
     }
-    if (!reason || !reason->is_string() || reason->as_string().empty() || reason->as_string().size() > 200) {
+    std::string why;
+    if (!reason || !reason->is_string()) {
       errors.Add("reason", "is required (at most 200 characters)");
+    } else {
+      why = core::CleanText("reason", reason->as_string(), {.max_chars = 200}, errors);
     }
     if (!errors.empty()) return core::Fail(errors.ToError());
     auto tx = db.Begin();
-    if (auto s = loyalty.Adjust(tx, customer, points->as_int64(), std::string(reason->as_string())); !s) {
+    if (auto s = loyalty.Adjust(tx, customer, points->as_int64(), why); !s) {
       return core::Fail(s.error());
     }
     const std::int64_t balance = loyalty.Balance(tx, customer);
@@ -453,12 +458,15 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     return Response::Json(AccountToJson(*a), 201);
   }, {.permission = "users:write"});
 
-  router.Get("/api/v1/admin/users", [&identity](Request&) -> Reply {
-    auto staff = identity.ListStaff();
+  router.Get("/api/v1/admin/users", [&identity](Request& req) -> Reply {
+    auto page = http::ParsePage(req, 50, 200);
+    if (!page) return core::Fail(page.error());
+    auto staff = identity.ListStaff(page->limit, page->cursor);
     if (!staff) return core::Fail(staff.error());
-    std::string out = "{\"items\":[";
-    for (std::size_t i = 0; i < staff->size(); ++i) out += (i ? "," : "") + AccountToJson((*staff)[i]);
-    return Response::Json(out + "]}");
+    std::string items = "[";
+    for (std::size_t i = 0; i < staff->size(); ++i) items += (i ? "," : "") + AccountToJson((*staff)[i]);
+    items += "]";
+    return Response::Json(http::PageJson(items, staff->size(), page->limit, staff->empty() ? "" : staff->back().id));
   }, {.permission = "users:read"});
 
   router.Post("/api/v1/admin/devices", [&identity](Request& req) -> Reply {
@@ -479,9 +487,11 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     return r;
   }, {.permission = "devices:write"});
 
-  router.Get("/api/v1/admin/audit", [&identity](Request&) -> Reply {
+  router.Get("/api/v1/admin/audit", [&identity](Request& req) -> Reply {
+    auto page = http::ParsePage(req, 200, 500);
+    if (!page) return core::Fail(page.error());
     json::array items;
-    for (const auto& e : identity.ListAudit(200)) {
+    for (const auto& e : identity.ListAudit(page->limit)) {
       items.push_back(json::object{{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"action", e.action},
                                    {"target", e.target}, {"detail", e.detail}});
     }

@@ -1,6 +1,7 @@
 #include "services/customer/identity_service.hpp"
 #include "lib/json/write.hpp"
 #include "services/customer/events.hpp"
+#include "lib/core/text_rules.hpp"
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -8,7 +9,6 @@
 #include <algorithm>
 
 #include "lib/auth/secrets.hpp"
-#include "lib/core/text_rules.hpp"
 #include "lib/log/log.hpp"
 
 namespace vetahut::customer {
@@ -29,9 +29,9 @@ void ValidatePassword(const std::string& password, const std::string& field, cor
   }
 }
 
-void ValidateNameAndPhone(const std::string& name, const std::string& phone, core::FieldErrors& errors) {
-  if (name.empty()) errors.Add("name", "is required");
-  if (name.size() > 100) errors.Add("name", "must be at most 100 characters");
+/// A person's name and phone, cleaned by the shared text rules (core/text.hpp).
+void CleanNameAndPhone(std::string& name, const std::string& phone, core::FieldErrors& errors) {
+  name = core::CleanText("name", name, {.max_chars = 100}, errors);
   if (!core::IsE164Phone(phone)) errors.Add("phone", "must be an E.164 number like +12125550100");
 }
 
@@ -43,17 +43,9 @@ const std::vector<std::string>& StaffRoles() {
 }  // namespace
 
 std::string NormalizeEmail(std::string email) {
-  std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return email;
-}
-
-core::Status ValidateEmail(const std::string& email, core::FieldErrors& errors) {
-  const auto at = email.find('@');
-  const bool shape = at != std::string::npos && at > 0 && at == email.rfind('@') && email.size() <= 254 &&
-                     email.find('.', at) != std::string::npos && email.back() != '.' && email.find(' ') == std::string::npos &&
-                     email.find("..") == std::string::npos && at + 1 < email.size() && email[at + 1] != '.';
-  if (!shape) errors.Add("email", "must be an email address like name@example.com");
-  return core::Ok();
+  // For look-ups (sign-in, password reset): the stored form, or something that matches nothing.
+  core::FieldErrors ignored;
+  return core::NormalizeEmail("email", email, ignored);
 }
 
 IdentityService::IdentityService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, IdentityOptions options,
@@ -202,17 +194,17 @@ void IdentityService::RecordLoginFailure(db::Transaction& tx, const std::string&
 
 core::Result<Account> IdentityService::Register(const Registration& r) {
   core::FieldErrors errors;
-  const std::string email = NormalizeEmail(r.email);
-  ValidateEmail(email, errors);
+  const std::string email = core::NormalizeEmail("email", r.email, errors);
   ValidatePassword(r.password, "password", errors);
-  ValidateNameAndPhone(r.name, r.phone, errors);
+  std::string name = r.name;
+  CleanNameAndPhone(name, r.phone, errors);
   if (!errors.empty()) return Fail(errors.ToError());
   Account a;
   a.id = ids_.Next("cus");
   a.kind = "customer";
   a.email = email;
   a.password_hash = auth::HashPassword(r.password);
-  a.name = r.name;
+  a.name = name;
   a.phone = r.phone;
   a.marketing_consent = r.marketing_consent;
   a.created_at = a.updated_at = clock_.Now();
@@ -353,12 +345,20 @@ core::Status IdentityService::ResetPassword(const std::string& token, const std:
 
 // --- staff and devices -----------------------------------------------------------------------
 
+core::Result<bool> IdentityService::StoreExists(const std::string& store_id) const {
+  if (!stores_) return true;  // no store directory here (the command line): the operator is trusted
+  auto store = stores_->GetStore(store_id);
+  if (store) return true;
+  if (store.error().code == core::ErrorCode::kNotFound) return false;
+  return Fail(store.error());
+}
+
 core::Result<Account> IdentityService::CreateStaff(const std::string& actor, const StaffRequest& r) {
   core::FieldErrors errors;
-  const std::string email = NormalizeEmail(r.email);
-  ValidateEmail(email, errors);
+  const std::string email = core::NormalizeEmail("email", r.email, errors);
   ValidatePassword(r.password, "password", errors);
-  ValidateNameAndPhone(r.name, r.phone, errors);
+  std::string name = r.name;
+  CleanNameAndPhone(name, r.phone, errors);
   if (r.roles.empty()) errors.Add("roles", "at least one role is required");
   for (std::size_t i = 0; i < r.roles.size(); ++i) {
     const auto& role = r.roles[i];
@@ -368,6 +368,12 @@ core::Result<Account> IdentityService::CreateStaff(const std::string& actor, con
       errors.Add(fmt::format("roles[{}].store_id", i), "is required: store roles apply to one store");
     } else if (role.role == "admin" && !role.store_id.empty()) {
       errors.Add(fmt::format("roles[{}].store_id", i), "must be empty: admin applies to every store");
+    } else if (!role.store_id.empty()) {
+      if (auto known = StoreExists(role.store_id); !known) {
+        return Fail(known.error());
+      } else if (!*known) {
+        errors.Add(fmt::format("roles[{}].store_id", i), fmt::format("store '{}' does not exist", role.store_id));
+      }
     }
   }
   if (!errors.empty()) return Fail(errors.ToError());
@@ -376,7 +382,7 @@ core::Result<Account> IdentityService::CreateStaff(const std::string& actor, con
   a.kind = "staff";
   a.email = email;
   a.password_hash = auth::HashPassword(r.password);
-  a.name = r.name;
+  a.name = name;
   a.phone = r.phone;
   a.email_verified = true;  // an admin vouches for staff addresses
   a.created_at = a.updated_at = clock_.Now();
@@ -392,9 +398,9 @@ core::Result<Account> IdentityService::CreateStaff(const std::string& actor, con
   return a;
 }
 
-core::Result<std::vector<Account>> IdentityService::ListStaff() const {
+core::Result<std::vector<Account>> IdentityService::ListStaff(int limit, const std::string& cursor) const {
   auto tx = db_.Begin();
-  auto staff = repo_.ListStaff(tx);
+  auto staff = repo_.ListStaff(tx, limit, cursor);
   tx.Commit();
   return staff;
 }
@@ -403,12 +409,18 @@ core::Result<std::pair<Device, std::string>> IdentityService::RegisterDevice(con
                                                                             const std::string& device_type,
                                                                             const std::string& store_id) {
   core::FieldErrors errors;
-  if (name.empty() || name.size() > 100) errors.Add("name", "is required (at most 100 characters)");
+  const std::string clean_name = core::CleanText("name", name, {.max_chars = 100}, errors);
   if (device_type != "kiosk" && device_type != "pos" && device_type != "kds") errors.Add("type", "must be kiosk, pos or kds");
-  if (store_id.empty()) errors.Add("store_id", "is required: a device belongs to one store");
+  if (store_id.empty()) {
+    errors.Add("store_id", "is required: a device belongs to one store");
+  } else if (auto known = StoreExists(store_id); !known) {
+    return Fail(known.error());
+  } else if (!*known) {
+    errors.Add("store_id", fmt::format("store '{}' does not exist", store_id));
+  }
   if (!errors.empty()) return Fail(errors.ToError());
   const std::string secret = auth::RandomToken(32);
-  Device d{ids_.Next("dev"), name, device_type, store_id, auth::HashToken(secret), clock_.Now(), std::nullopt};
+  Device d{ids_.Next("dev"), clean_name, device_type, store_id, auth::HashToken(secret), clock_.Now(), std::nullopt};
   auto tx = db_.Begin();
   repo_.InsertDevice(tx, d);
   repo_.Audit(tx, ids_.Next("aud"), clock_.Now(), actor, "device.register", d.id,
@@ -435,7 +447,7 @@ core::Result<Account> IdentityService::UpdateProfile(const std::string& id, cons
   if (patch.phone) a->phone = *patch.phone;
   if (patch.marketing_consent) a->marketing_consent = *patch.marketing_consent;
   core::FieldErrors errors;
-  ValidateNameAndPhone(a->name, a->phone, errors);
+  CleanNameAndPhone(a->name, a->phone, errors);
   if (!errors.empty()) return Fail(errors.ToError());
   a->updated_at = clock_.Now();
   repo_.UpdateProfile(tx, *a);
@@ -445,10 +457,10 @@ core::Result<Account> IdentityService::UpdateProfile(const std::string& id, cons
 
 core::Result<Address> IdentityService::AddAddress(const std::string& account_id, Address a) {
   core::FieldErrors errors;
-  if (a.label.size() > 50) errors.Add("label", "must be at most 50 characters");
+  a.label = core::CleanText("label", a.label, {.max_chars = 50, .required = false}, errors);
   for (auto [field, value, max] : {std::tuple{"line1", &a.line1, 200}, std::tuple{"city", &a.city, 100},
                                    std::tuple{"postal_code", &a.postal_code, 20}}) {
-    if (value->empty() || value->size() > std::size_t(max)) errors.Add(field, fmt::format("is required (at most {} characters)", max));
+    *value = core::CleanText(field, *value, {.max_chars = std::size_t(max)}, errors);
   }
   if (!core::IsCountryCode(a.country)) {
     errors.Add("country", "must be an ISO 3166-1 alpha-2 code like \"US\"");
@@ -483,11 +495,11 @@ std::vector<Address> IdentityService::ListAddresses(const std::string& account_i
 
 core::Status IdentityService::PutFavourite(const std::string& account_id, const std::string& item_id, const std::string& note) {
   core::FieldErrors errors;
-  if (item_id.empty() || item_id.size() > 64) errors.Add("item_id", "is required (at most 64 characters)");
-  if (note.size() > 200) errors.Add("note", "must be at most 200 characters");
+  const std::string item = core::CleanText("item_id", item_id, {.max_chars = 64}, errors);
+  const std::string clean_note = core::CleanText("note", note, {.max_chars = 200, .multiline = true, .required = false}, errors);
   if (!errors.empty()) return Fail(errors.ToError());
   auto tx = db_.Begin();
-  repo_.PutFavourite(tx, account_id, item_id, note, clock_.Now());
+  repo_.PutFavourite(tx, account_id, item, clean_note, clock_.Now());
   tx.Commit();
   return core::Ok();
 }

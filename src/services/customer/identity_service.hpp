@@ -16,6 +16,7 @@
 #include "lib/core/id.hpp"
 #include "lib/db/database.hpp"
 #include "services/customer/account_repository.hpp"
+#include "services/location/client.hpp"
 
 namespace vetahut::customer {
 
@@ -97,7 +98,8 @@ class IdentityService final : public auth::TokenVerifier {
   core::Status ResetPassword(const std::string& token, const std::string& new_password);
 
   core::Result<Account> CreateStaff(const std::string& actor, const StaffRequest& request);
-  core::Result<std::vector<Account>> ListStaff() const;
+  /// Staff by id, `limit` after `cursor` (an id; "" = from the start).
+  core::Result<std::vector<Account>> ListStaff(int limit = 1000, const std::string& cursor = "") const;
   /// Registers a kiosk/POS/KDS bound to one store; returns the device and its secret (shown once).
   core::Result<std::pair<Device, std::string>> RegisterDevice(const std::string& actor, const std::string& name,
                                                               const std::string& device_type, const std::string& store_id);
@@ -120,11 +122,15 @@ class IdentityService final : public auth::TokenVerifier {
 
   const core::Clock& clock() const { return clock_; }
   void set_throttle_rules(ThrottleRules rules) { throttle_ = rules; }
+  /// Where store ids in staff roles and devices are checked (nullptr: not checked).
+  void set_store_directory(location::StoreDirectoryClient* stores) { stores_ = stores; }
 
  private:
   core::Result<TokenGrant> IssueTokens(db::Transaction& tx, const auth::Principal& principal, const std::string& family_id);
   auth::Principal PrincipalOf(const Account& account) const;
   core::Status CheckThrottle(db::Session& s, const std::string& key) const;
+  /// Whether a store exists (kUnavailable when the directory cannot say).
+  core::Result<bool> StoreExists(const std::string& store_id) const;
   void RecordLoginFailure(db::Transaction& tx, const std::string& key);
   template <class E>
   void Emit(db::Transaction& tx, const std::string& subject, const E& event);
@@ -137,6 +143,7 @@ class IdentityService final : public auth::TokenVerifier {
   AccountRepository repo_;
   bus::Outbox outbox_{"customer"};
   ThrottleRules throttle_;
+  location::StoreDirectoryClient* stores_ = nullptr;
   std::string dummy_hash_;  ///< verified against for unknown emails, so timing does not tell
 
   mutable std::shared_mutex keys_mutex_;
@@ -145,8 +152,7 @@ class IdentityService final : public auth::TokenVerifier {
   std::map<std::string, core::TimePoint> revoked_;  ///< access token ids revoked by logout, until they expire
 };
 
-/// Validation shared by registration and staff creation.
-core::Status ValidateEmail(const std::string& email, core::FieldErrors& errors);
+/// An email as stored (core::NormalizeEmail), or "" when it is not an address (look-ups).
 std::string NormalizeEmail(std::string email);
 
 /// The customer module's SQL migrations (generated) and everything it needs (plus outbox/inbox).

@@ -69,6 +69,8 @@ class CustomerModule final : public module::Module {
     options.refresh_ttl = std::chrono::hours(ctx.config.auth.refresh_token_ttl_h);
     identity_ = std::make_unique<IdentityService>(ctx.db, ctx.clock, ctx.ids, options, ctx.events_committed);
     identity_->LoadKeys();
+    stores_ = ctx.clients.Find<location::StoreDirectoryClient>("stores");
+    identity_->set_store_directory(stores_);
     bus::Outbox outbox("customer");
     auto& ids = ctx.ids;
     auto& clock = ctx.clock;
@@ -117,6 +119,7 @@ class CustomerModule final : public module::Module {
   }
 
  private:
+  location::StoreDirectoryClient* stores_ = nullptr;
   std::unique_ptr<IdentityService> identity_;
   std::unique_ptr<LoyaltyLedger> loyalty_;
   std::unique_ptr<InProcessCustomer> client_;

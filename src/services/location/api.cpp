@@ -1,4 +1,7 @@
 #include "services/location/api.hpp"
+
+#include "lib/core/text_rules.hpp"
+#include "lib/http/page.hpp"
 #include "lib/json/write.hpp"
 
 #include <boost/json.hpp>
@@ -98,20 +101,23 @@ core::Result<StoreProfile> ParseStoreProfile(const json::value& body) {
     errors.Add("services", s ? "must be an array" : "is required");
   }
   if (!errors.empty()) return core::Fail(errors.ToError());
-  // The domain rules (ranges, zones, codes) add their own field errors.
+  // Surrounding white space is not part of a name or an address line.
+  for (std::string* text : {&p.name, &p.address.line1, &p.address.line2, &p.address.city, &p.address.region,
+                            &p.address.postal_code}) {
+    core::FieldErrors ignored;  // Validate reports what is wrong with the text itself
+    if (auto clean = core::CleanText("", *text, {.max_chars = 1000, .required = false}, ignored); ignored.empty()) {
+      *text = std::move(clean);
+    }
+  }
+  // The domain rules (ranges, zones, codes, text) add their own field errors.
   if (auto valid = Validate(p); !valid) return core::Fail(valid.error());
   return p;
 }
 
 core::Result<int> ParseLimit(const http::Request& req, int fallback, int max) {
-  auto text = req.Query("limit");
-  if (!text) return fallback;
-  int limit = 0;
-  auto [p, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-  if (ec != std::errc() || p != text->data() + text->size() || limit < 1 || limit > max) {
-    return core::Fail(core::Error::Validation({{"limit", fmt::format("must be an integer from 1 to {}", max)}}));
-  }
-  return limit;
+  auto page = http::ParsePage(req, fallback, max);
+  if (!page) return core::Fail(page.error());
+  return page->limit;
 }
 
 /// Reads ?lat=&lon= (both required when `required`), checking ranges; nullopt when both absent.
@@ -249,7 +255,9 @@ void RegisterRoutes(http::Router& router, LocationService& service) {
     }
     auto limit = ParseLimit(req, 20, 100);
     if (!limit) return core::Fail(limit.error());
-    auto page = service.ListStores(req.Query("cursor").value_or(""), *limit);
+    auto cursor = http::ParsePage(req, *limit, 100);
+    if (!cursor) return core::Fail(cursor.error());
+    auto page = service.ListStores(cursor->cursor, *limit);
     if (!page) return core::Fail(page.error());
     for (std::size_t i = 0; i < page->stores.size(); ++i) {
       if (i) body += ',';

@@ -77,6 +77,11 @@ class LocationClient {
   /// A start that is not one of the store's slots for that service is kValidation on `slot_start`.
   virtual core::Result<SlotReservation> ReserveSlot(const std::string& store_id, ServiceType service,
                                                     core::TimePoint slot_start, const std::string& order_id) = 0;
+  /// Whether an order could take the slot starting at `slot_start` now, without holding it (a
+  /// quote): the same kValidation on `slot_start` and kConflict ("full", "not accepting") as
+  /// ReserveSlot, and the slot when it could.
+  virtual core::Result<SlotReservation> CheckSlot(const std::string& store_id, ServiceType service,
+                                                  core::TimePoint slot_start) = 0;
   /// Gives the order's slot back (cancellation, rejected payment). Unknown order: nothing to do.
   virtual core::Status ReleaseSlot(const std::string& order_id) = 0;
 };

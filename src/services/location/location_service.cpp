@@ -410,6 +410,29 @@ core::Result<SlotReservation> LocationService::ReserveSlot(const std::string& st
   return SlotReservation{order_id, store_id, service, slot->start, slot->end};
 }
 
+core::Result<SlotReservation> LocationService::CheckSlot(const std::string& store_id, ServiceType service,
+                                                         core::TimePoint slot_start) {
+  auto entry = directory_.Find(store_id);
+  if (!entry) return core::Fail(core::Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
+  auto hours = entry->hours.find(service);
+  std::optional<TimeSlot> slot;
+  if (hours != entry->hours.end()) {
+    slot = FindSlot(hours->second, entry->zone, entry->record.slot_rules, clock_.Now(), slot_start);
+  }
+  if (!slot) {
+    return core::Fail(core::Error::Validation({{"slot_start", "is not an open slot of this store for this service"}}));
+  }
+  if (!entry->AcceptingAt(clock_.Now())) {
+    return core::Fail(core::Error::Conflict(fmt::format("the store is not accepting orders: {}", entry->record.pause->reason)));
+  }
+  auto usage = repository_.SlotUsage(db_, store_id, slot->start, slot->end);
+  auto used = usage.find(core::FormatRfc3339(slot->start));
+  if (used != usage.end() && used->second >= entry->record.slot_rules.capacity) {
+    return core::Fail(core::Error::Conflict("the slot is full"));
+  }
+  return SlotReservation{"", store_id, service, slot->start, slot->end};
+}
+
 core::Status LocationService::ReleaseSlot(const std::string& order_id) {
   auto tx = db_.Begin();
   auto existing = repository_.FindReservation(tx, order_id);

@@ -109,6 +109,8 @@ class LocationService final : public LocationClient {
   core::Result<StoreAvailability> Availability(const std::string& store_id, ServiceType service) override;
   core::Result<SlotReservation> ReserveSlot(const std::string& store_id, ServiceType service, core::TimePoint slot_start,
                                             const std::string& order_id) override;
+  core::Result<SlotReservation> CheckSlot(const std::string& store_id, ServiceType service,
+                                          core::TimePoint slot_start) override;
   core::Status ReleaseSlot(const std::string& order_id) override;
 
   /// Loads the demo stores (with hours, zones and slots) if there are no stores yet.

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "lib/auth/caller.hpp"
+#include "lib/core/text_rules.hpp"
 #include "lib/http/json_body.hpp"
 
 namespace vetahut::menu {
@@ -142,7 +143,7 @@ void RegisterRoutes(http::Router& router, MenuService& menu, bool menu_reads_inl
     std::string reason;
     if (const json::value* r = body->if_contains("reason"); r && !r->is_null()) {
       if (r->is_string()) {
-        reason = std::string(r->as_string());
+        reason = core::CleanText("reason", r->as_string(), {.max_chars = 200, .required = false}, errors);
       } else {
         errors.Add("reason", "must be a string");
       }

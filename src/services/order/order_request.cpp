@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "lib/core/text_rules.hpp"
 #include "lib/json/write.hpp"
 
 namespace vetahut::order {
@@ -35,7 +36,23 @@ core::Result<OrderRequest> ParseOrderRequest(const json::object& obj, bool place
       if (r.point->latitude < -90 || r.point->latitude > 90 || r.point->longitude < -180 || r.point->longitude > 180) {
         errors.Add("address", "latitude must be within ±90 and longitude within ±180");
       }
-      r.address_json = json_text::Serialize(*address);
+      // The address's words as people wrote them, held to the text rules before they reach a
+      // ticket, a driver or a receipt.
+      json::object cleaned = *address;
+      for (const char* key : {"line1", "line2", "city", "postal_code", "instructions"}) {
+        const json::value* v = address->if_contains(key);
+        if (!v || v->is_null()) continue;
+        const std::string field = std::string("address.") + key;
+        if (!v->is_string()) {
+          errors.Add(field, "must be a text");
+          continue;
+        }
+        const bool multiline = std::string_view(key) == "instructions";
+        cleaned[key] = core::CleanText(field, v->as_string(), {.max_chars = multiline ? 300u : 200u, .multiline = multiline,
+                                                               .required = false},
+                                       errors);
+      }
+      r.address_json = json_text::Serialize(cleaned);
     }
   }
   if (const json::value* s = obj.if_contains("scheduled_for"); s && !s->is_null()) {
@@ -79,10 +96,11 @@ core::Result<OrderRequest> ParseOrderRequest(const json::object& obj, bool place
       std::string note;
       if (const json::object* line = array[i].if_object()) {
         if (const json::value* n = line->if_contains("notes"); n && !n->is_null()) {
-          if (!n->is_string() || n->as_string().size() > 200) {
-            errors.Add(std::string(list) + "[" + std::to_string(i) + "].notes", "must be a text of at most 200 characters");
+          const std::string field = std::string(list) + "[" + std::to_string(i) + "].notes";
+          if (!n->is_string()) {
+            errors.Add(field, "must be a text of at most 200 characters");
           } else {
-            note = std::string(n->as_string());
+            note = core::CleanText(field, n->as_string(), {.max_chars = 200, .multiline = true, .required = false}, errors);
           }
         }
       }

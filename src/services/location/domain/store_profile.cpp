@@ -2,6 +2,7 @@
 #include "lib/core/text_rules.hpp"
 #include "services/location/domain/store_profile.hpp"
 
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -48,24 +49,22 @@ bool IsLocale(const std::string& s) {
   return s.size() == 5 && s[2] == '-' && lower2(std::string_view(s).substr(0, 2)) && IsUpperAlpha(s.substr(3), 2);
 }
 
-void RequireText(core::FieldErrors& errors, const std::string& field, const std::string& value, std::size_t max) {
-  if (value.empty()) {
-    errors.Add(field, "is required");
-  } else if (value.size() > max) {
-    errors.Add(field, fmt::format("must be at most {} characters", max));
-  }
+/// The shared text rules (valid UTF-8, one line, no control characters, at most `max` characters).
+void CheckText(core::FieldErrors& errors, const std::string& field, const std::string& value, std::size_t max,
+               bool required = true) {
+  core::CleanText(field, value, {.max_chars = max, .required = required}, errors);
 }
 
 }  // namespace
 
 core::Status Validate(const StoreProfile& p) {
   core::FieldErrors errors;
-  RequireText(errors, "name", p.name, 100);
-  RequireText(errors, "address.line1", p.address.line1, 200);
-  if (p.address.line2.size() > 200) errors.Add("address.line2", "must be at most 200 characters");
-  RequireText(errors, "address.city", p.address.city, 100);
-  if (p.address.region.size() > 100) errors.Add("address.region", "must be at most 100 characters");
-  RequireText(errors, "address.postal_code", p.address.postal_code, 20);
+  CheckText(errors, "name", p.name, 100);
+  CheckText(errors, "address.line1", p.address.line1, 200);
+  CheckText(errors, "address.line2", p.address.line2, 200, false);
+  CheckText(errors, "address.city", p.address.city, 100);
+  CheckText(errors, "address.region", p.address.region, 100, false);
+  CheckText(errors, "address.postal_code", p.address.postal_code, 20);
   if (!core::IsCountryCode(p.address.country)) errors.Add("address.country", "must be an ISO 3166-1 alpha-2 code like \"US\"");
   if (!std::isfinite(p.latitude) || p.latitude < -90 || p.latitude > 90) {
     errors.Add("latitude", "must be between -90 and 90");
