@@ -20,6 +20,22 @@ class MenuE2E : public PlatformTest {
     return "";
   }
   std::int64_t Amount(const json::value& v, std::string_view key) { return v.at(key).at("amount").as_int64(); }
+  /// Quotes judge the store as placement does (closed → 422), so quote tests run at any hour on
+  /// a store that is open around the clock for the services it offers.
+  void OpenAroundTheClock(const std::string& url, const std::string& store) {
+    std::string week;
+    for (const char* day : {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}) {
+      week += std::string(week.empty() ? "" : ",") + R"({"day": ")" + day + R"(", "open": "00:00", "close": "24:00"})";
+    }
+    std::string hours;
+    const json::value info = json::parse(client_.Get(url + "/api/v1/stores/" + store)->body);
+    for (const auto& service : info.at("services").as_array()) {
+      hours += std::string(hours.empty() ? "" : ",") + "\"" + std::string(service.as_string()) + R"(": {"weekly": [)" + week + "]}";
+    }
+    auto r = client_.Send(Method::kPut, url + "/api/v1/stores/" + store + "/hours", Admin(url), "{" + hours + "}");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+  }
 };
 
 TEST_F(MenuE2E, TheStoreMenuIsCachedWithETagsInBothLocales) {
@@ -113,6 +129,7 @@ TEST_F(MenuE2E, TheStoreManager86sItemsAtTheirOwnStoreOnly) {
   ExpectProblem(*unknown, 404);
   EXPECT_NE(std::string(client_.Get(menu)->Header("etag").value_or("")), before);
 
+  OpenAroundTheClock(url, midtown);
   auto quote = client_.Post(url + "/api/v1/quotes", R"({"store_id": ")" + midtown + R"(", "type": "carryout",
       "items": [{"product_id": "cheese_pizza", "size": "large", "quantity": 1,
                  "toppings": [{"topping_id": "pepperoni", "portion": "whole", "amount": "normal"}]}]})",
@@ -127,6 +144,7 @@ TEST_F(MenuE2E, QuotesAreExactForHalvesDealsCouponsAndDelivery) {
   const std::string url = serve.WaitForUrl();
   ASSERT_FALSE(url.empty()) << serve.Log();
   const std::string midtown = StoreId(url, "Veta Hut Midtown");
+  OpenAroundTheClock(url, midtown);
   // A large half-and-half pizza and a medium cheese pizza (not two larges: on Tuesdays an automatic
   // two-large bundle would win over the coupon), delivered to Grand Central (Midtown core zone,
   // fee 2.99), with PIZZA20 and a tip; a price sent by the client is ignored.

@@ -18,6 +18,7 @@
 #include "lib/core/id.hpp"
 #include "lib/db/database.hpp"
 #include "lib/db/migrations.hpp"
+#include "lib/http/page.hpp"
 #include "lib/http/problem.hpp"
 #include "lib/http/router.hpp"
 #include "lib/http/server.hpp"
@@ -164,6 +165,16 @@ std::string AddUser(const config::Config& config, const NewUser& user) {
   auto migrations = bus::BusMigrations();
   for (auto& m : customer::AllMigrations()) migrations.push_back(std::move(m));
   db::Migrate(*database, migrations);
+  if (!user.store_id.empty()) {
+    // The command line runs no location module; the app, which knows every table, checks the store.
+    bool known = false;
+    try {
+      known = !database->Query("SELECT 1 AS found FROM location_stores WHERE id = $1", db::Params(user.store_id)).empty();
+    } catch (const core::ErrorException&) {
+      throw std::runtime_error("--store: this database has no stores yet; start the platform and create the store first");
+    }
+    if (!known) throw std::runtime_error(fmt::format("--store: store '{}' does not exist", user.store_id));
+  }
   core::IdGenerator ids(core::SystemClock::Instance());
   customer::IdentityService identity(*database, core::SystemClock::Instance(), ids, {}, nullptr);
   auto account = identity.CreateStaff("cli", {user.email, user.password, user.name, user.phone, {{user.role, user.store_id}}});
@@ -291,15 +302,14 @@ void Platform::Build() {
   }, {.permission = "public"});
   // Dead letters of this process's consumers: list, and re-drive one exactly once.
   p.router.Get("/api/v1/admin/dead-letters", [&p](http::Request& req) -> core::Result<http::Response> {
-    int limit = 50;
-    if (auto l = req.Query("limit"); l && !l->empty()) {
-      auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
-      if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 500) {
-        return core::Fail(core::Error::Validation({{"limit", "must be between 1 and 500"}}));
-      }
+    auto page = http::ParsePage(req, 50, 500);
+    if (!page) return core::Fail(page.error());
+    const std::string consumer = req.Query("consumer").value_or("");
+    if (consumer.size() > 64 || !std::all_of(consumer.begin(), consumer.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; })) {
+      return core::Fail(core::Error::Validation({{"consumer", "must be a module name like customer"}}));
     }
     boost::json::array items;
-    for (const auto& d : p.bus->DeadLetters(req.Query("consumer").value_or(""), limit)) {
+    for (const auto& d : p.bus->DeadLetters(consumer, page->limit)) {
       items.push_back(boost::json::object{{"id", d.consumer + ":" + d.event_id},
                                           {"consumer", d.consumer},
                                           {"event_id", d.event_id},

@@ -7,8 +7,10 @@
 #include <charconv>
 
 #include "lib/auth/caller.hpp"
+#include "lib/core/text_rules.hpp"
 #include "lib/auth/policy.hpp"
 #include "lib/http/json_body.hpp"
+#include "lib/http/page.hpp"
 #include "lib/http/sse.hpp"
 
 namespace vetahut::order {
@@ -68,18 +70,6 @@ std::string OrderJson(const Order& order, OrderService& orders) {
   }
   out["payment"] = std::move(pay);
   return json_text::Serialize(out);
-}
-
-/// ?limit= (1..200, default 50).
-core::Result<int> Limit(const Request& req) {
-  int limit = 50;
-  if (auto l = req.Query("limit"); l && !l->empty()) {
-    auto [end, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
-    if (ec != std::errc() || end != l->data() + l->size() || limit < 1 || limit > 200) {
-      return core::Fail(core::Error::Validation({{"limit", "must be between 1 and 200"}}));
-    }
-  }
-  return limit;
 }
 
 /// {"orders": [...], "next_cursor": id} — the cursor only when the page is full.
@@ -162,11 +152,11 @@ void RegisterRoutes(http::Router& router, OrderService& orders) {
     if (!req.body.empty()) {
       auto body = ObjectBody(req, 4096);
       if (!body) return core::Fail(body.error());
-      if (const json::value* r = body->if_contains("reason")) {
-        if (!r->is_string() || r->as_string().size() > 200) {
-          return core::Fail(core::Error::Validation({{"reason", "must be a text of at most 200 characters"}}));
-        }
-        reason = std::string(r->as_string());
+      if (const json::value* r = body->if_contains("reason"); r && !r->is_null()) {
+        if (!r->is_string()) return core::Fail(core::Error::Validation({{"reason", "must be a text of at most 200 characters"}}));
+        core::FieldErrors errors;
+        reason = core::CleanText("reason", r->as_string(), {.max_chars = 200}, errors);
+        if (!errors.empty()) return core::Fail(errors.ToError());
       }
     }
     const Actor actor = IsCustomer(CallerOrThrow(req)) ? Actor::kCustomer : Actor::kStaff;
@@ -221,18 +211,18 @@ void RegisterRoutes(http::Router& router, OrderService& orders) {
       status = ParseStatus(*s);
       if (!status) return core::Fail(core::Error::Validation({{"status", "is not an order status"}}));
     }
-    auto limit = Limit(req);
-    if (!limit) return core::Fail(limit.error());
-    auto list = orders.ListForStore(std::string(req.PathParam("store_id")), status, *limit, req.Query("cursor").value_or(""));
+    auto page = http::ParsePage(req, 50, 200);
+    if (!page) return core::Fail(page.error());
+    auto list = orders.ListForStore(std::string(req.PathParam("store_id")), status, page->limit, page->cursor);
     if (!list) return core::Fail(list.error());
-    return Response::Json(Page(*list, *limit));
+    return Response::Json(Page(*list, page->limit));
   }, {.permission = "orders:manage"});
 
   router.Get("/api/v1/me/orders", [&orders](Request& req) -> Reply {
-    auto limit = Limit(req);
-    if (!limit) return core::Fail(limit.error());
-    auto list = orders.ListForCustomer(CallerOrThrow(req).principal.subject, *limit, req.Query("cursor").value_or(""));
-    return Response::Json(Page(list, *limit));
+    auto page = http::ParsePage(req, 50, 200);
+    if (!page) return core::Fail(page.error());
+    auto list = orders.ListForCustomer(CallerOrThrow(req).principal.subject, page->limit, page->cursor);
+    return Response::Json(Page(list, page->limit));
   }, {.permission = "me:read"});
 }
 

@@ -129,6 +129,8 @@ class OrderService final : public OrderClient {
     int delivery_minutes = 0;
   };
   core::Result<Checked> Check(const Caller& caller, const boost::json::object& body, bool placement);
+  /// ASAP: now + prep (+ the delivery estimate); scheduled: the slot's start.
+  core::TimePoint PromiseTime(const Checked& checked) const;
   /// The earlier placement under this key: nullopt if none; a 422 if its body differed.
   std::optional<core::Result<Placement>> Replay(const std::string& scope_key, const std::string& hash);
   /// Applies a status change in one transaction: conditional on the current status and saga
