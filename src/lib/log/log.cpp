@@ -1,5 +1,7 @@
 #include "lib/log/log.hpp"
 
+#include "lib/core/text_rules.hpp"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -57,6 +59,23 @@ void SetSink(std::function<void(std::string_view)> sink) {
 }
 
 void AppendJsonEscaped(std::string& out, std::string_view text) {
+  // A log line stays valid JSON whatever a client sent: text that is not UTF-8 (a raw request
+  // path) is logged with U+FFFD for each byte that is not.
+  std::string repaired;
+  if (!core::IsValidUtf8(text)) {
+    for (std::size_t i = 0; i < text.size();) {
+      const auto b = static_cast<unsigned char>(text[i]);
+      std::size_t len = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+      if (len == 0 || i + len > text.size() || !core::IsValidUtf8(text.substr(i, len))) {
+        repaired += "\xEF\xBF\xBD";
+        ++i;
+      } else {
+        repaired.append(text.substr(i, len));
+        i += len;
+      }
+    }
+    text = repaired;
+  }
   for (unsigned char c : text) {
     switch (c) {
       case '"': out += "\\\""; break;

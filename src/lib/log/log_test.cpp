@@ -1,5 +1,7 @@
 #include "lib/log/log.hpp"
 
+#include "lib/core/text_rules.hpp"
+
 #include <gtest/gtest.h>
 
 #include <vector>
@@ -49,6 +51,13 @@ TEST_F(LogTest, EscapesWhatWouldBreakTheLine) {
   EXPECT_EQ(lines_[0].find('\n'), std::string::npos);
   EXPECT_NE(lines_[0].find(R"(bad \"input\"\nnext line\u0001)"), std::string::npos);
   EXPECT_NE(lines_[0].find(R"("path":"C:\\x")"), std::string::npos);
+}
+
+TEST_F(LogTest, TextThatIsNotUtf8StaysValidJson) {
+  Error("forbidden", {{"path", "/api/v1/stores/\xff\xfe%00caf\xc3\xa9"}});
+  ASSERT_EQ(lines_.size(), 1u);
+  EXPECT_NE(lines_[0].find("\"path\":\"/api/v1/stores/\xEF\xBF\xBD\xEF\xBF\xBD%00caf\xc3\xa9\""), std::string::npos) << lines_[0];
+  EXPECT_TRUE(core::IsValidUtf8(lines_[0]));
 }
 
 TEST_F(LogTest, DropsLinesBelowTheLevel) {
