@@ -104,6 +104,18 @@ class ServeProcess {
     return status;
   }
 
+  /// True while the process runs; once it has exited, false (the status is kept for `Kill`).
+  bool Alive() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      exit_status_ = status;
+      return false;
+    }
+    return true;
+  }
+
   std::string Log() const {
     std::ifstream in(log_path_);
     return std::string(std::istreambuf_iterator<char>(in), {});
