@@ -1,5 +1,7 @@
 #include "services/menu/priced_cart.hpp"
 
+#include <algorithm>
+
 namespace vetahut::menu {
 namespace {
 
@@ -39,6 +41,7 @@ core::MoneyAmount M(const core::Money& m) { return core::MoneyAmount::Of(m); }
 PricedCart ToPricedCart(const Catalog& catalog, const QuoteRequest& request, const PriceQuote& quote,
                         std::string_view locale, std::string quote_json) {
   auto name = [&](const LocalizedText& text) { return std::string(Text(text, locale, catalog.fallback_locale)); };
+  const std::string currency(quote.currency.code());
   // Items the engine priced exist in the catalog; a missing one would be a bug, shown as its id.
   auto item_of = [&](const ItemQuote& iq, std::vector<std::string> removed) {
     PricedItem item;
@@ -61,6 +64,30 @@ PricedCart ToPricedCart(const Catalog& catalog, const QuoteRequest& request, con
                             t.is_default, M(t.charge)};
       if (const Topping* found = catalog.FindTopping(t.topping_id)) topping.name = name(found->name);
       item.toppings.push_back(std::move(topping));
+    }
+    // The item as made: the defaults the customer kept without naming them are on it too (the
+    // cook must see the pepperoni of a pepperoni pizza), whole and normal, at no charge.
+    if (const Product* p = catalog.FindProduct(iq.product_id)) {
+      std::vector<std::string> defaults;
+      for (const auto& gid : p->modifier_group_ids) {
+        if (const ModifierGroup* g = catalog.FindModifierGroup(gid)) {
+          for (const auto& o : g->options) {
+            if (o.is_default) defaults.push_back(o.topping_id);
+          }
+        }
+      }
+      defaults.insert(defaults.end(), p->default_topping_ids.begin(), p->default_topping_ids.end());
+      std::vector<PricedTopping> implied;
+      for (const auto& id : defaults) {
+        auto same = [&](const PricedTopping& t) { return t.topping_id == id; };
+        if (std::find(item.removed_toppings.begin(), item.removed_toppings.end(), id) != item.removed_toppings.end()) continue;
+        if (std::any_of(item.toppings.begin(), item.toppings.end(), same)) continue;
+        if (std::any_of(implied.begin(), implied.end(), same)) continue;
+        PricedTopping topping{id, id, "whole", "normal", true, core::MoneyAmount{0, currency}};
+        if (const Topping* found = catalog.FindTopping(id)) topping.name = name(found->name);
+        implied.push_back(std::move(topping));
+      }
+      item.toppings.insert(item.toppings.begin(), implied.begin(), implied.end());
     }
     return item;
   };
