@@ -84,6 +84,11 @@ class LocationClient {
                                                   core::TimePoint slot_start) = 0;
   /// Gives the order's slot back (cancellation, rejected payment). Unknown order: nothing to do.
   virtual core::Status ReleaseSlot(const std::string& order_id) = 0;
+  /// Busy mode set by another service (the kitchen, when its queue is too long): the store takes
+  /// no orders until `until` or ClearBusy. kNotFound for an unknown store.
+  virtual core::Status SetBusy(const std::string& store_id, const std::string& reason, core::TimePoint until) = 0;
+  /// Ends a pause made with `reason`; a pause for another reason (a manager's) stays.
+  virtual core::Status ClearBusy(const std::string& store_id, const std::string& reason) = 0;
 };
 
 }  // namespace vetahut::location

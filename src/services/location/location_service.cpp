@@ -308,6 +308,26 @@ core::Result<std::shared_ptr<const DirectoryEntry>> LocationService::ResumeStore
   return Reload(tx, id);
 }
 
+core::Status LocationService::SetBusy(const std::string& store_id, const std::string& reason, core::TimePoint until) {
+  auto paused = PauseStore(store_id, reason, until);
+  if (!paused) return core::Fail(paused.error());
+  return core::Ok();
+}
+
+core::Status LocationService::ClearBusy(const std::string& store_id, const std::string& reason) {
+  {
+    auto tx = db_.Begin();
+    auto current = repository_.LoadOne(tx, store_id);
+    if (!current) return core::Fail(core::Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
+    if (!current->pause || current->pause->reason != reason) return core::Ok();  // not (or no longer) that pause
+    repository_.UpdatePause(tx, store_id, std::nullopt, clock_.Now());
+    current->pause.reset();
+    EmitStatusChanged(tx, *current, "resumed");
+    if (auto reloaded = Reload(tx, store_id); !reloaded) return core::Fail(reloaded.error());
+  }
+  return core::Ok();
+}
+
 int LocationService::ResumeDue() {
   int resumed = 0;
   for (const auto& id : repository_.DueToResume(db_, clock_.Now())) {

@@ -112,6 +112,8 @@ class LocationService final : public LocationClient {
   core::Result<SlotReservation> CheckSlot(const std::string& store_id, ServiceType service,
                                           core::TimePoint slot_start) override;
   core::Status ReleaseSlot(const std::string& order_id) override;
+  core::Status SetBusy(const std::string& store_id, const std::string& reason, core::TimePoint until) override;
+  core::Status ClearBusy(const std::string& store_id, const std::string& reason) override;
 
   /// Loads the demo stores (with hours, zones and slots) if there are no stores yet.
   int LoadDemoData();
