@@ -58,6 +58,26 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"dead_letters:manage", Roles({admin}), false, "list and re-drive events a consumer gave up on"},
       {"orders:manage", Roles({kRoleCashier, kRoleCook, kRoleDriver, manager, admin, kRolePos, kRoleKds}), true,
        "see and work a store's orders"},
+      // The kitchen. Routes about one ticket or delivery have no {store_id}: their route permission
+      // is unscoped and the handler checks the scoped one against the ticket's or delivery's store.
+      {"kitchen:read", Roles({kRoleCook, kRoleKds, kRoleCashier, kRolePos, manager, admin}), true,
+       "see a store's kitchen: tickets, the live stream, setup and load"},
+      {"kitchen:bump", Roles({kRoleCook, kRoleKds, manager, admin}), true, "bump, recall and prioritize a store's tickets"},
+      {"kitchen:tickets", Roles({kRoleCook, kRoleKds, kRoleCashier, kRolePos, manager, admin}), false,
+       "open one ticket by id (the handler checks the ticket's store)"},
+      {"kitchen:setup", Roles({manager, admin}), true, "set a store's stations, routing, times, lateness and busy mode"},
+      {"inventory:read", Roles({kRoleCook, kRoleKds, manager, admin}), true, "see a store's stock and its adjustments"},
+      {"inventory:adjust", Roles({kRoleCook, manager, admin}), true, "record deliveries received, waste and counts"},
+      {"inventory:setup", Roles({manager, admin}), true, "set a store's low-stock thresholds"},
+      {"recipes:read", Roles({manager, admin}), false, "read the chain's ingredients and recipes"},
+      {"recipes:write", Roles({admin}), false, "edit the chain's ingredients and recipes"},
+      {"deliveries:read", Roles({kRoleDriver, kRoleCashier, kRolePos, manager, admin}), true,
+       "see a store's deliveries, suggested runs and drivers"},
+      {"deliveries:manage", Roles({kRoleDriver, manager, admin}), true,
+       "dispatch and complete a store's deliveries; drivers clock in there"},
+      {"deliveries:work", Roles({kRoleDriver, manager, admin}), false,
+       "dispatch and complete one delivery by id (the handler checks its store)"},
+      {"drivers:self", Roles({kRoleDriver}), false, "clock in and out, send their position, see their run"},
   };
 }
 

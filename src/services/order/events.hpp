@@ -138,7 +138,10 @@ struct OrderConfirmed : OrderRef {
   std::string business_date;  ///< store-local YYYY-MM-DD
   std::string channel;        ///< web | kiosk | pos
   std::string placed_at;      ///< RFC 3339
-  std::string promised_at;    ///< RFC 3339
+  std::string promised_at;    ///< RFC 3339: ready (carry-out, dine-in) or at the door (delivery)
+  /// RFC 3339: when the kitchen must have it ready (promised_at less the delivery leg); absent
+  /// from events written before it existed (then promised_at).
+  std::optional<std::string> ready_by;
   std::optional<std::string> scheduled_for;  ///< RFC 3339 slot start of an order-ahead
   std::optional<DeliveryAddress> address;
   std::string payment_method;  ///< card | pay_at_store
@@ -157,6 +160,7 @@ struct OrderConfirmed : OrderRef {
     v("channel", channel);
     v("placed_at", placed_at);
     v("promised_at", promised_at);
+    v("ready_by", ready_by);
     v("scheduled_for", scheduled_for);
     v("address", address);
     v("payment_method", payment_method);

@@ -6,6 +6,7 @@
 #include "lib/metrics/registry.hpp"
 #include "services/order/api.hpp"
 #include "services/order/order_service.hpp"
+#include "services/kitchen/events.hpp"
 #include "services/payment/events.hpp"
 
 namespace vetahut::order {
@@ -28,7 +29,9 @@ namespace {
 class OrderModule final : public module::Module {
  public:
   std::string_view name() const override { return "order"; }
-  std::vector<std::string> needs() const override { return {"location", "stores", "menu", "payment", "customer"}; }
+  std::vector<std::string> needs() const override {
+    return {"location", "stores", "menu", "payment", "customer", "kitchen"};
+  }
   std::vector<std::string> provides() const override { return {"order"}; }
   std::optional<config::SectionSpec> config_section() const override { return OrderSchema().spec(); }
 
@@ -49,7 +52,8 @@ class OrderModule final : public module::Module {
     OrderClients clients{ctx.clients.Get<location::LocationClient>("location"),
                          ctx.clients.Get<location::StoreDirectoryClient>("stores"), ctx.clients.Get<menu::MenuClient>("menu"),
                          ctx.clients.Get<payment::PaymentClient>("payment"),
-                         ctx.clients.Get<customer::CustomerClient>("customer")};
+                         ctx.clients.Get<customer::CustomerClient>("customer"),
+                         &ctx.clients.Get<kitchen::KitchenClient>("kitchen")};
     service_ = std::make_unique<OrderService>(ctx.db, ctx.clock, ctx.ids, clients, options, ctx.events_committed);
     ctx.clients.Provide<OrderClient>("order", *service_);
 
@@ -59,6 +63,29 @@ class OrderModule final : public module::Module {
       service_->PaymentSettled(e.order_id);
       return core::Status(core::Ok());
     });
+    // The order follows its kitchen ticket and its delivery (decision 0019), and its trackers hear
+    // every new time the kitchen or the driver gives.
+    consumer.OnEach<kitchen::events::TicketStatusChanged>(
+        [this](const kitchen::events::TicketStatusChanged& e, const bus::CloudEvent&) -> core::Status {
+          std::optional<OrderStatus> target;
+          if (e.status == "making") target = OrderStatus::kPreparing;
+          if (e.status == "in_oven") target = OrderStatus::kBaking;
+          if (e.status == "ready") target = OrderStatus::kReady;
+          if (e.status == "handed_off" && e.order_type == "carryout") target = OrderStatus::kPickedUp;
+          if (e.status == "handed_off" && e.order_type == "dine_in") target = OrderStatus::kServed;
+          if (!target) return core::Ok();  // queued, scheduled, voided; a delivery leaves with its driver
+          return service_->FollowKitchen(e.order_id, *target, "kitchen");
+        });
+    consumer.OnEach<kitchen::events::DeliveryStatusChanged>(
+        [this](const kitchen::events::DeliveryStatusChanged& e, const bus::CloudEvent&) -> core::Status {
+          if (e.status == "out_for_delivery") return service_->FollowKitchen(e.order_id, OrderStatus::kOutForDelivery, "driver");
+          if (e.status == "delivered") return service_->FollowKitchen(e.order_id, OrderStatus::kDelivered, "driver");
+          return core::Ok();
+        });
+    consumer.OnEach<kitchen::events::PromiseChanged>(
+        [this](const kitchen::events::PromiseChanged& e, const bus::CloudEvent&) {
+          return service_->UpdatePromise(e.order_id, e.promised_at, e.cause);
+        });
     ctx.bus.Subscribe(std::move(consumer).Build());
 
     RegisterRoutes(ctx.router, *service_);

@@ -11,15 +11,16 @@ constexpr const char* kColumns =
     "id, store_id, customer_id, placed_by, customer_name, channel, number, business_date, type, status, currency, "
     "subtotal, discount_total, tax_total, delivery_fee, tip, total, loyalty_basis, reward_id, reward_points, "
     "payment_method, payment_token, scheduled_for, promised_at, address, quote, lines, request_hash, reason, saga_step, "
-    "saga_attempts, saga_next_at, payment_deadline, created_at, updated_at";
+    "saga_attempts, saga_next_at, payment_deadline, created_at, updated_at, ready_by";
 constexpr const char* kRunnableSteps = "('authorize', 'pay_at_store', 'await_payment', 'capture', 'compensate')";
 constexpr const char* kInsert =
     "INSERT INTO order_orders (id, store_id, customer_id, placed_by, customer_name, channel, number, business_date, "
     "type, status, currency, subtotal, discount_total, tax_total, delivery_fee, tip, total, loyalty_basis, reward_id, "
     "reward_points, payment_method, payment_token, scheduled_for, promised_at, address, quote, lines, request_hash, "
-    "reason, saga_step, saga_attempts, saga_next_at, saga_lease_until, payment_deadline, created_at, updated_at) "
+    "reason, saga_step, saga_attempts, saga_next_at, saga_lease_until, payment_deadline, created_at, updated_at, "
+    "ready_by) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, "
-    "$24, $25, $26, $27, $28, '', $29, 0, $30, $31, $32, $33, $33)";
+    "$24, $25, $26, $27, $28, '', $29, 0, $30, $31, $32, $33, $33, $34)";
 constexpr const char* kNextNumber =
     "INSERT INTO order_numbers (store_id, business_date, last_number) VALUES ($1, $2, 1) "
     "ON CONFLICT (store_id, business_date) DO UPDATE SET last_number = order_numbers.last_number + 1 "
@@ -60,6 +61,7 @@ Order FromRow(const db::Row& r) {
   o.payment_token = r.Text("payment_token");
   o.scheduled_for = r.OptText("scheduled_for");
   o.promised_at = r.Text("promised_at");
+  o.ready_by = r.Text("ready_by");
   o.address = r.OptText("address");
   o.quote = r.Text("quote");
   o.lines = r.Text("lines");
@@ -143,7 +145,7 @@ void OrderRepository::Insert(db::Session& tx, const Order& o, std::int64_t lease
                      o.discount_total, o.tax_total, o.delivery_fee, o.tip, o.total, o.loyalty_basis, o.reward_id,
                      o.reward_points, o.payment_method, o.payment_token, o.scheduled_for, o.promised_at, o.address,
                      o.quote, o.lines, o.request_hash, o.saga_step, o.saga_next_at, lease_until, o.payment_deadline,
-                     o.created_at));
+                     o.created_at, o.ready_by));
 }
 
 std::int64_t OrderRepository::NextEventSeq(db::Session& tx, const std::string& order_id) const {
@@ -218,6 +220,13 @@ bool OrderRepository::WakeAwaitingPayment(db::Session& s, const std::string& ord
 std::int64_t OrderRepository::SagaBacklog(db::Session& s) const {
   return s.Query(fmt::format("SELECT COUNT(*) AS backlog FROM order_orders WHERE saga_step IN {}", kRunnableSteps))[0]
       .Int("backlog");
+}
+
+bool OrderRepository::SetPromise(db::Session& tx, const std::string& order_id, const std::string& promised_at,
+                                 const std::string& at) const {
+  return tx.Exec("UPDATE order_orders SET promised_at = $1, updated_at = $2 WHERE id = $3 AND status NOT IN "
+                 "('delivered', 'picked_up', 'served', 'cancelled', 'rejected', 'refunded')",
+                 db::Params(promised_at, at, order_id)) == 1;
 }
 
 }  // namespace vetahut::order

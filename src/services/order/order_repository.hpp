@@ -58,6 +58,8 @@ class OrderRepository {
   /// Makes an order waiting for its payment due now; false if it is not waiting.
   bool WakeAwaitingPayment(db::Session& s, const std::string& order_id, std::int64_t now) const;
   std::int64_t SagaBacklog(db::Session& s) const;
+  /// Sets the promise of an order that is not finished; false if it is (or unknown).
+  bool SetPromise(db::Session& tx, const std::string& order_id, const std::string& promised_at, const std::string& at) const;
 };
 
 }  // namespace vetahut::order

@@ -93,7 +93,8 @@ std::string BusinessDate(const date::time_zone* zone, core::TimePoint now) {
 }
 
 std::string TrackerData(const Order& o, OrderStatus status, const std::string& reason, const std::string& at) {
-  json::object data{{"order_id", o.id}, {"number", o.number}, {"status", StatusName(status)}, {"at", at}};
+  json::object data{{"order_id", o.id}, {"number", o.number}, {"status", StatusName(status)}, {"at", at},
+                    {"promised_at", o.promised_at}};
   if (!reason.empty()) data["reason"] = reason;
   return json_text::Serialize(data);
 }
@@ -316,6 +317,22 @@ core::Result<OrderService::Checked> OrderService::Check(const Caller& caller, co
   if (c.minimum && c.priced.net_subtotal.amount < c.minimum->amount()) {
     return Fail(Error::Validation({{"items", fmt::format("the order is below the delivery minimum of {}", c.minimum->ToString())}}));
   }
+  // --- when the kitchen would have it ready (ASAP): its model of the make line and the oven ---
+  if (!c.request.scheduled_for && clients_.kitchen) {
+    kitchen::EstimateRequest ask{store_id, std::string(TypeName(c.request.type)), {}};
+    for (const auto& line : c.priced.lines) {
+      for (const auto& item : line.items) {
+        ask.items.push_back({item.product_id, item.category_id, item.kind, item.size_id, line.quantity});
+      }
+    }
+    auto estimate = clients_.kitchen->Estimate(ask);
+    if (estimate) {
+      c.kitchen = *estimate;
+    } else {
+      log::Warn("kitchen estimate unavailable; promising the configured prep time",
+                {{"store_id", store_id}, {"error", estimate.error().detail}});
+    }
+  }
   return c;
 }
 
@@ -330,13 +347,23 @@ core::Result<std::string> OrderService::Quote(const Caller& caller, const json::
   out["scheduled_for"] =
       checked->request.scheduled_for ? json::value(core::FormatRfc3339(*checked->request.scheduled_for)) : json::value(nullptr);
   out["promised_at"] = core::FormatRfc3339(PromiseTime(*checked));
+  if (checked->kitchen) {
+    // What the kitchen's queue means for this order now; a store past its busy threshold says so.
+    out["kitchen"] = json::object{{"wait_minutes", (checked->kitchen->wait_seconds + 59) / 60},
+                                  {"prep_minutes", (checked->kitchen->prep_seconds + 59) / 60},
+                                  {"busy", checked->kitchen->busy}};
+  }
   return json_text::Serialize(quote);
 }
 
 core::TimePoint OrderService::PromiseTime(const Checked& c) const {
   if (c.request.scheduled_for) return *c.request.scheduled_for;
-  return clock_.Now() + options_.prep_time +
-         std::chrono::minutes(c.request.type == OrderType::kDelivery ? c.delivery_minutes : 0);
+  const auto ready = c.kitchen ? c.kitchen->ready_at : clock_.Now() + options_.prep_time;
+  return ready + std::chrono::minutes(c.request.type == OrderType::kDelivery ? c.delivery_minutes : 0);
+}
+
+core::TimePoint OrderService::ReadyBy(const Checked& c, core::TimePoint promised) const {
+  return promised - std::chrono::minutes(c.request.type == OrderType::kDelivery ? c.delivery_minutes : 0);
 }
 
 core::Result<Placement> OrderService::Place(const Caller& caller, const json::value& body,
@@ -427,6 +454,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   o.payment_token = request.payment_token;
   if (request.scheduled_for) o.scheduled_for = core::FormatRfc3339(*request.scheduled_for);
   o.promised_at = core::FormatRfc3339(promised);
+  o.ready_by = core::FormatRfc3339(ReadyBy(*checked, promised));
   o.address = request.address_json;
   o.quote = priced.quote_json;
   o.lines = events::LinesToJson(LinesOf(priced, request.notes));
@@ -508,6 +536,7 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
     confirmed.channel = order.channel;
     confirmed.placed_at = order.created_at;
     confirmed.promised_at = order.promised_at;
+    if (!order.ready_by.empty()) confirmed.ready_by = order.ready_by;
     confirmed.scheduled_for = order.scheduled_for;
     if (order.address) {
       json::error_code ec;
@@ -701,6 +730,42 @@ int OrderService::RunDueSagas() {
 
 void OrderService::PaymentSettled(const std::string& order_id) {
   if (repository_.WakeAwaitingPayment(db_, order_id, Micros(clock_.Now()))) RunSaga(order_id);
+}
+
+core::Status OrderService::FollowKitchen(const std::string& order_id, OrderStatus target, const std::string& reason) {
+  auto order = Get(order_id);
+  if (!order) return order.error().code == core::ErrorCode::kNotFound ? core::Status(core::Ok()) : Fail(order.error());
+  for (OrderStatus step : KitchenPath(order->type, order->status, target)) {
+    auto moved = Transition(order_id, step, Actor::kSystem, reason);
+    if (moved) continue;
+    // Staff moved it meanwhile (an override, a cancellation): the kitchen does not drag it back.
+    if (moved.error().code == core::ErrorCode::kConflict) return core::Ok();
+    return Fail(moved.error());
+  }
+  return core::Ok();
+}
+
+core::Status OrderService::UpdatePromise(const std::string& order_id, const std::string& promised_at,
+                                         const std::string& cause) {
+  auto order = Get(order_id);
+  if (!order) return order.error().code == core::ErrorCode::kNotFound ? core::Status(core::Ok()) : Fail(order.error());
+  if (order->promised_at == promised_at || IsFinal(order->status) || IsCompleted(order->status)) return core::Ok();
+  if (!core::ParseRfc3339(promised_at)) return Fail(Error::BadRequest("promised_at: must be an RFC 3339 time"));
+  const std::string at = core::FormatRfc3339(clock_.Now());
+  Order updated = *order;
+  updated.promised_at = promised_at;
+  const std::string data = TrackerData(updated, updated.status, cause, at);
+  std::int64_t seq = 0;
+  {
+    auto tx = db_.Begin();
+    if (!repository_.SetPromise(tx, order_id, promised_at, at)) return core::Ok();
+    seq = repository_.NextEventSeq(tx, order_id);
+    repository_.AppendEvent(tx, order_id, seq, std::string(StatusName(updated.status)), data, at);
+    tx.Commit();
+  }
+  log::Info("order promise moved", {{"order_id", order_id}, {"promised_at", promised_at}, {"cause", cause}});
+  tracker_.Publish(order_id, {seq, std::string(StatusName(updated.status)), data, false});
+  return core::Ok();
 }
 
 core::Result<Order> OrderService::Transition(const std::string& order_id, OrderStatus to, Actor actor,

@@ -19,6 +19,7 @@
 #include "lib/core/id.hpp"
 #include "lib/db/database.hpp"
 #include "services/customer/client.hpp"
+#include "services/kitchen/client.hpp"
 #include "services/location/client.hpp"
 #include "services/menu/client.hpp"
 #include "services/order/client.hpp"
@@ -42,6 +43,7 @@ struct OrderClients {
   menu::MenuClient& menu;
   payment::PaymentClient& payments;
   customer::CustomerClient& customers;
+  kitchen::KitchenClient* kitchen = nullptr;  ///< ASAP promise times; without it, options.prep_time
 };
 
 struct OrderOptions {
@@ -108,6 +110,12 @@ class OrderService final : public OrderClient {
   /// A payment event for the order arrived (payment.authorized / payment.failed): if its saga waits
   /// for the payment, continue it now.
   void PaymentSettled(const std::string& order_id);
+  /// The kitchen moved the order's ticket or delivery: the order follows to `target` through every
+  /// step between (decision 0019). Already there or past it, or finished: nothing happens.
+  core::Status FollowKitchen(const std::string& order_id, OrderStatus target, const std::string& reason);
+  /// The kitchen or the driver's position gives a new time: the order's promise moves and its
+  /// trackers hear it. A finished order keeps its time.
+  core::Status UpdatePromise(const std::string& order_id, const std::string& promised_at, const std::string& cause);
 
   /// Starts / stops the background saga runner.
   void Start();
@@ -127,10 +135,14 @@ class OrderService final : public OrderClient {
     menu::PricedCart priced;
     std::optional<core::Money> minimum;
     int delivery_minutes = 0;
+    std::optional<kitchen::KitchenEstimate> kitchen;  ///< ASAP orders, when the kitchen answered
   };
   core::Result<Checked> Check(const Caller& caller, const boost::json::object& body, bool placement);
-  /// ASAP: now + prep (+ the delivery estimate); scheduled: the slot's start.
+  /// ASAP: when the kitchen's model says it would be ready (or now + prep without one), plus the
+  /// delivery estimate; scheduled: the slot's start.
   core::TimePoint PromiseTime(const Checked& checked) const;
+  /// When the kitchen must have it ready for `promised`: less the delivery leg.
+  core::TimePoint ReadyBy(const Checked& checked, core::TimePoint promised) const;
   /// The earlier placement under this key: nullopt if none; a 422 if its body differed.
   std::optional<core::Result<Placement>> Replay(const std::string& scope_key, const std::string& hash);
   /// Applies a status change in one transaction: conditional on the current status and saga

@@ -28,6 +28,7 @@ struct Order {
   std::string payment_token;
   std::optional<std::string> scheduled_for;
   std::string promised_at;
+  std::string ready_by;  ///< when the kitchen must have it ready: promised_at less the delivery leg
   std::optional<std::string> address;  ///< JSON
   std::string quote;                   ///< the priced cart's JSON as the customer saw it
   std::string lines = "[]";            ///< JSON array of events::Line: what to make

@@ -101,6 +101,10 @@ core::Status CheckTransition(OrderType type, OrderStatus from, OrderStatus to, A
     if (row.only_for && *row.only_for != type) continue;
     known_move = true;
     if (row.actor == actor) return core::Ok();
+    // The kitchen moves an order forward as the store would.
+    if (actor == Actor::kSystem && row.actor == Actor::kStaff && to != S::kCancelled && to != S::kRefunded) {
+      return core::Ok();
+    }
   }
   if (known_move) {
     if (actor == Actor::kCustomer && to == S::kCancelled) {
@@ -112,6 +116,52 @@ core::Status CheckTransition(OrderType type, OrderStatus from, OrderStatus to, A
   }
   return core::Fail(core::Error::Conflict(fmt::format("cannot move a {} {} order to {}", StatusName(from),
                                                       TypeName(type), StatusName(to))));
+}
+
+namespace {
+
+/// How far along the kitchen's way a status is; -1 for statuses off it.
+int KitchenRank(OrderStatus s) {
+  switch (s) {
+    case S::kConfirmed: return 0;
+    case S::kPreparing: return 1;
+    case S::kBaking: return 2;
+    case S::kReady: return 3;
+    case S::kOutForDelivery: return 4;
+    case S::kDelivered:
+    case S::kPickedUp:
+    case S::kServed: return 5;
+    default: return -1;
+  }
+}
+
+}  // namespace
+
+std::vector<OrderStatus> KitchenPath(OrderType type, OrderStatus from, OrderStatus target) {
+  const int at = KitchenRank(from);
+  const int to = KitchenRank(target);
+  if (at < 0 || to <= at) return {};
+  std::vector<OrderStatus> path;
+  if (at < 1) path.push_back(S::kPreparing);
+  if (target == S::kBaking) {
+    path.push_back(S::kBaking);
+  } else if (to >= 3) {
+    if (at < 3) path.push_back(S::kReady);
+    if (to >= 4 && type == T::kDelivery) {
+      if (at < 4) path.push_back(S::kOutForDelivery);
+      if (target == S::kDelivered) path.push_back(S::kDelivered);
+    } else if (to == 5) {
+      path.push_back(target);
+    }
+  }
+  // Every step must be a legal move for this type (a carry-out never goes out for delivery).
+  OrderStatus cursor = from;
+  for (OrderStatus next : path) {
+    if (!CheckTransition(type, cursor, next, Actor::kSystem)) return {};
+    cursor = next;
+  }
+  if (cursor != target) return {};
+  return path;
 }
 
 }  // namespace vetahut::order

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "lib/core/result.hpp"
 
@@ -31,7 +32,8 @@ enum class OrderType { kDelivery, kCarryout, kDineIn };
 enum class Actor {
   kCustomer,  ///< the order's owner
   kStaff,     ///< the store's staff and devices, admins
-  kSystem,    ///< the saga (payment outcomes, compensations)
+  kSystem,    ///< the saga (payment outcomes, compensations) and the kitchen it follows: the
+              ///< kitchen's moves are the store's forward moves (never a cancel or a refund)
 };
 
 std::string_view StatusName(OrderStatus status);
@@ -59,5 +61,11 @@ std::span<const Transition> Transitions();
 /// Ok if `actor` may move an order of `type` from `from` to `to`; otherwise kConflict with a
 /// detail that names both statuses ("cannot move a delivered order to preparing").
 core::Status CheckTransition(OrderType type, OrderStatus from, OrderStatus to, Actor actor);
+
+/// The statuses an order passes through, in order, to follow the kitchen from `from` to
+/// `target` (preparing, baking, ready, out_for_delivery, or a hand-over): e.g. confirmed → ready
+/// is {preparing, ready}. Empty when the order is already there or past it, finished, or the
+/// target does not belong to its type (a move the kitchen cannot drag it back through).
+std::vector<OrderStatus> KitchenPath(OrderType type, OrderStatus from, OrderStatus target);
 
 }  // namespace vetahut::order

@@ -90,5 +90,32 @@ TEST(OrderStatus, EveryTransitionIsReachableAndCompletedOrdersOnlyRefund) {
   }
 }
 
+TEST(OrderStatus, TheKitchenMovesOrdersForwardButNeverCancelsOrRefunds) {
+  EXPECT_TRUE(CheckTransition(OrderType::kCarryout, OrderStatus::kConfirmed, OrderStatus::kPreparing, Actor::kSystem));
+  EXPECT_TRUE(CheckTransition(OrderType::kDelivery, OrderStatus::kReady, OrderStatus::kOutForDelivery, Actor::kSystem));
+  EXPECT_FALSE(CheckTransition(OrderType::kCarryout, OrderStatus::kPreparing, OrderStatus::kCancelled, Actor::kSystem));
+  EXPECT_FALSE(CheckTransition(OrderType::kCarryout, OrderStatus::kPickedUp, OrderStatus::kRefunded, Actor::kSystem));
+}
+
+TEST(OrderStatus, KitchenPathsPassThroughEveryStepAndNeverGoBack) {
+  using S = OrderStatus;
+  using V = std::vector<OrderStatus>;
+  EXPECT_EQ(KitchenPath(OrderType::kCarryout, S::kConfirmed, S::kPreparing), (V{S::kPreparing}));
+  EXPECT_EQ(KitchenPath(OrderType::kCarryout, S::kConfirmed, S::kBaking), (V{S::kPreparing, S::kBaking}));
+  EXPECT_EQ(KitchenPath(OrderType::kCarryout, S::kConfirmed, S::kReady), (V{S::kPreparing, S::kReady}));
+  EXPECT_EQ(KitchenPath(OrderType::kCarryout, S::kBaking, S::kReady), (V{S::kReady}));
+  EXPECT_EQ(KitchenPath(OrderType::kCarryout, S::kPreparing, S::kPickedUp), (V{S::kReady, S::kPickedUp}));
+  EXPECT_EQ(KitchenPath(OrderType::kDineIn, S::kReady, S::kServed), (V{S::kServed}));
+  EXPECT_EQ(KitchenPath(OrderType::kDelivery, S::kBaking, S::kDelivered), (V{S::kReady, S::kOutForDelivery, S::kDelivered}));
+  EXPECT_EQ(KitchenPath(OrderType::kDelivery, S::kReady, S::kOutForDelivery), (V{S::kOutForDelivery}));
+  // Already there or past it (a redelivered or late kitchen event), finished, or not its type.
+  EXPECT_TRUE(KitchenPath(OrderType::kCarryout, S::kReady, S::kBaking).empty());
+  EXPECT_TRUE(KitchenPath(OrderType::kCarryout, S::kReady, S::kReady).empty());
+  EXPECT_TRUE(KitchenPath(OrderType::kCarryout, S::kCancelled, S::kPreparing).empty());
+  EXPECT_TRUE(KitchenPath(OrderType::kCarryout, S::kPendingPayment, S::kPreparing).empty());
+  EXPECT_TRUE(KitchenPath(OrderType::kCarryout, S::kReady, S::kOutForDelivery).empty());
+  EXPECT_TRUE(KitchenPath(OrderType::kDelivery, S::kReady, S::kPickedUp).empty());
+}
+
 }  // namespace
 }  // namespace vetahut::order
