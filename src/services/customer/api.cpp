@@ -64,6 +64,8 @@ core::Result<json::object> ObjectBody(const Request& req) {
   return http::ParseJsonObject(req, {.max_bytes = 64 * 1024, .max_depth = 8});
 }
 
+bool IsPlainText(std::string_view text) { return core::IsValidUtf8(text) && !core::FindControlCharacter(text, false); }
+
 /// The token endpoint takes the OAuth2 form encoding (RFC 6749) or JSON. A parameter given twice
 /// is kBadRequest (RFC 6749 §3.2); a malformed or doubled client authentication is
 /// kUnauthenticated / kBadRequest; the caller turns these into RFC 6749 errors.
@@ -79,7 +81,13 @@ core::Result<std::map<std::string, std::string>> TokenParameters(const Request& 
       const auto eq = pair.find('=');
       if (eq != std::string_view::npos) {
         std::string key = http::PercentDecode(pair.substr(0, eq), true);
-        if (!out.emplace(key, http::PercentDecode(pair.substr(eq + 1), true)).second) {
+        std::string value = http::PercentDecode(pair.substr(eq + 1), true);
+        // Form values are text, as JSON strings are: UTF-8 without control characters.
+        if (!IsPlainText(key)) return core::Fail(core::Error::BadRequest("a parameter name is not UTF-8 text"));
+        if (!IsPlainText(value)) {
+          return core::Fail(core::Error::BadRequest(key + " must be UTF-8 text without control characters"));
+        }
+        if (!out.emplace(key, std::move(value)).second) {
           return core::Fail(core::Error::BadRequest(key + " is given more than once"));
         }
       }

@@ -154,6 +154,35 @@ TEST_F(IdentityTest, LogoutRevokesTheAccessTokenAndTheRefreshFamily) {
   EXPECT_FALSE(identity_->RefreshGrant(grant->refresh_token));
 }
 
+// Issue 10: what is not a refresh token, an email address or an address line is a 422 naming
+// it, and nothing changes.
+TEST_F(IdentityTest, MalformedInputIsRefusedNamingTheFieldAndChangesNothing) {
+  Account alice = RegisterAlice();
+  auto grant = identity_->PasswordGrant("alice@example.com", "correct-horse-battery", "10.0.0.1");
+  ASSERT_TRUE(grant);
+  auth::Claims claims;
+  ASSERT_TRUE(identity_->Authenticate(grant->access_token, &claims));
+  auto field_of = [](const core::Status& s) { return s || s.error().fields.empty() ? std::string() : s.error().fields[0].field; };
+  for (const std::string& bad : {std::string(600, 'x'), std::string("rt' OR 1=1 --")}) {
+    EXPECT_EQ(field_of(identity_->Logout(claims, bad)), "refresh_token");
+  }
+  EXPECT_TRUE(identity_->Authenticate(grant->access_token)) << "a refused logout revokes nothing";
+
+  for (const std::string& bad : {std::string(600, 'a') + "@example.com", std::string("not an email")}) {
+    EXPECT_EQ(field_of(identity_->RequestPasswordReset(bad)), "email");
+  }
+  EXPECT_EQ(Outbox("com.vetahut.customer.password_reset_requested"), 0);
+
+  for (auto [field, address] :
+       {std::pair{"line2", Address{"", "Home", "1 Main St", std::string(10 * 1024, 'x'), "Springfield", "IL", "62701", "US", 39.78, -89.65}},
+        std::pair{"region", Address{"", "Home", "1 Main St", "", "Springfield", std::string("IL\x1b[2J"), "62701", "US", 39.78, -89.65}}}) {
+    auto added = identity_->AddAddress(alice.id, address);
+    ASSERT_FALSE(added) << field;
+    EXPECT_EQ(added.error().fields.at(0).field, field);
+  }
+  EXPECT_TRUE(identity_->ListAddresses(alice.id).empty());
+}
+
 TEST_F(IdentityTest, AccessTokensExpire) {
   RegisterAlice();
   auto grant = identity_->PasswordGrant("alice@example.com", "correct-horse-battery", "10.0.0.1");
