@@ -10,6 +10,7 @@
 
 #include "lib/auth/secrets.hpp"
 #include "lib/log/log.hpp"
+#include "services/menu/client.hpp"
 
 namespace vetahut::customer {
 
@@ -509,6 +510,9 @@ core::Status IdentityService::PutFavourite(const std::string& account_id, const 
   const std::string item = core::CleanText("item_id", item_id, {.max_chars = 64}, errors);
   const std::string clean_note = core::CleanText("note", note, {.max_chars = 200, .multiline = true, .required = false}, errors);
   if (!errors.empty()) return Fail(errors.ToError());
+  if (menu_ && !menu_->IsMenuItem(item)) {
+    return Fail(Error::NotFound(fmt::format("'{}' is not a product or deal of a published menu", item)));
+  }
   auto tx = db_.Begin();
   repo_.PutFavourite(tx, account_id, item, clean_note, clock_.Now());
   tx.Commit();

@@ -13,6 +13,7 @@
 #include "lib/auth/secrets.hpp"
 #include "lib/db/migrations.hpp"
 #include "lib/db/test_database.hpp"
+#include "services/menu/client.hpp"
 
 namespace vetahut::customer {
 namespace {
@@ -181,6 +182,28 @@ TEST_F(IdentityTest, MalformedInputIsRefusedNamingTheFieldAndChangesNothing) {
     EXPECT_EQ(added.error().fields.at(0).field, field);
   }
   EXPECT_TRUE(identity_->ListAddresses(alice.id).empty());
+}
+
+// A favourite names a product or deal of a published menu (issue 10: any id was stored).
+TEST_F(IdentityTest, AFavouriteMustBeOnAMenu) {
+  struct OneItemMenu final : menu::MenuClient {
+    core::Result<menu::PricedCart> PriceCart(const menu::CartPricing&) override {
+      return core::Fail(core::Error::Internal("not used"));
+    }
+    core::Status SetItemAvailability(const std::string&, const std::string&, bool, const std::string&) override {
+      return core::Ok();
+    }
+    bool IsMenuItem(const std::string& item_id) const override { return item_id == "prd_margherita"; }
+  } menu;
+  identity_->set_menu(&menu);
+  Account alice = RegisterAlice();
+  auto unknown = identity_->PutFavourite(alice.id, "zz9-unknown-0002", "");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, core::ErrorCode::kNotFound);
+  EXPECT_TRUE(identity_->PutFavourite(alice.id, "prd_margherita", "extra basil"));
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM customer_favourites")[0].Int(0), 1);
+  EXPECT_EQ(identity_->DeleteFavourite(alice.id, "zz9-unknown-0002").error().code, core::ErrorCode::kNotFound);
+  EXPECT_TRUE(identity_->DeleteFavourite(alice.id, "prd_margherita"));
 }
 
 TEST_F(IdentityTest, AccessTokensExpire) {

@@ -412,6 +412,15 @@ core::Status MenuService::SetItemAvailability(const std::string& store_id, const
   return SetAvailability(store_id, item_id, available, reason, std::nullopt);
 }
 
+bool MenuService::IsMenuItem(const std::string& item_id) const {
+  const auto state = Snapshot();
+  for (const auto& [market, published] : state->published) {
+    const Catalog& catalog = *published.second;
+    if (catalog.FindProduct(item_id) || catalog.FindDeal(item_id)) return true;
+  }
+  return false;
+}
+
 std::vector<db::Migration> AllMigrations() {
   auto all = Migrations();
   for (auto& m : bus::OutboxInboxMigrations("menu", 900)) all.push_back(std::move(m));

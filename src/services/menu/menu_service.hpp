@@ -104,6 +104,7 @@ class MenuService final : public MenuClient {
   core::Result<PricedCart> PriceCart(const CartPricing& cart) override;
   core::Status SetItemAvailability(const std::string& store_id, const std::string& item_id, bool available,
                                    const std::string& reason) override;
+  bool IsMenuItem(const std::string& item_id) const override;
 
   const core::Clock& clock() const { return clock_; }
 
