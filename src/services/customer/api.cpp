@@ -343,11 +343,20 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     return r;
   }, {.permission = "me:read"});
 
+  // A customer keeps at most 20 addresses: the page is cut from the whole list (in id order).
   router.Get("/api/v1/me/addresses", [&identity](Request& req) -> Reply {
-    std::string out = "{\"items\":[";
-    auto list = identity.ListAddresses(Me(req).principal.subject);
-    for (std::size_t i = 0; i < list.size(); ++i) out += (i ? "," : "") + AddressToJson(list[i]);
-    return Response::Json(out + "]}");
+    auto page = http::ParsePage(req, 20, 100);
+    if (!page) return core::Fail(page.error());
+    std::string items = "[";
+    std::size_t count = 0;
+    std::string last;
+    for (const auto& a : identity.ListAddresses(Me(req).principal.subject)) {
+      if (a.id <= page->cursor) continue;
+      if (count == static_cast<std::size_t>(page->limit)) break;
+      items += (count++ ? "," : "") + AddressToJson(a);
+      last = a.id;
+    }
+    return Response::Json(http::PageJson(items + "]", count, page->limit, last));
   }, {.permission = "me:read"});
 
   router.Post("/api/v1/me/addresses", [&identity](Request& req) -> Reply {
@@ -499,11 +508,13 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     auto page = http::ParsePage(req, 200, 500);
     if (!page) return core::Fail(page.error());
     json::array items;
-    for (const auto& e : identity.ListAudit(page->limit)) {
+    const auto entries = identity.ListAudit(page->limit, page->cursor);
+    for (const auto& e : entries) {
       items.push_back(json::object{{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"action", e.action},
                                    {"target", e.target}, {"detail", e.detail}});
     }
-    return Response::Json(json_text::Serialize(json::object{{"items", std::move(items)}}));
+    return Response::Json(http::PageJson(json_text::Serialize(items), entries.size(), page->limit,
+                                         entries.empty() ? "" : entries.back().id));
   }, {.permission = "audit:read"});
 }
 

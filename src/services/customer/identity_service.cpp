@@ -584,9 +584,9 @@ void IdentityService::Audit(const std::string& actor, const std::string& action,
   tx.Commit();
 }
 
-std::vector<AccountRepository::AuditEntry> IdentityService::ListAudit(int limit) const {
+std::vector<AccountRepository::AuditEntry> IdentityService::ListAudit(int limit, const std::string& cursor) const {
   auto tx = db_.Begin();
-  auto out = repo_.ListAudit(tx, limit);
+  auto out = repo_.ListAudit(tx, limit, cursor);
   tx.Commit();
   return out;
 }

@@ -122,7 +122,8 @@ class IdentityService final : public auth::TokenVerifier {
 
   /// Records a staff action in the audit log (in its own transaction).
   void Audit(const std::string& actor, const std::string& action, const std::string& target, const std::string& detail);
-  std::vector<AccountRepository::AuditEntry> ListAudit(int limit) const;
+  /// The audit log, newest first: `limit` entries after the entry `cursor` ("" = the newest).
+  std::vector<AccountRepository::AuditEntry> ListAudit(int limit, const std::string& cursor = "") const;
 
   const core::Clock& clock() const { return clock_; }
   void set_throttle_rules(ThrottleRules rules) { throttle_ = rules; }
