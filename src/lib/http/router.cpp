@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "lib/core/text_rules.hpp"
+
 namespace vetahut::http {
 
 namespace {
@@ -30,6 +32,46 @@ bool ForEachSegment(std::string_view path, F&& f) {
     if (slash == std::string_view::npos) return true;
     rest = rest.substr(slash + 1);
   }
+}
+
+/// Path parameters and query parameters are text, as every string of a JSON body is: bytes that
+/// are not UTF-8 after percent-decoding are a malformed request (400), a control character (NUL,
+/// ESC, C1 …) is an invalid one (422), each naming the parameter. Checked before any handler runs,
+/// so no id or query value reaches a database that would refuse it (PostgreSQL: SQLSTATE 22021)
+/// or cut it short at a NUL.
+std::optional<core::Error> CheckParameters(const Request& request) {
+  core::FieldErrors malformed, invalid;
+  auto check = [&](const std::string& name, const std::string& value) {
+    const bool plain_name = core::IsValidUtf8(name) && !core::FindControlCharacter(name, false);
+    std::string field = plain_name ? name : std::string("query");  // a name that cannot be shown
+    if (!core::IsValidUtf8(value)) {
+      malformed.Add(std::move(field), "must be UTF-8 text (percent-encoded UTF-8 bytes)");
+    } else if (core::FindControlCharacter(value, false)) {
+      invalid.Add(std::move(field), "must not contain control characters");
+    }
+  };
+  for (const auto& [name, value] : request.path_params) check(name, value);
+  std::string_view rest = request.query;
+  while (!rest.empty()) {
+    const std::size_t amp = rest.find('&');
+    const std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    const std::string name = PercentDecode(pair.substr(0, eq), true);
+    check(name, name);
+    if (eq != std::string_view::npos) check(name, PercentDecode(pair.substr(eq + 1), true));
+  }
+  if (!malformed.empty()) {
+    return core::Error{core::ErrorCode::kBadRequest, "A path or query parameter is not UTF-8 text.", malformed.list()};
+  }
+  if (!invalid.empty()) return invalid.ToError();
+  return std::nullopt;
+}
+
+core::Result<Response> RunHandler(const Handler& handler, Request& request) {
+  if (auto error = CheckParameters(request)) return core::Fail(std::move(*error));
+  return handler(request);
 }
 }  // namespace
 
@@ -217,14 +259,14 @@ core::Result<Response> Router::Dispatch(Request& request, Match match) const {
   }
   request.route = match.route;
   request.path_params = std::move(match.params);
-  if (middleware_.empty()) return (*match.handler)(request);
+  if (middleware_.empty()) return RunHandler(*match.handler, request);
 
   // Each Next captures two words so std::function keeps it in its small buffer (no allocation).
   ChainContext context{this, match.handler};
   struct Step {
     static core::Result<Response> Run(const ChainContext* ctx, std::size_t i, Request& req) {
       const auto& chain = ctx->router->middleware_;
-      if (i == chain.size()) return (*ctx->handler)(req);
+      if (i == chain.size()) return RunHandler(*ctx->handler, req);
       Next next = [ctx, i](Request& r) { return Run(ctx, i + 1, r); };
       return chain[i](req, next);
     }

@@ -171,6 +171,45 @@ TEST(Router, MiddlewareCanShortCircuit) {
   EXPECT_FALSE(handler_ran);
 }
 
+// Parameters are text: invalid UTF-8 after percent-decoding is a 400, a control character a 422,
+// each naming the parameter, and the handler never runs (issue 10: a %FF%FE id reached
+// PostgreSQL, which answered SQLSTATE 22021 and the client a 500).
+TEST(Router, PathAndQueryParametersMustBeUtf8TextWithoutControlCharacters) {
+  Router router;
+  int ran = 0;
+  router.Get("/orders/{order_id}", [&](Request&) -> core::Result<Response> {
+    ++ran;
+    return Response::NoContent();
+  });
+  struct Case {
+    const char* target;
+    core::ErrorCode code;
+    const char* field;
+  };
+  for (const Case& c : {Case{"/orders/%FF%FE", core::ErrorCode::kBadRequest, "order_id"},
+                        Case{"/orders/\xC3\x28", core::ErrorCode::kBadRequest, "order_id"},
+                        Case{"/orders/ord_1%ED%A0%80", core::ErrorCode::kBadRequest, "order_id"},  // a surrogate
+                        Case{"/orders/ord_1%00", core::ErrorCode::kValidation, "order_id"},
+                        Case{"/orders/ord_1%1B%5B2J", core::ErrorCode::kValidation, "order_id"},
+                        Case{"/orders/ord_1?cursor=%FF%FE", core::ErrorCode::kBadRequest, "cursor"},
+                        Case{"/orders/ord_1?limit=5&station=%00", core::ErrorCode::kValidation, "station"},
+                        Case{"/orders/ord_1?%FF=1", core::ErrorCode::kBadRequest, "query"}}) {
+    std::string target = c.target;
+    Request req = MakeRequest(Method::kGet, target);
+    auto response = router.Dispatch(req);
+    ASSERT_FALSE(response.has_value()) << target;
+    EXPECT_EQ(response.error().code, c.code) << target;
+    ASSERT_EQ(response.error().fields.size(), 1u) << target;
+    EXPECT_EQ(response.error().fields[0].field, c.field) << target;
+  }
+  EXPECT_EQ(ran, 0);
+  for (const char* fine : {"/orders/ord_1", "/orders/caf%C3%A9?q=pizza+margherita&e=%zz&flag", "/orders/%F0%9F%8D%95"}) {
+    Request req = MakeRequest(Method::kGet, fine);
+    EXPECT_TRUE(router.Dispatch(req).has_value()) << fine;
+  }
+  EXPECT_EQ(ran, 3);
+}
+
 TEST(Request, QueryIsPercentDecodedFirstOccurrence) {
   Request req = MakeRequest(Method::kGet, "/s?q=pizza%20margherita&tag=a+b&q=second&flag&e=%zz");
   EXPECT_EQ(req.Query("q"), "pizza margherita");

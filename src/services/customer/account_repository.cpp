@@ -230,10 +230,12 @@ void AccountRepository::Audit(db::Session& tx, const std::string& id, core::Time
           db::Params(id, T(at), actor, action, target, detail));
 }
 
-std::vector<AccountRepository::AuditEntry> AccountRepository::ListAudit(db::Session& s, int limit) const {
+std::vector<AccountRepository::AuditEntry> AccountRepository::ListAudit(db::Session& s, int limit,
+                                                                      const std::string& before_id) const {
   std::vector<AuditEntry> out;
-  for (const auto& r : s.Query("SELECT id, at, actor, action, target, detail FROM customer_audit_log ORDER BY id DESC LIMIT $1",
-                               db::Params(limit))) {
+  for (const auto& r : s.Query("SELECT id, at, actor, action, target, detail FROM customer_audit_log "
+                               "WHERE ($2 = '' OR id < $2) ORDER BY id DESC LIMIT $1",
+                               db::Params(limit, before_id))) {
     out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5)});
   }
   return out;

@@ -116,7 +116,8 @@ class AccountRepository {
   struct AuditEntry {
     std::string id, at, actor, action, target, detail;
   };
-  std::vector<AuditEntry> ListAudit(db::Session& s, int limit) const;
+  /// Newest first: `limit` entries older than the entry `before_id` ("" = the newest).
+  std::vector<AuditEntry> ListAudit(db::Session& s, int limit, const std::string& before_id = "") const;
 
   void InsertAddress(db::Session& tx, const std::string& account_id, const Address& a) const;
   bool DeleteAddress(db::Session& tx, const std::string& account_id, const std::string& address_id) const;

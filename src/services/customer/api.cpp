@@ -64,6 +64,8 @@ core::Result<json::object> ObjectBody(const Request& req) {
   return http::ParseJsonObject(req, {.max_bytes = 64 * 1024, .max_depth = 8});
 }
 
+bool IsPlainText(std::string_view text) { return core::IsValidUtf8(text) && !core::FindControlCharacter(text, false); }
+
 /// The token endpoint takes the OAuth2 form encoding (RFC 6749) or JSON. A parameter given twice
 /// is kBadRequest (RFC 6749 §3.2); a malformed or doubled client authentication is
 /// kUnauthenticated / kBadRequest; the caller turns these into RFC 6749 errors.
@@ -79,7 +81,13 @@ core::Result<std::map<std::string, std::string>> TokenParameters(const Request& 
       const auto eq = pair.find('=');
       if (eq != std::string_view::npos) {
         std::string key = http::PercentDecode(pair.substr(0, eq), true);
-        if (!out.emplace(key, http::PercentDecode(pair.substr(eq + 1), true)).second) {
+        std::string value = http::PercentDecode(pair.substr(eq + 1), true);
+        // Form values are text, as JSON strings are: UTF-8 without control characters.
+        if (!IsPlainText(key)) return core::Fail(core::Error::BadRequest("a parameter name is not UTF-8 text"));
+        if (!IsPlainText(value)) {
+          return core::Fail(core::Error::BadRequest(key + " must be UTF-8 text without control characters"));
+        }
+        if (!out.emplace(key, std::move(value)).second) {
           return core::Fail(core::Error::BadRequest(key + " is given more than once"));
         }
       }
@@ -335,11 +343,20 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     return r;
   }, {.permission = "me:read"});
 
+  // A customer keeps at most 20 addresses: the page is cut from the whole list (in id order).
   router.Get("/api/v1/me/addresses", [&identity](Request& req) -> Reply {
-    std::string out = "{\"items\":[";
-    auto list = identity.ListAddresses(Me(req).principal.subject);
-    for (std::size_t i = 0; i < list.size(); ++i) out += (i ? "," : "") + AddressToJson(list[i]);
-    return Response::Json(out + "]}");
+    auto page = http::ParsePage(req, 20, 100);
+    if (!page) return core::Fail(page.error());
+    std::string items = "[";
+    std::size_t count = 0;
+    std::string last;
+    for (const auto& a : identity.ListAddresses(Me(req).principal.subject)) {
+      if (a.id <= page->cursor) continue;
+      if (count == static_cast<std::size_t>(page->limit)) break;
+      items += (count++ ? "," : "") + AddressToJson(a);
+      last = a.id;
+    }
+    return Response::Json(http::PageJson(items + "]", count, page->limit, last));
   }, {.permission = "me:read"});
 
   router.Post("/api/v1/me/addresses", [&identity](Request& req) -> Reply {
@@ -491,11 +508,13 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     auto page = http::ParsePage(req, 200, 500);
     if (!page) return core::Fail(page.error());
     json::array items;
-    for (const auto& e : identity.ListAudit(page->limit)) {
+    const auto entries = identity.ListAudit(page->limit, page->cursor);
+    for (const auto& e : entries) {
       items.push_back(json::object{{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"action", e.action},
                                    {"target", e.target}, {"detail", e.detail}});
     }
-    return Response::Json(json_text::Serialize(json::object{{"items", std::move(items)}}));
+    return Response::Json(http::PageJson(json_text::Serialize(items), entries.size(), page->limit,
+                                         entries.empty() ? "" : entries.back().id));
   }, {.permission = "audit:read"});
 }
 

@@ -10,6 +10,7 @@
 
 #include "lib/auth/secrets.hpp"
 #include "lib/log/log.hpp"
+#include "services/menu/client.hpp"
 
 namespace vetahut::customer {
 
@@ -293,6 +294,13 @@ core::Result<TokenGrant> IdentityService::ClientCredentialsGrant(const std::stri
 }
 
 core::Status IdentityService::Logout(const auth::Claims& access, const std::string& refresh_token) {
+  // A refresh token this service issued is base64url (auth::RandomToken); anything else is not
+  // one, and the request is refused before the access token is revoked.
+  if (refresh_token.size() > 128 || !std::all_of(refresh_token.begin(), refresh_token.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      })) {
+    return Fail(Error::Validation({{"refresh_token", "is not a refresh token (the refresh_token of a token response)"}}));
+  }
   {
     std::lock_guard lock(revoked_mutex_);
     const auto now = clock_.Now();
@@ -317,7 +325,9 @@ core::Status IdentityService::VerifyEmail(const std::string& token) {
 }
 
 core::Status IdentityService::RequestPasswordReset(const std::string& raw_email) {
-  const std::string email = NormalizeEmail(raw_email);
+  core::FieldErrors errors;
+  const std::string email = core::NormalizeEmail("email", raw_email, errors);
+  if (!errors.empty()) return Fail(errors.ToError());  // says nothing about which accounts exist
   auto tx = db_.Begin();
   auto account = repo_.FindByEmail(tx, email);
   if (!account || account->deleted_at) return core::Ok();
@@ -458,9 +468,11 @@ core::Result<Account> IdentityService::UpdateProfile(const std::string& id, cons
 core::Result<Address> IdentityService::AddAddress(const std::string& account_id, Address a) {
   core::FieldErrors errors;
   a.label = core::CleanText("label", a.label, {.max_chars = 50, .required = false}, errors);
-  for (auto [field, value, max] : {std::tuple{"line1", &a.line1, 200}, std::tuple{"city", &a.city, 100},
-                                   std::tuple{"postal_code", &a.postal_code, 20}}) {
-    *value = core::CleanText(field, *value, {.max_chars = std::size_t(max)}, errors);
+  for (auto [field, value, max, required] :
+       {std::tuple{"line1", &a.line1, 200, true}, std::tuple{"line2", &a.line2, 200, false},
+        std::tuple{"city", &a.city, 100, true}, std::tuple{"region", &a.region, 100, false},
+        std::tuple{"postal_code", &a.postal_code, 20, true}}) {
+    *value = core::CleanText(field, *value, {.max_chars = std::size_t(max), .required = required}, errors);
   }
   if (!core::IsCountryCode(a.country)) {
     errors.Add("country", "must be an ISO 3166-1 alpha-2 code like \"US\"");
@@ -498,6 +510,9 @@ core::Status IdentityService::PutFavourite(const std::string& account_id, const 
   const std::string item = core::CleanText("item_id", item_id, {.max_chars = 64}, errors);
   const std::string clean_note = core::CleanText("note", note, {.max_chars = 200, .multiline = true, .required = false}, errors);
   if (!errors.empty()) return Fail(errors.ToError());
+  if (menu_ && !menu_->IsMenuItem(item)) {
+    return Fail(Error::NotFound(fmt::format("'{}' is not a product or deal of a published menu", item)));
+  }
   auto tx = db_.Begin();
   repo_.PutFavourite(tx, account_id, item, clean_note, clock_.Now());
   tx.Commit();
@@ -569,9 +584,9 @@ void IdentityService::Audit(const std::string& actor, const std::string& action,
   tx.Commit();
 }
 
-std::vector<AccountRepository::AuditEntry> IdentityService::ListAudit(int limit) const {
+std::vector<AccountRepository::AuditEntry> IdentityService::ListAudit(int limit, const std::string& cursor) const {
   auto tx = db_.Begin();
-  auto out = repo_.ListAudit(tx, limit);
+  auto out = repo_.ListAudit(tx, limit, cursor);
   tx.Commit();
   return out;
 }

@@ -18,6 +18,10 @@
 #include "services/customer/account_repository.hpp"
 #include "services/location/client.hpp"
 
+namespace vetahut::menu {
+class MenuClient;
+}
+
 namespace vetahut::customer {
 
 /// Token lifetimes and names (section [auth] of the configuration).
@@ -118,12 +122,15 @@ class IdentityService final : public auth::TokenVerifier {
 
   /// Records a staff action in the audit log (in its own transaction).
   void Audit(const std::string& actor, const std::string& action, const std::string& target, const std::string& detail);
-  std::vector<AccountRepository::AuditEntry> ListAudit(int limit) const;
+  /// The audit log, newest first: `limit` entries after the entry `cursor` ("" = the newest).
+  std::vector<AccountRepository::AuditEntry> ListAudit(int limit, const std::string& cursor = "") const;
 
   const core::Clock& clock() const { return clock_; }
   void set_throttle_rules(ThrottleRules rules) { throttle_ = rules; }
   /// Where store ids in staff roles and devices are checked (nullptr: not checked).
   void set_store_directory(location::StoreDirectoryClient* stores) { stores_ = stores; }
+  /// Where favourites' item ids are checked (nullptr: a process without the menu; not checked).
+  void set_menu(const menu::MenuClient* menu) { menu_ = menu; }
 
  private:
   core::Result<TokenGrant> IssueTokens(db::Transaction& tx, const auth::Principal& principal, const std::string& family_id);
@@ -144,6 +151,7 @@ class IdentityService final : public auth::TokenVerifier {
   bus::Outbox outbox_{"customer"};
   ThrottleRules throttle_;
   location::StoreDirectoryClient* stores_ = nullptr;
+  const menu::MenuClient* menu_ = nullptr;
   std::string dummy_hash_;  ///< verified against for unknown emails, so timing does not tell
 
   mutable std::shared_mutex keys_mutex_;

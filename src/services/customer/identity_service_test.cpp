@@ -13,6 +13,7 @@
 #include "lib/auth/secrets.hpp"
 #include "lib/db/migrations.hpp"
 #include "lib/db/test_database.hpp"
+#include "services/menu/client.hpp"
 
 namespace vetahut::customer {
 namespace {
@@ -152,6 +153,57 @@ TEST_F(IdentityTest, LogoutRevokesTheAccessTokenAndTheRefreshFamily) {
   ASSERT_TRUE(identity_->Logout(claims, grant->refresh_token));
   EXPECT_FALSE(identity_->Authenticate(grant->access_token));
   EXPECT_FALSE(identity_->RefreshGrant(grant->refresh_token));
+}
+
+// Issue 10: what is not a refresh token, an email address or an address line is a 422 naming
+// it, and nothing changes.
+TEST_F(IdentityTest, MalformedInputIsRefusedNamingTheFieldAndChangesNothing) {
+  Account alice = RegisterAlice();
+  auto grant = identity_->PasswordGrant("alice@example.com", "correct-horse-battery", "10.0.0.1");
+  ASSERT_TRUE(grant);
+  auth::Claims claims;
+  ASSERT_TRUE(identity_->Authenticate(grant->access_token, &claims));
+  auto field_of = [](const core::Status& s) { return s || s.error().fields.empty() ? std::string() : s.error().fields[0].field; };
+  for (const std::string& bad : {std::string(600, 'x'), std::string("rt' OR 1=1 --")}) {
+    EXPECT_EQ(field_of(identity_->Logout(claims, bad)), "refresh_token");
+  }
+  EXPECT_TRUE(identity_->Authenticate(grant->access_token)) << "a refused logout revokes nothing";
+
+  for (const std::string& bad : {std::string(600, 'a') + "@example.com", std::string("not an email")}) {
+    EXPECT_EQ(field_of(identity_->RequestPasswordReset(bad)), "email");
+  }
+  EXPECT_EQ(Outbox("com.vetahut.customer.password_reset_requested"), 0);
+
+  for (auto [field, address] :
+       {std::pair{"line2", Address{"", "Home", "1 Main St", std::string(10 * 1024, 'x'), "Springfield", "IL", "62701", "US", 39.78, -89.65}},
+        std::pair{"region", Address{"", "Home", "1 Main St", "", "Springfield", std::string("IL\x1b[2J"), "62701", "US", 39.78, -89.65}}}) {
+    auto added = identity_->AddAddress(alice.id, address);
+    ASSERT_FALSE(added) << field;
+    EXPECT_EQ(added.error().fields.at(0).field, field);
+  }
+  EXPECT_TRUE(identity_->ListAddresses(alice.id).empty());
+}
+
+// A favourite names a product or deal of a published menu (issue 10: any id was stored).
+TEST_F(IdentityTest, AFavouriteMustBeOnAMenu) {
+  struct OneItemMenu final : menu::MenuClient {
+    core::Result<menu::PricedCart> PriceCart(const menu::CartPricing&) override {
+      return core::Fail(core::Error::Internal("not used"));
+    }
+    core::Status SetItemAvailability(const std::string&, const std::string&, bool, const std::string&) override {
+      return core::Ok();
+    }
+    bool IsMenuItem(const std::string& item_id) const override { return item_id == "prd_margherita"; }
+  } menu;
+  identity_->set_menu(&menu);
+  Account alice = RegisterAlice();
+  auto unknown = identity_->PutFavourite(alice.id, "zz9-unknown-0002", "");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, core::ErrorCode::kNotFound);
+  EXPECT_TRUE(identity_->PutFavourite(alice.id, "prd_margherita", "extra basil"));
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM customer_favourites")[0].Int(0), 1);
+  EXPECT_EQ(identity_->DeleteFavourite(alice.id, "zz9-unknown-0002").error().code, core::ErrorCode::kNotFound);
+  EXPECT_TRUE(identity_->DeleteFavourite(alice.id, "prd_margherita"));
 }
 
 TEST_F(IdentityTest, AccessTokensExpire) {

@@ -10,6 +10,7 @@
 #include "services/customer/identity_service.hpp"
 #include "services/customer/loyalty.hpp"
 #include "services/location/client.hpp"
+#include "services/menu/client.hpp"
 
 namespace vetahut::customer {
 namespace {
@@ -57,7 +58,7 @@ class InProcessCustomer final : public CustomerClient, public AuditLog {
 class CustomerModule final : public module::Module {
  public:
   std::string_view name() const override { return "customer"; }
-  std::vector<std::string> wants() const override { return {"stores"}; }
+  std::vector<std::string> wants() const override { return {"stores", "menu"}; }
   std::vector<std::string> provides() const override { return {"customer", "auth.verifier", "audit"}; }
   std::vector<db::Migration> Migrations() const override { return AllMigrations(); }
 
@@ -71,6 +72,7 @@ class CustomerModule final : public module::Module {
     identity_->LoadKeys();
     stores_ = ctx.clients.Find<location::StoreDirectoryClient>("stores");
     identity_->set_store_directory(stores_);
+    identity_->set_menu(ctx.clients.Find<menu::MenuClient>("menu"));
     bus::Outbox outbox("customer");
     auto& ids = ctx.ids;
     auto& clock = ctx.clock;

@@ -7,6 +7,7 @@
 #include "lib/auth/caller.hpp"
 #include "lib/core/text_rules.hpp"
 #include "lib/http/json_body.hpp"
+#include "lib/http/page.hpp"
 
 namespace vetahut::menu {
 namespace {
@@ -129,9 +130,14 @@ void RegisterRoutes(http::Router& router, MenuService& menu, bool menu_reads_inl
   }, {.permission = "menu:write"});
 
   router.Get("/api/v1/menu/{market}/versions", [&menu](Request& req) -> Reply {
+    auto page = http::ParsePage(req, 50, 200);
+    if (!page) return core::Fail(page.error());
+    auto versions = menu.ListVersions(std::string(req.PathParam("market")), page->limit, page->cursor);
+    if (!versions) return core::Fail(versions.error());
     json::array items;
-    for (const auto& v : menu.Versions(std::string(req.PathParam("market")))) items.push_back(VersionJson(v));
-    return Response::Json(json_text::Serialize(json::object{{"items", std::move(items)}}));
+    for (const auto& v : *versions) items.push_back(VersionJson(v));
+    return Response::Json(http::PageJson(json_text::Serialize(items), versions->size(), page->limit,
+                                         versions->empty() ? "" : versions->back().id));
   }, {.permission = "menu:write"});
 
   router.Put("/api/v1/stores/{store_id}/availability/{item_id}", [&menu](Request& req) -> Reply {

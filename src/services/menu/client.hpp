@@ -1,7 +1,7 @@
 #pragma once
 /// What other services ask of the menu service, in plain values: price a cart (the order
-/// service, for quotes and placement) and switch an item off or on at a store (the kitchen's
-/// auto-86). In the all-in-one process the menu module implements it directly.
+/// service, for quotes and placement), switch an item off or on at a store (the kitchen's
+/// auto-86) and whether an item is on a menu (the customer service's favourites). In the all-in-one process the menu module implements it directly.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -103,6 +103,9 @@ class MenuClient {
   /// The "86" switch for one store (kitchen auto-86 and its return).
   virtual core::Status SetItemAvailability(const std::string& store_id, const std::string& item_id, bool available,
                                            const std::string& reason) = 0;
+  /// True if the published menu of some market has a product or deal with this id (what a
+  /// customer may keep as a favourite).
+  virtual bool IsMenuItem(const std::string& item_id) const = 0;
 };
 
 }  // namespace vetahut::menu

@@ -144,11 +144,17 @@ bool MenuRepository::ClaimScheduled(db::Session& tx, const std::string& version_
   return tx.Exec(kClaimScheduled, db::Params(version_id)) == 1;
 }
 
-std::vector<VersionInfo> MenuRepository::Versions(db::Session& s, const std::string& market, int limit) const {
+std::vector<VersionInfo> MenuRepository::Versions(db::Session& s, const std::string& market, int limit,
+                                                  const std::string& after_id) const {
   std::vector<VersionInfo> out;
-  for (const auto& r : s.Query(std::string("SELECT ") + kVersionColumns +
-                                   " FROM menu_versions WHERE market = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
-                               db::Params(market, limit))) {
+  std::string sql = std::string("SELECT ") + kVersionColumns + " FROM menu_versions WHERE market = $1";
+  auto params = db::Params(market, limit);
+  if (!after_id.empty()) {
+    // After the cursor's version in the list's order (an unknown cursor: an empty page).
+    sql += " AND (created_at, id) < (SELECT created_at, id FROM menu_versions WHERE id = $3)";
+    params.push_back(after_id);
+  }
+  for (const auto& r : s.Query(sql + " ORDER BY created_at DESC, id DESC LIMIT $2", params)) {
     out.push_back(VersionFromRow(r));
   }
   return out;

@@ -60,7 +60,9 @@ class MenuRepository {
   std::vector<ScheduledRow> DueScheduled(db::Session& s, core::TimePoint now) const;
   /// Takes a due scheduled version for publishing; false if another replica already did.
   bool ClaimScheduled(db::Session& tx, const std::string& version_id) const;
-  std::vector<VersionInfo> Versions(db::Session& s, const std::string& market, int limit) const;
+  /// The market's versions, newest first: `limit` after the version `after_id` ("" = the newest).
+  std::vector<VersionInfo> Versions(db::Session& s, const std::string& market, int limit,
+                                    const std::string& after_id = "") const;
 
   /// 1 if the item was unavailable (and now is not), else 0.
   std::int64_t DeleteUnavailable(db::Session& tx, const std::string& store_id, const std::string& item_id) const;

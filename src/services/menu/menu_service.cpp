@@ -149,8 +149,16 @@ std::optional<StoreInfo> MenuService::FindStore(const std::string& store_id) {
   return info;
 }
 
-core::Result<VersionInfo> MenuService::SaveDraft(const std::string& market, const json::value& body, const std::string& actor) {
+namespace {
+/// A market is a currency: anything else in a `{market}` path names nothing (404).
+core::Status CheckMarket(const std::string& market) {
   if (!core::Currency::Find(market)) return Fail(Error::NotFound(fmt::format("no market '{}' (markets are ISO-4217 codes)", market)));
+  return core::Ok();
+}
+}  // namespace
+
+core::Result<VersionInfo> MenuService::SaveDraft(const std::string& market, const json::value& body, const std::string& actor) {
+  if (auto known = CheckMarket(market); !known) return Fail(known.error());
   auto catalog = ParseCatalog(body);
   if (!catalog) return Fail(catalog.error());
   if (catalog->currency != market) {
@@ -171,6 +179,7 @@ core::Result<VersionInfo> MenuService::SaveDraft(const std::string& market, cons
 }
 
 core::Result<std::string> MenuService::DraftJson(const std::string& market) const {
+  if (auto known = CheckMarket(market); !known) return Fail(known.error());
   auto catalog = repository_.DraftCatalog(db_, market);
   if (!catalog) return Fail(Error::NotFound(fmt::format("the {} market has no draft", market)));
   return std::move(*catalog);
@@ -178,6 +187,7 @@ core::Result<std::string> MenuService::DraftJson(const std::string& market) cons
 
 core::Result<VersionInfo> MenuService::Publish(const std::string& market, std::optional<core::TimePoint> at,
                                                const std::string& actor) {
+  if (auto known = CheckMarket(market); !known) return Fail(known.error());
   const auto now = clock_.Now();
   if (at && *at <= now) return Fail(Error::Validation({{"publish_at", "must be in the future (omit it to publish now)"}}));
   auto tx = db_.Begin();
@@ -223,6 +233,12 @@ int MenuService::PublishDue() {
 
 std::vector<VersionInfo> MenuService::Versions(const std::string& market) const {
   return repository_.Versions(db_, market, 50);
+}
+
+core::Result<std::vector<VersionInfo>> MenuService::ListVersions(const std::string& market, int limit,
+                                                                 const std::string& cursor) const {
+  if (auto known = CheckMarket(market); !known) return Fail(known.error());
+  return repository_.Versions(db_, market, limit, cursor);
 }
 
 core::Result<std::shared_ptr<const Catalog>> MenuService::PublishedCatalogFor(const std::string& store_id) {
@@ -410,6 +426,15 @@ core::Result<PricedCart> MenuService::PriceCart(const CartPricing& cart) {
 core::Status MenuService::SetItemAvailability(const std::string& store_id, const std::string& item_id, bool available,
                                               const std::string& reason) {
   return SetAvailability(store_id, item_id, available, reason, std::nullopt);
+}
+
+bool MenuService::IsMenuItem(const std::string& item_id) const {
+  const auto state = Snapshot();
+  for (const auto& [market, published] : state->published) {
+    const Catalog& catalog = *published.second;
+    if (catalog.FindProduct(item_id) || catalog.FindDeal(item_id)) return true;
+  }
+  return false;
 }
 
 std::vector<db::Migration> AllMigrations() {

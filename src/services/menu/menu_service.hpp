@@ -77,6 +77,9 @@ class MenuService final : public MenuClient {
   /// Publishes scheduled versions whose time has come; returns how many.
   int PublishDue();
   std::vector<VersionInfo> Versions(const std::string& market) const;
+  /// A page of the market's versions, newest first, after the version `cursor` ("" = the
+  /// newest); 404 for a market that is not an ISO-4217 currency.
+  core::Result<std::vector<VersionInfo>> ListVersions(const std::string& market, int limit, const std::string& cursor) const;
 
   /// The "86" switch: makes a product, topping, crust or deal (un)available at one store.
   core::Status SetAvailability(const std::string& store_id, const std::string& item_id, bool available,
@@ -104,6 +107,7 @@ class MenuService final : public MenuClient {
   core::Result<PricedCart> PriceCart(const CartPricing& cart) override;
   core::Status SetItemAvailability(const std::string& store_id, const std::string& item_id, bool available,
                                    const std::string& reason) override;
+  bool IsMenuItem(const std::string& item_id) const override;
 
   const core::Clock& clock() const { return clock_; }
 

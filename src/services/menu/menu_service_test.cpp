@@ -134,6 +134,35 @@ TEST_F(MenuServiceTest, PublishingSwapsTheServedMenuAndEmitsAnEvent) {
   EXPECT_EQ(versions[1].status, "superseded");
 }
 
+// Issue 10: versions are a paged list of a market that exists; items are known by id.
+TEST_F(MenuServiceTest, VersionsArePagedAndAnUnknownMarketIsNotFound) {
+  EXPECT_FALSE(service_->IsMenuItem("cheese_pizza"));  // nothing published yet
+  PublishDemo("USD");
+  EXPECT_TRUE(service_->IsMenuItem("cheese_pizza"));
+  EXPECT_FALSE(service_->IsMenuItem("zz9-unknown-0002"));
+  ASSERT_TRUE(service_->SaveDraft("USD", Demo("USD"), "stf_admin"));
+  ASSERT_TRUE(service_->Publish("USD", std::nullopt, "stf_admin"));
+  ASSERT_TRUE(service_->SaveDraft("USD", Demo("USD"), "stf_admin"));  // same clock: ties broken by id
+  const auto all = service_->Versions("USD");
+  ASSERT_EQ(all.size(), 3u);
+  std::vector<std::string> paged;
+  std::string cursor;
+  for (int round = 0; round < 5; ++round) {
+    auto page = service_->ListVersions("USD", 2, cursor);
+    ASSERT_TRUE(page);
+    for (const auto& v : *page) paged.push_back(v.id);
+    if (page->size() < 2) break;
+    cursor = page->back().id;
+  }
+  ASSERT_EQ(paged.size(), 3u);
+  for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(paged[i], all[i].id);
+  for (const char* market : {"zz9-unknown-0002", "usd", ""}) {
+    EXPECT_EQ(service_->ListVersions(market, 2, "").error().code, core::ErrorCode::kNotFound) << market;
+    EXPECT_EQ(service_->DraftJson(market).error().code, core::ErrorCode::kNotFound) << market;
+    EXPECT_EQ(service_->Publish(market, std::nullopt, "stf_admin").error().code, core::ErrorCode::kNotFound) << market;
+  }
+}
+
 TEST_F(MenuServiceTest, AScheduledVersionPublishesWhenItsTimeComes) {
   PublishDemo("USD");
   auto next = Demo("USD");
