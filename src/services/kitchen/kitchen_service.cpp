@@ -255,6 +255,7 @@ core::Status KitchenService::CreateTicket(const order::events::OrderConfirmed& o
                                        {"items", static_cast<std::int64_t>(t.items.size())}});
   if (events_committed_) events_committed_();
   if (fire) Publish(t, setup);
+  inventory_.SyncMenu(t.store_id);
   return core::Ok();
 }
 

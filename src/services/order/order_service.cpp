@@ -197,6 +197,7 @@ core::Result<OrderSummary> OrderService::GetOrder(const std::string& order_id) {
 core::Result<std::vector<Order>> OrderService::ListForStore(const std::string& store_id,
                                                             std::optional<OrderStatus> status, int limit,
                                                             const std::string& cursor) {
+  if (auto store = clients_.stores.GetStore(store_id); !store) return Fail(store.error());  // 404 for an unknown store
   return repository_.ListForStore(db_, store_id, status, limit, cursor);
 }
 
