@@ -301,7 +301,7 @@ void RegisterRoutes(http::Router& router, KitchenService& kitchen) {
     if (auto o = Obj::Open(doc, "", errors, {"ingredient_id", "kind", "quantity", "reason"})) {
       o->Str("ingredient_id", a.ingredient_id, true);
       o->Str("kind", a.kind, true);
-      o->Number("quantity", a.quantity, true, 0, 1e9);
+      o->Number("quantity", a.quantity, true, -1e18, 1e18);  // the service says what is allowed, with the kind
       o->Str("reason", a.reason);
     }
     if (!errors.empty()) return Fail(errors.ToError());

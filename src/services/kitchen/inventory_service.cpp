@@ -266,7 +266,7 @@ core::Result<StockRow> InventoryService::Adjust(const std::string& store_id, con
     errors.Add("quantity", a.kind == "count" ? "must be a number from 0 to 1000000000 (what is there now)"
                                              : "must be a number above 0 and at most 1000000000");
   }
-  std::string reason = core::CleanText("reason", a.reason, {.max_chars = 200}, errors);
+  std::string reason = core::CleanText("reason", a.reason, {.max_chars = 200, .required = false}, errors);
   if (reason.empty() && a.kind == "waste") errors.Add("reason", "is required for waste (burnt, dropped, expired…)");
   if (!errors.empty()) return Fail(errors.ToError());
   const auto now = clock_.Now();
