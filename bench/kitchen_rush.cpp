@@ -49,6 +49,7 @@
 #include "lib/db/database.hpp"
 #include "lib/db/migrations.hpp"
 #include "lib/log/log.hpp"
+#include "services/kitchen/events.hpp"
 #include "services/kitchen/kitchen_service.hpp"
 #include "services/menu/catalog_json.hpp"
 #include "services/menu/menu_service.hpp"
@@ -73,9 +74,17 @@ struct Options {
   int peak_minute = 35;         ///< where the arrival rate peaks
   double spread = 0.15;         ///< sigma of the cooks' lognormal time factor (mean 1)
   double delivery_share = 0.30;
+  double side_share = 0.35;     ///< orders with a side (wings or garlic bread: through the oven)
+  double drink_share = 0.40;    ///< orders with one or two drinks
+  double dessert_share = 0.10;  ///< orders with a dessert (through the oven)
   int reestimate_seconds = 10;  ///< the periodic re-estimate (the server's task runs every 10 s)
   int delivery_minutes = 20;    ///< the delivery leg added to a delivery promise (a zone estimate)
   int fixed_promise_minutes = 20;  ///< the old promise: now + this (order.prep_minutes' default)
+  /// How the cooks put sides and desserts (route: oven → cut, no make step) onto the belt:
+  /// "gap" — as soon as a lane is free and nothing older is waiting at the oven;
+  /// "with-pizzas" — right after the last pizza of their own ticket went in.
+  std::string side_loading = "gap";
+  bool sides_via_make = false;  ///< a setup whose sides and desserts go make → oven → cut
   std::string db_url;           ///< "" = a SQLite file in a temporary directory
   std::string csv;              ///< per-order rows, optional
 };
@@ -84,7 +93,9 @@ struct Options {
   std::fputs(
       "usage: kitchen_rush [--seed N] [--orders N] [--minutes M] [--peak-minute M] [--spread S]\n"
       "                    [--delivery-share P] [--reestimate-seconds S] [--delivery-minutes M]\n"
-      "                    [--fixed-promise-minutes M] [--db URL] [--csv FILE]\n"
+      "                    [--fixed-promise-minutes M] [--side-share P] [--drink-share P]\n"
+      "                    [--dessert-share P] [--side-loading gap|with-pizzas] [--sides-via-make]\n"
+      "                    [--db URL] [--csv FILE]\n"
       "  A simulated dinner rush through the real KitchenService on a manual clock; prints how far\n"
       "  the model's promises (and a fixed now+20 min promise) were from the real ready times.\n"
       "  --db: a throwaway database (sqlite:PATH or postgresql://…); its kitchen_* and menu_*\n"
@@ -126,12 +137,23 @@ Options ParseArgs(int argc, char** argv) {
       o.spread = number(i);
     } else if (a == "--delivery-share") {
       o.delivery_share = number(i);
+    } else if (a == "--side-share") {
+      o.side_share = number(i);
+    } else if (a == "--drink-share") {
+      o.drink_share = number(i);
+    } else if (a == "--dessert-share") {
+      o.dessert_share = number(i);
     } else if (a == "--reestimate-seconds") {
       o.reestimate_seconds = static_cast<int>(number(i));
     } else if (a == "--delivery-minutes") {
       o.delivery_minutes = static_cast<int>(number(i));
     } else if (a == "--fixed-promise-minutes") {
       o.fixed_promise_minutes = static_cast<int>(number(i));
+    } else if (a == "--side-loading") {
+      o.side_loading = value(i);
+      if (o.side_loading != "gap" && o.side_loading != "with-pizzas") Usage(2);
+    } else if (a == "--sides-via-make") {
+      o.sides_via_make = true;
     } else if (a == "--db") {
       o.db_url = value(i);
     } else if (a == "--csv") {
@@ -145,7 +167,10 @@ Options ParseArgs(int argc, char** argv) {
   }
   if (o.orders < 1 || o.orders > 5000) Usage(2);
   if (o.minutes < 1 || o.peak_minute > o.minutes) Usage(2);
-  if (o.delivery_share > 1 || o.spread > 1 || o.reestimate_seconds < 1) Usage(2);
+  if (o.delivery_share > 1 || o.side_share > 1 || o.drink_share > 1 || o.dessert_share > 1 || o.spread > 1 ||
+      o.reestimate_seconds < 1) {
+    Usage(2);
+  }
   return o;
 }
 
@@ -215,7 +240,7 @@ order::events::Item MakeItem(const Product& p, const std::string& size, const st
 }
 
 /// A Friday-evening basket: 1–4 pizzas of mixed sizes, sometimes a side, drinks or a dessert.
-std::vector<order::events::Item> Basket(std::mt19937_64& rng) {
+std::vector<order::events::Item> Basket(const Options& o, std::mt19937_64& rng) {
   std::uniform_real_distribution<double> u(0, 1);
   std::vector<order::events::Item> items;
   const int pizzas = 1 + static_cast<int>(std::discrete_distribution<int>({45, 33, 14, 8})(rng));
@@ -227,15 +252,15 @@ std::vector<order::events::Item> Basket(std::mt19937_64& rng) {
     if (size == "small" && crust == "stuffed") crust = "hand_tossed";
     items.push_back(MakeItem(Pick(kPizzas, rng), size, crust));
   }
-  if (u(rng) < 0.35) items.push_back(MakeItem(Pick(kSides, rng), "regular", ""));
-  if (u(rng) < 0.40) {
+  if (u(rng) < o.side_share) items.push_back(MakeItem(Pick(kSides, rng), "regular", ""));
+  if (u(rng) < o.drink_share) {
     const int n = u(rng) < 0.7 ? 1 : 2;
     for (int i = 0; i < n; ++i) {
       const Product& d = Pick(kDrinks, rng);
       items.push_back(MakeItem(d, std::string_view(d.id) == "water" ? "regular" : (u(rng) < 0.6 ? "bottle_2l" : "bottle_20oz"), ""));
     }
   }
-  if (u(rng) < 0.10) items.push_back(MakeItem(Pick(kDesserts, rng), "regular", ""));
+  if (u(rng) < o.dessert_share) items.push_back(MakeItem(Pick(kDesserts, rng), "regular", ""));
   return items;
 }
 
@@ -261,6 +286,14 @@ std::vector<double> Arrivals(const Options& o, std::mt19937_64& rng) {
 
 // --- the rush ------------------------------------------------------------------------------------
 
+/// One item a cook works: which order, which item of its ticket.
+struct Unit {
+  std::size_t order = 0;
+  std::int64_t item = 0;
+  ItemKey key;
+  std::string first;  ///< the first station of its route
+};
+
 struct OrderRecord {
   std::string order_id;
   std::string ticket_id;
@@ -275,14 +308,10 @@ struct OrderRecord {
   double make_seconds = 0;  ///< nominal make-line work of its items
   int items = 0;
   int units_left = 0;
+  int make_to_load = 0;        ///< items from the make line not yet in the oven
+  std::vector<Unit> held;      ///< sides held back to go in with the ticket's pizzas
   bool is_ready = false;
   bool handed_off = false;
-};
-
-struct Unit {
-  std::size_t order = 0;
-  std::int64_t item = 0;
-  ItemKey key;
 };
 
 double Minutes(microseconds d) { return duration<double>(d).count() / 60.0; }
@@ -311,6 +340,13 @@ class Rush {
     inventory_->LoadDemo({Stores::kStore});
     kitchen_ = std::make_unique<KitchenService>(db_, clock_, ids_, KitchenClients{stores_, nullptr, nullptr}, *inventory_,
                                                 KitchenOptions{}, nullptr);
+    if (o_.sides_via_make) {
+      KitchenSetup setup = DefaultSetup();
+      for (auto& rule : setup.routes) {
+        if (rule.kind == "side" || rule.kind == "dessert") rule.stations = {"make", "oven", "cut"};
+      }
+      Check(kitchen_->PutSetup(Stores::kStore, setup, {"usr_sim_manager"}), "put setup");
+    }
     setup_ = kitchen_->SetupFor(Stores::kStore);
     const Station* oven = setup_.FindStation("oven");
     if (!oven || oven->kind != StationKind::kConveyor) throw std::runtime_error("the default kitchen has no conveyor oven");
@@ -407,7 +443,7 @@ class Rush {
 
   void Arrive() {
     const TimePoint now = Now();
-    auto items = Basket(rng_);
+    auto items = Basket(o_, rng_);
     const bool delivery = std::uniform_real_distribution<double>(0, 1)(rng_) < o_.delivery_share;
     OrderRecord r;
     r.order_id = ids_.Next("ord");
@@ -451,16 +487,17 @@ class Rush {
     r.ticket_estimate = core::ParseRfc3339(t.estimated_ready_at).value_or(TimePoint{});
     const std::size_t i = orders_.size();
     for (const auto& item : t.items) {
-      Unit u{i, item.index, item.key()};
       const std::string& first = item.route.at(0);
+      Unit u{i, item.index, item.key(), first};
       ++r.items;
       if (item.kind == "pizza") ++r.pizzas;
       if (first == "make") r.make_seconds += SecondsAt(*setup_.FindStation("make"), item.key());
       if (std::find(item.route.begin(), item.route.end(), "oven") != item.route.end()) ++r.oven_items;
       if (first == "make") {
         make_queue_.push_back(u);
+        if (item.route.size() > 1 && item.route[1] == "oven") ++r.make_to_load;
       } else if (first == "oven") {
-        oven_queue_.push_back(u);  // a side or dessert goes onto the belt as it is
+        r.held.push_back(u);  // a side or dessert goes onto the belt as it is (below)
       } else if (first == "drinks") {
         drink_queue_.push_back(u);
       } else {
@@ -468,6 +505,10 @@ class Rush {
       }
     }
     r.units_left = r.items;
+    if (o_.side_loading == "gap" || r.make_to_load == 0) {
+      for (const Unit& u : r.held) oven_queue_.push_back(u);
+      r.held.clear();
+    }
     orders_.push_back(std::move(r));
     ++arrived_;
   }
@@ -498,10 +539,18 @@ class Rush {
     for (auto& lane : lanes_) {
       if (oven_queue_.empty()) break;
       if (lane > now) continue;
-      const Unit u = oven_queue_.front();
-      oven_queue_.pop_front();
-      const Ticket t = Bump(u, u.key.kind == "pizza" ? "make" : "oven");  // into the oven
-      (void)t;
+      // The oldest ticket's item first, of those waiting at the loading end of the belt.
+      const auto next = std::min_element(oven_queue_.begin(), oven_queue_.end(), [](const Unit& a, const Unit& b) {
+        return std::tie(a.order, a.item) < std::tie(b.order, b.item);
+      });
+      const Unit u = *next;
+      oven_queue_.erase(next);
+      Bump(u, u.first);  // into the oven: "done" at the make line, or "start" at the oven
+      OrderRecord& r = orders_[u.order];
+      if (u.first == "make" && --r.make_to_load == 0) {
+        for (const Unit& held : r.held) oven_queue_.push_back(held);  // "with-pizzas": now the sides
+        r.held.clear();
+      }
       lane = now + lane_interval_;
       At(lane, [] {});  // wakes Dispatch when the lane can take the next one
       At(now + bake_, [this, u] { cut_queue_.push_back(u); });
@@ -598,9 +647,12 @@ void Rush::Report() const {
              "(a lane takes one every {:.0f} s: {:.0f} items/h); cut table {} person ({} s a pizza); drinks 1\n",
              make.staff, oven.bake_seconds, oven.belt_width, oven.belt_length, duration<double>(lane_interval_).count(),
              oven_per_hour, cut.staff, SecondsAt(cut, {"", "pizzas", "pizza", "large"}));
-  fmt::print("    cooks: nominal time × lognormal factor (σ {:.2f}, mean 1); re-estimate every {} s; "
-             "{:.0f}% delivery ({} orders)\n",
-             o_.spread, o_.reestimate_seconds, 100.0 * deliveries / orders_.size(), deliveries);
+  fmt::print("    cooks: nominal time × lognormal factor (σ {:.2f}, mean 1); oldest ticket first at every station; sides "
+             "and desserts onto the belt: {}{}; re-estimate every {} s; {:.0f}% delivery ({} orders)\n",
+             o_.spread,
+             o_.side_loading == "gap" ? "in the first free lane slot" : "right after their ticket's last pizza",
+             o_.sides_via_make ? " (setup changed: they go make → oven → cut)" : "", o_.reestimate_seconds,
+             100.0 * deliveries / orders_.size(), deliveries);
   fmt::print("    load: {} items, {} pizzas ({:.2f} per order); over the {} min of orders the oven gets {} items = {:.2f}× "
              "what it can bake in that time, the make line {:.0f} min of work = {:.2f}× what {} people make\n",
              items, pizzas, static_cast<double>(pizzas) / orders_.size(), o_.minutes, oven_items,
@@ -610,6 +662,7 @@ void Rush::Report() const {
   Accuracy model, fixed, heard;
   double quoted = 0, actual_wait = 0;
   int mismatched = 0;
+  microseconds max_mismatch{0};
   TimePoint last_ready = start_;
   for (const auto& r : orders_) {
     model.errors.push_back(Minutes(r.ready - r.promised_ready));
@@ -617,7 +670,9 @@ void Rush::Report() const {
     heard.errors.push_back(Minutes(r.ready - r.announced_ready));
     quoted += Minutes(r.promised_ready - r.arrived);
     actual_wait += Minutes(r.ready - r.arrived);
-    mismatched += r.ticket_estimate != r.promised_ready;
+    const auto diff = std::chrono::abs(r.ticket_estimate - r.promised_ready);
+    mismatched += diff > std::chrono::milliseconds(1);
+    max_mismatch = std::max(max_mismatch, diff);
     last_ready = std::max(last_ready, r.ready);
   }
   const double n = static_cast<double>(orders_.size());
@@ -628,11 +683,31 @@ void Rush::Report() const {
   fmt::print("|{:-<30}|{:->10}:|{:->10}:|{:->10}:|{:->9}:|{:->9}:|{:->11}:|{:->8}:|\n", "", "", "", "", "", "", "", "");
   fmt::print("{}\n", model.Row("model (Estimate at order)"));
   fmt::print("{}\n", fixed.Row(fmt::format("fixed now + {} min", o_.fixed_promise_minutes)));
-  fmt::print("{}\n", heard.Row("last promise heard (re-est.)"));
+  fmt::print("{}\n", heard.Row("last time heard before ready"));
   fmt::print("\nmean quoted wait {:.1f} min (model), {} min (fixed); mean actual wait {:.1f} min; last order ready at "
              "+{:.0f} min\n",
              quoted / n, o_.fixed_promise_minutes, actual_wait / n, Minutes(last_ready - start_));
-  if (mismatched) fmt::print("note: {} tickets' first estimate differs from their quote\n", mismatched);
+  if (mismatched) {
+    fmt::print("note: {} tickets' first estimate differs from their quote (by up to {:.1f} s)\n", mismatched,
+               duration<double>(max_mismatch).count());
+  }
+  // How often customers heard a new time (kitchen.promise_changed, sent when it moves ≥ 2 min).
+  std::map<std::string, int> changes;
+  for (const auto& row : db_.Query("SELECT envelope FROM kitchen_outbox WHERE type = $1",
+                                   db::Params(std::string(events::PromiseChanged::kType)))) {
+    const json::value data = json::parse(row.Text("envelope")).at("data");
+    const json::object& o = data.is_string() ? json::parse(data.as_string()).as_object() : data.as_object();
+    ++changes[std::string(o.at("order_id").as_string())];
+  }
+  int told = 0, most = 0, total_changes = 0;
+  for (const auto& [id, c] : changes) {
+    ++told;
+    most = std::max(most, c);
+    total_changes += c;
+  }
+  fmt::print("promise changes heard: {} of {} customers were sent a new time ({:.1f} messages each on average, at most "
+             "{})\n",
+             told, orders_.size(), told ? static_cast<double>(total_changes) / told : 0.0, most);
 
   fmt::print("\n| {:<11} | {:>6} | {:>6} | {:>11} | {:>11} | {:>10} | {:>14} | {:>12} |\n", "placed", "orders", "pizzas",
              "quoted wait", "actual wait", "model err", "model |err| p90", "fixed err");

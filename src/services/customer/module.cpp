@@ -109,6 +109,7 @@ class CustomerModule final : public module::Module {
         {"admin@demo.vetahut.test", "demo-admin-password", "Demo Admin", "+12125550001", {{"admin", ""}}},
         {"manager@demo.vetahut.test", "demo-manager-password", "Demo Manager", "+12125550002", {{"store_manager", midtown}}},
         {"cook@demo.vetahut.test", "demo-cook-password", "Demo Cook", "+12125550003", {{"cook", midtown}}},
+        {"driver@demo.vetahut.test", "demo-driver-password", "Demo Driver", "+12125550005", {{"driver", midtown}}},
     };
     for (const auto& s : staff) {
       if (midtown.empty() && s.roles.front().role != "admin") continue;
