@@ -80,10 +80,14 @@ struct Options {
   int reestimate_seconds = 10;  ///< the periodic re-estimate (the server's task runs every 10 s)
   int delivery_minutes = 20;    ///< the delivery leg added to a delivery promise (a zone estimate)
   int fixed_promise_minutes = 20;  ///< the old promise: now + this (order.prep_minutes' default)
-  /// How the cooks put sides and desserts (route: oven → cut, no make step) onto the belt:
-  /// "gap" — as soon as a lane is free and nothing older is waiting at the oven;
-  /// "with-pizzas" — right after the last pizza of their own ticket went in.
-  std::string side_loading = "gap";
+  /// Which item a free conveyor lane takes, of those waiting at the loading end of the belt
+  /// (made pizzas; sides and desserts, whose route starts at the oven, from the moment their
+  /// ticket prints): "arrival" — the one waiting longest; "ticket" — the oldest ticket's.
+  std::string oven_order = "arrival";
+  /// "ticket" — sides wait at the oven like any item; "with-pizzas" — the cooks hold a ticket's
+  /// sides and desserts back until its last pizza went in.
+  std::string side_loading = "ticket";
+  int make_ahead = 4;           ///< the make line starts nothing new while this many made pizzas wait for the belt
   bool sides_via_make = false;  ///< a setup whose sides and desserts go make → oven → cut
   std::string db_url;           ///< "" = a SQLite file in a temporary directory
   std::string csv;              ///< per-order rows, optional
@@ -94,7 +98,8 @@ struct Options {
       "usage: kitchen_rush [--seed N] [--orders N] [--minutes M] [--peak-minute M] [--spread S]\n"
       "                    [--delivery-share P] [--reestimate-seconds S] [--delivery-minutes M]\n"
       "                    [--fixed-promise-minutes M] [--side-share P] [--drink-share P]\n"
-      "                    [--dessert-share P] [--side-loading gap|with-pizzas] [--sides-via-make]\n"
+      "                    [--dessert-share P] [--oven-order arrival|ticket] [--side-loading ticket|with-pizzas]\n"
+      "                    [--make-ahead N] [--sides-via-make]\n"
       "                    [--db URL] [--csv FILE]\n"
       "  A simulated dinner rush through the real KitchenService on a manual clock; prints how far\n"
       "  the model's promises (and a fixed now+20 min promise) were from the real ready times.\n"
@@ -149,9 +154,14 @@ Options ParseArgs(int argc, char** argv) {
       o.delivery_minutes = static_cast<int>(number(i));
     } else if (a == "--fixed-promise-minutes") {
       o.fixed_promise_minutes = static_cast<int>(number(i));
+    } else if (a == "--oven-order") {
+      o.oven_order = value(i);
+      if (o.oven_order != "arrival" && o.oven_order != "ticket") Usage(2);
     } else if (a == "--side-loading") {
       o.side_loading = value(i);
-      if (o.side_loading != "gap" && o.side_loading != "with-pizzas") Usage(2);
+      if (o.side_loading != "ticket" && o.side_loading != "with-pizzas") Usage(2);
+    } else if (a == "--make-ahead") {
+      o.make_ahead = static_cast<int>(number(i));
     } else if (a == "--sides-via-make") {
       o.sides_via_make = true;
     } else if (a == "--db") {
@@ -165,7 +175,7 @@ Options ParseArgs(int argc, char** argv) {
       Usage(2);
     }
   }
-  if (o.orders < 1 || o.orders > 5000) Usage(2);
+  if (o.orders < 1 || o.orders > 5000 || o.make_ahead < 1) Usage(2);
   if (o.minutes < 1 || o.peak_minute > o.minutes) Usage(2);
   if (o.delivery_share > 1 || o.side_share > 1 || o.drink_share > 1 || o.dessert_share > 1 || o.spread > 1 ||
       o.reestimate_seconds < 1) {
@@ -314,6 +324,11 @@ struct OrderRecord {
   bool handed_off = false;
 };
 
+std::mt19937_64 Stream(std::uint64_t seed, std::uint32_t stream) {
+  std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32), stream};
+  return std::mt19937_64(seq);
+}
+
 double Minutes(microseconds d) { return duration<double>(d).count() / 60.0; }
 
 double Percentile(std::vector<double> v, double p) {
@@ -326,7 +341,12 @@ double Percentile(std::vector<double> v, double p) {
 class Rush {
  public:
   Rush(const Options& o, db::Database& db)
-      : o_(o), db_(db), rng_(o.seed), factor_(-o.spread * o.spread / 2, o.spread) {}
+      : o_(o),
+        db_(db),
+        orders_rng_(Stream(o.seed, 1)),
+        cooks_rng_(Stream(o.seed, 2)),
+        people_rng_(Stream(o.seed, 3)),
+        factor_(-o.spread * o.spread / 2, o.spread) {}
 
   void SetUp() {
     db::Migrate(db_, menu::AllMigrations());
@@ -358,7 +378,7 @@ class Rush {
 
   void Run() {
     const auto wall0 = std::chrono::steady_clock::now();
-    for (double offset : Arrivals(o_, rng_)) {
+    for (double offset : Arrivals(o_, orders_rng_)) {
       const TimePoint at = start_ + duration_cast<microseconds>(duration<double>(offset));
       At(at, [this] { Arrive(); });
     }
@@ -402,7 +422,7 @@ class Rush {
   /// A cook's real time for `key` at `station`: the setup's nominal time × lognormal (mean 1).
   microseconds TrueTime(const std::string& station, const ItemKey& key) {
     const double nominal = SecondsAt(*setup_.FindStation(station), key);
-    return duration_cast<microseconds>(duration<double>(nominal * factor_(rng_)));
+    return duration_cast<microseconds>(duration<double>(nominal * factor_(cooks_rng_)));
   }
 
   Ticket Bump(const Unit& u, const std::string& station) {
@@ -426,13 +446,13 @@ class Rush {
     std::uniform_real_distribution<double> u(0, 1);
     if (r.type == "delivery") {
       // A driver takes it 1–8 minutes after it is ready.
-      At(Now() + duration_cast<microseconds>(duration<double>(60 + 420 * u(rng_))), [this, i] {
+      At(Now() + duration_cast<microseconds>(duration<double>(60 + 420 * u(people_rng_))), [this, i] {
         Check(kitchen_->CompleteForOrder(orders_[i].order_id), "complete");
         orders_[i].handed_off = true;
       });
     } else {
       // The customer walks in around the promised time (−3 … +6 minutes), never before it is ready.
-      const auto comes = announced + duration_cast<microseconds>(duration<double>(-180 + 540 * u(rng_)));
+      const auto comes = announced + duration_cast<microseconds>(duration<double>(-180 + 540 * u(people_rng_)));
       At(std::max(Now(), comes), [this, i] {
         ++bumps_;
         Check(kitchen_->Bump(orders_[i].ticket_id, "expo", std::nullopt, {"usr_sim_counter"}), "hand-off");
@@ -443,8 +463,8 @@ class Rush {
 
   void Arrive() {
     const TimePoint now = Now();
-    auto items = Basket(o_, rng_);
-    const bool delivery = std::uniform_real_distribution<double>(0, 1)(rng_) < o_.delivery_share;
+    auto items = Basket(o_, orders_rng_);
+    const bool delivery = std::uniform_real_distribution<double>(0, 1)(orders_rng_) < o_.delivery_share;
     OrderRecord r;
     r.order_id = ids_.Next("ord");
     r.type = delivery ? "delivery" : "carryout";
@@ -495,7 +515,8 @@ class Rush {
       if (std::find(item.route.begin(), item.route.end(), "oven") != item.route.end()) ++r.oven_items;
       if (first == "make") {
         make_queue_.push_back(u);
-        if (item.route.size() > 1 && item.route[1] == "oven") ++r.make_to_load;
+        if (item.route.size() < 2 || item.route[1] != "oven") throw std::runtime_error("no simulated cook for " + item.name);
+        ++r.make_to_load;
       } else if (first == "oven") {
         r.held.push_back(u);  // a side or dessert goes onto the belt as it is (below)
       } else if (first == "drinks") {
@@ -505,7 +526,7 @@ class Rush {
       }
     }
     r.units_left = r.items;
-    if (o_.side_loading == "gap" || r.make_to_load == 0) {
+    if (o_.side_loading == "ticket" || r.make_to_load == 0) {
       for (const Unit& u : r.held) oven_queue_.push_back(u);
       r.held.clear();
     }
@@ -527,26 +548,34 @@ class Rush {
     const TimePoint now = Now();
     for (std::size_t w = 0; w < make_busy_.size(); ++w) {
       if (make_busy_[w] || make_queue_.empty()) continue;
+      if (made_waiting_ + make_in_work_ >= o_.make_ahead) break;  // the make table is full
       const Unit u = make_queue_.front();
       make_queue_.pop_front();
       Bump(u, "make");  // started
       make_busy_[w] = true;
+      ++make_in_work_;
       At(now + TrueTime("make", u.key), [this, w, u] {
         make_busy_[w] = false;
+        --make_in_work_;
+        ++made_waiting_;
         oven_queue_.push_back(u);  // made: on the loading end of the belt
       });
     }
     for (auto& lane : lanes_) {
       if (oven_queue_.empty()) break;
       if (lane > now) continue;
-      // The oldest ticket's item first, of those waiting at the loading end of the belt.
-      const auto next = std::min_element(oven_queue_.begin(), oven_queue_.end(), [](const Unit& a, const Unit& b) {
-        return std::tie(a.order, a.item) < std::tie(b.order, b.item);
-      });
+      // oven_queue_ is in order of arrival at the belt; "ticket": the oldest ticket's item first.
+      auto next = oven_queue_.begin();
+      if (o_.oven_order == "ticket") {
+        next = std::min_element(oven_queue_.begin(), oven_queue_.end(), [](const Unit& a, const Unit& b) {
+          return std::tie(a.order, a.item) < std::tie(b.order, b.item);
+        });
+      }
       const Unit u = *next;
       oven_queue_.erase(next);
       Bump(u, u.first);  // into the oven: "done" at the make line, or "start" at the oven
       OrderRecord& r = orders_[u.order];
+      if (u.first == "make") --made_waiting_;
       if (u.first == "make" && --r.make_to_load == 0) {
         for (const Unit& held : r.held) oven_queue_.push_back(held);  // "with-pizzas": now the sides
         r.held.clear();
@@ -578,7 +607,8 @@ class Rush {
 
   const Options& o_;
   db::Database& db_;
-  std::mt19937_64 rng_;
+  // Separate streams, so the orders are the same whatever the cooks do.
+  std::mt19937_64 orders_rng_, cooks_rng_, people_rng_;
   std::lognormal_distribution<double> factor_;
   // Friday 27 November 2026, 18:00 in Chicago.
   const TimePoint start_ = *core::ParseRfc3339("2026-11-28T00:00:00Z");
@@ -596,6 +626,7 @@ class Rush {
   int arrived_ = 0;
   std::deque<Unit> make_queue_, oven_queue_, cut_queue_, drink_queue_;
   std::vector<bool> make_busy_;
+  int make_in_work_ = 0, made_waiting_ = 0;
   bool cut_busy_ = false, drink_busy_ = false;
   std::vector<TimePoint> lanes_;
   microseconds lane_interval_{0};
@@ -647,11 +678,14 @@ void Rush::Report() const {
              "(a lane takes one every {:.0f} s: {:.0f} items/h); cut table {} person ({} s a pizza); drinks 1\n",
              make.staff, oven.bake_seconds, oven.belt_width, oven.belt_length, duration<double>(lane_interval_).count(),
              oven_per_hour, cut.staff, SecondsAt(cut, {"", "pizzas", "pizza", "large"}));
-  fmt::print("    cooks: nominal time × lognormal factor (σ {:.2f}, mean 1); oldest ticket first at every station; sides "
-             "and desserts onto the belt: {}{}; re-estimate every {} s; {:.0f}% delivery ({} orders)\n",
-             o_.spread,
-             o_.side_loading == "gap" ? "in the first free lane slot" : "right after their ticket's last pizza",
-             o_.sides_via_make ? " (setup changed: they go make → oven → cut)" : "", o_.reestimate_seconds,
+  fmt::print("    cooks: nominal time × lognormal factor (σ {:.2f}, mean 1), oldest ticket first at each station; the make "
+             "line keeps at most {} pizzas ahead of the belt; the belt takes the {}; sides and desserts {}{}\n",
+             o_.spread, o_.make_ahead,
+             o_.oven_order == "arrival" ? "item waiting longest (--oven-order arrival)" : "oldest ticket's item (--oven-order ticket)",
+             o_.side_loading == "ticket" ? "wait at the belt from the moment their ticket prints"
+                                         : "go in right after their ticket's last pizza (--side-loading with-pizzas)",
+             o_.sides_via_make ? " (--sides-via-make: routed make → oven → cut)" : "");
+  fmt::print("    re-estimate every {} s; {:.0f}% delivery ({} orders)\n", o_.reestimate_seconds,
              100.0 * deliveries / orders_.size(), deliveries);
   fmt::print("    load: {} items, {} pizzas ({:.2f} per order); over the {} min of orders the oven gets {} items = {:.2f}× "
              "what it can bake in that time, the make line {:.0f} min of work = {:.2f}× what {} people make\n",

@@ -111,6 +111,12 @@ TEST_F(KitchenE2E, AnOrderIsOnTheKitchenStreamAndTheCooksBumpsMoveTheCustomersTr
   ASSERT_TRUE(left);
   EXPECT_FALSE(left->at("ticket").at("at_station").as_bool());
   EXPECT_EQ(Status(GetOrder(id, customer_)), "picked_up");
+  // Operators see the kitchen on /metrics: queues per station, and how early or late tickets were.
+  auto metrics = client_.Get(url_ + "/metrics");
+  ASSERT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("kitchen_station_queue_items{store=\"" + store_ + "\",station=\"make\"}"), std::string::npos);
+  EXPECT_NE(metrics->body.find("kitchen_ready_minus_promised_seconds_count{store=\"" + store_ + "\"} 1"), std::string::npos)
+      << metrics->body.substr(0, 2000);
 
   // A customer is not kitchen staff; the store's cook cannot bump another store's tickets.
   Expect(client_.Get(url_ + "/api/v1/stores/" + store_ + "/kitchen/tickets", customer_), 403);
@@ -184,6 +190,45 @@ TEST_F(KitchenE2E, StockThatRunsOutTakesAnItemOffTheMenuUntilADeliveryIsReceived
   EXPECT_TRUE(pepperoni_available());
   auto history = json::parse(client_.Get(inventory + "/adjustments", manager_)->body);
   EXPECT_EQ(history.at("items").as_array().size(), 2u) << history;
+}
+
+TEST_F(KitchenE2E, AKitchenPastItsBusyThresholdPausesTheStoreAndResumesItWhenTheQueueShrinks) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  const std::string setup_url = url_ + "/api/v1/stores/" + store_ + "/kitchen/setup";
+  auto setup = json::parse(client_.Get(setup_url, manager_)->body).as_object();
+  setup["auto_busy"] = true;
+  setup["busy_wait_minutes"] = 10;
+  Expect(client_.Send(Method::kPut, setup_url, manager_, json::serialize(setup)), 200);
+  auto bad = setup;
+  bad["busy_wait_minutes"] = 1;
+  auto refused = client_.Send(Method::kPut, setup_url, manager_, json::serialize(bad));
+  ASSERT_EQ(refused->status, 422);
+  EXPECT_NE(refused->body.find("busy_wait_minutes"), std::string::npos) << refused->body;
+
+  // One large pizza takes about 8 minutes: not busy. Four more ahead of the next make it 11.
+  auto quote = client_.Post(url_ + "/api/v1/quotes", OrderBody(R"({"method": "pay_at_store"})"), customer_);
+  ASSERT_EQ(quote->status, 200) << quote->body;
+  EXPECT_FALSE(json::parse(quote->body).at("kitchen").at("busy").as_bool());
+  std::string big = OrderBody(R"({"method": "pay_at_store"})");
+  big.replace(big.find(R"("quantity": 1)"), 13, R"("quantity": 4)");
+  auto order = PlaceOk(big, "kitchen-busy");
+  const std::string id(order.at("id").as_string());
+  bool paused = false;
+  for (int i = 0; i < 100 && !paused; ++i) {
+    auto q = client_.Post(url_ + "/api/v1/quotes", OrderBody(R"({"method": "pay_at_store"})"), customer_);
+    paused = q->status == 422 && q->body.find("kitchen busy") != std::string::npos;
+    if (!paused) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(paused) << serve.Log();
+  // The queue shrinks (the order is cancelled): the store takes orders again.
+  Expect(client_.Post(url_ + "/api/v1/orders/" + id + "/cancel", "", customer_), 200);
+  bool resumed = false;
+  for (int i = 0; i < 100 && !resumed; ++i) {
+    resumed = client_.Post(url_ + "/api/v1/quotes", OrderBody(R"({"method": "pay_at_store"})"), customer_)->status == 200;
+    if (!resumed) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(resumed) << serve.Log();
 }
 
 TEST_F(KitchenE2E, ADriverTakesTheRunAndTheCustomerSeesTheArrivalTime) {

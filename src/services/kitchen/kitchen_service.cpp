@@ -259,6 +259,11 @@ core::Status KitchenService::CreateTicket(const order::events::OrderConfirmed& o
   return core::Ok();
 }
 
+core::Status KitchenService::AfterCreate(const std::string& store_id) {
+  ReestimateStore(store_id);  // promises behind it and busy mode see the new ticket at once
+  return core::Ok();
+}
+
 core::Status KitchenService::VoidForOrder(const std::string& order_id, const std::string& reason) {
   auto found = repository_.FindByOrder(db_, order_id);
   if (!found || !found->open()) return core::Ok();

@@ -60,6 +60,8 @@ class KitchenService final : public KitchenClient {
   // --- from the order service's events ---
   /// order.confirmed: the ticket (once per order), fired now or, for an order-ahead, scheduled.
   core::Status CreateTicket(const order::events::OrderConfirmed& order);
+  /// After a ticket is created (outside the store's lock): re-estimates the store.
+  core::Status AfterCreate(const std::string& store_id);
   /// order.cancelled / order.rejected: the ticket is voided (it leaves every screen) and its stock
   /// returns; a waiting delivery is cancelled. Unknown or finished tickets: nothing to do.
   core::Status VoidForOrder(const std::string& order_id, const std::string& reason);

@@ -64,7 +64,9 @@ class KitchenModule final : public module::Module {
     // rejected one leaves every screen; one the counter handed over leaves the kitchen.
     bus::Consumer consumer(ctx.db, "kitchen");
     consumer.OnEach<order::events::OrderConfirmed>([this](const order::events::OrderConfirmed& e, const bus::CloudEvent&) {
-      return service_->CreateTicket(e);
+      auto created = service_->CreateTicket(e);
+      if (!created) return created;
+      return service_->AfterCreate(e.store_id);
     });
     consumer.OnEach<order::events::OrderCancelled>([this](const order::events::OrderCancelled& e, const bus::CloudEvent&) {
       return service_->VoidForOrder(e.order_id, e.reason.empty() ? "cancelled" : e.reason);
