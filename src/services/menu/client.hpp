@@ -62,6 +62,7 @@ struct PricedLine {
   core::MoneyAmount discount;
   core::MoneyAmount net;
   core::MoneyAmount tax;
+  std::string tax_category;  ///< food | beverage | … (the store's rate for it applied)
 };
 
 /// A loyalty reward the cart redeems: the order service reserves its points.

@@ -105,6 +105,7 @@ PricedCart ToPricedCart(const Catalog& catalog, const QuoteRequest& request, con
     pl.discount = M(line.discount);
     pl.net = M(line.net);
     pl.tax = M(line.tax);
+    pl.tax_category = line.tax_category;
     const CartLine* asked = line.index < request.items.size() ? &request.items[line.index] : nullptr;
     for (std::size_t i = 0; i < line.items.size(); ++i) {
       std::vector<std::string> removed;

@@ -86,6 +86,11 @@ struct Line {
   std::vector<Item> items;
   core::MoneyAmount unit_price;
   core::MoneyAmount line_total;
+  /// For receipts and the sales journal; absent from orders placed before they were recorded.
+  std::optional<core::MoneyAmount> discount;
+  std::optional<core::MoneyAmount> net;  ///< line_total − discount
+  std::optional<core::MoneyAmount> tax;  ///< added (exclusive) or contained (inclusive)
+  std::optional<std::string> tax_category;  ///< food | beverage | …
   template <class V>
   void Visit(V& v) {
     v("index", index);
@@ -96,6 +101,10 @@ struct Line {
     v("items", items);
     v("unit_price", unit_price);
     v("line_total", line_total);
+    v("discount", discount);
+    v("net", net);
+    v("tax", tax);
+    v("tax_category", tax_category);
   }
 };
 

@@ -141,6 +141,10 @@ std::vector<events::Line> LinesOf(const menu::PricedCart& priced, const std::vec
     if (line.index < notes.size()) l.notes = notes[line.index];
     l.unit_price = line.unit_price;
     l.line_total = line.line_total;
+    l.discount = line.discount;
+    l.net = line.net;
+    l.tax = line.tax;
+    l.tax_category = line.tax_category;
     for (const auto& item : line.items) {
       events::Item i{item.product_id, item.name,      item.category_id, item.kind, item.size_id,
                      item.size_name,  item.crust_id,  item.crust_name,  {},        item.removed_toppings};
