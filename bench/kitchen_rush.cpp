@@ -7,17 +7,18 @@
 // real menu service with the demo menu and the inventory with demo stock, all on a ManualClock.
 // Orders arrive over the hour (seeded, ramping up to a peak and down); each is quoted with
 // Estimate — the promise the customer is given — and becomes a ticket with CreateTicket. Simulated
-// cooks then work the tickets as real ones do: each takes the oldest item waiting at their
-// station, works it for the station's nominal time times a lognormal factor (real cooks vary),
-// and bumps it; the conveyor takes a pizza per lane every bake/length seconds and carries it out
-// after the bake time; the cutter cuts and bumps it ready. The clock moves event by event (no
-// sleeping), and ReestimateStore runs as the periodic task would.
+// cooks then work the tickets as real ones do: each takes the oldest ticket's item waiting at
+// their station, works it for the station's nominal time times a lognormal factor (real cooks
+// vary), and bumps it; the conveyor takes one item per lane every bake/length seconds — by default
+// the one that has waited longest at the belt, where a side waits from the moment its ticket
+// prints — and carries it out after the bake time; the cutter cuts and bumps it ready. The clock
+// moves event by event (no sleeping), and ReestimateStore runs as the periodic task would.
 //
 // Not a test and not registered with ctest: run it, read the table (docs/benchmarks.md,
 // "Kitchen: dinner-rush promise accuracy").
 //
-//   build/release/bench/kitchen_rush [--seed N] [--orders 120] [--minutes 60] [--peak-minute 35]
-//       [--spread 0.15] [--delivery-share 0.3] [--reestimate-seconds 10] [--db URL] [--csv FILE]
+//   scripts/build.sh release kitchen_rush && build/release/bench/kitchen_rush [--seed N] …
+//   (--help lists the knobs: order mix, cooks' spread, how sides reach the oven, --db, --csv)
 #include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
@@ -71,8 +72,8 @@ struct Options {
   std::uint64_t seed = 1;
   int orders = 120;
   int minutes = 60;
-  int peak_minute = 35;         ///< where the arrival rate peaks
-  double spread = 0.15;         ///< sigma of the cooks' lognormal time factor (mean 1)
+  int peak_minute = 35;  ///< where the arrival rate peaks
+  double spread = 0.15;  ///< sigma of the cooks' lognormal time factor (mean 1)
   double delivery_share = 0.30;
   double side_share = 0.35;     ///< orders with a side (wings or garlic bread: through the oven)
   double drink_share = 0.40;    ///< orders with one or two drinks
@@ -87,7 +88,9 @@ struct Options {
   /// "ticket" — sides wait at the oven like any item; "with-pizzas" — the cooks hold a ticket's
   /// sides and desserts back until its last pizza went in.
   std::string side_loading = "ticket";
-  int make_ahead = 4;           ///< the make line starts nothing new while this many made pizzas wait for the belt
+  /// The make line starts nothing new while this many pizzas are made or being made but not yet
+  /// on the belt (the make table's room).
+  int make_ahead = 4;
   bool sides_via_make = false;  ///< a setup whose sides and desserts go make → oven → cut
   std::string db_url;           ///< "" = a SQLite file in a temporary directory
   std::string csv;              ///< per-order rows, optional
@@ -95,16 +98,16 @@ struct Options {
 
 [[noreturn]] void Usage(int code) {
   std::fputs(
-      "usage: kitchen_rush [--seed N] [--orders N] [--minutes M] [--peak-minute M] [--spread S]\n"
-      "                    [--delivery-share P] [--reestimate-seconds S] [--delivery-minutes M]\n"
-      "                    [--fixed-promise-minutes M] [--side-share P] [--drink-share P]\n"
-      "                    [--dessert-share P] [--oven-order arrival|ticket] [--side-loading ticket|with-pizzas]\n"
-      "                    [--make-ahead N] [--sides-via-make]\n"
-      "                    [--db URL] [--csv FILE]\n"
-      "  A simulated dinner rush through the real KitchenService on a manual clock; prints how far\n"
-      "  the model's promises (and a fixed now+20 min promise) were from the real ready times.\n"
-      "  --db: a throwaway database (sqlite:PATH or postgresql://…); its kitchen_* and menu_*\n"
-      "  tables are dropped and re-created. Default: a SQLite file in a temporary directory.\n",
+      "usage: kitchen_rush [--seed N] [--orders N] [--minutes M] [--peak-minute M]\n"
+      "         [--spread S] [--delivery-share P] [--side-share P] [--drink-share P]\n"
+      "         [--dessert-share P] [--reestimate-seconds S] [--delivery-minutes M]\n"
+      "         [--fixed-promise-minutes M] [--make-ahead N] [--oven-order arrival|ticket]\n"
+      "         [--side-loading ticket|with-pizzas] [--sides-via-make] [--db URL] [--csv FILE]\n"
+      "  A simulated dinner rush through the real KitchenService on a manual clock; prints\n"
+      "  how far the model's promises (and a fixed now + 20 min promise) were from the real\n"
+      "  ready times. --db: a throwaway database (sqlite:PATH or postgresql://...); its\n"
+      "  kitchen_* and menu_* tables are dropped and re-created. Default: a SQLite file in a\n"
+      "  temporary directory, removed at exit.\n",
       code == 0 ? stdout : stderr);
   std::exit(code);
 }
@@ -123,7 +126,8 @@ Options ParseArgs(int argc, char** argv) {
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
     if (end == text.c_str() || *end != '\0' || !std::isfinite(v) || v < 0) {
-      std::fprintf(stderr, "kitchen_rush: %s must be a non-negative number, got '%s'\n", name.c_str(), text.c_str());
+      std::fprintf(stderr, "kitchen_rush: %s must be a non-negative number, got '%s'\n",
+                   name.c_str(), text.c_str());
       Usage(2);
     }
     return v;
@@ -177,8 +181,8 @@ Options ParseArgs(int argc, char** argv) {
   }
   if (o.orders < 1 || o.orders > 5000 || o.make_ahead < 1) Usage(2);
   if (o.minutes < 1 || o.peak_minute > o.minutes) Usage(2);
-  if (o.delivery_share > 1 || o.side_share > 1 || o.drink_share > 1 || o.dessert_share > 1 || o.spread > 1 ||
-      o.reestimate_seconds < 1) {
+  if (o.delivery_share > 1 || o.side_share > 1 || o.drink_share > 1 || o.dessert_share > 1 ||
+      o.spread > 1 || o.reestimate_seconds < 1) {
     Usage(2);
   }
   return o;
@@ -192,11 +196,14 @@ class Stores final : public location::StoreDirectoryClient {
     if (id == kStore) return Store();
     return core::Fail(core::Error::NotFound("store '" + id + "' does not exist"));
   }
-  core::Result<std::vector<location::StoreSummary>> ListStores() override { return std::vector{Store()}; }
+  core::Result<std::vector<location::StoreSummary>> ListStores() override {
+    return std::vector{Store()};
+  }
 
  private:
   static location::StoreSummary Store() {
-    return {kStore, "Veta Hut Rush", "USD", "en-US", "America/Chicago", "+13125550100", 41.8781, -87.6359, {}};
+    return {kStore,         "Veta Hut Rush", "USD",    "en-US", "America/Chicago",
+            "+13125550100", 41.8781,         -87.6359, {}};
   }
 };
 
@@ -211,10 +218,14 @@ struct Product {
 };
 
 constexpr Product kPizzas[] = {
-    {"pepperoni_pizza", "Pepperoni", "pizzas", "pizza", 30}, {"cheese_pizza", "Cheese", "pizzas", "pizza", 18},
-    {"meat_lovers", "Meat Lovers", "pizzas", "pizza", 11},   {"veggie_supreme", "Veggie Supreme", "pizzas", "pizza", 9},
-    {"hawaiian", "Hawaiian", "pizzas", "pizza", 8},          {"margherita", "Margherita", "pizzas", "pizza", 8},
-    {"bbq_chicken", "BBQ Chicken", "pizzas", "pizza", 7},    {"four_cheese", "Four Cheese", "pizzas", "pizza", 5},
+    {"pepperoni_pizza", "Pepperoni", "pizzas", "pizza", 30},
+    {"cheese_pizza", "Cheese", "pizzas", "pizza", 18},
+    {"meat_lovers", "Meat Lovers", "pizzas", "pizza", 11},
+    {"veggie_supreme", "Veggie Supreme", "pizzas", "pizza", 9},
+    {"hawaiian", "Hawaiian", "pizzas", "pizza", 8},
+    {"margherita", "Margherita", "pizzas", "pizza", 8},
+    {"bbq_chicken", "BBQ Chicken", "pizzas", "pizza", 7},
+    {"four_cheese", "Four Cheese", "pizzas", "pizza", 5},
     {"spicy_diavola", "Spicy Diavola", "pizzas", "pizza", 4},
 };
 constexpr Product kSides[] = {{"chicken_wings", "Chicken wings", "sides", "side", 55},
@@ -243,8 +254,10 @@ order::events::Item MakeItem(const Product& p, const std::string& size, const st
   if (std::string_view(p.kind) == "pizza") {
     item.crust_id = crust;
     item.crust_name = crust;
-    item.toppings = {{"mozzarella", "Mozzarella", "whole", "normal"}, {"tomato_sauce", "Tomato sauce", "whole", "normal"}};
-    if (std::string_view(p.id) == "pepperoni_pizza") item.toppings.push_back({"pepperoni", "Pepperoni", "whole", "normal"});
+    item.toppings = {{"mozzarella", "Mozzarella", "whole", "normal"},
+                     {"tomato_sauce", "Tomato sauce", "whole", "normal"}};
+    if (std::string_view(p.id) == "pepperoni_pizza")
+      item.toppings.push_back({"pepperoni", "Pepperoni", "whole", "normal"});
   }
   return item;
 }
@@ -267,7 +280,11 @@ std::vector<order::events::Item> Basket(const Options& o, std::mt19937_64& rng) 
     const int n = u(rng) < 0.7 ? 1 : 2;
     for (int i = 0; i < n; ++i) {
       const Product& d = Pick(kDrinks, rng);
-      items.push_back(MakeItem(d, std::string_view(d.id) == "water" ? "regular" : (u(rng) < 0.6 ? "bottle_2l" : "bottle_20oz"), ""));
+      items.push_back(MakeItem(d,
+                               std::string_view(d.id) == "water"
+                                   ? "regular"
+                                   : (u(rng) < 0.6 ? "bottle_2l" : "bottle_20oz"),
+                               ""));
     }
   }
   if (u(rng) < o.dessert_share) items.push_back(MakeItem(Pick(kDesserts, rng), "regular", ""));
@@ -318,14 +335,15 @@ struct OrderRecord {
   double make_seconds = 0;  ///< nominal make-line work of its items
   int items = 0;
   int units_left = 0;
-  int make_to_load = 0;        ///< items from the make line not yet in the oven
-  std::vector<Unit> held;      ///< sides held back to go in with the ticket's pizzas
+  int make_to_load = 0;    ///< items from the make line not yet in the oven
+  std::vector<Unit> held;  ///< sides held back to go in with the ticket's pizzas
   bool is_ready = false;
   bool handed_off = false;
 };
 
 std::mt19937_64 Stream(std::uint64_t seed, std::uint32_t stream) {
-  std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32), stream};
+  std::seed_seq seq{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                    stream};
   return std::mt19937_64(seq);
 }
 
@@ -358,8 +376,9 @@ class Rush {
     Check(menu_->Publish("USD", std::nullopt, "kitchen_rush"), "menu Publish");
     inventory_ = std::make_unique<InventoryService>(db_, clock_, ids_, menu_.get(), nullptr);
     inventory_->LoadDemo({Stores::kStore});
-    kitchen_ = std::make_unique<KitchenService>(db_, clock_, ids_, KitchenClients{stores_, nullptr, nullptr}, *inventory_,
-                                                KitchenOptions{}, nullptr);
+    kitchen_ = std::make_unique<KitchenService>(db_, clock_, ids_,
+                                                KitchenClients{stores_, nullptr, nullptr},
+                                                *inventory_, KitchenOptions{}, nullptr);
     if (o_.sides_via_make) {
       KitchenSetup setup = DefaultSetup();
       for (auto& rule : setup.routes) {
@@ -369,9 +388,11 @@ class Rush {
     }
     setup_ = kitchen_->SetupFor(Stores::kStore);
     const Station* oven = setup_.FindStation("oven");
-    if (!oven || oven->kind != StationKind::kConveyor) throw std::runtime_error("the default kitchen has no conveyor oven");
+    if (!oven || oven->kind != StationKind::kConveyor)
+      throw std::runtime_error("the default kitchen has no conveyor oven");
     lanes_.assign(static_cast<std::size_t>(oven->belt_width), start_);
-    lane_interval_ = duration_cast<microseconds>(seconds(oven->bake_seconds)) / std::max(oven->belt_length, 1);
+    lane_interval_ =
+        duration_cast<microseconds>(seconds(oven->bake_seconds)) / std::max(oven->belt_length, 1);
     bake_ = seconds(oven->bake_seconds);
     make_busy_.assign(static_cast<std::size_t>(setup_.FindStation("make")->staff), false);
   }
@@ -394,6 +415,8 @@ class Rush {
     if (g_interrupted) throw std::runtime_error("interrupted");
     for (const auto& r : orders_) {
       if (!r.is_ready) throw std::runtime_error("order " + r.order_id + " never became ready");
+      if (!r.handed_off)
+        throw std::runtime_error("order " + r.order_id + " never left the kitchen");
     }
   }
 
@@ -407,7 +430,9 @@ class Rush {
     std::function<void()> run;
   };
   struct Later {
-    bool operator()(const Event& a, const Event& b) const { return std::tie(a.at, a.seq) > std::tie(b.at, b.seq); }
+    bool operator()(const Event& a, const Event& b) const {
+      return std::tie(a.at, a.seq) > std::tie(b.at, b.seq);
+    }
   };
 
   template <class T>
@@ -416,7 +441,9 @@ class Rush {
     if constexpr (!std::is_void_v<T>) return std::move(*r);
   }
 
-  void At(TimePoint t, std::function<void()> run) { events_.push({t, next_seq_++, std::move(run)}); }
+  void At(TimePoint t, std::function<void()> run) {
+    events_.push({t, next_seq_++, std::move(run)});
+  }
   TimePoint Now() const { return clock_.Now(); }
 
   /// A cook's real time for `key` at `station`: the setup's nominal time × lognormal (mean 1).
@@ -427,7 +454,8 @@ class Rush {
 
   Ticket Bump(const Unit& u, const std::string& station) {
     ++bumps_;
-    return Check(kitchen_->Bump(orders_[u.order].ticket_id, station, u.item, {"usr_sim_cook"}), "bump at " + station);
+    return Check(kitchen_->Bump(orders_[u.order].ticket_id, station, u.item, {"usr_sim_cook"}),
+                 "bump at " + station);
   }
 
   /// A bump made the ticket ready: record it; the customer or the driver takes it later.
@@ -435,7 +463,8 @@ class Rush {
     OrderRecord& r = orders_[i];
     if (--r.units_left > 0) return;
     if (t.status != TicketStatus::kReady || !t.ready_at) {
-      throw std::runtime_error("ticket " + t.id + " has no item left but is " + std::string(TicketStatusName(t.status)));
+      throw std::runtime_error("ticket " + t.id + " has no item left but is " +
+                               std::string(TicketStatusName(t.status)));
     }
     r.is_ready = true;
     r.ready = *core::ParseRfc3339(*t.ready_at);
@@ -446,16 +475,19 @@ class Rush {
     std::uniform_real_distribution<double> u(0, 1);
     if (r.type == "delivery") {
       // A driver takes it 1–8 minutes after it is ready.
-      At(Now() + duration_cast<microseconds>(duration<double>(60 + 420 * u(people_rng_))), [this, i] {
-        Check(kitchen_->CompleteForOrder(orders_[i].order_id), "complete");
-        orders_[i].handed_off = true;
-      });
+      At(Now() + duration_cast<microseconds>(duration<double>(60 + 420 * u(people_rng_))),
+         [this, i] {
+           Check(kitchen_->CompleteForOrder(orders_[i].order_id), "complete");
+           orders_[i].handed_off = true;
+         });
     } else {
       // The customer walks in around the promised time (−3 … +6 minutes), never before it is ready.
-      const auto comes = announced + duration_cast<microseconds>(duration<double>(-180 + 540 * u(people_rng_)));
+      const auto comes =
+          announced + duration_cast<microseconds>(duration<double>(-180 + 540 * u(people_rng_)));
       At(std::max(Now(), comes), [this, i] {
         ++bumps_;
-        Check(kitchen_->Bump(orders_[i].ticket_id, "expo", std::nullopt, {"usr_sim_counter"}), "hand-off");
+        Check(kitchen_->Bump(orders_[i].ticket_id, "expo", std::nullopt, {"usr_sim_counter"}),
+              "hand-off");
         orders_[i].handed_off = true;
       });
     }
@@ -464,14 +496,16 @@ class Rush {
   void Arrive() {
     const TimePoint now = Now();
     auto items = Basket(o_, orders_rng_);
-    const bool delivery = std::uniform_real_distribution<double>(0, 1)(orders_rng_) < o_.delivery_share;
+    const bool delivery =
+        std::uniform_real_distribution<double>(0, 1)(orders_rng_) < o_.delivery_share;
     OrderRecord r;
     r.order_id = ids_.Next("ord");
     r.type = delivery ? "delivery" : "carryout";
     r.arrived = now;
     // The quote the order service asks for, as it builds it from the priced cart.
     EstimateRequest ask{Stores::kStore, r.type, {}};
-    for (const auto& item : items) ask.items.push_back({item.product_id, item.category_id, item.kind, item.size_id, 1});
+    for (const auto& item : items)
+      ask.items.push_back({item.product_id, item.category_id, item.kind, item.size_id, 1});
     ++estimates_;
     const KitchenEstimate estimate = Check(kitchen_->Estimate(ask), "estimate");
     r.promised_ready = estimate.ready_at;
@@ -500,7 +534,8 @@ class Rush {
       o.lines.push_back(std::move(line));
     }
     Check(kitchen_->CreateTicket(o), "create ticket");
-    auto rows = db_.Query("SELECT id FROM kitchen_tickets WHERE order_id = $1", db::Params(r.order_id));
+    auto rows =
+        db_.Query("SELECT id FROM kitchen_tickets WHERE order_id = $1", db::Params(r.order_id));
     if (rows.size() != 1) throw std::runtime_error("no ticket for " + r.order_id);
     r.ticket_id = rows[0].Text("id");
     const Ticket t = Check(kitchen_->Get(r.ticket_id), "get ticket");
@@ -512,10 +547,12 @@ class Rush {
       ++r.items;
       if (item.kind == "pizza") ++r.pizzas;
       if (first == "make") r.make_seconds += SecondsAt(*setup_.FindStation("make"), item.key());
-      if (std::find(item.route.begin(), item.route.end(), "oven") != item.route.end()) ++r.oven_items;
+      if (std::find(item.route.begin(), item.route.end(), "oven") != item.route.end())
+        ++r.oven_items;
       if (first == "make") {
         make_queue_.push_back(u);
-        if (item.route.size() < 2 || item.route[1] != "oven") throw std::runtime_error("no simulated cook for " + item.name);
+        if (item.route.size() < 2 || item.route[1] != "oven")
+          throw std::runtime_error("no simulated cook for " + item.name);
         ++r.make_to_load;
       } else if (first == "oven") {
         r.held.push_back(u);  // a side or dessert goes onto the belt as it is (below)
@@ -537,8 +574,9 @@ class Rush {
   void Reestimate() {
     ++reestimates_;
     kitchen_->ReestimateStore(Stores::kStore);
-    const bool more = arrived_ < o_.orders ||
-                      std::any_of(orders_.begin(), orders_.end(), [](const OrderRecord& r) { return !r.is_ready; });
+    const bool more =
+        arrived_ < o_.orders || std::any_of(orders_.begin(), orders_.end(),
+                                            [](const OrderRecord& r) { return !r.is_ready; });
     if (more) At(Now() + seconds(o_.reestimate_seconds), [this] { Reestimate(); });
   }
 
@@ -567,9 +605,10 @@ class Rush {
       // oven_queue_ is in order of arrival at the belt; "ticket": the oldest ticket's item first.
       auto next = oven_queue_.begin();
       if (o_.oven_order == "ticket") {
-        next = std::min_element(oven_queue_.begin(), oven_queue_.end(), [](const Unit& a, const Unit& b) {
-          return std::tie(a.order, a.item) < std::tie(b.order, b.item);
-        });
+        next = std::min_element(oven_queue_.begin(), oven_queue_.end(),
+                                [](const Unit& a, const Unit& b) {
+                                  return std::tie(a.order, a.item) < std::tie(b.order, b.item);
+                                });
       }
       const Unit u = *next;
       oven_queue_.erase(next);
@@ -577,7 +616,8 @@ class Rush {
       OrderRecord& r = orders_[u.order];
       if (u.first == "make") --made_waiting_;
       if (u.first == "make" && --r.make_to_load == 0) {
-        for (const Unit& held : r.held) oven_queue_.push_back(held);  // "with-pizzas": now the sides
+        for (const Unit& held : r.held)
+          oven_queue_.push_back(held);  // "with-pizzas": now the sides
         r.held.clear();
       }
       lane = now + lane_interval_;
@@ -651,9 +691,11 @@ struct Accuracy {
       late += e > 0;
     }
     const double n = static_cast<double>(errors.size());
-    return fmt::format("| {:<28} | {:>9.1f} | {:>9.1f} | {:>9.1f} | {:>7.0f}% | {:>7.0f}% | {:>+10.1f} | {:>6.0f}% |", name,
-                       Percentile(abs, 0.5), Percentile(abs, 0.9), Percentile(abs, 1.0), 100 * within2 / n,
-                       100 * within5 / n, sum / n, 100 * late / n);
+    return fmt::format(
+        "| {:<28} | {:>9.1f} | {:>9.1f} | {:>9.1f} | {:>7.0f}% | {:>7.0f}% | {:>+10.1f} | "
+        "{:>6.0f}% |",
+        name, Percentile(abs, 0.5), Percentile(abs, 0.9), Percentile(abs, 1.0), 100 * within2 / n,
+        100 * within5 / n, sum / n, 100 * late / n);
   }
 };
 
@@ -672,26 +714,40 @@ void Rush::Report() const {
   }
   const double oven_per_hour = 3600.0 / duration<double>(lane_interval_).count() * oven.belt_width;
   const double window_s = o_.minutes * 60.0;
-  fmt::print("==> kitchen_rush: {} orders over {} min (peak at minute {}), seed {}, {}\n", orders_.size(), o_.minutes,
-             o_.peak_minute, o_.seed, o_.db_url.empty() ? "SQLite (temp file)" : db_.engine() == db::Engine::kPostgres ? "PostgreSQL" : "SQLite");
-  fmt::print("    kitchen (DefaultSetup): make line {} people; conveyor oven {} s bake, {} wide × {} long "
-             "(a lane takes one every {:.0f} s: {:.0f} items/h); cut table {} person ({} s a pizza); drinks 1\n",
-             make.staff, oven.bake_seconds, oven.belt_width, oven.belt_length, duration<double>(lane_interval_).count(),
-             oven_per_hour, cut.staff, SecondsAt(cut, {"", "pizzas", "pizza", "large"}));
-  fmt::print("    cooks: nominal time × lognormal factor (σ {:.2f}, mean 1), oldest ticket first at each station; the make "
-             "line keeps at most {} pizzas ahead of the belt; the belt takes the {}; sides and desserts {}{}\n",
-             o_.spread, o_.make_ahead,
-             o_.oven_order == "arrival" ? "item waiting longest (--oven-order arrival)" : "oldest ticket's item (--oven-order ticket)",
-             o_.side_loading == "ticket" ? "wait at the belt from the moment their ticket prints"
-                                         : "go in right after their ticket's last pizza (--side-loading with-pizzas)",
-             o_.sides_via_make ? " (--sides-via-make: routed make → oven → cut)" : "");
+  fmt::print("==> kitchen_rush: {} orders over {} min (peak at minute {}), seed {}, {}\n",
+             orders_.size(), o_.minutes, o_.peak_minute, o_.seed,
+             o_.db_url.empty()                       ? "SQLite (temp file)"
+             : db_.engine() == db::Engine::kPostgres ? "PostgreSQL"
+                                                     : "SQLite");
+  fmt::print(
+      "    kitchen (DefaultSetup): make line {} people; conveyor oven {} s bake, {} wide × {} long "
+      "(a lane takes one every {:.0f} s: {:.0f} items/h); cut table {} person ({} s a pizza); "
+      "drinks 1\n",
+      make.staff, oven.bake_seconds, oven.belt_width, oven.belt_length,
+      duration<double>(lane_interval_).count(), oven_per_hour, cut.staff,
+      SecondsAt(cut, {"", "pizzas", "pizza", "large"}));
+  fmt::print(
+      "    cooks: nominal time × lognormal factor (σ {:.2f}, mean 1), oldest ticket first at each "
+      "station; the make "
+      "line keeps at most {} pizzas ahead of the belt; the belt takes the {}; sides and desserts "
+      "{}{}\n",
+      o_.spread, o_.make_ahead,
+      o_.oven_order == "arrival" ? "item waiting longest (--oven-order arrival)"
+                                 : "oldest ticket's item (--oven-order ticket)",
+      o_.side_loading == "ticket"
+          ? "wait at the belt from the moment their ticket prints"
+          : "go in right after their ticket's last pizza (--side-loading with-pizzas)",
+      o_.sides_via_make ? " (--sides-via-make: routed make → oven → cut)" : "");
   fmt::print("    re-estimate every {} s; {:.0f}% delivery ({} orders)\n", o_.reestimate_seconds,
              100.0 * deliveries / orders_.size(), deliveries);
-  fmt::print("    load: {} items, {} pizzas ({:.2f} per order); over the {} min of orders the oven gets {} items = {:.2f}× "
-             "what it can bake in that time, the make line {:.0f} min of work = {:.2f}× what {} people make\n",
-             items, pizzas, static_cast<double>(pizzas) / orders_.size(), o_.minutes, oven_items,
-             oven_items / (oven_per_hour * window_s / 3600.0), make_seconds / 60, make_seconds / (window_s * make.staff),
-             make.staff);
+  fmt::print(
+      "    load: {} items, {} pizzas ({:.2f} per order); over the {} min of orders the oven gets "
+      "{} items = {:.2f}× "
+      "what it can bake in that time, the make line {:.0f} min of work = {:.2f}× what {} people "
+      "make\n",
+      items, pizzas, static_cast<double>(pizzas) / orders_.size(), o_.minutes, oven_items,
+      oven_items / (oven_per_hour * window_s / 3600.0), make_seconds / 60,
+      make_seconds / (window_s * make.staff), make.staff);
 
   Accuracy model, fixed, heard;
   double quoted = 0, actual_wait = 0;
@@ -710,27 +766,33 @@ void Rush::Report() const {
     last_ready = std::max(last_ready, r.ready);
   }
   const double n = static_cast<double>(orders_.size());
-  fmt::print("\nerror = actual ready − promised ready (minutes; + = late). Ready = the ticket's ready_at (last item "
-             "bumped at the cut table or drinks).\n\n");
-  fmt::print("| {:<28} | {:>9} | {:>9} | {:>9} | {:>8} | {:>8} | {:>10} | {:>7} |\n", "promise", "|err| p50", "|err| p90",
-             "|err| max", "±2 min", "±5 min", "mean err", "late");
-  fmt::print("|{:-<30}|{:->10}:|{:->10}:|{:->10}:|{:->9}:|{:->9}:|{:->11}:|{:->8}:|\n", "", "", "", "", "", "", "", "");
+  fmt::print(
+      "\nerror = actual ready − promised ready (minutes; + = late). Ready = the ticket's ready_at "
+      "(last item "
+      "bumped at the cut table or drinks).\n\n");
+  fmt::print("| {:<28} | {:>9} | {:>9} | {:>9} | {:>8} | {:>8} | {:>10} | {:>7} |\n", "promise",
+             "|err| p50", "|err| p90", "|err| max", "±2 min", "±5 min", "mean err", "late");
+  fmt::print("|{:-<30}|{:->10}:|{:->10}:|{:->10}:|{:->9}:|{:->9}:|{:->11}:|{:->8}:|\n", "", "", "",
+             "", "", "", "", "");
   fmt::print("{}\n", model.Row("model (Estimate at order)"));
   fmt::print("{}\n", fixed.Row(fmt::format("fixed now + {} min", o_.fixed_promise_minutes)));
   fmt::print("{}\n", heard.Row("last time heard before ready"));
-  fmt::print("\nmean quoted wait {:.1f} min (model), {} min (fixed); mean actual wait {:.1f} min; last order ready at "
-             "+{:.0f} min\n",
-             quoted / n, o_.fixed_promise_minutes, actual_wait / n, Minutes(last_ready - start_));
+  fmt::print(
+      "\nmean quoted wait {:.1f} min (model), {} min (fixed); mean actual wait {:.1f} min; last "
+      "order ready at "
+      "+{:.0f} min\n",
+      quoted / n, o_.fixed_promise_minutes, actual_wait / n, Minutes(last_ready - start_));
   if (mismatched) {
-    fmt::print("note: {} tickets' first estimate differs from their quote (by up to {:.1f} s)\n", mismatched,
-               duration<double>(max_mismatch).count());
+    fmt::print("note: {} tickets' first estimate differs from their quote (by up to {:.1f} s)\n",
+               mismatched, duration<double>(max_mismatch).count());
   }
   // How often customers heard a new time (kitchen.promise_changed, sent when it moves ≥ 2 min).
   std::map<std::string, int> changes;
   for (const auto& row : db_.Query("SELECT envelope FROM kitchen_outbox WHERE type = $1",
                                    db::Params(std::string(events::PromiseChanged::kType)))) {
     const json::value data = json::parse(row.Text("envelope")).at("data");
-    const json::object& o = data.is_string() ? json::parse(data.as_string()).as_object() : data.as_object();
+    const json::object& o =
+        data.is_string() ? json::parse(data.as_string()).as_object() : data.as_object();
     ++changes[std::string(o.at("order_id").as_string())];
   }
   int told = 0, most = 0, total_changes = 0;
@@ -739,13 +801,17 @@ void Rush::Report() const {
     most = std::max(most, c);
     total_changes += c;
   }
-  fmt::print("promise changes heard: {} of {} customers were sent a new time ({:.1f} messages each on average, at most "
-             "{})\n",
-             told, orders_.size(), told ? static_cast<double>(total_changes) / told : 0.0, most);
+  fmt::print(
+      "promise changes heard: {} of {} customers were sent a new time ({:.1f} messages each on "
+      "average, at most "
+      "{})\n",
+      told, orders_.size(), told ? static_cast<double>(total_changes) / told : 0.0, most);
 
-  fmt::print("\n| {:<11} | {:>6} | {:>6} | {:>11} | {:>11} | {:>10} | {:>14} | {:>12} |\n", "placed", "orders", "pizzas",
-             "quoted wait", "actual wait", "model err", "model |err| p90", "fixed err");
-  fmt::print("|{:-<13}|{:->7}:|{:->7}:|{:->12}:|{:->12}:|{:->11}:|{:->15}:|{:->13}:|\n", "", "", "", "", "", "", "", "");
+  fmt::print("\n| {:<11} | {:>6} | {:>6} | {:>11} | {:>11} | {:>10} | {:>14} | {:>12} |\n",
+             "placed", "orders", "pizzas", "quoted wait", "actual wait", "model err",
+             "model |err| p90", "fixed err");
+  fmt::print("|{:-<13}|{:->7}:|{:->7}:|{:->12}:|{:->12}:|{:->11}:|{:->15}:|{:->13}:|\n", "", "", "",
+             "", "", "", "", "");
   for (int w = 0; w * 10 < o_.minutes; ++w) {
     const TimePoint from = start_ + minutes(10 * w), to = from + minutes(10);
     int count = 0, pz = 0;
@@ -762,27 +828,38 @@ void Rush::Report() const {
       fe += fixed.errors[i];
       abs.push_back(std::fabs(model.errors[i]));
     }
-    const std::string label = fmt::format("18:{:02}–{}", 10 * w, 10 * w + 10 >= 60 ? std::string("19:00") : fmt::format("18:{:02}", 10 * w + 10));
+    const std::string label = fmt::format(
+        "18:{:02}–{}", 10 * w,
+        10 * w + 10 >= 60 ? std::string("19:00") : fmt::format("18:{:02}", 10 * w + 10));
     if (count == 0) {
-      fmt::print("| {:<11} | {:>6} | {:>6} | {:>11} | {:>11} | {:>10} | {:>14} | {:>12} |\n", label, 0, 0, "-", "-", "-", "-", "-");
+      fmt::print("| {:<11} | {:>6} | {:>6} | {:>11} | {:>11} | {:>10} | {:>14} | {:>12} |\n", label,
+                 0, 0, "-", "-", "-", "-", "-");
       continue;
     }
-    fmt::print("| {:<11} | {:>6} | {:>6} | {:>11.1f} | {:>11.1f} | {:>+10.1f} | {:>14.1f} | {:>+12.1f} |\n", label, count, pz,
-               q / count, a / count, me / count, Percentile(abs, 0.9), fe / count);
+    fmt::print(
+        "| {:<11} | {:>6} | {:>6} | {:>11.1f} | {:>11.1f} | {:>+10.1f} | {:>14.1f} | {:>+12.1f} "
+        "|\n",
+        label, count, pz, q / count, a / count, me / count, Percentile(abs, 0.9), fe / count);
   }
-  fmt::print("\n(minutes; 'placed' is store time, Friday; errors are means over the orders placed in the window)\n");
-  fmt::print("service calls: {} Estimate, {} CreateTicket, {} Bump, {} ReestimateStore (plus one per bump inside "
-             "Bump); {:.1f} s wall time\n",
-             estimates_, orders_.size(), bumps_, reestimates_, wall_seconds_);
+  fmt::print(
+      "\n(minutes; 'placed' is store time, Friday; errors are means over the orders placed in the "
+      "window)\n");
+  fmt::print(
+      "service calls: {} Estimate, {} CreateTicket, {} Bump, {} ReestimateStore (plus one per bump "
+      "inside "
+      "Bump); {:.1f} s wall time\n",
+      estimates_, orders_.size(), bumps_, reestimates_, wall_seconds_);
 }
 
 void Rush::WriteCsv(const std::string& path) const {
   std::ofstream out(path);
-  out << "order,type,pizzas,items,placed_s,quoted_wait_s,ready_s,model_error_s,fixed_error_s,last_heard_error_s\n";
+  out << "order,type,pizzas,items,placed_s,quoted_wait_s,ready_s,model_error_s,fixed_error_s,last_"
+         "heard_error_s\n";
   for (const auto& r : orders_) {
     auto s = [&](TimePoint t) { return duration<double>(t - start_).count(); };
-    out << fmt::format("{},{},{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n", r.order_id, r.type, r.pizzas, r.items,
-                       s(r.arrived), s(r.promised_ready) - s(r.arrived), s(r.ready), s(r.ready) - s(r.promised_ready),
+    out << fmt::format("{},{},{},{},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f},{:.1f}\n", r.order_id,
+                       r.type, r.pizzas, r.items, s(r.arrived), s(r.promised_ready) - s(r.arrived),
+                       s(r.ready), s(r.ready) - s(r.promised_ready),
                        s(r.ready) - s(r.arrived + minutes(o_.fixed_promise_minutes)),
                        s(r.ready) - s(r.announced_ready));
   }
@@ -790,21 +867,25 @@ void Rush::WriteCsv(const std::string& path) const {
 
 /// The kitchen's and menu's tables, dropped so a --db database starts empty (as the service test).
 void DropTables(db::Database& db) {
-  for (const char* t : {"kitchen_setups", "kitchen_stores", "kitchen_tickets", "kitchen_bumps", "kitchen_recipe_book",
-                        "kitchen_stock", "kitchen_adjustments", "kitchen_auto86", "kitchen_deliveries", "kitchen_drivers",
-                        "kitchen_shifts", "kitchen_outbox_lease", "kitchen_outbox", "kitchen_inbox", "menu_versions",
-                        "menu_store_settings", "menu_price_overrides", "menu_unavailable", "menu_outbox_lease",
-                        "menu_outbox", "menu_inbox"}) {
+  for (const char* t : {"kitchen_setups",      "kitchen_stores",       "kitchen_tickets",
+                        "kitchen_bumps",       "kitchen_recipe_book",  "kitchen_stock",
+                        "kitchen_adjustments", "kitchen_auto86",       "kitchen_deliveries",
+                        "kitchen_drivers",     "kitchen_shifts",       "kitchen_outbox_lease",
+                        "kitchen_outbox",      "kitchen_inbox",        "menu_versions",
+                        "menu_store_settings", "menu_price_overrides", "menu_unavailable",
+                        "menu_outbox_lease",   "menu_outbox",          "menu_inbox"}) {
     db.Exec(std::string("DROP TABLE IF EXISTS ") + t);
   }
-  db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, "
-          "name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))");
+  db.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT "
+      "NULL, "
+      "name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))");
   db.Exec("DELETE FROM schema_migrations WHERE module IN ('kitchen', 'menu')");
 }
 
 int Main(int argc, char** argv) {
   const Options o = ParseArgs(argc, argv);
-  log::SetLevel(log::Level::kWarn);
+  log::SetLevel(log::Level::kError);  // "low stock" warnings are expected in a rush
   std::signal(SIGINT, [](int) { g_interrupted = true; });
   std::signal(SIGTERM, [](int) { g_interrupted = true; });
 
@@ -818,7 +899,8 @@ int Main(int argc, char** argv) {
   } remove_tmp{tmp};
   std::string url = o.db_url;
   if (url.empty()) {
-    std::string pattern = (std::filesystem::temp_directory_path() / "vetahut-kitchen-rush.XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "vetahut-kitchen-rush.XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     tmp = pattern;
     url = "sqlite:" + (tmp / "kitchen.db").string();

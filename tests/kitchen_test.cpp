@@ -68,8 +68,13 @@ TEST_F(KitchenE2E, AnOrderIsOnTheKitchenStreamAndTheCooksBumpsMoveTheCustomersTr
   EXPECT_FALSE(kitchen.at("busy").as_bool());
 
   const auto placed_at = std::chrono::steady_clock::now();
-  auto order = PlaceOk(OrderBody(R"({"method": "pay_at_store"})"), "kitchen-1");
-  ASSERT_FALSE(order.empty());
+  // The client's trace: it follows the order through the outbox into the kitchen's consumer.
+  const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  auto placed = client_.Post(url_ + "/api/v1/orders", OrderBody(R"({"method": "pay_at_store"})"),
+                             With(With(customer_, "Idempotency-Key", "kitchen-1"), "traceparent",
+                                  "00-" + trace + "-00f067aa0ba902b7-01"));
+  ASSERT_EQ(placed->status, 201) << placed->body;
+  const auto order = json::parse(placed->body).as_object();
   const std::string id(order.at("id").as_string());
   auto created = TicketEvent(id);
   ASSERT_TRUE(created) << serve.Log();
@@ -87,6 +92,17 @@ TEST_F(KitchenE2E, AnOrderIsOnTheKitchenStreamAndTheCooksBumpsMoveTheCustomersTr
   };
   EXPECT_TRUE(has("pepperoni", "left") && has("tomato_sauce", "whole")) << ticket;
   EXPECT_EQ(created->at("all_day").at("make").as_array()[0].at("count").as_int64(), 1);
+  // One grep for the trace id tells the order's story: placed (the request), confirmed, and the
+  // ticket the kitchen made from the order.confirmed event (a consumer, on another thread).
+  std::string story;
+  const std::string log = serve.Log();
+  for (std::size_t at = 0, end; (end = log.find('\n', at)) != std::string::npos; at = end + 1) {
+    const std::string line = log.substr(at, end - at);
+    if (line.find(R"("trace_id":")" + trace + "\"") != std::string::npos) story += line + "\n";
+  }
+  for (const char* step : {"order placed", "order status changed", "kitchen ticket created"}) {
+    EXPECT_NE(story.find(step), std::string::npos) << step << " is not in the trace:\n" << story;
+  }
 
   SseClient tracker;
   ASSERT_TRUE(tracker.Open(url_ + "/api/v1/orders/" + id + "/events", customer_));

@@ -16,6 +16,7 @@
 #include "lib/db/database.hpp"
 #include "lib/db/migrations.hpp"
 #include "lib/db/test_database.hpp"
+#include "lib/log/log.hpp"
 
 namespace vetahut::bus {
 namespace {
@@ -98,6 +99,19 @@ TEST(CloudEventTest, RoundTripsThroughTheJsonEnvelope) {
   EXPECT_EQ(back->data, R"({"order_id":"ord_1","total":{"amount":1299,"currency":"USD"}})");
   EXPECT_EQ(std::chrono::floor<std::chrono::milliseconds>(back->time),
             std::chrono::floor<std::chrono::milliseconds>(e.time));
+}
+
+TEST(CloudEventTest, AnEventWrittenInATraceContinuesIt) {
+  core::IdGenerator ids(core::SystemClock::Instance());
+  const auto outside = MakeEvent(ids, core::SystemClock::Instance(), "/s", "t", "x", "{}");
+  EXPECT_EQ(outside.traceparent, "");
+  log::Context context("req_1", "4bf92f3577b34da6a3ce929d0e0e4736");
+  const auto inside = MakeEvent(ids, core::SystemClock::Instance(), "/s", "t", "x", "{}");
+  EXPECT_EQ(log::TraceIdOf(inside.traceparent), "4bf92f3577b34da6a3ce929d0e0e4736") << inside.traceparent;
+  EXPECT_EQ(inside.traceparent.size(), 55u);
+  const auto explicit_parent = MakeEvent(ids, core::SystemClock::Instance(), "/s", "t", "x", "{}",
+                                         "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  EXPECT_EQ(log::TraceIdOf(explicit_parent.traceparent), "0af7651916cd43dd8448eb211c80319c");
 }
 
 TEST(CloudEventTest, RejectsEnvelopesMissingRequiredAttributes) {

@@ -1,4 +1,6 @@
 #include "lib/bus/cloud_event.hpp"
+
+#include "lib/log/log.hpp"
 #include "lib/json/write.hpp"
 
 #include <boost/json.hpp>
@@ -78,6 +80,12 @@ CloudEvent MakeEvent(core::IdGenerator& ids, const core::Clock& clock, std::stri
   e.time = clock.Now();
   e.data = std::move(data_json);
   e.traceparent = std::move(traceparent);
+  if (e.traceparent.empty() && !log::CurrentTraceId().empty()) {
+    // Written while handling a request or an event: the event continues its trace, as a child
+    // span named after the event (so its parent id is stable however often it is re-published).
+    const std::uint64_t span = std::hash<std::string>{}(e.id) | 1;  // never all zeros
+    e.traceparent = fmt::format("00-{}-{:016x}-01", log::CurrentTraceId(), span);
+  }
   return e;
 }
 

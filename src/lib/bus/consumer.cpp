@@ -1,5 +1,7 @@
 #include "lib/bus/consumer.hpp"
 
+#include "lib/log/log.hpp"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -44,6 +46,9 @@ Subscription Consumer::Build() && {
   sub.handler = [state, inbox](const CloudEvent& event) -> core::Status {
     auto it = state->handlers.find(event.type);
     if (it == state->handlers.end()) return core::Ok();  // bound by a pattern, not handled here
+    // The handler's log lines, and the events it writes, continue the event's trace: one order's
+    // story is one grep for its trace id, from the request through every consumer.
+    log::Context context(event.id, log::TraceIdOf(event.traceparent));
     const auto& entry = it->second;
     auto version = SchemaVersion(event.dataschema, event.type);
     if (!version) {

@@ -142,6 +142,20 @@ void Write(Level level, std::string_view message, std::initializer_list<Field> f
   }
 }
 
+const std::string& CurrentTraceId() { return t_trace_id; }
+
+std::string TraceIdOf(std::string_view traceparent) {
+  // version "-" trace-id (32 hex) "-" parent-id (16 hex) "-" flags
+  if (traceparent.size() < 55 || traceparent[2] != '-' || traceparent[35] != '-') return "";
+  const std::string_view id = traceparent.substr(3, 32);
+  bool all_zero = true;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return "";
+    all_zero = all_zero && c == '0';
+  }
+  return all_zero ? "" : std::string(id);
+}
+
 Context::Context(std::string request_id, std::string trace_id)
     : previous_request_id_(std::move(t_request_id)), previous_trace_id_(std::move(t_trace_id)) {
   t_request_id = std::move(request_id);

@@ -56,6 +56,12 @@ class Context {
   std::string previous_trace_id_;
 };
 
+/// The trace id of this thread's current Context ("" outside one): events written now carry it on.
+const std::string& CurrentTraceId();
+
+/// The trace id (32 lowercase hex digits) of a W3C `traceparent` value, or "" when it has none.
+std::string TraceIdOf(std::string_view traceparent);
+
 /// Appends `text` to `out` as the inside of a JSON string (quotes not included).
 void AppendJsonEscaped(std::string& out, std::string_view text);
 

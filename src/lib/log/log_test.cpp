@@ -60,6 +60,14 @@ TEST_F(LogTest, TextThatIsNotUtf8StaysValidJson) {
   EXPECT_TRUE(core::IsValidUtf8(lines_[0]));
 }
 
+TEST(TraceIdOf, ReadsTheTraceIdOfAW3cTraceparentOnly) {
+  EXPECT_EQ(TraceIdOf("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(TraceIdOf("00-00000000000000000000000000000000-00f067aa0ba902b7-01"), "");  // all zeros is invalid
+  EXPECT_EQ(TraceIdOf("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"), "");  // lower case only
+  EXPECT_EQ(TraceIdOf("garbage"), "");
+  EXPECT_EQ(TraceIdOf(""), "");
+}
+
 TEST_F(LogTest, DropsLinesBelowTheLevel) {
   Debug("noise");
   SetLevel(Level::kError);
