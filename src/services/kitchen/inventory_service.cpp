@@ -308,6 +308,15 @@ std::vector<AdjustmentRow> InventoryService::Adjustments(const std::string& stor
   return out;
 }
 
+std::map<std::string, int> InventoryService::LowCounts() {
+  std::map<std::string, int> out;
+  for (const auto& r : db_.Query("SELECT store_id, SUM(CASE WHEN low THEN 1 ELSE 0 END) AS n FROM kitchen_stock "
+                                 "GROUP BY store_id ORDER BY store_id")) {
+    out[r.Text("store_id")] = static_cast<int>(r.Int("n"));
+  }
+  return out;
+}
+
 std::map<std::string, std::string> InventoryService::AutoUnavailable(const std::string& store_id) {
   std::map<std::string, std::string> out;
   for (const auto& r : db_.Query("SELECT item_id, ingredient_id FROM kitchen_auto86 WHERE store_id = $1 AND unavailable",

@@ -82,6 +82,8 @@ class InventoryService {
                                                     const std::string& by);
   core::Result<StockRow> Adjust(const std::string& store_id, const Adjustment& adjustment, const std::string& by);
   std::vector<AdjustmentRow> Adjustments(const std::string& store_id, int limit, const std::string& cursor);
+  /// Per store counting stock: how many ingredients are at or under their low-stock threshold.
+  std::map<std::string, int> LowCounts();
   /// Items switched off by the kitchen at a store now (item id → ingredient).
   std::map<std::string, std::string> AutoUnavailable(const std::string& store_id);
 

@@ -107,6 +107,15 @@ class KitchenModule final : public module::Module {
         "kitchen_ready_minus_promised_seconds",
         "When tickets were ready against when the customer was promised (negative = early), per store.",
         {-900, -600, -300, -120, -60, 0, 60, 120, 300, 600, 900, 1800}, {"store"});
+    auto& low = ctx.metrics.AddGauge("kitchen_low_stock_ingredients",
+                                     "Ingredients at or under their low-stock threshold, per store.", {"store"});
+    ctx.metrics.OnCollect([this, &low] {
+      try {
+        for (const auto& [store, count] : inventory_->LowCounts()) low.WithLabels({store}).Set(count);
+      } catch (const std::exception& e) {
+        log::Warn("kitchen stock metrics unavailable", {{"error", e.what()}});
+      }
+    });
     ctx.metrics.OnCollect([this, &queue, &utilization, &readiness] {
       for (const auto& [store, load] : service_->StationLoads()) {
         queue.WithLabels({store, load.station_id}).Set(load.items_waiting);

@@ -49,6 +49,9 @@ class OrderModule final : public module::Module {
     options.payment_timeout = std::chrono::seconds(settings_.payment_timeout_s);
     options.prep_time = std::chrono::minutes(settings_.prep_minutes);
     options.saga_lease = std::chrono::seconds(settings_.saga_lease_s);
+    auto& placed = ctx.metrics.AddCounter("orders_placed_total", "Orders stored, by sales channel and order type.",
+                                          {"channel", "type"});
+    options.placed = [&placed](const Order& o) { placed.WithLabels({o.channel, std::string(TypeName(o.type))}).Inc(); };
     OrderClients clients{ctx.clients.Get<location::LocationClient>("location"),
                          ctx.clients.Get<location::StoreDirectoryClient>("stores"), ctx.clients.Get<menu::MenuClient>("menu"),
                          ctx.clients.Get<payment::PaymentClient>("payment"),
@@ -95,9 +98,24 @@ class OrderModule final : public module::Module {
     });
     auto& backlog = ctx.metrics.AddGauge("order_saga_backlog",
                                          "Orders whose saga has a step to run (retries, pending payments, recovery).", {});
-    ctx.metrics.OnCollect([this, &backlog] {
+    auto& open = ctx.metrics.AddGauge("order_open_orders", "Orders not yet finished, by status.", {"status"});
+    auto& oldest = ctx.metrics.AddGauge("order_oldest_open_seconds",
+                                        "How long the oldest unfinished order has been in its status.", {"status"});
+    ctx.metrics.OnCollect([this, &backlog, &open, &oldest, &clock = ctx.clock] {
       try {
         backlog.WithLabels({}).Set(double(service_->SagaBacklog()));
+        // Every open status is written each time, so a status that emptied reads 0, not its last value.
+        for (const char* status : {"pending_payment", "confirmed", "preparing", "baking", "ready", "out_for_delivery"}) {
+          open.WithLabels({status}).Set(0);
+          oldest.WithLabels({status}).Set(0);
+        }
+        const auto now = clock.Now();
+        for (const auto& s : service_->OpenByStatus()) {
+          open.WithLabels({s.status}).Set(double(s.count));
+          if (auto since = core::ParseRfc3339(s.oldest_updated_at)) {
+            oldest.WithLabels({s.status}).Set(std::chrono::duration<double>(now - *since).count());
+          }
+        }
       } catch (const std::exception& e) {
         log::Warn("order metrics unavailable", {{"error", e.what()}});
       }

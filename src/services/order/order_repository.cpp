@@ -229,4 +229,14 @@ bool OrderRepository::SetPromise(db::Session& tx, const std::string& order_id, c
                  db::Params(promised_at, at, order_id)) == 1;
 }
 
+std::vector<OrderRepository::OpenStatus> OrderRepository::OpenByStatus(db::Session& s) const {
+  std::vector<OpenStatus> out;
+  for (const auto& r : s.Query("SELECT status, COUNT(*) AS n, MIN(updated_at) AS oldest FROM order_orders WHERE status IN "
+                               "('pending_payment', 'confirmed', 'preparing', 'baking', 'ready', 'out_for_delivery') "
+                               "GROUP BY status ORDER BY status")) {
+    out.push_back({r.Text("status"), r.Int("n"), r.Text("oldest")});
+  }
+  return out;
+}
+
 }  // namespace vetahut::order

@@ -58,6 +58,13 @@ class OrderRepository {
   /// Makes an order waiting for its payment due now; false if it is not waiting.
   bool WakeAwaitingPayment(db::Session& s, const std::string& order_id, std::int64_t now) const;
   std::int64_t SagaBacklog(db::Session& s) const;
+  /// Orders not yet finished, per status: how many, and when the oldest entered it (RFC 3339).
+  struct OpenStatus {
+    std::string status;
+    std::int64_t count = 0;
+    std::string oldest_updated_at;
+  };
+  std::vector<OpenStatus> OpenByStatus(db::Session& s) const;
   /// Sets the promise of an order that is not finished; false if it is (or unknown).
   bool SetPromise(db::Session& tx, const std::string& order_id, const std::string& promised_at, const std::string& at) const;
 };

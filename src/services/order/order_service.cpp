@@ -211,6 +211,8 @@ std::vector<Order> OrderService::ListForCustomer(const std::string& customer_id,
 
 std::int64_t OrderService::SagaBacklog() { return repository_.SagaBacklog(db_); }
 
+std::vector<OrderRepository::OpenStatus> OrderService::OpenByStatus() { return repository_.OpenByStatus(db_); }
+
 std::vector<TrackedEvent> OrderService::History(const std::string& order_id, std::int64_t after_seq) {
   std::vector<TrackedEvent> out;
   for (const auto& r : repository_.History(db_, order_id, after_seq)) {
@@ -497,6 +499,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
     throw;
   }
   log::Info("order placed", {{"order_id", o.id}, {"store_id", o.store_id}, {"number", o.number}, {"total", o.total}});
+  if (options_.placed) options_.placed(o);
   if (events_committed_) events_committed_();
   tracker_.Publish(o.id, {1, std::string(StatusName(o.status)), TrackerData(o, o.status, "", o.created_at), false});
   core::CrashPoint("after_place");

@@ -51,6 +51,7 @@ struct OrderOptions {
   std::chrono::seconds payment_timeout{600};       ///< a payment pending longer is voided, the order rejected
   std::chrono::seconds saga_lease{15};             ///< one runner per saga; a crashed runner's lease expires
   std::chrono::milliseconds runner_interval{500};  ///< how often due sagas are looked for
+  std::function<void(const Order&)> placed;         ///< told of each order stored (metrics)
 };
 
 /// Who places or changes an order.
@@ -87,6 +88,8 @@ class OrderService final : public OrderClient {
   std::vector<Order> ListForCustomer(const std::string& customer_id, int limit, const std::string& cursor);
   /// Orders whose saga has a step to run (for the metrics): retries, pending payments, recovery.
   std::int64_t SagaBacklog();
+  /// Unfinished orders per status (for the metrics: orders stuck in a state).
+  std::vector<OrderRepository::OpenStatus> OpenByStatus();
   /// The status history (oldest first).
   std::vector<TrackedEvent> History(const std::string& order_id, std::int64_t after_seq);
 
