@@ -51,7 +51,7 @@ std::vector<TicketItem> ExpandItems(const order::events::OrderConfirmed& order, 
         t.size_name = item.size_name;
         t.crust_id = item.crust_id;
         t.crust_name = item.crust_name;
-        for (const auto& top : item.toppings) t.toppings.push_back({top.topping_id, top.name, top.portion, top.amount});
+        t.toppings = item.toppings;
         t.removed = item.removed_toppings;
         t.notes = line.notes;
         t.route = RouteOf(setup, t.key());
