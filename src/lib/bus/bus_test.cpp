@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "lib/bus/cloud_event.hpp"
@@ -165,6 +166,47 @@ TEST_F(BusTest, RelayPublishesInCommitOrderAndMarksSent) {
   EXPECT_EQ(relay.Pending(), 0);
   ASSERT_EQ(bus.published.size(), 25u);
   for (int i = 0; i < 25; ++i) EXPECT_EQ(bus.published[i].id, ids[i]);
+}
+
+/// Commits a held transaction from inside Publish: between the relay's read and its mark.
+class CommitDuringPublishBus final : public EventBus {
+ public:
+  using EventBus::Publish;
+  void Publish(const std::vector<CloudEvent>& events) override {
+    for (const auto& event : events) published.push_back(event.id);
+    if (held) {
+      held->Commit();
+      held.reset();
+    }
+  }
+  void Subscribe(Subscription) override {}
+  void Start() override {}
+  void Stop() override {}
+  std::vector<DeadLetter> DeadLetters(const std::string&, int) override { return {}; }
+  core::Status Redrive(const std::string&, const std::string&) override { return core::Ok(); }
+  std::vector<QueueStats> Stats() override { return {}; }
+  std::optional<db::Transaction> held;
+  std::vector<std::string> published;
+};
+
+TEST_F(BusTest, AnEventCommittedWhileTheRelayPublishesIsNotMarkedSentUnpublished) {
+  // PostgreSQL takes a seq at INSERT and shows the row at COMMIT: B (seq 2) is written before C
+  // (seq 3) but commits after the relay read A and C. SQLite has one writer: no such interleaving.
+  if (db_->engine() != db::Engine::kPostgres) GTEST_SKIP() << "PostgreSQL only";
+  const auto a = Event("com.vetahut.test.a");
+  const auto b = Event("com.vetahut.test.b");
+  const auto c = Event("com.vetahut.test.c");
+  AddCommitted(a);
+  CommitDuringPublishBus bus;
+  bus.held.emplace(db_->Begin());
+  outbox_.Add(*bus.held, b);
+  AddCommitted(c);
+  OutboxRelay relay(*db_, bus, "bustest");
+  EXPECT_EQ(relay.RelayOnce(), 2);  // A and C; B commits during their publish
+  EXPECT_EQ(relay.Pending(), 1) << "B must still be waiting to be sent";
+  EXPECT_EQ(relay.RelayOnce(), 1);
+  EXPECT_EQ(bus.published, (std::vector<std::string>{a.id, c.id, b.id}));
+  EXPECT_EQ(relay.Pending(), 0);
 }
 
 TEST_F(BusTest, FailedPublishKeepsTheEventAndTheOrder) {
