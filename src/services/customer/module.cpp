@@ -4,6 +4,7 @@
 #include "lib/bus/event_bus.hpp"
 #include "lib/db/database.hpp"
 #include "lib/log/log.hpp"
+#include "services/customer/account_repository.hpp"
 #include "services/customer/api.hpp"
 #include "services/customer/client.hpp"
 #include "services/customer/events.hpp"
@@ -42,6 +43,14 @@ class InProcessCustomer final : public CustomerClient, public AuditLog {
     if (account->deleted_at) return core::Fail(core::Error::NotFound("no such account"));
     return CustomerContact{account->id, account->email.value_or(""), account->name, account->phone,
                            account->email_verified, account->marketing_consent};
+  }
+
+  core::Result<std::vector<CustomerContact>> ListStaff(const std::string& store_id, const std::string& role) override {
+    std::vector<CustomerContact> out;
+    for (const auto& a : AccountRepository().ListStaffWithRole(db_, store_id, role)) {
+      out.push_back({a.id, a.email.value_or(""), a.name, a.phone, a.email_verified, a.marketing_consent});
+    }
+    return out;
   }
 
   void Record(const std::string& actor, const std::string& action, const std::string& target,
