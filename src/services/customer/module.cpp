@@ -38,9 +38,10 @@ class InProcessCustomer final : public CustomerClient, public AuditLog {
   }
 
   core::Result<CustomerContact> GetContact(const std::string& customer_id) override {
-    auto account = identity_.GetAccount(customer_id);
-    if (!account) return core::Fail(account.error());
-    if (account->deleted_at) return core::Fail(core::Error::NotFound("no such account"));
+    // A plain read, not a transaction: the caller may be inside a transaction of its own (the
+    // notification module's consumer), and on SQLite a second write transaction would wait for it.
+    auto account = AccountRepository().FindById(db_, customer_id);
+    if (!account || account->deleted_at) return core::Fail(core::Error::NotFound("no such account"));
     return CustomerContact{account->id, account->email.value_or(""), account->name, account->phone,
                            account->email_verified, account->marketing_consent};
   }
