@@ -606,8 +606,9 @@ core::Result<Delivery> NotificationService::Retry(const std::string& delivery_id
                                             d->status)));
   }
   log::Info("notification re-driven", {{"delivery_id", delivery_id}, {"notification", d->notification}});
+  auto queued = repository_.Find(db_, delivery_id);  // as queued, before the sender takes it
   if (wake_) wake_();
-  return *repository_.Find(db_, delivery_id);
+  return *queued;
 }
 
 // --- in-app ---

@@ -113,6 +113,7 @@ TEST(SmtpChannel, ATemporaryRefusalIsRetriedLaterAndAPermanentOneIsNot) {
   EXPECT_TRUE(server.Messages().empty());
   ASSERT_TRUE(smtp.Send(Message()));  // the server takes mail again
   EXPECT_EQ(server.Messages().size(), 1u);
+  EXPECT_EQ(server.Sessions(), 3) << "after a failure the next message starts a new session";
 }
 
 TEST(SmtpChannel, AServerThatIsDownIsRetriedLater) {

@@ -107,7 +107,12 @@ core::Result<Receipt> SmtpChannel::Send(const OutgoingMessage& message) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, nullptr);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
-  if (code != CURLE_OK) return core::Fail(Failure(code, reply, error));
+  if (code != CURLE_OK) {
+    // After a failure the session may be in any state: the next message starts a new one.
+    curl_easy_cleanup(curl);
+    curl_ = nullptr;
+    return core::Fail(Failure(code, reply, error));
+  }
   return Receipt{mail.message_id};
 }
 
