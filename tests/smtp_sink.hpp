@@ -33,7 +33,7 @@ struct SunkMail {
 
 class SmtpSink {
  public:
-  /// A sink on a free port, writing into `dir` (created).
+  /// A sink on a free port, writing into the Maildir `dir` (created by the server).
   explicit SmtpSink(std::filesystem::path dir) : dir_(std::move(dir)), port_(FreePort()) { Start(); }
   ~SmtpSink() { Stop(); }
   SmtpSink(const SmtpSink&) = delete;
