@@ -38,6 +38,7 @@
 #include "lib/log/log.hpp"
 #include "lib/task/periodic_task.hpp"
 #include "services/notification/channels/smtp_channel.hpp"
+#include "services/notification/fake_clients.hpp"
 #include "services/notification/notification_service.hpp"
 #include "smtp_sink.hpp"
 
@@ -48,28 +49,6 @@ using namespace std::chrono;
 namespace fs = std::filesystem;
 
 constexpr const char* kStore = "str_bench";
-
-class Stores final : public location::StoreDirectoryClient {
- public:
-  core::Result<location::StoreSummary> GetStore(const std::string&) override {
-    return location::StoreSummary{kStore, "Veta Hut Loop", "USD", "en-US", "America/Chicago", "+13125550100", 41.88, -87.63, {}};
-  }
-  core::Result<std::vector<location::StoreSummary>> ListStores() override { return std::vector{*GetStore(kStore)}; }
-};
-
-class Customers final : public customer::CustomerClient {
- public:
-  core::Status ReservePoints(const std::string&, const std::string&, std::int64_t, const std::string&) override {
-    return core::Ok();
-  }
-  core::Status ReleasePoints(const std::string&) override { return core::Ok(); }
-  core::Result<customer::CustomerContact> GetContact(const std::string& id) override {
-    return customer::CustomerContact{id, id + "@example.test", "Ana Núñez", "+12125550004", true, false};
-  }
-  core::Result<std::vector<customer::CustomerContact>> ListStaff(const std::string&, const std::string&) override {
-    return std::vector<customer::CustomerContact>{};
-  }
-};
 
 order::events::OrderConfirmed Confirmed(core::IdGenerator& ids, const std::string& customer, int n) {
   order::events::OrderConfirmed o;
@@ -138,6 +117,7 @@ class Pipeline {
     smtp.from_address = "orders@vetahut.test";
     smtp.from_name = "Veta Hut";
     adapters.email = std::make_unique<SmtpChannel>(smtp);
+    customers_.contacts["cus_bench"] = {"cus_bench", "cus_bench@example.test", "Ana Núñez", "+12125550004", true, false};
     NotificationOptions options;
     options.email_throttle = {1000000, seconds(3600)};  // one bench customer receives them all
     service_ = std::make_unique<NotificationService>(*db_, core::SystemClock::Instance(), ids_,
@@ -194,8 +174,8 @@ class Pipeline {
 
  private:
   core::IdGenerator ids_{core::SystemClock::Instance()};
-  Stores stores_;
-  Customers customers_;
+  testing::OneStore stores_{kStore};
+  testing::InMemoryCustomers customers_;
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<NotificationService> service_;
   std::unique_ptr<task::PeriodicTask> sender_;
@@ -222,7 +202,7 @@ int Run(int argc, char** argv) {
   fs::create_directories(dir);
   if (db_url.empty()) db_url = "sqlite:" + (dir / "bench.db").string();
   int round_no = 0;
-  auto fresh_sink = [&] { return std::make_unique<testing::SmtpSink>(dir / fmt::format("maildir-{}", ++round_no)); };
+  auto fresh_sink = [&] { return std::make_unique<vetahut::testing::SmtpSink>(dir / fmt::format("maildir-{}", ++round_no)); };
 
   // The message both sides send: the pipeline's own rendering of one confirmation.
   OutgoingMessage sample;

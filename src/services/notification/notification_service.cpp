@@ -275,22 +275,35 @@ core::Status NotificationService::Plan(db::Transaction& tx, const NotificationSp
 
 // --- triggers ---
 
+core::Status NotificationService::PlanForCustomer(db::Transaction& tx, std::string_view notification, const bus::CloudEvent& ce,
+                                                  const order::events::OrderRef& order, const ValuesFor& values_for) {
+  auto recipient = CustomerOf(order.customer_id);
+  if (!recipient) return Fail(recipient.error());
+  if (!*recipient) return core::Ok();
+  auto store = StoreOf(order.store_id);
+  if (!store) return Fail(store.error());
+  return Plan(tx, *FindNotification(notification), ce, *store, order.order_id, **recipient,
+              [&](const std::string& language, const date::time_zone* zone) {
+                TemplateValues v = values_for(language, zone);
+                v.Set("ORDER_NUMBER", std::to_string(order.number));
+                v.Set("ORDER_URL", options_.web_base_url + "/orders/" + order.order_id);
+                v.Show("DELIVERY", order.type == "delivery");
+                v.Show("CARRYOUT", order.type == "carryout");
+                v.Show("DINE_IN", order.type == "dine_in");
+                return v;
+              });
+}
+
 core::Status NotificationService::OnOrderConfirmed(db::Transaction& tx, const order::events::OrderConfirmed& e,
                                                    const bus::CloudEvent& ce) {
   const std::string now = core::FormatRfc3339(clock_.Now());
   if (e.customer_id && !e.customer_id->empty()) {
     repository_.PutOrder(tx, {e.order_id, e.store_id, *e.customer_id, e.type, e.number, e.promised_at, "", ""}, now);
   }
-  auto recipient = CustomerOf(e.customer_id);
-  if (!recipient) return Fail(recipient.error());
-  if (!*recipient) return core::Ok();
-  auto store = StoreOf(e.store_id);
-  if (!store) return Fail(store.error());
   const auto promised = ParseTimeOr(e.promised_at, clock_.Now());
-  return Plan(tx, *FindNotification("order_confirmed"), ce, *store, e.order_id, **recipient,
+  return PlanForCustomer(tx, "order_confirmed", ce, e,
               [&](const std::string& language, const date::time_zone* zone) {
                 TemplateValues v;
-                v.Set("ORDER_NUMBER", std::to_string(e.number));
                 v.Set("PROMISED_TIME", FormatTime(promised, zone, language));
                 v.Set("PROMISED_DATE", FormatDate(promised, zone, language));
                 v.Set("SUBTOTAL", Money(e.subtotal, language));
@@ -299,13 +312,9 @@ core::Status NotificationService::OnOrderConfirmed(db::Transaction& tx, const or
                 v.Set("DELIVERY_FEE", Money(e.delivery_fee, language));
                 v.Set("TIP", Money(e.tip, language));
                 v.Set("TOTAL", Money(e.total, language));
-                v.Set("ORDER_URL", options_.web_base_url + "/orders/" + e.order_id);
                 v.Show("HAS_DISCOUNT", e.discount_total.amount != 0);
                 v.Show("HAS_DELIVERY_FEE", e.delivery_fee.amount != 0);
                 v.Show("HAS_TIP", e.tip.amount != 0);
-                v.Show("DELIVERY", e.type == "delivery");
-                v.Show("CARRYOUT", e.type == "carryout");
-                v.Show("DINE_IN", e.type == "dine_in");
                 v.Show("PAY_AT_STORE", e.payment_method == "pay_at_store");
                 v.Show("PAID_BY_CARD", e.payment_method == "card");
                 v.Show("SCHEDULED", e.scheduled_for.has_value());
@@ -339,11 +348,6 @@ core::Status NotificationService::OnOrderStatusChanged(db::Transaction& tx, cons
   if (e.status == "out_for_delivery") spec = FindNotification("order_out_for_delivery");
   if (e.status == "delivered") spec = FindNotification("order_delivered");
   if (!spec) return core::Ok();  // a step the customer follows on the tracker, not by message
-  auto recipient = CustomerOf(e.customer_id);
-  if (!recipient) return Fail(recipient.error());
-  if (!*recipient) return core::Ok();
-  auto store = StoreOf(e.store_id);
-  if (!store) return Fail(store.error());
   const auto facts = repository_.FindOrder(tx, e.order_id);
   const auto at = ParseTimeOr(e.at, clock_.Now());
   // The driver's estimate if there is one, else the latest promise, else the status time.
@@ -353,51 +357,31 @@ core::Status NotificationService::OnOrderStatusChanged(db::Transaction& tx, cons
     eta = ParseTimeOr(!facts->eta.empty() ? facts->eta : facts->promised_at, at);
     driver = facts->driver_name;
   }
-  return Plan(tx, *spec, ce, *store, e.order_id, **recipient, [&](const std::string& language, const date::time_zone* zone) {
+  return PlanForCustomer(tx, spec->name, ce, e, [&](const std::string& language, const date::time_zone* zone) {
     TemplateValues v;
-    v.Set("ORDER_NUMBER", std::to_string(e.number));
-    v.Set("ORDER_URL", options_.web_base_url + "/orders/" + e.order_id);
     v.Set("TOTAL", Money(e.total, language));
     v.Set("ETA_TIME", FormatTime(eta, zone, language));
     v.Set("DRIVER_NAME", driver);
     v.Show("HAS_DRIVER", !driver.empty());
-    v.Show("CARRYOUT", e.type == "carryout");
-    v.Show("DINE_IN", e.type == "dine_in");
     return v;
   });
 }
 
 core::Status NotificationService::OnOrderRejected(db::Transaction& tx, const order::events::OrderRejected& e,
                                                   const bus::CloudEvent& ce) {
-  auto recipient = CustomerOf(e.customer_id);
-  if (!recipient) return Fail(recipient.error());
-  if (!*recipient) return core::Ok();
-  auto store = StoreOf(e.store_id);
-  if (!store) return Fail(store.error());
-  return Plan(tx, *FindNotification("order_rejected"), ce, *store, e.order_id, **recipient,
-              [&](const std::string& language, const date::time_zone*) {
-                TemplateValues v;
-                v.Set("ORDER_NUMBER", std::to_string(e.number));
-                v.Set("REASON", OneLine(e.reason.empty() ? "rejected" : e.reason));
-                v.Set("TOTAL", Money(e.total, language));
-                return v;
-              });
+  return PlanForCustomer(tx, "order_rejected", ce, e, [&](const std::string& language, const date::time_zone*) {
+    TemplateValues v;
+    v.Set("REASON", OneLine(e.reason.empty() ? "rejected" : e.reason));
+    v.Set("TOTAL", Money(e.total, language));
+    return v;
+  });
 }
 
 core::Status NotificationService::OnOrderRefunded(db::Transaction& tx, const order::events::OrderRefunded& e,
                                                   const bus::CloudEvent& ce) {
-  auto recipient = CustomerOf(e.customer_id);
-  if (!recipient) return Fail(recipient.error());
-  if (!*recipient) return core::Ok();
-  auto store = StoreOf(e.store_id);
-  if (!store) return Fail(store.error());
-  return Plan(tx, *FindNotification("order_refunded"), ce, *store, e.order_id, **recipient,
-              [&](const std::string& language, const date::time_zone*) {
-                TemplateValues v;
-                v.Set("ORDER_NUMBER", std::to_string(e.number));
-                v.Set("REFUND_TOTAL", Money(e.total, language));
-                return v;
-              });
+  return PlanForCustomer(tx, "order_refunded", ce, e, [&](const std::string& language, const date::time_zone*) {
+    return TemplateValues().Set("REFUND_TOTAL", Money(e.total, language));
+  });
 }
 
 core::Status NotificationService::OnPromiseChanged(db::Transaction& tx, const kitchen::events::PromiseChanged& e) {

@@ -139,6 +139,10 @@ class NotificationService {
   core::Status Plan(db::Transaction& tx, const NotificationSpec& spec, const bus::CloudEvent& ce,
                     const std::optional<location::StoreSummary>& store, const std::string& order_id,
                     const Recipient& recipient, const ValuesFor& values);
+  /// Plan for the customer of `order` (nobody for a guest or an erased account) at its store; the
+  /// values get the order's number, link and type sections.
+  core::Status PlanForCustomer(db::Transaction& tx, std::string_view notification, const bus::CloudEvent& ce,
+                               const order::events::OrderRef& order, const ValuesFor& values);
   /// The store, or nullopt when it does not exist (any other failure is returned).
   core::Result<std::optional<location::StoreSummary>> StoreOf(const std::string& store_id);
   /// The customer as a recipient, or nullopt for a guest or an erased account.

@@ -20,6 +20,7 @@
 #include "services/notification/channels/smtp_channel.hpp"
 #include "services/notification/channels/twilio_channel.hpp"
 #include "services/notification/domain/locale_format.hpp"
+#include "services/notification/fake_clients.hpp"
 
 namespace vetahut::notification {
 namespace {
@@ -28,36 +29,6 @@ namespace json = boost::json;
 using namespace std::chrono;
 
 constexpr const char* kStore = "str_loop";
-
-class Stores final : public location::StoreDirectoryClient {
- public:
-  core::Result<location::StoreSummary> GetStore(const std::string& id) override {
-    if (id != kStore) return core::Fail(core::Error::NotFound("store '" + id + "' does not exist"));
-    return location::StoreSummary{kStore, "Veta Hut Loop", "USD", "en-US", "America/Chicago", "+13125550100", 41.88, -87.63, {}};
-  }
-  core::Result<std::vector<location::StoreSummary>> ListStores() override { return std::vector{*GetStore(kStore)}; }
-};
-
-class Customers final : public customer::CustomerClient {
- public:
-  std::map<std::string, customer::CustomerContact> contacts;
-  std::vector<customer::CustomerContact> managers;
-  bool down = false;
-  core::Status ReservePoints(const std::string&, const std::string&, std::int64_t, const std::string&) override {
-    return core::Ok();
-  }
-  core::Status ReleasePoints(const std::string&) override { return core::Ok(); }
-  core::Result<customer::CustomerContact> GetContact(const std::string& id) override {
-    if (down) return core::Fail(core::Error::Unavailable("customer service down"));
-    auto it = contacts.find(id);
-    if (it == contacts.end()) return core::Fail(core::Error::NotFound("no such account"));
-    return it->second;
-  }
-  core::Result<std::vector<customer::CustomerContact>> ListStaff(const std::string& store_id, const std::string& role) override {
-    if (store_id != kStore || role != "store_manager") return std::vector<customer::CustomerContact>{};
-    return managers;
-  }
-};
 
 class NotificationServiceTest : public ::testing::Test {
  protected:
@@ -180,8 +151,8 @@ class NotificationServiceTest : public ::testing::Test {
   std::unique_ptr<db::Database> db_;
   core::ManualClock clock_{*core::ParseRfc3339("2026-03-03T23:00:00Z")};  // 17:00 in Chicago
   core::IdGenerator ids_{clock_};
-  Stores stores_;
-  Customers customers_;
+  testing::OneStore stores_{kStore};
+  testing::InMemoryCustomers customers_;
   testing::FakeSmtpServer smtp_;
   FakeSmsProvider sms_;
   std::unique_ptr<NotificationService> service_;
