@@ -18,6 +18,7 @@
 // in a temporary directory.
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -27,7 +28,6 @@
 #include <map>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "lib/bus/event_bus.hpp"
@@ -50,7 +50,8 @@ namespace fs = std::filesystem;
 
 constexpr const char* kStore = "str_bench";
 
-order::events::OrderConfirmed Confirmed(core::IdGenerator& ids, const std::string& customer, int n) {
+order::events::OrderConfirmed Confirmed(core::IdGenerator& ids, const std::string& customer,
+                                        int n) {
   order::events::OrderConfirmed o;
   o.order_id = ids.Next("ord");
   o.store_id = kStore;
@@ -61,7 +62,8 @@ order::events::OrderConfirmed Confirmed(core::IdGenerator& ids, const std::strin
   o.placed_at = core::FormatRfc3339(core::SystemClock::Instance().Now());
   o.promised_at = core::FormatRfc3339(core::SystemClock::Instance().Now() + minutes(20));
   o.payment_method = "card";
-  for (auto* m : {&o.subtotal, &o.discount_total, &o.tax_total, &o.delivery_fee, &o.tip, &o.total}) *m = {0, "USD"};
+  for (auto* m : {&o.subtotal, &o.discount_total, &o.tax_total, &o.delivery_fee, &o.tip, &o.total})
+    *m = {0, "USD"};
   o.subtotal.amount = 2598;
   o.tax_total.amount = 231;
   o.total.amount = 2829;
@@ -70,8 +72,16 @@ order::events::OrderConfirmed Confirmed(core::IdGenerator& ids, const std::strin
     line.index = i;
     line.name = i == 0 ? "Pepperoni Pizza" : "Cheese Pizza";
     line.unit_price = line.line_total = {1299, "USD"};
-    line.items.push_back({"pizza", line.name, "pizzas", "pizza", "large", "Large", "hand_tossed", "Hand-tossed",
-                          {{"mozzarella", "Mozzarella", "whole", "normal"}, {"pepperoni", "Pepperoni", "left", "extra"}},
+    line.items.push_back({"pizza",
+                          line.name,
+                          "pizzas",
+                          "pizza",
+                          "large",
+                          "Large",
+                          "hand_tossed",
+                          "Hand-tossed",
+                          {{"mozzarella", "Mozzarella", "whole", "normal"},
+                           {"pepperoni", "Pepperoni", "left", "extra"}},
                           {}});
     o.lines.push_back(line);
   }
@@ -85,7 +95,10 @@ struct Percentiles {
 Percentiles Of(std::vector<double> ms) {
   if (ms.empty()) return {};
   std::sort(ms.begin(), ms.end());
-  auto at = [&](double q) { return ms[std::min(ms.size() - 1, static_cast<std::size_t>(q * static_cast<double>(ms.size())))]; };
+  auto at = [&](double q) {
+    return ms[std::min(ms.size() - 1,
+                       static_cast<std::size_t>(q * static_cast<double>(ms.size())))];
+  };
   return {at(0.50), at(0.95), at(0.99), ms.back()};
 }
 
@@ -99,13 +112,16 @@ class Pipeline {
  public:
   Pipeline(const std::string& db_url, const std::string& smtp_url) {
     db_ = db::Database::Open(db_url, db::DatabaseOptions{.pool_size = 8});
-    for (const char* t : {"notification_deliveries", "notification_items", "notification_preferences", "notification_orders",
-                          "notification_outbox", "notification_outbox_lease", "notification_inbox", "bus_queue",
-                          "bus_dead_letters", "bus_consumers"}) {
+    for (const char* t :
+         {"notification_deliveries", "notification_items", "notification_preferences",
+          "notification_orders", "notification_outbox", "notification_outbox_lease",
+          "notification_inbox", "bus_queue", "bus_dead_letters", "bus_consumers"}) {
       db_->Exec(std::string("DROP TABLE IF EXISTS ") + t);
     }
-    db_->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, "
-              "name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))");
+    db_->Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT "
+        "NULL, "
+        "name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))");
     db_->Exec("DELETE FROM schema_migrations WHERE module IN ('notification', 'bus')");
     db::Migrate(*db_, AllMigrations());
     db::Migrate(*db_, bus::BusMigrations());
@@ -117,18 +133,21 @@ class Pipeline {
     smtp.from_address = "orders@vetahut.test";
     smtp.from_name = "Veta Hut";
     adapters.email = std::make_unique<SmtpChannel>(smtp);
-    customers_.contacts["cus_bench"] = {"cus_bench", "cus_bench@example.test", "Ana Núñez", "+12125550004", true, false};
+    customers_.contacts["cus_bench"] = {
+        "cus_bench", "cus_bench@example.test", "Ana Núñez", "+12125550004", true, false};
     NotificationOptions options;
     options.email_throttle = {1000000, seconds(3600)};  // one bench customer receives them all
-    service_ = std::make_unique<NotificationService>(*db_, core::SystemClock::Instance(), ids_,
-                                                     NotificationClients{stores_, customers_}, *templates, std::move(adapters),
-                                                     options, nullptr);
+    service_ = std::make_unique<NotificationService>(
+        *db_, core::SystemClock::Instance(), ids_, NotificationClients{stores_, customers_},
+        *templates, std::move(adapters), options, nullptr);
     Preferences p;
     p.locale = "es";
     p.transactional = {true, false, false};  // email only: what is measured is the mail path
     if (!service_->PutPreferences("cus_bench", p)) throw std::runtime_error("preferences");
     sender_ = std::make_unique<task::PeriodicTask>(
-        task::TaskOptions{.name = "notification sender", .period = seconds(1), .run_at_start = true}, [this] {
+        task::TaskOptions{
+            .name = "notification sender", .period = seconds(1), .run_at_start = true},
+        [this] {
           const auto next = service_->SendDue();
           if (!next) return task::Next::Period();
           return task::Next::After(std::min<milliseconds>(*next, seconds(1)));
@@ -148,17 +167,21 @@ class Pipeline {
   /// Publishes `events` (as the order module's relay would: one batch) and returns their ids.
   void Publish(const std::vector<bus::CloudEvent>& events) { bus_->Publish(events); }
   bus::CloudEvent Event(int n) {
-    return bus::MakeTypedEvent(ids_, core::SystemClock::Instance(), "ord", Confirmed(ids_, "cus_bench", n));
+    return bus::MakeTypedEvent(ids_, core::SystemClock::Instance(), "ord",
+                               Confirmed(ids_, "cus_bench", n));
   }
   std::int64_t Sent() {
-    return db_->Query("SELECT COUNT(*) FROM notification_deliveries WHERE status = 'sent'")[0].Int(0);
+    return db_->Query("SELECT COUNT(*) FROM notification_deliveries WHERE status = 'sent'")[0].Int(
+        0);
   }
   std::int64_t NotSent() {
-    return db_->Query("SELECT COUNT(*) FROM notification_deliveries WHERE status <> 'sent'")[0].Int(0);
+    return db_->Query("SELECT COUNT(*) FROM notification_deliveries WHERE status <> 'sent'")[0].Int(
+        0);
   }
   std::map<std::string, std::int64_t> SentAt() {
     std::map<std::string, std::int64_t> out;
-    for (const auto& r : db_->Query("SELECT event_id, sent_us FROM notification_deliveries WHERE status = 'sent'")) {
+    for (const auto& r : db_->Query(
+             "SELECT event_id, sent_us FROM notification_deliveries WHERE status = 'sent'")) {
       out[r.Text(0)] = r.Int(1);
     }
     return out;
@@ -187,22 +210,31 @@ int Run(int argc, char** argv) {
   std::string db_url;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--messages") messages = std::atoi(argv[i + 1]);
-    else if (flag == "--rounds") rounds = std::atoi(argv[i + 1]);
-    else if (flag == "--rate") rate = std::atoi(argv[i + 1]);
-    else if (flag == "--latency-messages") latency_messages = std::atoi(argv[i + 1]);
-    else if (flag == "--db") db_url = argv[i + 1];
+    if (flag == "--messages")
+      messages = std::atoi(argv[i + 1]);
+    else if (flag == "--rounds")
+      rounds = std::atoi(argv[i + 1]);
+    else if (flag == "--rate")
+      rate = std::atoi(argv[i + 1]);
+    else if (flag == "--latency-messages")
+      latency_messages = std::atoi(argv[i + 1]);
+    else if (flag == "--db")
+      db_url = argv[i + 1];
     else {
       std::cerr << "unknown flag " << flag << "\n";
       return 2;
     }
   }
   log::SetLevel(log::Level::kWarn);
-  const fs::path dir = fs::temp_directory_path() / fmt::format("vetahut-notification-bench-{}", ::getpid());
+  const fs::path dir =
+      fs::temp_directory_path() / fmt::format("vetahut-notification-bench-{}", ::getpid());
   fs::create_directories(dir);
   if (db_url.empty()) db_url = "sqlite:" + (dir / "bench.db").string();
   int round_no = 0;
-  auto fresh_sink = [&] { return std::make_unique<vetahut::testing::SmtpSink>(dir / fmt::format("maildir-{}", ++round_no)); };
+  auto fresh_sink = [&] {
+    return std::make_unique<vetahut::testing::SmtpSink>(dir /
+                                                        fmt::format("maildir-{}", ++round_no));
+  };
 
   // The message both sides send: the pipeline's own rendering of one confirmation.
   OutgoingMessage sample;
@@ -210,7 +242,8 @@ int Run(int argc, char** argv) {
     auto sink = fresh_sink();
     Pipeline once(db_url, sink->url());
     once.Publish({once.Event(1)});
-    if (!once.WaitForSent(1, seconds(30))) throw std::runtime_error("the first message was not sent");
+    if (!once.WaitForSent(1, seconds(30)))
+      throw std::runtime_error("the first message was not sent");
     auto mails = sink->Messages();
     if (mails.size() != 1) throw std::runtime_error("the sink did not get the first message");
     sample.delivery_id = "ntf_reference";
@@ -225,7 +258,8 @@ int Run(int argc, char** argv) {
 
   std::vector<double> reference_rates, pipeline_rates, ratios;
   std::vector<double> reference_send_ms;
-  fmt::print("{:>5}  {:>16}  {:>16}  {:>6}\n", "round", "reference msg/s", "pipeline msg/s", "ratio");
+  fmt::print("{:>5}  {:>16}  {:>16}  {:>6}\n", "round", "reference msg/s", "pipeline msg/s",
+             "ratio");
   for (int round = 1; round <= rounds; ++round) {
     double reference = 0;
     {
@@ -252,25 +286,32 @@ int Run(int argc, char** argv) {
       for (int i = 0; i < messages; ++i) events.push_back(p.Event(i + 1));
       const auto start = steady_clock::now();
       for (std::size_t i = 0; i < events.size(); i += 100) {
-        p.Publish(std::vector<bus::CloudEvent>(events.begin() + static_cast<long>(i),
-                                               events.begin() + static_cast<long>(std::min(events.size(), i + 100))));
+        p.Publish(std::vector<bus::CloudEvent>(
+            events.begin() + static_cast<long>(i),
+            events.begin() + static_cast<long>(std::min(events.size(), i + 100))));
       }
-      if (!p.WaitForSent(messages, seconds(600))) throw std::runtime_error("not every message was sent");
+      if (!p.WaitForSent(messages, seconds(600)))
+        throw std::runtime_error("not every message was sent");
       pipeline = messages / duration<double>(steady_clock::now() - start).count();
       if (p.NotSent() != 0) throw std::runtime_error("a message failed");
       const auto received = sink->Messages().size();
       if (received != static_cast<std::size_t>(messages)) {
-        throw std::runtime_error(fmt::format("the sink has {} messages, not {}", received, messages));
+        throw std::runtime_error(
+            fmt::format("the sink has {} messages, not {}", received, messages));
       }
     }
     reference_rates.push_back(reference);
     pipeline_rates.push_back(pipeline);
     ratios.push_back(pipeline / reference);
-    fmt::print("{:>5}  {:>16.0f}  {:>16.0f}  {:>6.2f}\n", round, reference, pipeline, pipeline / reference);
+    fmt::print("{:>5}  {:>16.0f}  {:>16.0f}  {:>6.2f}\n", round, reference, pipeline,
+               pipeline / reference);
   }
-  fmt::print("median: reference {:.0f} msg/s, pipeline {:.0f} msg/s, ratio {:.2f} (per-round {:.2f}–{:.2f})\n",
-             Median(reference_rates), Median(pipeline_rates), Median(ratios), *std::min_element(ratios.begin(), ratios.end()),
-             *std::max_element(ratios.begin(), ratios.end()));
+  fmt::print(
+      "median: reference {:.0f} msg/s, pipeline {:.0f} msg/s, ratio {:.2f} (per-round "
+      "{:.2f}–{:.2f})\n",
+      Median(reference_rates), Median(pipeline_rates), Median(ratios),
+      *std::min_element(ratios.begin(), ratios.end()),
+      *std::max_element(ratios.begin(), ratios.end()));
 
   // Latency at a steady rate well under capacity: published → accepted by the server.
   std::vector<double> latencies;
@@ -287,16 +328,21 @@ int Run(int argc, char** argv) {
       published_us[e.id] = core::SystemClock::Instance().Now().time_since_epoch().count();
       p.Publish({e});
     }
-    if (!p.WaitForSent(latency_messages, seconds(120))) throw std::runtime_error("not every message was sent");
-    for (const auto& [event_id, sent_us] : p.SentAt()) latencies.push_back((sent_us - published_us.at(event_id)) / 1000.0);
+    if (!p.WaitForSent(latency_messages, seconds(120)))
+      throw std::runtime_error("not every message was sent");
+    for (const auto& [event_id, sent_us] : p.SentAt())
+      latencies.push_back((sent_us - published_us.at(event_id)) / 1000.0);
   }
   const auto l = Of(latencies);
   const auto r = Of(reference_send_ms);
-  fmt::print("order.confirmed → accepted by the sink, {} messages at {}/s: p50 {:.1f} ms, p95 {:.1f} ms, p99 {:.1f} ms, max {:.1f} ms\n",
-             latencies.size(), rate, l.p50, l.p95, l.p99, l.max);
-  fmt::print("reference (one SMTP send, back to back): p50 {:.1f} ms, p99 {:.1f} ms\n", r.p50, r.p99);
-  fmt::print("machine: {} cores, {}; db {}\n", std::thread::hardware_concurrency(), db_url.starts_with("sqlite") ? "SQLite" : "PostgreSQL",
-             db::RedactUrl(db_url));
+  fmt::print(
+      "order.confirmed → accepted by the sink, {} messages at {}/s: p50 {:.1f} ms, p95 {:.1f} ms, "
+      "p99 {:.1f} ms, max {:.1f} ms\n",
+      latencies.size(), rate, l.p50, l.p95, l.p99, l.max);
+  fmt::print("reference (one SMTP send, back to back): p50 {:.1f} ms, p99 {:.1f} ms\n", r.p50,
+             r.p99);
+  fmt::print("machine: {} cores, {}; db {}\n", std::thread::hardware_concurrency(),
+             db_url.starts_with("sqlite") ? "SQLite" : "PostgreSQL", db::RedactUrl(db_url));
   fs::remove_all(dir);
   return 0;
 }

@@ -34,7 +34,9 @@ struct SunkMail {
 class SmtpSink {
  public:
   /// A sink on a free port, writing into the Maildir `dir` (created by the server).
-  explicit SmtpSink(std::filesystem::path dir) : dir_(std::move(dir)), port_(FreePort()) { Start(); }
+  explicit SmtpSink(std::filesystem::path dir) : dir_(std::move(dir)), port_(FreePort()) {
+    Start();
+  }
   ~SmtpSink() { Stop(); }
   SmtpSink(const SmtpSink&) = delete;
   SmtpSink& operator=(const SmtpSink&) = delete;
@@ -42,21 +44,25 @@ class SmtpSink {
   int port() const { return port_; }
   std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
 
-  static std::string Python() { return std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; }
+  static std::string Python() {
+    return std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  }
 
   /// Starts the server (again, on the same port) and waits until it accepts connections.
   bool Start() {
     if (pid_ > 0) return true;
-    std::filesystem::create_directories(dir_.parent_path());  // Maildir makes dir_ with its new/cur/tmp
+    std::filesystem::create_directories(
+        dir_.parent_path());  // Maildir makes dir_ with its new/cur/tmp
     pid_ = fork();
     if (pid_ == 0) {
-      const std::string log = (dir_.parent_path() / (dir_.filename().string() + ".sink.log")).string();
+      const std::string log =
+          (dir_.parent_path() / (dir_.filename().string() + ".sink.log")).string();
       FILE* out = std::freopen(log.c_str(), "a", stderr);
       (void)out;
       const std::string python = Python();
       const std::string listen = "127.0.0.1:" + std::to_string(port_);
-      execl(python.c_str(), python.c_str(), "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c", "aiosmtpd.handlers.Mailbox",
-            dir_.c_str(), static_cast<char*>(nullptr));
+      execl(python.c_str(), python.c_str(), "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
+            "aiosmtpd.handlers.Mailbox", dir_.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
@@ -102,13 +108,15 @@ for sub in ("new", "cur"):
                     "text": text.get_content() if text else "", "html": html.get_content() if html else ""})
 print(json.dumps(out))
 )PY";
-    const std::filesystem::path script_file = dir_.parent_path() / (dir_.filename().string() + ".read.py");
+    const std::filesystem::path script_file =
+        dir_.parent_path() / (dir_.filename().string() + ".read.py");
     std::ofstream(script_file) << script;
     const std::string command = Python() + " " + script_file.string() + " " + dir_.string();
     FILE* pipe = popen(command.c_str(), "r");
     std::string json_text;
     char buffer[65536];
-    for (std::size_t n; pipe && (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) json_text.append(buffer, n);
+    for (std::size_t n; pipe && (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+      json_text.append(buffer, n);
     if (pipe) pclose(pipe);
     std::vector<SunkMail> out;
     boost::json::error_code ec;
@@ -116,14 +124,16 @@ print(json.dumps(out))
     if (ec || !doc.is_array()) return out;
     for (const auto& m : doc.as_array()) {
       auto s = [&](const char* key) { return std::string(m.at(key).as_string()); };
-      out.push_back({s("notification"), s("to"), s("subject"), s("message_id"), s("text"), s("html")});
+      out.push_back(
+          {s("notification"), s("to"), s("subject"), s("message_id"), s("text"), s("html")});
     }
     return out;
   }
 
   /// Waits until `match` holds for the messages (or `timeout` passes); the last messages read.
   template <class Match>
-  std::vector<SunkMail> WaitFor(Match match, std::chrono::milliseconds timeout = std::chrono::milliseconds(15000)) const {
+  std::vector<SunkMail> WaitFor(
+      Match match, std::chrono::milliseconds timeout = std::chrono::milliseconds(15000)) const {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     auto messages = Messages();
     while (!match(messages) && std::chrono::steady_clock::now() < deadline) {

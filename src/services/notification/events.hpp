@@ -18,8 +18,8 @@ struct DeliveryPayload {
   std::string notification;  ///< order_confirmed, order_ready, …
   std::string channel;       ///< email | sms | in_app
   std::string recipient_id;
-  std::string event_id;      ///< the event that caused it
-  std::string order_id;      ///< "" when not about an order
+  std::string event_id;  ///< the event that caused it
+  std::string order_id;  ///< "" when not about an order
   std::string store_id;
   std::int64_t attempts = 0;
   std::string at;  ///< RFC 3339

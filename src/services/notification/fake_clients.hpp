@@ -16,9 +16,12 @@ class OneStore final : public location::StoreDirectoryClient {
   explicit OneStore(std::string id) : id_(std::move(id)) {}
   core::Result<location::StoreSummary> GetStore(const std::string& id) override {
     if (id != id_) return core::Fail(core::Error::NotFound("store '" + id + "' does not exist"));
-    return location::StoreSummary{id_, "Veta Hut Loop", "USD", "en-US", "America/Chicago", "+13125550100", 41.88, -87.63, {}};
+    return location::StoreSummary{
+        id_, "Veta Hut Loop", "USD", "en-US", "America/Chicago", "+13125550100", 41.88, -87.63, {}};
   }
-  core::Result<std::vector<location::StoreSummary>> ListStores() override { return std::vector{*GetStore(id_)}; }
+  core::Result<std::vector<location::StoreSummary>> ListStores() override {
+    return std::vector{*GetStore(id_)};
+  }
 
  private:
   std::string id_;
@@ -31,7 +34,8 @@ class InMemoryCustomers final : public customer::CustomerClient {
   std::vector<customer::CustomerContact> managers;
   bool down = false;
 
-  core::Status ReservePoints(const std::string&, const std::string&, std::int64_t, const std::string&) override {
+  core::Status ReservePoints(const std::string&, const std::string&, std::int64_t,
+                             const std::string&) override {
     return core::Ok();
   }
   core::Status ReleasePoints(const std::string&) override { return core::Ok(); }
@@ -41,7 +45,8 @@ class InMemoryCustomers final : public customer::CustomerClient {
     if (it == contacts.end()) return core::Fail(core::Error::NotFound("no such account"));
     return it->second;
   }
-  core::Result<std::vector<customer::CustomerContact>> ListStaff(const std::string&, const std::string& role) override {
+  core::Result<std::vector<customer::CustomerContact>> ListStaff(const std::string&,
+                                                                 const std::string& role) override {
     if (down) return core::Fail(core::Error::Unavailable("customer service down"));
     if (role != "store_manager") return std::vector<customer::CustomerContact>{};
     return managers;

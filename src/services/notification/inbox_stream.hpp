@@ -20,12 +20,14 @@ class InboxStreams {
     std::set<std::string> sent;  ///< item ids already on this stream (replay and live race)
   };
 
-  std::shared_ptr<Follower> Follow(const std::string& account_id, std::shared_ptr<http::EventStream> stream);
+  std::shared_ptr<Follower> Follow(const std::string& account_id,
+                                   std::shared_ptr<http::EventStream> stream);
   /// Sends `event` (`data`, SSE id `id`) to a follower unless it already has `id`.
-  static void Deliver(const std::shared_ptr<Follower>& follower, std::string_view event, std::string_view data,
-                      const std::string& id);
+  static void Deliver(const std::shared_ptr<Follower>& follower, std::string_view event,
+                      std::string_view data, const std::string& id);
   /// To every follower of `account_id`.
-  void Publish(const std::string& account_id, std::string_view event, std::string_view data, const std::string& id);
+  void Publish(const std::string& account_id, std::string_view event, std::string_view data,
+               const std::string& id);
   /// A comment to every stream (proxies keep idle connections), and forgets closed ones.
   void Keepalive();
   /// Ends every stream (shutdown): clients reconnect with Last-Event-ID.

@@ -70,49 +70,60 @@ class NotificationRepository {
   /// Inserts unless a delivery with the same dedupe key exists; true when inserted.
   bool InsertDelivery(db::Session& s, const Delivery& d) const;
   std::optional<Delivery> Find(db::Session& s, const std::string& id) const;
-  /// Queued or failed deliveries due at `now_us`, and claims that ran out (a sender died), oldest first.
+  /// Queued or failed deliveries due at `now_us`, and claims that ran out (a sender died), oldest
+  /// first.
   std::vector<Delivery> Due(db::Session& s, std::int64_t now_us, int limit) const;
   /// The earliest next_at of anything not finished, if any (for the sender's sleep).
   std::optional<std::int64_t> NextDue(db::Session& s) const;
   /// Takes `d` for sending until `lease_until_us` and counts the attempt, only if nobody changed it
   /// since it was read; false when another sender got there first.
-  bool Claim(db::Session& s, const Delivery& d, std::int64_t now_us, std::int64_t lease_until_us, const std::string& now) const;
+  bool Claim(db::Session& s, const Delivery& d, std::int64_t now_us, std::int64_t lease_until_us,
+             const std::string& now) const;
   /// Sent: the provider's id; `scrub` blanks the bodies (a secret link must not stay stored).
-  void MarkSent(db::Session& s, const std::string& id, const std::string& provider, const std::string& provider_id,
-                const std::string& now, std::int64_t now_us, bool scrub) const;
+  void MarkSent(db::Session& s, const std::string& id, const std::string& provider,
+                const std::string& provider_id, const std::string& now, std::int64_t now_us,
+                bool scrub) const;
   /// Failed (`status` failed, to retry at `next_at_us`) or dead.
-  void MarkFailed(db::Session& s, const std::string& id, const std::string& status, const std::string& provider,
-                  const std::string& error, std::int64_t next_at_us, const std::string& now) const;
+  void MarkFailed(db::Session& s, const std::string& id, const std::string& status,
+                  const std::string& provider, const std::string& error, std::int64_t next_at_us,
+                  const std::string& now) const;
   /// A dead delivery queued again, due now, with its attempts reset; false unless it was dead.
-  bool Redrive(db::Session& s, const std::string& id, std::int64_t now_us, const std::string& now) const;
+  bool Redrive(db::Session& s, const std::string& id, std::int64_t now_us,
+               const std::string& now) const;
   /// Newest first, optionally of one status and channel, older than the delivery `before_id`.
-  std::vector<Delivery> List(db::Session& s, const std::string& status, const std::string& channel, int limit,
-                             const std::string& before_id) const;
+  std::vector<Delivery> List(db::Session& s, const std::string& status, const std::string& channel,
+                             int limit, const std::string& before_id) const;
   /// Messages sent on `channel` to `address` since `since_us`.
-  std::int64_t SentSince(db::Session& s, const std::string& channel, const std::string& address, std::int64_t since_us) const;
+  std::int64_t SentSince(db::Session& s, const std::string& channel, const std::string& address,
+                         std::int64_t since_us) const;
   /// Deliveries per status.
   std::map<std::string, std::int64_t> CountByStatus(db::Session& s) const;
 
   /// Adds an item unless it exists (the delivery id is its id); true when added.
   bool InsertInbox(db::Session& s, const InboxItem& item) const;
   /// Newest first, older than `before_id` ("" = newest), optionally unread only.
-  std::vector<InboxItem> ListInbox(db::Session& s, const std::string& account_id, int limit, const std::string& before_id,
-                                   bool unread_only) const;
+  std::vector<InboxItem> ListInbox(db::Session& s, const std::string& account_id, int limit,
+                                   const std::string& before_id, bool unread_only) const;
   /// Oldest first, newer than `after_id` (a stream catching up).
-  std::vector<InboxItem> InboxAfter(db::Session& s, const std::string& account_id, const std::string& after_id, int limit) const;
-  std::optional<InboxItem> FindInbox(db::Session& s, const std::string& account_id, const std::string& id) const;
+  std::vector<InboxItem> InboxAfter(db::Session& s, const std::string& account_id,
+                                    const std::string& after_id, int limit) const;
+  std::optional<InboxItem> FindInbox(db::Session& s, const std::string& account_id,
+                                     const std::string& id) const;
   /// Marks an item read (once: a read item keeps its first read time); false if it is not theirs.
-  bool MarkRead(db::Session& s, const std::string& account_id, const std::string& id, const std::string& at) const;
+  bool MarkRead(db::Session& s, const std::string& account_id, const std::string& id,
+                const std::string& at) const;
   std::int64_t Unread(db::Session& s, const std::string& account_id) const;
 
   std::optional<Preferences> FindPreferences(db::Session& s, const std::string& account_id) const;
-  void PutPreferences(db::Session& s, const std::string& account_id, const Preferences& p, const std::string& now) const;
+  void PutPreferences(db::Session& s, const std::string& account_id, const Preferences& p,
+                      const std::string& now) const;
 
   void PutOrder(db::Session& s, const OrderFacts& o, const std::string& now) const;
   std::optional<OrderFacts> FindOrder(db::Session& s, const std::string& order_id) const;
-  void UpdatePromise(db::Session& s, const std::string& order_id, const std::string& promised_at, const std::string& now) const;
-  void UpdateDelivery(db::Session& s, const std::string& order_id, const std::string& eta, const std::string& driver_name,
-                      const std::string& now) const;
+  void UpdatePromise(db::Session& s, const std::string& order_id, const std::string& promised_at,
+                     const std::string& now) const;
+  void UpdateDelivery(db::Session& s, const std::string& order_id, const std::string& eta,
+                      const std::string& driver_name, const std::string& now) const;
 
   /// An account was erased: its preferences, inbox and order facts go; its deliveries keep their
   /// log entry without address, name or bodies, and any not sent yet are given up.

@@ -48,7 +48,7 @@ struct NotificationOptions {
   std::string default_locale = "en";              ///< for people who chose none
   std::string brand = "Veta Hut";
   std::string web_base_url = "http://127.0.0.1:8080";  ///< links in messages
-  int batch_size = 50;                                  ///< deliveries per sender round
+  int batch_size = 50;                                 ///< deliveries per sender round
 };
 
 /// Who the service asks.
@@ -66,27 +66,38 @@ struct ChannelAdapters {
 /// Counters of what the sender did, for /metrics (by channel).
 struct SenderStats {
   std::map<std::string, std::int64_t> sent, failed, dead;
-  std::vector<std::pair<std::string, double>> latencies;  ///< (channel, seconds from event to sent) since the last take
+  std::vector<std::pair<std::string, double>>
+      latencies;  ///< (channel, seconds from event to sent) since the last take
 };
 
 class NotificationService {
  public:
-  NotificationService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, NotificationClients clients,
-                      std::shared_ptr<const TemplateSet> templates, ChannelAdapters adapters, NotificationOptions options,
+  NotificationService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids,
+                      NotificationClients clients, std::shared_ptr<const TemplateSet> templates,
+                      ChannelAdapters adapters, NotificationOptions options,
                       std::function<void()> events_committed, std::function<double()> random = {});
   ~NotificationService();
 
   // --- triggers, each in the consumer's transaction ---
-  core::Status OnOrderConfirmed(db::Transaction& tx, const order::events::OrderConfirmed& e, const bus::CloudEvent& ce);
-  core::Status OnOrderStatusChanged(db::Transaction& tx, const order::events::OrderStatusChanged& e, const bus::CloudEvent& ce);
-  core::Status OnOrderRejected(db::Transaction& tx, const order::events::OrderRejected& e, const bus::CloudEvent& ce);
-  core::Status OnOrderRefunded(db::Transaction& tx, const order::events::OrderRefunded& e, const bus::CloudEvent& ce);
+  core::Status OnOrderConfirmed(db::Transaction& tx, const order::events::OrderConfirmed& e,
+                                const bus::CloudEvent& ce);
+  core::Status OnOrderStatusChanged(db::Transaction& tx, const order::events::OrderStatusChanged& e,
+                                    const bus::CloudEvent& ce);
+  core::Status OnOrderRejected(db::Transaction& tx, const order::events::OrderRejected& e,
+                               const bus::CloudEvent& ce);
+  core::Status OnOrderRefunded(db::Transaction& tx, const order::events::OrderRefunded& e,
+                               const bus::CloudEvent& ce);
   core::Status OnPromiseChanged(db::Transaction& tx, const kitchen::events::PromiseChanged& e);
-  core::Status OnDeliveryStatusChanged(db::Transaction& tx, const kitchen::events::DeliveryStatusChanged& e);
-  core::Status OnLowStock(db::Transaction& tx, const kitchen::events::LowStock& e, const bus::CloudEvent& ce);
-  core::Status OnEmailVerification(db::Transaction& tx, const customer::events::EmailVerificationRequested& e,
+  core::Status OnDeliveryStatusChanged(db::Transaction& tx,
+                                       const kitchen::events::DeliveryStatusChanged& e);
+  core::Status OnLowStock(db::Transaction& tx, const kitchen::events::LowStock& e,
+                          const bus::CloudEvent& ce);
+  core::Status OnEmailVerification(db::Transaction& tx,
+                                   const customer::events::EmailVerificationRequested& e,
                                    const bus::CloudEvent& ce);
-  core::Status OnPasswordReset(db::Transaction& tx, const customer::events::PasswordResetRequested& e, const bus::CloudEvent& ce);
+  core::Status OnPasswordReset(db::Transaction& tx,
+                               const customer::events::PasswordResetRequested& e,
+                               const bus::CloudEvent& ce);
   core::Status OnCustomerDeleted(db::Transaction& tx, const customer::events::CustomerDeleted& e);
 
   // --- the sender ---
@@ -100,26 +111,30 @@ class NotificationService {
   std::map<std::string, std::int64_t> CountByStatus();
 
   // --- the delivery log (admins) ---
-  core::Result<std::vector<Delivery>> ListDeliveries(const std::string& status, const std::string& channel, int limit,
+  core::Result<std::vector<Delivery>> ListDeliveries(const std::string& status,
+                                                     const std::string& channel, int limit,
                                                      const std::string& cursor);
   /// Queues a dead delivery once more, due now: kNotFound for an unknown id, kConflict unless it
   /// is dead (a second click, or one still being retried).
   core::Result<Delivery> Retry(const std::string& delivery_id);
 
   // --- the in-app list and stream (the signed-in person) ---
-  core::Result<std::vector<InboxItem>> ListInbox(const std::string& account_id, int limit, const std::string& cursor,
-                                                 bool unread_only);
+  core::Result<std::vector<InboxItem>> ListInbox(const std::string& account_id, int limit,
+                                                 const std::string& cursor, bool unread_only);
   std::int64_t Unread(const std::string& account_id);
   /// Marks one of their items read (idempotent); kNotFound if it is not theirs.
   core::Result<InboxItem> MarkRead(const std::string& account_id, const std::string& item_id);
-  /// Opens a stream: the unread count first, then what followed `last_event_id` (if given), then live.
-  void Follow(const std::string& account_id, std::shared_ptr<http::EventStream> stream, const std::string& last_event_id);
+  /// Opens a stream: the unread count first, then what followed `last_event_id` (if given), then
+  /// live.
+  void Follow(const std::string& account_id, std::shared_ptr<http::EventStream> stream,
+              const std::string& last_event_id);
   InboxStreams& streams() { return streams_; }
 
   // --- preferences ---
   Preferences GetPreferences(const std::string& account_id);
   /// Checks and stores a whole preference document (422 naming the field; nothing changes then).
-  core::Result<Preferences> PutPreferences(const std::string& account_id, const Preferences& preferences);
+  core::Result<Preferences> PutPreferences(const std::string& account_id,
+                                           const Preferences& preferences);
   /// Languages messages are written in.
   const std::vector<std::string>& languages() const;
 
@@ -134,15 +149,17 @@ class NotificationService {
     std::string phone;
     std::string name;
   };
-  using ValuesFor = std::function<TemplateValues(const std::string& language, const date::time_zone* zone)>;
+  using ValuesFor =
+      std::function<TemplateValues(const std::string& language, const date::time_zone* zone)>;
   /// Renders and queues `spec` for `recipient` on every channel they want.
   core::Status Plan(db::Transaction& tx, const NotificationSpec& spec, const bus::CloudEvent& ce,
                     const std::optional<location::StoreSummary>& store, const std::string& order_id,
                     const Recipient& recipient, const ValuesFor& values);
   /// Plan for the customer of `order` (nobody for a guest or an erased account) at its store; the
   /// values get the order's number, link and type sections.
-  core::Status PlanForCustomer(db::Transaction& tx, std::string_view notification, const bus::CloudEvent& ce,
-                               const order::events::OrderRef& order, const ValuesFor& values);
+  core::Status PlanForCustomer(db::Transaction& tx, std::string_view notification,
+                               const bus::CloudEvent& ce, const order::events::OrderRef& order,
+                               const ValuesFor& values);
   /// The store, or nullopt when it does not exist (any other failure is returned).
   core::Result<std::optional<location::StoreSummary>> StoreOf(const std::string& store_id);
   /// The customer as a recipient, or nullopt for a guest or an erased account.

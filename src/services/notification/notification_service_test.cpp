@@ -35,17 +35,21 @@ class NotificationServiceTest : public ::testing::Test {
   void SetUp() override {
     db_ = db::OpenTestDatabase();
     ASSERT_TRUE(db_);
-    for (const char* t : {"notification_deliveries", "notification_inbox", "notification_preferences", "notification_orders",
-                          "notification_items", "notification_outbox", "notification_outbox_lease", "notification_inbox",
+    for (const char* t : {"notification_deliveries", "notification_inbox",
+                          "notification_preferences", "notification_orders", "notification_items",
+                          "notification_outbox", "notification_outbox_lease", "notification_inbox",
                           "bus_queue", "bus_dead_letters", "bus_consumers"}) {
       db_->Exec(std::string("DROP TABLE IF EXISTS ") + t);
     }
-    db_->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, "
-              "name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))");
+    db_->Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT "
+        "NULL, "
+        "name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))");
     db_->Exec("DELETE FROM schema_migrations WHERE module IN ('notification', 'bus')");
     db::Migrate(*db_, AllMigrations());
     db::Migrate(*db_, bus::BusMigrations());
-    customers_.contacts["cus_ana"] = {"cus_ana", "ana@example.test", "Ana Núñez", "+12125550004", true, false};
+    customers_.contacts["cus_ana"] = {
+        "cus_ana", "ana@example.test", "Ana Núñez", "+12125550004", true, false};
     customers_.contacts["cus_bo"] = {"cus_bo", "bo@example.test", "Bo", "", true, false};
     Build();
   }
@@ -64,12 +68,13 @@ class NotificationServiceTest : public ::testing::Test {
     smtp.from_address = "orders@vetahut.test";
     smtp.from_name = "Veta Hut";
     adapters.email = std::make_unique<SmtpChannel>(smtp);
-    adapters.sms = std::make_unique<TwilioSmsChannel>(
-        TwilioOptions{sms_.url(), sms_.account_sid(), sms_.auth_token(), "+13125550100", milliseconds(3000)});
-    service_ = std::make_unique<NotificationService>(*db_, clock_, ids_, NotificationClients{stores_, customers_}, *templates,
-                                                     std::move(adapters), options, nullptr, [] { return 0.5; });
-    bus_ = std::make_unique<bus::InProcessBus>(*db_, bus::InProcessBusOptions{.max_attempts = 3,
-                                                                              .first_backoff = milliseconds(1)});
+    adapters.sms = std::make_unique<TwilioSmsChannel>(TwilioOptions{
+        sms_.url(), sms_.account_sid(), sms_.auth_token(), "+13125550100", milliseconds(3000)});
+    service_ = std::make_unique<NotificationService>(
+        *db_, clock_, ids_, NotificationClients{stores_, customers_}, *templates,
+        std::move(adapters), options, nullptr, [] { return 0.5; });
+    bus_ = std::make_unique<bus::InProcessBus>(
+        *db_, bus::InProcessBusOptions{.max_attempts = 3, .first_backoff = milliseconds(1)});
     bus_->Subscribe(MakeConsumer(*db_, *service_).Build());
   }
 
@@ -96,7 +101,8 @@ class NotificationServiceTest : public ::testing::Test {
     ASSERT_TRUE(stored) << stored.error().detail;
   }
 
-  order::events::OrderConfirmed Confirmed(const std::string& customer = "cus_ana", std::string type = "carryout") {
+  order::events::OrderConfirmed Confirmed(const std::string& customer = "cus_ana",
+                                          std::string type = "carryout") {
     order::events::OrderConfirmed o;
     o.order_id = ids_.Next("ord");
     o.store_id = kStore;
@@ -119,15 +125,24 @@ class NotificationServiceTest : public ::testing::Test {
     line.quantity = 1;
     line.unit_price = {1499, "USD"};
     line.line_total = {1499, "USD"};
-    order::events::Item item{"cheese_pizza", "Cheese Pizza", "pizzas", "pizza", "large", "Large", "hand_tossed", "Hand-tossed",
-                             {{"mozzarella", "Mozzarella", "whole", "normal"}, {"pepperoni", "Pepperoni", "left", "extra"}},
+    order::events::Item item{"cheese_pizza",
+                             "Cheese Pizza",
+                             "pizzas",
+                             "pizza",
+                             "large",
+                             "Large",
+                             "hand_tossed",
+                             "Hand-tossed",
+                             {{"mozzarella", "Mozzarella", "whole", "normal"},
+                              {"pepperoni", "Pepperoni", "left", "extra"}},
                              {}};
     line.items.push_back(item);
     o.lines.push_back(line);
     return o;
   }
 
-  order::events::OrderStatusChanged Status(const order::events::OrderConfirmed& o, std::string status) {
+  order::events::OrderStatusChanged Status(const order::events::OrderConfirmed& o,
+                                           std::string status) {
     order::events::OrderStatusChanged s;
     static_cast<order::events::OrderRef&>(s) = o;
     s.status = std::move(status);
@@ -140,9 +155,13 @@ class NotificationServiceTest : public ::testing::Test {
   std::int64_t Count(const std::string& where = "1 = 1") {
     return db_->Query("SELECT COUNT(*) FROM notification_deliveries WHERE " + where)[0].Int(0);
   }
-  std::vector<Delivery> Log(const std::string& status = "") { return *service_->ListDeliveries(status, "", 100, ""); }
+  std::vector<Delivery> Log(const std::string& status = "") {
+    return *service_->ListDeliveries(status, "", 100, "");
+  }
   std::int64_t OutboxEvents(const std::string& type) {
-    return db_->Query("SELECT COUNT(*) FROM notification_outbox WHERE type = $1", db::Params(type))[0].Int(0);
+    return db_
+        ->Query("SELECT COUNT(*) FROM notification_outbox WHERE type = $1", db::Params(type))[0]
+        .Int(0);
   }
   void SendAll() {
     for (int i = 0; i < 5; ++i) service_->SendDue();
@@ -172,7 +191,9 @@ TEST_F(NotificationServiceTest, AConfirmedOrderReachesEachChosenChannelOnceInThe
   ASSERT_EQ(mails.size(), 1u);
   EXPECT_EQ(mails[0].rcpt_to, std::vector<std::string>{"<ana@example.test>"});
   const std::string& mail = mails[0].data;
-  EXPECT_NE(mail.find(EncodeHeaderWords("Tu pedido n.º 7 en Veta Hut Loop está confirmado", " ")), std::string::npos) << mail;
+  EXPECT_NE(mail.find(EncodeHeaderWords("Tu pedido n.º 7 en Veta Hut Loop está confirmado", " ")),
+            std::string::npos)
+      << mail;
   // The total as a Spanish reader writes it, the time in the store's zone (quoted-printable body).
   EXPECT_NE(mail.find("Total: 16,32=C2=A0US$"), std::string::npos) << mail;
   EXPECT_NE(mail.find("19:45 (martes, 3 de marzo)"), std::string::npos) << mail;
@@ -180,7 +201,9 @@ TEST_F(NotificationServiceTest, AConfirmedOrderReachesEachChosenChannelOnceInThe
   const auto texts = sms_.Messages();
   ASSERT_EQ(texts.size(), 1u);
   EXPECT_EQ(texts[0].to, "+12125550004");
-  EXPECT_EQ(texts[0].body, "Veta Hut: pedido n.º 7 confirmado, total 16,32\u00A0US$. Listo para recoger a las 19:45.");
+  EXPECT_EQ(
+      texts[0].body,
+      "Veta Hut: pedido n.º 7 confirmado, total 16,32\u00A0US$. Listo para recoger a las 19:45.");
   auto inbox = service_->ListInbox("cus_ana", 10, "", false);
   ASSERT_EQ(inbox->size(), 1u);
   EXPECT_EQ((*inbox)[0].title, "Tu pedido n.º 7 en Veta Hut Loop está confirmado");
@@ -202,7 +225,8 @@ TEST_F(NotificationServiceTest, AConfirmedOrderReachesEachChosenChannelOnceInThe
   EXPECT_EQ(service_->ListInbox("cus_ana", 10, "", false)->size(), 1u);
 }
 
-TEST_F(NotificationServiceTest, GuestsAndErasedAccountsGetNothingAndAnUnreachableCustomerServiceIsRetried) {
+TEST_F(NotificationServiceTest,
+       GuestsAndErasedAccountsGetNothingAndAnUnreachableCustomerServiceIsRetried) {
   auto guest = Confirmed();
   guest.customer_id.reset();
   Deliver(guest);
@@ -219,7 +243,8 @@ TEST_F(NotificationServiceTest, GuestsAndErasedAccountsGetNothingAndAnUnreachabl
   EXPECT_EQ(Count(), 2);  // email and in-app: the defaults
 }
 
-TEST_F(NotificationServiceTest, AFailingChannelIsRetriedWithBackOffThenGivenUpAndAnAdminRetrySendsExactlyOnce) {
+TEST_F(NotificationServiceTest,
+       AFailingChannelIsRetriedWithBackOffThenGivenUpAndAnAdminRetrySendsExactlyOnce) {
   Prefer("cus_ana", "en", {false, true, false});
   sms_.FailNext(100);
   Deliver(Confirmed());
@@ -284,15 +309,19 @@ TEST_F(NotificationServiceTest, QuietHoursHoldBackOnlyWhatCanWaitAndOnlyOnChanne
   Prefer("cus_ana", "en", {true, true, true}, QuietHours{22 * 60, 7 * 60});
   const auto order = Confirmed();
   Deliver(order);
-  Deliver(Status(order, "ready"));      // urgent: they are waiting at the counter
-  Deliver(Status(order, "delivered"));  // can wait (a carry-out has no delivered, but the rule is the status's)
+  Deliver(Status(order, "ready"));  // urgent: they are waiting at the counter
+  Deliver(Status(
+      order,
+      "delivered"));  // can wait (a carry-out has no delivered, but the rule is the status's)
   SendAll();
   EXPECT_EQ(Count("notification = 'order_confirmed' AND status = 'sent'"), 3);
   EXPECT_EQ(Count("notification = 'order_ready' AND status = 'sent'"), 3);
   EXPECT_EQ(Count("notification = 'order_delivered' AND status = 'sent'"), 1) << "in-app only";
   EXPECT_EQ(Count("notification = 'order_delivered' AND status = 'queued'"), 2);
-  const auto held = db_->Query("SELECT next_at FROM notification_deliveries WHERE status = 'queued'");
-  for (const auto& r : held) EXPECT_EQ(r.Int(0), core::ParseRfc3339("2026-03-04T13:00:00Z")->time_since_epoch().count());
+  const auto held =
+      db_->Query("SELECT next_at FROM notification_deliveries WHERE status = 'queued'");
+  for (const auto& r : held)
+    EXPECT_EQ(r.Int(0), core::ParseRfc3339("2026-03-04T13:00:00Z")->time_since_epoch().count());
   clock_.Set(*core::ParseRfc3339("2026-03-04T13:00:00Z"));  // 07:00
   SendAll();
   EXPECT_EQ(Count("notification = 'order_delivered' AND status = 'sent'"), 3);
@@ -347,7 +376,8 @@ TEST_F(NotificationServiceTest, OutForDeliveryCarriesTheDriversEstimateInTheStor
   Prefer("cus_ana", "de", {false, true, false});
   const auto order = Confirmed("cus_ana", "delivery");
   Deliver(order);
-  kitchen::events::PromiseChanged moved{order.order_id, kStore, "2026-03-04T02:00:00.000Z", "kitchen"};
+  kitchen::events::PromiseChanged moved{order.order_id, kStore, "2026-03-04T02:00:00.000Z",
+                                        "kitchen"};
   Deliver(moved);
   kitchen::events::DeliveryStatusChanged out;
   out.delivery_id = "del_1";
@@ -361,7 +391,8 @@ TEST_F(NotificationServiceTest, OutForDeliveryCarriesTheDriversEstimateInTheStor
   SendAll();
   const auto texts = sms_.Messages();
   ASSERT_EQ(texts.size(), 2u);
-  EXPECT_EQ(texts[1].body, "Veta Hut: Bestellung Nr. 7 ist unterwegs mit Sam, Ankunft gegen 20:10 Uhr.");
+  EXPECT_EQ(texts[1].body,
+            "Veta Hut: Bestellung Nr. 7 ist unterwegs mit Sam, Ankunft gegen 20:10 Uhr.");
 }
 
 TEST_F(NotificationServiceTest, LowStockGoesToTheStoresManagersByEmailAndInApp) {
@@ -369,7 +400,8 @@ TEST_F(NotificationServiceTest, LowStockGoesToTheStoresManagersByEmailAndInApp) 
                          {"stf_2", "m2@example.test", "Max", "+13125550112", true, false}};
   for (const auto& m : customers_.managers) customers_.contacts[m.customer_id] = m;
   Prefer("stf_2", "de", {true, true, true});  // SMS chosen, but low stock never goes by SMS
-  kitchen::events::LowStock low{kStore, "pepperoni", "Pepperoni", "g", 450, 500, core::FormatRfc3339(clock_.Now())};
+  kitchen::events::LowStock low{
+      kStore, "pepperoni", "Pepperoni", "g", 450, 500, core::FormatRfc3339(clock_.Now())};
   Deliver(low);
   SendAll();
   EXPECT_EQ(Count("notification = 'low_stock' AND channel = 'email'"), 2);
@@ -377,20 +409,27 @@ TEST_F(NotificationServiceTest, LowStockGoesToTheStoresManagersByEmailAndInApp) 
   EXPECT_EQ(Count("channel = 'sms'"), 0);
   ASSERT_EQ(smtp_.Messages().size(), 2u);
   bool german = false;
-  for (const auto& m : smtp_.Messages()) german = german || m.data.find(EncodeHeaderWords("Niedriger Bestand bei Veta Hut Loop: Pepperoni", " ")) != std::string::npos;
+  for (const auto& m : smtp_.Messages())
+    german =
+        german || m.data.find(EncodeHeaderWords("Niedriger Bestand bei Veta Hut Loop: Pepperoni",
+                                                " ")) != std::string::npos;
   EXPECT_TRUE(german);
 }
 
 TEST_F(NotificationServiceTest, AResetLinkGoesByEmailOnlyAndIsNotKeptOnceSent) {
   Prefer("cus_ana", "en", {false, true, false});  // SMS only for orders: security mail still goes
-  customer::events::PasswordResetRequested reset{"cus_ana", "ana@example.test", "Ana", "/reset-password?token=SECRET123"};
+  customer::events::PasswordResetRequested reset{"cus_ana", "ana@example.test", "Ana",
+                                                 "/reset-password?token=SECRET123"};
   Deliver(reset);
   SendAll();
   ASSERT_EQ(smtp_.Messages().size(), 1u);
-  EXPECT_NE(smtp_.Messages()[0].data.find("https://order.vetahut.test/reset-password?token=3DSECRET123"), std::string::npos)
+  EXPECT_NE(
+      smtp_.Messages()[0].data.find("https://order.vetahut.test/reset-password?token=3DSECRET123"),
+      std::string::npos)
       << smtp_.Messages()[0].data;
   EXPECT_TRUE(sms_.Messages().empty());
-  EXPECT_EQ(Count("body_text LIKE '%SECRET123%' OR body_html LIKE '%SECRET123%'"), 0) << "scrubbed once sent";
+  EXPECT_EQ(Count("body_text LIKE '%SECRET123%' OR body_html LIKE '%SECRET123%'"), 0)
+      << "scrubbed once sent";
   const std::string logged = NotificationService::DeliveryJson(Log()[0]);
   EXPECT_EQ(logged.find("SECRET123"), std::string::npos) << logged;
 }
@@ -431,7 +470,8 @@ TEST_F(NotificationServiceTest, InAppItemsAreReadOnceAndTheStreamSeesThem) {
   ASSERT_TRUE(read);
   EXPECT_TRUE(read->read_at);
   EXPECT_EQ(service_->Unread("cus_ana"), 0);
-  EXPECT_EQ(service_->MarkRead("cus_bo", items[0].id).error().code, core::ErrorCode::kNotFound) << "not theirs";
+  EXPECT_EQ(service_->MarkRead("cus_bo", items[0].id).error().code, core::ErrorCode::kNotFound)
+      << "not theirs";
   // Reconnecting after the first item: only what came later is replayed.
   Deliver(Status(Confirmed(), "ready"));
   SendAll();

@@ -80,28 +80,37 @@ core::Result<std::vector<TemplateFile>> TemplatesWithOverrides(const std::string
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    return core::Fail(core::Error::BadRequest(fmt::format("notification.templates_dir: '{}' is not a directory", dir)));
+    return core::Fail(core::Error::BadRequest(
+        fmt::format("notification.templates_dir: '{}' is not a directory", dir)));
   }
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file()) continue;
     const std::string path = fs::relative(it->path(), dir).generic_string();
     std::ifstream in(it->path(), std::ios::binary);
     std::string content((std::istreambuf_iterator<char>(in)), {});
-    if (!in && !in.eof()) return core::Fail(core::Error::BadRequest(fmt::format("templates: cannot read {}", it->path().string())));
-    auto existing = std::find_if(files.begin(), files.end(), [&](const TemplateFile& f) { return f.path == path; });
+    if (!in && !in.eof())
+      return core::Fail(
+          core::Error::BadRequest(fmt::format("templates: cannot read {}", it->path().string())));
+    auto existing = std::find_if(files.begin(), files.end(),
+                                 [&](const TemplateFile& f) { return f.path == path; });
     if (existing != files.end()) {
       existing->content = std::move(content);
     } else {
       files.push_back({path, std::move(content)});
     }
   }
-  if (ec) return core::Fail(core::Error::BadRequest(fmt::format("templates: cannot list {}: {}", dir, ec.message())));
+  if (ec)
+    return core::Fail(
+        core::Error::BadRequest(fmt::format("templates: cannot list {}: {}", dir, ec.message())));
   return files;
 }
 
-core::Result<std::shared_ptr<const TemplateSet>> TemplateSet::Load(const std::vector<TemplateFile>& files) {
+core::Result<std::shared_ptr<const TemplateSet>> TemplateSet::Load(
+    const std::vector<TemplateFile>& files) {
   auto fail = [](const std::string& path, const std::string& why) {
-    return core::Fail(core::Error::BadRequest(fmt::format("notification template {}: {}", path, why)));
+    return core::Fail(
+        core::Error::BadRequest(fmt::format("notification template {}: {}", path, why)));
   };
   std::shared_ptr<TemplateSet> set(new TemplateSet());
   std::set<std::string> languages;
@@ -116,26 +125,39 @@ core::Result<std::shared_ptr<const TemplateSet>> TemplateSet::Load(const std::ve
     const std::string language = file.path.substr(slash + 1, dot - slash - 1);
     const std::string part = file.path.substr(dot + 1);
     const NotificationSpec* spec = FindNotification(notification);
-    if (!spec) return fail(file.path, fmt::format("'{}' is not a notification of this platform", notification));
+    if (!spec)
+      return fail(file.path,
+                  fmt::format("'{}' is not a notification of this platform", notification));
     if (std::find(std::begin(kParts), std::end(kParts), part) == std::end(kParts)) {
-      return fail(file.path, fmt::format("'{}' is not a template part (subject, txt, html, sms)", part));
+      return fail(file.path,
+                  fmt::format("'{}' is not a template part (subject, txt, html, sms)", part));
     }
     if (language.size() < 2 || language.size() > 3 ||
-        !std::all_of(language.begin(), language.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
-      return fail(file.path, fmt::format("'{}' is not a language code (two or three lower-case letters)", language));
+        !std::all_of(language.begin(), language.end(),
+                     [](char c) { return c >= 'a' && c <= 'z'; })) {
+      return fail(
+          file.path,
+          fmt::format("'{}' is not a language code (two or three lower-case letters)", language));
     }
-    if (part == "html" && file.content.find("{{%AUTOESCAPE context=\"HTML\"}}") == std::string::npos) {
-      return fail(file.path, "an HTML template must start with {{%AUTOESCAPE context=\"HTML\"}} so every value is escaped");
+    if (part == "html" &&
+        file.content.find("{{%AUTOESCAPE context=\"HTML\"}}") == std::string::npos) {
+      return fail(file.path,
+                  "an HTML template must start with {{%AUTOESCAPE context=\"HTML\"}} so every "
+                  "value is escaped");
     }
-    if (file.content.find(":none}}") != std::string::npos || file.content.find(":none:") != std::string::npos) {
+    if (file.content.find(":none}}") != std::string::npos ||
+        file.content.find(":none:") != std::string::npos) {
       return fail(file.path, "the :none modifier (no escaping) is not allowed");
     }
-    std::unique_ptr<ctemplate::Template> parsed(ctemplate::Template::StringToTemplate(file.content, ctemplate::DO_NOT_STRIP));
-    if (!parsed) return fail(file.path, "does not parse (an unclosed {{#section}}, a bad name or modifier)");
+    std::unique_ptr<ctemplate::Template> parsed(
+        ctemplate::Template::StringToTemplate(file.content, ctemplate::DO_NOT_STRIP));
+    if (!parsed)
+      return fail(file.path, "does not parse (an unclosed {{#section}}, a bad name or modifier)");
     const auto allowed = AllowedNames(*spec);
     for (const auto& name : NamesIn(*parsed)) {
       if (!allowed.contains(name) && !name.starts_with("BI_")) {
-        return fail(file.path, fmt::format("uses {{{{{}}}}}, which {} does not provide", name, notification));
+        return fail(file.path,
+                    fmt::format("uses {{{{{}}}}}, which {} does not provide", name, notification));
       }
     }
     // It must expand, and expand to something: a template that renders nothing is a mistake.
@@ -143,7 +165,8 @@ core::Result<std::shared_ptr<const TemplateSet>> TemplateSet::Load(const std::ve
     Fill(dict, SampleValues(notification));
     std::string out;
     if (!parsed->Expand(&out, &dict)) return fail(file.path, "does not render with sample values");
-    if (out.find_first_not_of(" \t\r\n") == std::string::npos) return fail(file.path, "renders to nothing");
+    if (out.find_first_not_of(" \t\r\n") == std::string::npos)
+      return fail(file.path, "renders to nothing");
     auto entry = std::make_unique<Parsed>();
     entry->tpl = std::move(parsed);
     set->templates_[file.path] = std::move(entry);
@@ -156,21 +179,25 @@ core::Result<std::shared_ptr<const TemplateSet>> TemplateSet::Load(const std::ve
       for (const auto& language : languages) {
         const std::string path = fmt::format("{}/{}.{}", spec.name, language, part);
         if (set->templates_.contains(path)) continue;
-        if (language == kFallbackLanguage) return fail(path, "is missing (English is every message's fallback)");
+        if (language == kFallbackLanguage)
+          return fail(path, "is missing (English is every message's fallback)");
         set->missing_.push_back(path);
       }
     }
   }
-  if (!languages.contains(std::string(kFallbackLanguage))) return fail("*/en.*", "there are no English templates");
+  if (!languages.contains(std::string(kFallbackLanguage)))
+    return fail("*/en.*", "there are no English templates");
   set->languages_.assign(languages.begin(), languages.end());
   return std::shared_ptr<const TemplateSet>(std::move(set));
 }
 
-bool TemplateSet::Has(std::string_view notification, std::string_view language, std::string_view part) const {
+bool TemplateSet::Has(std::string_view notification, std::string_view language,
+                      std::string_view part) const {
   return templates_.contains(fmt::format("{}/{}.{}", notification, language, part));
 }
 
-core::Result<std::string> TemplateSet::Render(std::string_view notification, std::string_view language, std::string_view part,
+core::Result<std::string> TemplateSet::Render(std::string_view notification,
+                                              std::string_view language, std::string_view part,
                                               const TemplateValues& values) const {
   std::string path = fmt::format("{}/{}.{}", notification, language, part);
   auto it = templates_.find(path);
@@ -181,17 +208,20 @@ core::Result<std::string> TemplateSet::Render(std::string_view notification, std
     {
       std::lock_guard lock(logged_mutex);
       if (logged.insert(path).second) {
-        log::Warn("notification template missing: English used", {{"template", path}, {"fallback", fallback}});
+        log::Warn("notification template missing: English used",
+                  {{"template", path}, {"fallback", fallback}});
       }
     }
     path = fallback;
     it = templates_.find(path);
-    if (it == templates_.end()) return core::Fail(core::Error::Internal("no notification template " + path));
+    if (it == templates_.end())
+      return core::Fail(core::Error::Internal("no notification template " + path));
   }
   ctemplate::TemplateDictionary dict("message");
   Fill(dict, values);
   std::string out;
-  if (!it->second->tpl->Expand(&out, &dict)) return core::Fail(core::Error::Internal("template " + path + " did not expand"));
+  if (!it->second->tpl->Expand(&out, &dict))
+    return core::Fail(core::Error::Internal("template " + path + " did not expand"));
   return out;
 }
 

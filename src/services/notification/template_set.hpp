@@ -53,14 +53,15 @@ core::Result<std::vector<TemplateFile>> TemplatesWithOverrides(const std::string
 class TemplateSet {
  public:
   /// Parses and validates `files` (see above). The error names the file and the reason.
-  static core::Result<std::shared_ptr<const TemplateSet>> Load(const std::vector<TemplateFile>& files);
+  static core::Result<std::shared_ptr<const TemplateSet>> Load(
+      const std::vector<TemplateFile>& files);
   ~TemplateSet();
 
   /// Renders `part` of `notification` in `language`, falling back to English (logged once per
   /// missing file) when that language has no such template. kInternal if even English has none or
   /// it does not expand. Thread-safe.
-  core::Result<std::string> Render(std::string_view notification, std::string_view language, std::string_view part,
-                                   const TemplateValues& values) const;
+  core::Result<std::string> Render(std::string_view notification, std::string_view language,
+                                   std::string_view part, const TemplateValues& values) const;
 
   /// True when a template for exactly this language exists (no fallback).
   bool Has(std::string_view notification, std::string_view language, std::string_view part) const;

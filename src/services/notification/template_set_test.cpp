@@ -22,7 +22,9 @@ std::shared_ptr<const TemplateSet> Embedded() {
 /// The embedded templates with one file replaced (or added, or removed when content is null).
 std::vector<TemplateFile> With(const std::string& path, const char* content) {
   auto files = EmbeddedTemplates();
-  files.erase(std::remove_if(files.begin(), files.end(), [&](const TemplateFile& f) { return f.path == path; }), files.end());
+  files.erase(std::remove_if(files.begin(), files.end(),
+                             [&](const TemplateFile& f) { return f.path == path; }),
+              files.end());
   if (content) files.push_back({path, content});
   return files;
 }
@@ -40,7 +42,8 @@ TEST(Templates, TheEmbeddedSetCoversEveryNotificationInEnglishSpanishAndGerman) 
   for (const auto& spec : Catalog()) {
     for (Channel c : spec.channels) {
       for (auto part : PartsFor(c)) {
-        for (const char* language : {"en", "es", "de"}) EXPECT_TRUE(set->Has(spec.name, language, part)) << spec.name << part;
+        for (const char* language : {"en", "es", "de"})
+          EXPECT_TRUE(set->Has(spec.name, language, part)) << spec.name << part;
       }
     }
   }
@@ -56,7 +59,9 @@ TEST(Templates, ValuesAreEscapedInHtmlButNotInText) {
   auto html = set->Render("order_ready", "en", "html", v);
   ASSERT_TRUE(html) << html.error().detail;
   EXPECT_EQ(html->find("<script>"), std::string::npos) << *html;
-  EXPECT_NE(html->find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co"), std::string::npos) << *html;
+  EXPECT_NE(html->find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Co"),
+            std::string::npos)
+      << *html;
   auto text = set->Render("order_ready", "en", "txt", v);
   ASSERT_TRUE(text);
   EXPECT_NE(text->find("<script>alert('x')</script> & Co"), std::string::npos) << *text;
@@ -73,9 +78,12 @@ TEST(Templates, RenderInTheLanguageAskedFor) {
   ASSERT_TRUE(set);
   TemplateValues v;
   v.Set("ORDER_NUMBER", "7").Set("STORE_NAME", "Veta Hut Loop");
-  EXPECT_EQ(*set->Render("order_confirmed", "en", "subject", v), "Your Veta Hut Loop order #7 is confirmed\n");
-  EXPECT_EQ(*set->Render("order_confirmed", "es", "subject", v), "Tu pedido n.º 7 en Veta Hut Loop está confirmado\n");
-  EXPECT_EQ(*set->Render("order_confirmed", "de", "subject", v), "Deine Bestellung Nr. 7 bei Veta Hut Loop ist bestätigt\n");
+  EXPECT_EQ(*set->Render("order_confirmed", "en", "subject", v),
+            "Your Veta Hut Loop order #7 is confirmed\n");
+  EXPECT_EQ(*set->Render("order_confirmed", "es", "subject", v),
+            "Tu pedido n.º 7 en Veta Hut Loop está confirmado\n");
+  EXPECT_EQ(*set->Render("order_confirmed", "de", "subject", v),
+            "Deine Bestellung Nr. 7 bei Veta Hut Loop ist bestätigt\n");
 }
 
 TEST(Templates, AMissingTranslationFallsBackToEnglishAndIsLogged) {
@@ -97,33 +105,44 @@ TEST(Templates, AMissingTranslationFallsBackToEnglishAndIsLogged) {
 }
 
 TEST(Templates, ABrokenTemplateStopsLoadingNamingTheFile) {
-  EXPECT_NE(LoadError(With("order_ready/es.txt", "Hola {{#CARRYOUT}} sin cerrar")).find("order_ready/es.txt: does not parse"),
+  EXPECT_NE(LoadError(With("order_ready/es.txt", "Hola {{#CARRYOUT}} sin cerrar"))
+                .find("order_ready/es.txt: does not parse"),
             std::string::npos);
   EXPECT_NE(LoadError(With("order_ready/es.txt", "Hola {{CUSTOMER_CARD_NUMBER}}"))
-                .find("order_ready/es.txt: uses {{CUSTOMER_CARD_NUMBER}}, which order_ready does not provide"),
+                .find("order_ready/es.txt: uses {{CUSTOMER_CARD_NUMBER}}, which order_ready does "
+                      "not provide"),
             std::string::npos)
       << LoadError(With("order_ready/es.txt", "Hola {{CUSTOMER_CARD_NUMBER}}"));
-  EXPECT_NE(LoadError(With("order_ready/es.html", "<p>{{ORDER_NUMBER}}</p>")).find("{{%AUTOESCAPE context=\"HTML\"}}"),
+  EXPECT_NE(LoadError(With("order_ready/es.html", "<p>{{ORDER_NUMBER}}</p>"))
+                .find("{{%AUTOESCAPE context=\"HTML\"}}"),
             std::string::npos);
-  EXPECT_NE(LoadError(With("order_ready/es.html", "{{%AUTOESCAPE context=\"HTML\"}}<p>{{RECIPIENT_NAME:none}}</p>"))
+  EXPECT_NE(LoadError(With("order_ready/es.html",
+                           "{{%AUTOESCAPE context=\"HTML\"}}<p>{{RECIPIENT_NAME:none}}</p>"))
                 .find(":none modifier"),
             std::string::npos);
-  EXPECT_NE(LoadError(With("order_ready/en.sms", nullptr)).find("order_ready/en.sms: is missing"), std::string::npos);
-  EXPECT_NE(LoadError(With("pizza_party/en.txt", "Hi")).find("'pizza_party' is not a notification"), std::string::npos);
-  EXPECT_NE(LoadError(With("order_ready/en.pdf", "Hi")).find("not a template part"), std::string::npos);
-  EXPECT_NE(LoadError(With("order_ready/es.txt", "   \n")).find("renders to nothing"), std::string::npos);
+  EXPECT_NE(LoadError(With("order_ready/en.sms", nullptr)).find("order_ready/en.sms: is missing"),
+            std::string::npos);
+  EXPECT_NE(LoadError(With("pizza_party/en.txt", "Hi")).find("'pizza_party' is not a notification"),
+            std::string::npos);
+  EXPECT_NE(LoadError(With("order_ready/en.pdf", "Hi")).find("not a template part"),
+            std::string::npos);
+  EXPECT_NE(LoadError(With("order_ready/es.txt", "   \n")).find("renders to nothing"),
+            std::string::npos);
 }
 
 TEST(Templates, AnotherLanguageCanBeAddedWithoutRebuilding) {
   auto files = EmbeddedTemplates();
-  files.push_back({"order_ready/fr.sms", "{{BRAND}} : la commande n° {{ORDER_NUMBER}} est prête.\n"});
+  files.push_back(
+      {"order_ready/fr.sms", "{{BRAND}} : la commande n° {{ORDER_NUMBER}} est prête.\n"});
   auto set = TemplateSet::Load(files);
   ASSERT_TRUE(set) << set.error().detail;
   EXPECT_EQ((*set)->languages(), (std::vector<std::string>{"de", "en", "es", "fr"}));
   TemplateValues v;
   v.Set("ORDER_NUMBER", "3").Set("BRAND", "Veta Hut");
-  EXPECT_EQ(*(*set)->Render("order_ready", "fr", "sms", v), "Veta Hut : la commande n° 3 est prête.\n");
-  EXPECT_FALSE((*set)->missing_translations().empty()) << "French lacks the rest: English is used for it";
+  EXPECT_EQ(*(*set)->Render("order_ready", "fr", "sms", v),
+            "Veta Hut : la commande n° 3 est prête.\n");
+  EXPECT_FALSE((*set)->missing_translations().empty())
+      << "French lacks the rest: English is used for it";
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ struct OutgoingMessage {
 
 /// What the provider answered.
 struct Receipt {
-  std::string provider_id;  ///< the provider's message id (Twilio's SID, the Message-ID, a file name)
+  std::string
+      provider_id;  ///< the provider's message id (Twilio's SID, the Message-ID, a file name)
 };
 
 /// A channel adapter. Send returns the receipt, or an error: kUnavailable when trying again

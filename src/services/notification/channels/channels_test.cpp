@@ -59,7 +59,9 @@ TEST(SmtpChannel, SendsAMultipartAlternativeWithAnEncodedSubjectAndTheDeliverysM
   const std::string message_id = MessageIdFor("evt_1/order_confirmed/email/cus_1", "vetahut.test");
   EXPECT_EQ(sent->provider_id, message_id);
   EXPECT_NE(data.find("Message-ID: " + message_id + "\r\n"), std::string::npos) << data;
-  EXPECT_NE(data.find("Subject: " + EncodeHeaderWords("Tu pedido n.º 7 en Veta Hut Loop está confirmado", " ") + "\r\n"),
+  EXPECT_NE(data.find("Subject: " +
+                      EncodeHeaderWords("Tu pedido n.º 7 en Veta Hut Loop está confirmado", " ") +
+                      "\r\n"),
             std::string::npos)
       << data;
   EXPECT_NE(data.find("From: Veta Hut <orders@vetahut.test>\r\n"), std::string::npos);
@@ -118,7 +120,10 @@ TEST(SmtpChannel, ATemporaryRefusalIsRetriedLaterAndAPermanentOneIsNot) {
 
 TEST(SmtpChannel, AServerThatIsDownIsRetriedLater) {
   int port;
-  { testing::FakeSmtpServer gone; port = gone.port(); }
+  {
+    testing::FakeSmtpServer gone;
+    port = gone.port();
+  }
   SmtpOptions options;
   options.url = "smtp://127.0.0.1:" + std::to_string(port);
   options.from_address = "orders@vetahut.test";
@@ -131,7 +136,8 @@ TEST(SmtpChannel, AServerThatIsDownIsRetriedLater) {
 
 TEST(TwilioSmsChannel, PostsTheFormWithBasicAuthAndReturnsTheSid) {
   FakeSmsProvider provider("AC_unit", "token_unit");
-  TwilioSmsChannel sms({provider.url(), "AC_unit", "token_unit", "+13125550100", std::chrono::milliseconds(3000)});
+  TwilioSmsChannel sms(
+      {provider.url(), "AC_unit", "token_unit", "+13125550100", std::chrono::milliseconds(3000)});
   auto m = Message("+12125550004");
   m.text = "Veta Hut: tu pedido n.º 7 está listo para recoger & caliente";
   auto sent = sms.Send(m);
@@ -150,8 +156,8 @@ TEST(TwilioSmsChannel, PostsTheFormWithBasicAuthAndReturnsTheSid) {
 
 TEST(TwilioSmsChannel, OnlyE164NumbersAndTheProvidersRefusalsAreFinalButItsOutagesAreNot) {
   FakeSmsProvider provider;
-  TwilioSmsChannel sms({provider.url(), provider.account_sid(), provider.auth_token(), "+13125550100",
-                        std::chrono::milliseconds(3000)});
+  TwilioSmsChannel sms({provider.url(), provider.account_sid(), provider.auth_token(),
+                        "+13125550100", std::chrono::milliseconds(3000)});
   auto local = sms.Send(Message("2125550004"));
   ASSERT_FALSE(local);
   EXPECT_NE(local.error().code, core::ErrorCode::kUnavailable);
@@ -160,7 +166,8 @@ TEST(TwilioSmsChannel, OnlyE164NumbersAndTheProvidersRefusalsAreFinalButItsOutag
   auto outage = sms.Send(Message("+12125550004"));
   ASSERT_FALSE(outage);
   EXPECT_EQ(outage.error().code, core::ErrorCode::kUnavailable) << outage.error().detail;
-  TwilioSmsChannel wrong_token({provider.url(), provider.account_sid(), "nope", "+13125550100", std::chrono::milliseconds(3000)});
+  TwilioSmsChannel wrong_token({provider.url(), provider.account_sid(), "nope", "+13125550100",
+                                std::chrono::milliseconds(3000)});
   auto refused = wrong_token.Send(Message("+12125550004"));
   ASSERT_FALSE(refused);
   EXPECT_NE(refused.error().code, core::ErrorCode::kUnavailable);

@@ -27,7 +27,8 @@ struct FakeSmsMessage {
 
 class FakeSmsProvider final {
  public:
-  explicit FakeSmsProvider(std::string account_sid = "AC_test", std::string auth_token = "token_test");
+  explicit FakeSmsProvider(std::string account_sid = "AC_test",
+                           std::string auth_token = "token_test");
   ~FakeSmsProvider();
   FakeSmsProvider(const FakeSmsProvider&) = delete;
   FakeSmsProvider& operator=(const FakeSmsProvider&) = delete;

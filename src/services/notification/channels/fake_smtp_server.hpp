@@ -104,7 +104,9 @@ class FakeSmtpServer {
     }
   }
 
-  static void Reply(int fd, const std::string& text) { ::send(fd, text.data(), text.size(), MSG_NOSIGNAL); }
+  static void Reply(int fd, const std::string& text) {
+    ::send(fd, text.data(), text.size(), MSG_NOSIGNAL);
+  }
 
   /// The injected reply for `verb`, or "" to answer normally.
   std::string Injected(const std::string& verb) {
@@ -121,7 +123,8 @@ class FakeSmtpServer {
     while (ReadLine(fd, buffer, line)) {
       const std::string verb = line.substr(0, line.find(' '));
       if (verb == "EHLO" || verb == "HELO") {
-        Reply(fd, advertise_auth_ ? "250-fake.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n" : "250-fake.test\r\n250 8BITMIME\r\n");
+        Reply(fd, advertise_auth_ ? "250-fake.test\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
+                                  : "250-fake.test\r\n250 8BITMIME\r\n");
       } else if (verb == "AUTH") {
         // AUTH PLAIN <initial> or AUTH PLAIN, then the credentials on their own line.
         const auto space = line.find(' ', 5);
@@ -149,7 +152,8 @@ class FakeSmtpServer {
       } else if (verb == "DATA") {
         Reply(fd, "354 End data with <CR><LF>.<CR><LF>\r\n");
         std::string data;
-        while (ReadLine(fd, buffer, line) && line != ".") data += (line.starts_with("..") ? line.substr(1) : line) + "\r\n";
+        while (ReadLine(fd, buffer, line) && line != ".")
+          data += (line.starts_with("..") ? line.substr(1) : line) + "\r\n";
         if (auto r = Injected("DATA"); !r.empty()) {
           Reply(fd, r);
           continue;

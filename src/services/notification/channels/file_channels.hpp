@@ -12,7 +12,8 @@ namespace vetahut::notification {
 
 class MailFileChannel final : public ChannelAdapter {
  public:
-  MailFileChannel(std::filesystem::path dir, std::string from_address, std::string from_name, std::string message_id_domain);
+  MailFileChannel(std::filesystem::path dir, std::string from_address, std::string from_name,
+                  std::string message_id_domain);
   std::string_view kind() const override { return "file"; }
   core::Result<Receipt> Send(const OutgoingMessage& message) override;
 
@@ -35,6 +36,7 @@ class SmsFileChannel final : public ChannelAdapter {
 };
 
 /// Writes `content` to `dir/name` atomically (a temporary file renamed over it).
-core::Status WriteFileAtomically(const std::filesystem::path& dir, const std::string& name, const std::string& content);
+core::Status WriteFileAtomically(const std::filesystem::path& dir, const std::string& name,
+                                 const std::string& content);
 
 }  // namespace vetahut::notification

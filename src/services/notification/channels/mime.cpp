@@ -9,7 +9,8 @@
 namespace vetahut::notification {
 namespace {
 
-constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kBase64 =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 bool IsPlainHeaderText(std::string_view text) {
   if (text.find("=?") != std::string_view::npos) return false;
@@ -47,7 +48,8 @@ std::string Base64(std::string_view bytes) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                       (static_cast<unsigned char>(bytes[i + 1]) << 8) |
                        static_cast<unsigned char>(bytes[i + 2]);
     out += kBase64[(v >> 18) & 63];
     out += kBase64[(v >> 12) & 63];
@@ -79,7 +81,8 @@ std::string EncodeHeaderWords(std::string_view text, std::string_view separator)
       if (end + n - start > kMaxBytes) break;
       end += n;
     }
-    if (end == start) end = std::min(clean.size(), start + kMaxBytes);  // a malformed tail: never loop
+    if (end == start)
+      end = std::min(clean.size(), start + kMaxBytes);  // a malformed tail: never loop
     if (!out.empty()) out += separator;
     out += "=?UTF-8?B?" + Base64(std::string_view(clean).substr(start, end - start)) + "?=";
     start = end;
@@ -87,7 +90,8 @@ std::string EncodeHeaderWords(std::string_view text, std::string_view separator)
   return out;
 }
 
-std::string FormatMailbox(std::string_view name, std::string_view address, std::string_view separator) {
+std::string FormatMailbox(std::string_view name, std::string_view address,
+                          std::string_view separator) {
   if (name.empty()) return std::string(address);
   const std::string clean = WithoutControls(name);
   if (IsPlainHeaderText(clean)) {
@@ -150,7 +154,8 @@ std::string FormatRfc5322Date(core::TimePoint at) {
 
 std::string MessageIdFor(std::string_view dedupe_key, std::string_view domain) {
   unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(dedupe_key.data()), dedupe_key.size());
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(dedupe_key.data()),
+                     dedupe_key.size());
   return fmt::format("<{}@{}>", Hex(digest, 16), domain);
 }
 
@@ -168,12 +173,14 @@ std::vector<std::string> HeaderLines(const MailMessage& m, std::string_view fold
       "Subject: " + EncodeHeaderWords(m.subject, fold),
       "Message-ID: " + m.message_id,
   };
-  for (const auto& [name, value] : m.extra_headers) lines.push_back(name + ": " + EncodeHeaderWords(value, fold));
+  for (const auto& [name, value] : m.extra_headers)
+    lines.push_back(name + ": " + EncodeHeaderWords(value, fold));
   return lines;
 }
 
 std::string BuildEml(const MailMessage& m) {
-  const std::string boundary = "=_vetahut_" + std::string(MessageIdFor(m.message_id, "b").substr(1, 24));
+  const std::string boundary =
+      "=_vetahut_" + std::string(MessageIdFor(m.message_id, "b").substr(1, 24));
   std::string out;
   for (const auto& line : HeaderLines(m)) out += line + "\r\n";
   out += "MIME-Version: 1.0\r\n";

@@ -23,7 +23,8 @@ std::string EncodeHeaderWords(std::string_view text, std::string_view separator 
 
 /// `Name <address>` with the name encoded as needed (quoted when it has specials); just the
 /// address when the name is empty.
-std::string FormatMailbox(std::string_view name, std::string_view address, std::string_view separator = "\r\n ");
+std::string FormatMailbox(std::string_view name, std::string_view address,
+                          std::string_view separator = "\r\n ");
 
 /// Quoted-printable (RFC 2045) with CRLF line breaks and soft breaks at 76 characters.
 std::string QuotedPrintable(std::string_view text);

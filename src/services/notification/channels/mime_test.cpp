@@ -9,7 +9,8 @@ namespace {
 
 /// Decodes what EncodeHeaderWords produced (for the round trip), or "" if a word is malformed.
 std::string DecodeWords(std::string_view text) {
-  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const std::string alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   std::size_t pos = 0;
   while ((pos = text.find("=?UTF-8?B?", pos)) != std::string_view::npos) {
@@ -52,7 +53,8 @@ TEST(Rfc2047, NonAsciiBecomesUtf8Base64Words) {
 }
 
 TEST(Rfc2047, LongSubjectsSplitIntoWordsOfAtMost75CharactersWithoutBreakingACharacter) {
-  const std::string subject = "Tu pedido n.º 1234 en Veta Hut Loop está confirmado — ¡gracias! ñáéíóú ÄÖÜß €€€";
+  const std::string subject =
+      "Tu pedido n.º 1234 en Veta Hut Loop está confirmado — ¡gracias! ñáéíóú ÄÖÜß €€€";
   const std::string encoded = EncodeHeaderWords(subject, " ");
   std::size_t start = 0;
   int words = 0;
@@ -132,7 +134,8 @@ TEST(Eml, IsAMultipartAlternativeWithTextThenHtml) {
   EXPECT_NE(eml.find("MIME-Version: 1.0\r\n"), std::string::npos);
   const auto boundary_at = eml.find("boundary=\"");
   ASSERT_NE(boundary_at, std::string::npos);
-  const std::string boundary = eml.substr(boundary_at + 10, eml.find('"', boundary_at + 10) - boundary_at - 10);
+  const std::string boundary =
+      eml.substr(boundary_at + 10, eml.find('"', boundary_at + 10) - boundary_at - 10);
   const auto text_part = eml.find("--" + boundary + "\r\nContent-Type: text/plain; charset=utf-8");
   const auto html_part = eml.find("--" + boundary + "\r\nContent-Type: text/html; charset=utf-8");
   ASSERT_NE(text_part, std::string::npos);

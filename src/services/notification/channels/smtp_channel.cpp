@@ -22,20 +22,23 @@ struct Transfer {
 
 /// Fails the way the sender needs to know: retry later (kUnavailable) or never.
 core::Error Failure(CURLcode code, long reply, const char* detail) {
-  std::string text = fmt::format("smtp: {}{}", curl_easy_strerror(code), *detail ? fmt::format(" ({})", detail) : "");
+  std::string text = fmt::format("smtp: {}{}", curl_easy_strerror(code),
+                                 *detail ? fmt::format(" ({})", detail) : "");
   if (reply > 0) text += fmt::format("; last reply {}", reply);
   // A 5xx reply is the server's final word (mailbox unknown, message refused, bad credentials);
   // a 4xx reply or no reply at all (refused, timed out, TLS) may pass later.
-  const bool permanent = reply >= 500 || code == CURLE_LOGIN_DENIED || code == CURLE_URL_MALFORMAT ||
-                         code == CURLE_UNSUPPORTED_PROTOCOL;
-  return permanent ? core::Error{core::ErrorCode::kBadRequest, text, {}} : core::Error::Unavailable(text);
+  const bool permanent = reply >= 500 || code == CURLE_LOGIN_DENIED ||
+                         code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL;
+  return permanent ? core::Error{core::ErrorCode::kBadRequest, text, {}}
+                   : core::Error::Unavailable(text);
 }
 
 }  // namespace
 
 SmtpChannel::SmtpChannel(SmtpOptions options) : options_(std::move(options)) {
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  if (options_.message_id_domain.empty()) options_.message_id_domain = DomainOf(options_.from_address);
+  if (options_.message_id_domain.empty())
+    options_.message_id_domain = DomainOf(options_.from_address);
 }
 
 SmtpChannel::~SmtpChannel() {
@@ -63,7 +66,8 @@ core::Result<Receipt> SmtpChannel::Send(const OutgoingMessage& message) {
   t.recipients = curl_slist_append(nullptr, ("<" + message.address + ">").c_str());
   // curl writes each header line as given; encoded words are joined by a space rather than
   // folded, so no line break ever comes from a value (RFC 5322 allows lines up to 998).
-  for (const auto& line : HeaderLines(mail, " ")) t.headers = curl_slist_append(t.headers, line.c_str());
+  for (const auto& line : HeaderLines(mail, " "))
+    t.headers = curl_slist_append(t.headers, line.c_str());
 
   // multipart/alternative inside the message: text first, HTML second (the preferred last).
   t.mime = curl_mime_init(curl);
@@ -91,9 +95,12 @@ core::Result<Receipt> SmtpChannel::Send(const OutgoingMessage& message) {
   curl_easy_setopt(curl, CURLOPT_MIMEPOST, t.mime);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-  const long use_ssl = options_.tls == "required" ? CURLUSESSL_ALL : options_.tls == "none" ? CURLUSESSL_NONE : CURLUSESSL_TRY;
+  const long use_ssl = options_.tls == "required" ? CURLUSESSL_ALL
+                       : options_.tls == "none"   ? CURLUSESSL_NONE
+                                                  : CURLUSESSL_TRY;
   curl_easy_setopt(curl, CURLOPT_USE_SSL, use_ssl);
   if (!options_.username.empty()) {
     curl_easy_setopt(curl, CURLOPT_USERNAME, options_.username.c_str());

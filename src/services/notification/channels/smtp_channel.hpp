@@ -14,13 +14,13 @@ namespace vetahut::notification {
 
 /// How to reach the mail server and what to send as.
 struct SmtpOptions {
-  std::string url;                 ///< smtp://host:587 or smtps://host:465
-  std::string username;            ///< "" = no AUTH
+  std::string url;       ///< smtp://host:587 or smtps://host:465
+  std::string username;  ///< "" = no AUTH
   std::string password;
-  std::string tls = "try";         ///< try (STARTTLS when offered) | required | none
-  std::string from_address;        ///< envelope sender and From address
-  std::string from_name;           ///< From display name
-  std::string message_id_domain;   ///< right-hand side of Message-IDs ("" = from_address's domain)
+  std::string tls = "try";        ///< try (STARTTLS when offered) | required | none
+  std::string from_address;       ///< envelope sender and From address
+  std::string from_name;          ///< From display name
+  std::string message_id_domain;  ///< right-hand side of Message-IDs ("" = from_address's domain)
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds timeout{30000};
 };

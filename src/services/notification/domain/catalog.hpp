@@ -39,8 +39,8 @@ struct NotificationSpec {
   /// Goes to the address in the event, on these channels, whatever the preferences say (account
   /// security: verification and password reset).
   bool ignores_preferences = false;
-  std::vector<Channel> channels;  ///< the channels it can go on (templates exist for these)
-  std::vector<std::string_view> fields;    ///< names its templates may use, besides the common ones
+  std::vector<Channel> channels;         ///< the channels it can go on (templates exist for these)
+  std::vector<std::string_view> fields;  ///< names its templates may use, besides the common ones
   std::vector<SectionSpec> sections;
 };
 

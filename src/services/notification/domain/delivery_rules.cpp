@@ -19,7 +19,9 @@ std::chrono::milliseconds RetryDelay(const RetryPolicy& policy, int failed_attem
 
 bool GivesUp(const RetryPolicy& policy, int attempts) { return attempts >= policy.max_attempts; }
 
-bool ThrottleAllows(const ThrottleRule& rule, std::int64_t sent_in_window) { return sent_in_window < rule.max_messages; }
+bool ThrottleAllows(const ThrottleRule& rule, std::int64_t sent_in_window) {
+  return sent_in_window < rule.max_messages;
+}
 
 std::optional<int> ParseClock(std::string_view text) {
   if (text.size() != 5 || text[2] != ':') return std::nullopt;
@@ -31,12 +33,16 @@ std::optional<int> ParseClock(std::string_view text) {
   return hours * 60 + minutes;
 }
 
-std::string FormatClock(int minute_of_day) { return fmt::format("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60); }
+std::string FormatClock(int minute_of_day) {
+  return fmt::format("{:02}:{:02}", minute_of_day / 60, minute_of_day % 60);
+}
 
-std::optional<core::TimePoint> QuietUntil(const QuietHours& quiet, core::TimePoint at, const date::time_zone* zone) {
+std::optional<core::TimePoint> QuietUntil(const QuietHours& quiet, core::TimePoint at,
+                                          const date::time_zone* zone) {
   using namespace std::chrono;
   if (quiet.start_minute == quiet.end_minute) return std::nullopt;
-  const auto local = zone ? zone->to_local(at) : date::local_time<core::TimePoint::duration>(at.time_since_epoch());
+  const auto local = zone ? zone->to_local(at)
+                          : date::local_time<core::TimePoint::duration>(at.time_since_epoch());
   const auto day = date::floor<date::days>(local);
   const int minute = static_cast<int>(duration_cast<minutes>(local - day).count());
   const bool wraps = quiet.start_minute > quiet.end_minute;
@@ -45,12 +51,15 @@ std::optional<core::TimePoint> QuietUntil(const QuietHours& quiet, core::TimePoi
   if (!inside) return std::nullopt;
   // The end is today, unless the range wraps and we are before midnight.
   const auto end_day = (wraps && minute >= quiet.start_minute) ? day + date::days(1) : day;
-  const date::local_time<minutes> end_local = date::local_time<minutes>(end_day.time_since_epoch()) + minutes(quiet.end_minute);
-  if (!zone) return core::TimePoint(duration_cast<core::TimePoint::duration>(end_local.time_since_epoch()));
+  const date::local_time<minutes> end_local =
+      date::local_time<minutes>(end_day.time_since_epoch()) + minutes(quiet.end_minute);
+  if (!zone)
+    return core::TimePoint(duration_cast<core::TimePoint::duration>(end_local.time_since_epoch()));
   const auto info = zone->get_info(end_local);
   if (info.result == date::local_info::nonexistent) {
     // The clocks jump over the end (spring forward): quiet hours end when they jump.
-    return core::TimePoint(duration_cast<core::TimePoint::duration>(info.second.begin.time_since_epoch()));
+    return core::TimePoint(
+        duration_cast<core::TimePoint::duration>(info.second.begin.time_since_epoch()));
   }
   const auto sys = zone->to_sys(end_local, date::choose::earliest);
   return core::TimePoint(duration_cast<core::TimePoint::duration>(sys.time_since_epoch()));

@@ -57,6 +57,7 @@ std::string FormatClock(int minute_of_day);
 /// When `at` falls in the quiet hours in `zone` (nullptr = UTC), the moment they end; otherwise
 /// nullopt. Daylight-saving changes are honoured (an end time that does not exist that day is
 /// the moment the clocks jump).
-std::optional<core::TimePoint> QuietUntil(const QuietHours& quiet, core::TimePoint at, const date::time_zone* zone);
+std::optional<core::TimePoint> QuietUntil(const QuietHours& quiet, core::TimePoint at,
+                                          const date::time_zone* zone);
 
 }  // namespace vetahut::notification

@@ -16,7 +16,8 @@ using namespace std::chrono;
 core::TimePoint Utc(const char* text) { return *core::ParseRfc3339(text); }
 
 TEST(RetryDelay, DoublesFromTheFirstDelayUpToTheCap) {
-  RetryPolicy p{.first_delay = seconds(30), .max_delay = minutes(10), .max_attempts = 8, .jitter = 0.25};
+  RetryPolicy p{
+      .first_delay = seconds(30), .max_delay = minutes(10), .max_attempts = 8, .jitter = 0.25};
   EXPECT_EQ(RetryDelay(p, 1, 0.5), seconds(30));
   EXPECT_EQ(RetryDelay(p, 2, 0.5), seconds(60));
   EXPECT_EQ(RetryDelay(p, 3, 0.5), seconds(120));
@@ -26,7 +27,8 @@ TEST(RetryDelay, DoublesFromTheFirstDelayUpToTheCap) {
 }
 
 TEST(RetryDelay, JitterMovesTheDelayByAtMostAQuarterEitherWay) {
-  RetryPolicy p{.first_delay = seconds(40), .max_delay = hours(1), .max_attempts = 8, .jitter = 0.25};
+  RetryPolicy p{
+      .first_delay = seconds(40), .max_delay = hours(1), .max_attempts = 8, .jitter = 0.25};
   EXPECT_EQ(RetryDelay(p, 1, 0.0), seconds(30));
   EXPECT_EQ(RetryDelay(p, 1, 0.999999), milliseconds(49999) + milliseconds(1));
   EXPECT_EQ(RetryDelay(p, 1, 0.75), seconds(45));
@@ -87,7 +89,8 @@ TEST(QuietHours, EndWhenTheClocksSpringOverTheEndTime) {
   const QuietHours quiet{22 * 60, 2 * 60 + 30};
   EXPECT_EQ(QuietUntil(quiet, Utc("2026-03-28T23:00:00Z"), berlin), Utc("2026-03-29T01:00:00Z"));
   // In summer time (UTC+2) 07:00 local is 05:00 UTC.
-  EXPECT_EQ(QuietUntil(QuietHours{22 * 60, 7 * 60}, Utc("2026-07-01T01:00:00Z"), berlin), Utc("2026-07-01T05:00:00Z"));
+  EXPECT_EQ(QuietUntil(QuietHours{22 * 60, 7 * 60}, Utc("2026-07-01T01:00:00Z"), berlin),
+            Utc("2026-07-01T05:00:00Z"));
 }
 
 TEST(Preferences, TransactionalMessagesCannotBeSwitchedOffButChannelsCanBeChosen) {
@@ -113,7 +116,8 @@ TEST(Preferences, AccountSecurityMessagesGoByEmailWhateverWasChosen) {
   Preferences p;
   p.transactional = {false, true, false};
   EXPECT_TRUE(Wants(p, *FindNotification("password_reset"), Channel::kEmail));
-  EXPECT_FALSE(Wants(p, *FindNotification("password_reset"), Channel::kSms));  // never by SMS: not its channel
+  EXPECT_FALSE(Wants(p, *FindNotification("password_reset"),
+                     Channel::kSms));  // never by SMS: not its channel
 }
 
 TEST(Preferences, LocalesMustBeTagsOfALanguageWeWriteIn) {
@@ -155,8 +159,8 @@ TEST(DedupeKey, IsOnePerEventNotificationChannelAndRecipient) {
 }
 
 TEST(Catalog, UrgentMessagesAreTheOnesAPersonIsWaitingFor) {
-  for (const char* urgent : {"order_confirmed", "order_ready", "order_out_for_delivery", "order_rejected",
-                             "email_verification", "password_reset"}) {
+  for (const char* urgent : {"order_confirmed", "order_ready", "order_out_for_delivery",
+                             "order_rejected", "email_verification", "password_reset"}) {
     EXPECT_TRUE(FindNotification(urgent)->urgent) << urgent;
   }
   for (const char* can_wait : {"order_delivered", "order_refunded", "low_stock"}) {

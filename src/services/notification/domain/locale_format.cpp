@@ -51,7 +51,8 @@ std::string Group(std::string integer, std::string_view separator, std::size_t m
   std::string out;
   const std::size_t first = integer.size() % 3 == 0 ? 3 : integer.size() % 3;
   out.append(integer, 0, first);
-  for (std::size_t i = first; i < integer.size(); i += 3) out.append(separator).append(integer, i, 3);
+  for (std::size_t i = first; i < integer.size(); i += 3)
+    out.append(separator).append(integer, i, 3);
   return out;
 }
 
@@ -67,18 +68,26 @@ NumberStyle StyleOf(std::string_view language) {
   return {",", ".", 4};
 }
 
-constexpr std::array<std::string_view, 12> kMonthsEn{"January", "February", "March",     "April",   "May",      "June",
-                                                     "July",    "August",   "September", "October", "November", "December"};
-constexpr std::array<std::string_view, 12> kMonthsEs{"enero", "febrero", "marzo",      "abril",   "mayo",      "junio",
-                                                     "julio", "agosto",  "septiembre", "octubre", "noviembre", "diciembre"};
-constexpr std::array<std::string_view, 12> kMonthsDe{"Januar", "Februar", "März",      "April",   "Mai",      "Juni",
-                                                     "Juli",   "August",  "September", "Oktober", "November", "Dezember"};
-constexpr std::array<std::string_view, 7> kDaysEn{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
-constexpr std::array<std::string_view, 7> kDaysEs{"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"};
-constexpr std::array<std::string_view, 7> kDaysDe{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"};
+constexpr std::array<std::string_view, 12> kMonthsEn{
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+constexpr std::array<std::string_view, 12> kMonthsEs{
+    "enero", "febrero", "marzo",      "abril",   "mayo",      "junio",
+    "julio", "agosto",  "septiembre", "octubre", "noviembre", "diciembre"};
+constexpr std::array<std::string_view, 12> kMonthsDe{
+    "Januar", "Februar", "März",      "April",   "Mai",      "Juni",
+    "Juli",   "August",  "September", "Oktober", "November", "Dezember"};
+constexpr std::array<std::string_view, 7> kDaysEn{"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                                  "Thursday", "Friday", "Saturday"};
+constexpr std::array<std::string_view, 7> kDaysEs{"domingo", "lunes",   "martes", "miércoles",
+                                                  "jueves",  "viernes", "sábado"};
+constexpr std::array<std::string_view, 7> kDaysDe{"Sonntag",    "Montag",  "Dienstag", "Mittwoch",
+                                                  "Donnerstag", "Freitag", "Samstag"};
 
-date::local_time<std::chrono::minutes> LocalMinutes(core::TimePoint at, const date::time_zone* zone) {
-  const auto local = zone ? zone->to_local(at) : date::local_time<core::TimePoint::duration>(at.time_since_epoch());
+date::local_time<std::chrono::minutes> LocalMinutes(core::TimePoint at,
+                                                    const date::time_zone* zone) {
+  const auto local = zone ? zone->to_local(at)
+                          : date::local_time<core::TimePoint::duration>(at.time_since_epoch());
   return date::floor<std::chrono::minutes>(local);
 }
 
@@ -86,15 +95,19 @@ date::local_time<std::chrono::minutes> LocalMinutes(core::TimePoint at, const da
 
 std::string LanguageOf(std::string_view locale) {
   std::string out;
-  for (char c : locale.substr(0, locale.find_first_of("-_"))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : locale.substr(0, locale.find_first_of("-_")))
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
 bool IsLocaleTag(std::string_view locale) {
   auto alpha = [](std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
   };
-  auto digits = [](std::string_view s) { return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+  auto digits = [](std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
   const auto dash = locale.find('-');
   const std::string_view language = locale.substr(0, dash);
   if (language.size() < 2 || language.size() > 3 || !alpha(language)) return false;
@@ -108,16 +121,20 @@ std::string FormatMoney(std::int64_t minor, std::string_view currency, std::stri
   const int exponent = known ? known->exponent() : 2;
   const NumberStyle style = StyleOf(language);
   const bool negative = minor < 0;
-  const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
+  const std::uint64_t magnitude =
+      negative ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
   std::uint64_t scale = 1;
   for (int i = 0; i < exponent; ++i) scale *= 10;
-  std::string number = Group(std::to_string(magnitude / scale), style.group, style.min_grouping_digits);
+  std::string number =
+      Group(std::to_string(magnitude / scale), style.group, style.min_grouping_digits);
   if (exponent > 0) number += fmt::format("{}{:0{}}", style.decimal, magnitude % scale, exponent);
   const std::string_view symbol = SymbolOf(currency, language);
   const std::string sign = negative ? "-" : "";
-  if (language == "es" || language == "de") return fmt::format("{}{}{}{}", sign, number, kNbsp, symbol);
+  if (language == "es" || language == "de")
+    return fmt::format("{}{}{}{}", sign, number, kNbsp, symbol);
   // English puts a symbol first and a code first with a space: "$1.00", "CHF 1.00".
-  const bool code = symbol.size() == 3 && std::all_of(symbol.begin(), symbol.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+  const bool code = symbol.size() == 3 && std::all_of(symbol.begin(), symbol.end(),
+                                                      [](char c) { return c >= 'A' && c <= 'Z'; });
   return fmt::format("{}{}{}{}", sign, symbol, code ? std::string(kNbsp) : "", number);
 }
 

@@ -32,7 +32,8 @@ std::string FormatNumber(double value, int max_decimals, std::string_view langua
 /// The time of day at `at` in `zone` (nullptr = UTC): "7:45 PM" (en), "19:45" (es, de).
 std::string FormatTime(core::TimePoint at, const date::time_zone* zone, std::string_view language);
 
-/// The day at `at` in `zone`: "Tuesday, March 3" (en), "martes, 3 de marzo" (es), "Dienstag, 3. März" (de).
+/// The day at `at` in `zone`: "Tuesday, March 3" (en), "martes, 3 de marzo" (es), "Dienstag, 3.
+/// März" (de).
 std::string FormatDate(core::TimePoint at, const date::time_zone* zone, std::string_view language);
 
 /// The zone for an IANA name, or nullptr (UTC) when the name is empty or unknown.

@@ -28,7 +28,9 @@ TEST(FormatMoney, SpanishAndGermanPutItAfterWithACommaForDecimals) {
   EXPECT_EQ(FormatMoney(-50, "EUR", "de"), "-0,50\u00A0€");
 }
 
-TEST(FormatMoney, AnUnknownLanguageIsWrittenAsEnglish) { EXPECT_EQ(FormatMoney(1299, "USD", "fr"), "$12.99"); }
+TEST(FormatMoney, AnUnknownLanguageIsWrittenAsEnglish) {
+  EXPECT_EQ(FormatMoney(1299, "USD", "fr"), "$12.99");
+}
 
 TEST(FormatNumber, DropsTrailingZerosAndUsesTheLanguagesDecimalMark) {
   EXPECT_EQ(FormatNumber(1.5, 2, "en"), "1.5");

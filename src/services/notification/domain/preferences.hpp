@@ -17,14 +17,18 @@ struct ChannelSet {
   bool email = false;
   bool sms = false;
   bool in_app = false;
-  bool Has(Channel c) const { return c == Channel::kEmail ? email : c == Channel::kSms ? sms : in_app; }
-  void Set(Channel c, bool on) { (c == Channel::kEmail ? email : c == Channel::kSms ? sms : in_app) = on; }
+  bool Has(Channel c) const {
+    return c == Channel::kEmail ? email : c == Channel::kSms ? sms : in_app;
+  }
+  void Set(Channel c, bool on) {
+    (c == Channel::kEmail ? email : c == Channel::kSms ? sms : in_app) = on;
+  }
   bool Any() const { return email || sms || in_app; }
   bool operator==(const ChannelSet&) const = default;
 };
 
 struct Preferences {
-  std::string locale;  ///< BCP-47; "" = the platform's default
+  std::string locale;                           ///< BCP-47; "" = the platform's default
   ChannelSet transactional{true, false, true};  ///< email and in-app until a person chooses
   ChannelSet marketing{};                       ///< nothing without an opt-in
   std::optional<QuietHours> quiet_hours;
@@ -37,6 +41,7 @@ bool Wants(const Preferences& preferences, const NotificationSpec& spec, Channel
 
 /// The rules beyond the document's shape, each problem added under its field: a locale must be
 /// a tag whose language is one of `languages`; transactional messages keep at least one channel.
-void CheckPreferences(const Preferences& preferences, const std::vector<std::string>& languages, core::FieldErrors& errors);
+void CheckPreferences(const Preferences& preferences, const std::vector<std::string>& languages,
+                      core::FieldErrors& errors);
 
 }  // namespace vetahut::notification
