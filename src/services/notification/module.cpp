@@ -64,7 +64,10 @@ const config::Schema<NotificationSettings>& NotificationSchema() {
         .Int("throttle_window_s", "the per-recipient throttle's window", 1, 86400,
              &S::throttle_window_s)
         .Int("claim_lease_s", "a message a crashed sender was sending is sent again after this", 1,
-             3600, &S::claim_lease_s);
+             3600, &S::claim_lease_s)
+        .Int("retention_days",
+             "finished deliveries (the log) and read in-app items are kept this long", 1, 3650,
+             &S::retention_days);
     return s;
   }();
   return schema;
@@ -198,6 +201,14 @@ class NotificationModule final : public module::Module {
     ctx.bus.Subscribe(std::move(consumer).Build());
 
     RegisterRoutes(ctx.router, *service_);
+    ctx.add_task({.name = "notification retention", .period = std::chrono::hours(1)}, [this] {
+      if (const auto removed = service_->Purge(std::chrono::hours(24) * settings_.retention_days);
+          removed > 0) {
+        log::Info("notification log purged",
+                  {{"deliveries", removed}, {"older_than_days", settings_.retention_days}});
+      }
+      return task::Next::Period();
+    });
     ctx.add_task({.name = "notification stream keepalive", .period = std::chrono::seconds(15)},
                  [this] {
                    service_->streams().Keepalive();

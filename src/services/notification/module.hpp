@@ -40,6 +40,7 @@ struct NotificationSettings {
   int sms_per_hour = 10;         ///< SMS to one number per throttle window
   int throttle_window_s = 3600;  ///< the throttle's window
   int claim_lease_s = 120;       ///< a sender that died mid-send is replaced after this
+  int retention_days = 90;       ///< finished deliveries and read in-app items are kept this long
 };
 
 const config::Schema<NotificationSettings>& NotificationSchema();

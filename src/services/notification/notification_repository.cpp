@@ -313,6 +313,15 @@ void NotificationRepository::UpdateDelivery(db::Session& s, const std::string& o
       db::Params(order_id, eta, driver_name, now));
 }
 
+std::int64_t NotificationRepository::Purge(db::Session& s, const std::string& before) const {
+  s.Exec("DELETE FROM notification_items WHERE read_at IS NOT NULL AND read_at < $1",
+         db::Params(before));
+  s.Exec("DELETE FROM notification_orders WHERE updated_at < $1", db::Params(before));
+  return s.Exec(
+      "DELETE FROM notification_deliveries WHERE status IN ('sent', 'dead') AND updated_at < $1",
+      db::Params(before));
+}
+
 void NotificationRepository::ForgetAccount(db::Session& s, const std::string& account_id,
                                            const std::string& now) const {
   s.Exec("DELETE FROM notification_preferences WHERE account_id = $1", db::Params(account_id));

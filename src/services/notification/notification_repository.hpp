@@ -125,6 +125,10 @@ class NotificationRepository {
   void UpdateDelivery(db::Session& s, const std::string& order_id, const std::string& eta,
                       const std::string& driver_name, const std::string& now) const;
 
+  /// Removes sent and dead deliveries, read in-app items and order facts last changed before
+  /// `before` (RFC 3339); returns the deliveries removed.
+  std::int64_t Purge(db::Session& s, const std::string& before) const;
+
   /// An account was erased: its preferences, inbox and order facts go; its deliveries keep their
   /// log entry without address, name or bodies, and any not sent yet are given up.
   void ForgetAccount(db::Session& s, const std::string& account_id, const std::string& now) const;

@@ -253,6 +253,7 @@ core::Status NotificationService::Plan(db::Transaction& tx, const NotificationSp
   const std::string now_text = core::FormatRfc3339(now);
   for (Channel channel : spec.channels) {
     if (!Wants(preferences, spec, channel)) continue;
+    if (!AdapterFor(channel)) continue;  // the channel is off in this configuration
     std::string address;
     switch (channel) {
       case Channel::kEmail:
@@ -653,6 +654,11 @@ void NotificationService::SendOne(const Delivery& d) {
                {"attempts", attempts},
                {"error", result.error().detail}});
   }
+}
+
+std::int64_t NotificationService::Purge(std::chrono::hours age) {
+  const std::string before = core::FormatRfc3339(clock_.Now() - age);
+  return repository_.Purge(db_, before);
 }
 
 SenderStats NotificationService::TakeStats() {

@@ -106,6 +106,9 @@ class NotificationService {
   /// Sends what is due (at most one batch) and returns how long until the next row is due
   /// (nullopt: nothing waiting; zero: more is due now).
   std::optional<std::chrono::milliseconds> SendDue();
+  /// Forgets finished deliveries (sent, dead), read in-app items and order facts older than `age`;
+  /// returns the deliveries removed.
+  std::int64_t Purge(std::chrono::hours age);
   /// What was sent, failed and given up since start, and latencies since the last call.
   SenderStats TakeStats();
   std::map<std::string, std::int64_t> CountByStatus();

@@ -54,7 +54,7 @@ class NotificationServiceTest : public ::testing::Test {
     Build();
   }
 
-  void Build(NotificationOptions options = {}) {
+  void Build(NotificationOptions options = {}, bool sms_on = true) {
     bus_.reset();
     service_.reset();
     options.retry = {milliseconds(1000), milliseconds(60000), 3, 0.25};
@@ -68,8 +68,10 @@ class NotificationServiceTest : public ::testing::Test {
     smtp.from_address = "orders@vetahut.test";
     smtp.from_name = "Veta Hut";
     adapters.email = std::make_unique<SmtpChannel>(smtp);
-    adapters.sms = std::make_unique<TwilioSmsChannel>(TwilioOptions{
-        sms_.url(), sms_.account_sid(), sms_.auth_token(), "+13125550100", milliseconds(3000)});
+    if (sms_on) {
+      adapters.sms = std::make_unique<TwilioSmsChannel>(TwilioOptions{
+          sms_.url(), sms_.account_sid(), sms_.auth_token(), "+13125550100", milliseconds(3000)});
+    }
     service_ = std::make_unique<NotificationService>(
         *db_, clock_, ids_, NotificationClients{stores_, customers_}, *templates,
         std::move(adapters), options, nullptr, [] { return 0.5; });
@@ -481,6 +483,32 @@ TEST_F(NotificationServiceTest, InAppItemsAreReadOnceAndTheStreamSeesThem) {
   again->Drain(replay);
   EXPECT_NE(replay.find("is ready"), std::string::npos) << replay;
   EXPECT_EQ(replay.find("is confirmed"), std::string::npos) << replay;
+}
+
+TEST_F(NotificationServiceTest, AChannelSwitchedOffInTheConfigurationIsNotPlanned) {
+  Build({}, /*sms_on=*/false);
+  Prefer("cus_ana", "en", {true, true, false});
+  Deliver(Confirmed());
+  EXPECT_EQ(Count(), 1);
+  EXPECT_EQ(Count("channel = 'sms'"), 0);
+}
+
+TEST_F(NotificationServiceTest, TheLogKeepsFinishedDeliveriesForTheRetentionPeriodOnly) {
+  Prefer("cus_ana", "en", {true, false, true});
+  Deliver(Confirmed());
+  SendAll();
+  ASSERT_EQ(Count("status = 'sent'"), 2);
+  const auto item = service_->ListInbox("cus_ana", 10, "", false)->at(0);
+  ASSERT_TRUE(service_->MarkRead("cus_ana", item.id));
+  smtp_.FailNext("RCPT", 100, "451 4.3.0 later");
+  Deliver(Status(Confirmed(), "ready"));  // its email keeps failing: not finished
+  service_->SendDue();
+  ASSERT_EQ(Count("status = 'sent'"), 3);
+  clock_.Advance(hours(24 * 91));
+  EXPECT_EQ(service_->Purge(hours(24 * 90)), 3);
+  EXPECT_EQ(Count("status = 'sent'"), 0);
+  EXPECT_EQ(Count("status = 'failed'"), 1) << "a message still being tried is kept";
+  EXPECT_EQ(service_->ListInbox("cus_ana", 10, "", false)->size(), 1u) << "an unread item is kept";
 }
 
 }  // namespace
