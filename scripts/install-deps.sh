@@ -9,11 +9,12 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libpq-dev libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev
   libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
-  libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libhowardhinnant-date-dev libctemplate-dev libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev tzdata curl
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql postgresql-contrib prometheus wrk nginx-light procps iproute2)
+  packages+=(python3-aiosmtpd)  # the real SMTP sink of the notification tests and benchmark
   packages+=(clang-14 libclang-rt-14-dev)  # libFuzzer + sanitizers for scripts/fuzz.sh
 fi
 

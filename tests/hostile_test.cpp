@@ -886,7 +886,8 @@ class HostileSuite : public OrderFixture {
     count_sql_ = "SELECT ";
     for (std::size_t i = 0; i < names.size(); ++i)
       count_sql_ += fmt::format("{}(SELECT count(*) FROM {})", i ? ", " : "", names[i]);
-    // Work in flight: outbox rows the relay has not sent, deliveries no consumer has taken yet.
+    // Work in flight: outbox rows the relay has not sent, deliveries no consumer has taken yet,
+    // messages no sender has sent yet.
     pending_sql_ = "SELECT 0";
     for (std::size_t i = 0; i < tables_.size(); ++i) {
       if (tables_[i].ends_with("_outbox")) {
@@ -894,6 +895,9 @@ class HostileSuite : public OrderFixture {
         pending_sql_ += " + (SELECT count(*) FROM " + names[i] + " WHERE sent_at IS NULL)";
       } else if (tables_[i].ends_with("bus_queue")) {
         pending_sql_ += " + (SELECT count(*) FROM " + names[i] + " WHERE attempts = 0)";
+      } else if (tables_[i].ends_with("notification_deliveries")) {
+        // Messages the notification sender has not sent yet (it writes an outbox row when it has).
+        pending_sql_ += " + (SELECT count(*) FROM " + names[i] + " WHERE (status = 'queued' AND attempts = 0) OR status = 'sending')";
       }
     }
     ASSERT_GE(outboxes_, 5u) << "no *_outbox tables found";

@@ -34,6 +34,7 @@
 #include "services/location/http_client.hpp"
 #include "services/location/module.hpp"
 #include "services/menu/module.hpp"
+#include "services/notification/module.hpp"
 #include "services/order/module.hpp"
 #include "services/payment/module.hpp"
 
@@ -47,6 +48,7 @@ std::vector<std::unique_ptr<module::Module>> AllModules() {
   all.push_back(payment::MakeModule());
   all.push_back(kitchen::MakeModule());
   all.push_back(order::MakeModule());
+  all.push_back(notification::MakeModule());
   return all;
 }
 

@@ -78,6 +78,10 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"deliveries:work", Roles({kRoleDriver, manager, admin}), false,
        "dispatch and complete one delivery by id (the handler checks its store)"},
       {"drivers:self", Roles({kRoleDriver}), false, "clock in and out, send their position, see their run"},
+      // Notifications: every person (not a device) has an in-app list and preferences of their own.
+      {"notifications:self", Roles({kRoleCustomer, kRoleCashier, kRoleCook, kRoleDriver, manager, admin}), false,
+       "read their own in-app notifications and set their notification preferences"},
+      {"notifications:admin", Roles({admin}), false, "read the notification delivery log and retry dead notifications"},
   };
 }
 

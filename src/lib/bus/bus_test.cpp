@@ -441,6 +441,30 @@ TEST_F(BusTest, ADeadLetteredEventIsRedrivenExactlyOnce) {
   EXPECT_EQ(Effects(), 1);
 }
 
+TEST_F(BusTest, AfterCommitRunsOnceTheEffectIsCommittedAndOnlyThen) {
+  std::atomic<bool> broken{true};
+  std::vector<std::int64_t> seen_after_commit;  // effects another connection sees when the hook runs
+  InProcessBus bus(*db_, InProcessBusOptions{.max_attempts = 5, .first_backoff = std::chrono::milliseconds(1)});
+  Consumer consumer(*db_, "bustest");
+  consumer.On<TestPaid>([&](db::Transaction& tx, const TestPaid&, const CloudEvent& e) -> core::Status {
+    if (broken) return core::Fail(core::Error::Unavailable("ledger down"));
+    tx.Exec("INSERT INTO bustest_effects (event_id, note) VALUES ($1, 'paid')", db::Params(e.id));
+    return core::Ok();
+  });
+  consumer.AfterCommit([&] { seen_after_commit.push_back(Effects()); });
+  bus.Subscribe(std::move(consumer).Build());
+  auto e = MakeTypedEvent(ids_, core::SystemClock::Instance(), "ord_1", TestPaid{100});
+  bus.Publish(e);
+  bus.DrainOnce("bustest");
+  EXPECT_TRUE(seen_after_commit.empty()) << "a failed effect committed nothing: no hook";
+  broken = false;
+  DrainUntil(bus, "bustest", [&] { return Effects() == 1; });
+  ASSERT_EQ(seen_after_commit, std::vector<std::int64_t>{1}) << "the hook sees the committed effect";
+  bus.Publish(e);  // redelivered: handled before, nothing committed, no hook
+  bus.DrainOnce("bustest");
+  EXPECT_EQ(seen_after_commit.size(), 1u);
+}
+
 TEST_F(BusTest, AMalformedOrNewerPayloadIsDeadLetteredAtOnceNamingTheProblem) {
   InProcessBus bus(*db_, InProcessBusOptions{.max_attempts = 5});
   Consumer consumer(*db_, "bustest");
