@@ -78,6 +78,9 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"deliveries:work", Roles({kRoleDriver, manager, admin}), false,
        "dispatch and complete one delivery by id (the handler checks its store)"},
       {"drivers:self", Roles({kRoleDriver}), false, "clock in and out, send their position, see their run"},
+      // The integration layer: partner webhooks (URLs, secrets, replays) and the ERP exports.
+      {"webhooks:manage", Roles({admin}), false, "subscribe partners to events, test, replay and read their deliveries"},
+      {"exports:manage", Roles({admin}), false, "make, list and download the daily sales journals"},
   };
 }
 
