@@ -180,7 +180,7 @@ class IntegrationModule final : public module::Module {
     RegisterRoutes(ctx.router, *webhooks_, *journals_);
 
     auto& depth = ctx.metrics.AddGauge("integration_webhook_queue_depth",
-                                       "Deliveries waiting (due or retrying later), per subscription.", {"subscription"});
+                                       "Deliveries waiting (due or retrying later), per subscription; a deleted one drops to 0.", {"subscription"});
     ctx.metrics.OnCollect([this, &depth, &db = ctx.db] {
       try {
         std::set<std::string> now_seen;

@@ -61,8 +61,8 @@ constexpr const char* kDisable =
     "UPDATE integration_subscriptions SET active = $2, disabled_reason = $3, disabled_at = $4, updated_at = $4 "
     "WHERE id = $1";
 constexpr const char* kDepths =
-    "SELECT subscription_id, COUNT(*) AS depth FROM integration_deliveries WHERE status = 'pending' "
-    "GROUP BY subscription_id ORDER BY subscription_id";
+    "SELECT s.id AS subscription_id, COUNT(d.seq) AS depth FROM integration_subscriptions s "
+    "LEFT JOIN integration_deliveries d ON d.subscription_id = s.id AND d.status = 'pending' GROUP BY s.id ORDER BY s.id";
 constexpr const char* kPurgeDeliveries =
     "DELETE FROM integration_deliveries WHERE status <> 'pending' AND created_at < $1";
 constexpr const char* kPurgeEvents =

@@ -124,7 +124,7 @@ class WebhookRepository {
   void Disable(db::Session& tx, const std::string& id, const std::string& reason, const std::string& at) const;
 
   // Metrics and housekeeping.
-  /// Waiting deliveries per subscription (those with none are absent).
+  /// Waiting deliveries per subscription (0 for those with none).
   std::vector<std::pair<std::string, std::int64_t>> Depths(db::Session& s) const;
   /// Forgets finished deliveries created before `cutoff` and logged events older than `cutoff_us`
   /// that no waiting delivery needs. Returns rows deleted.
