@@ -18,7 +18,7 @@ struct IntegrationSettings {
   int timeout_ms = 15000;              ///< one delivery attempt
   int retry_first_ms = 5000;           ///< wait after a delivery's first failed attempt (doubles, ±20 % jitter)
   int retry_max_ms = 3600000;          ///< the longest wait between attempts
-  int max_attempts = 10;               ///< attempts per delivery before it is given up
+  int max_attempts = 12;               ///< attempts per delivery before it is given up
   int disable_after_failures = 20;     ///< failed attempts in a row…
   int disable_after_s = 86400;         ///< …over at least this long disable a subscription
   int senders = 2;                     ///< subscriptions delivered to at the same time

@@ -13,7 +13,7 @@ namespace vetahut::integration {
 struct RetryPolicy {
   std::chrono::milliseconds first_retry{5000};  ///< wait after the first failed attempt; doubles
   std::chrono::milliseconds max_retry{3600000};  ///< the doubling's cap
-  int max_attempts = 10;  ///< per delivery; then it is given up and the next one goes
+  int max_attempts = 12;  ///< per delivery (about 2.4 h with the defaults); then it is given up and the next one goes
   int disable_after_failures = 20;  ///< failed attempts in a row, with…
   std::chrono::seconds disable_after{86400};  ///< …the streak at least this old, disable the subscription
 };
