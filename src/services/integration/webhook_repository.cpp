@@ -141,6 +141,13 @@ std::optional<SubscriptionRow> WebhookRepository::Find(db::Session& s, const std
   return SubscriptionFrom(rs[0], true);
 }
 
+std::optional<SubscriptionRow> WebhookRepository::FindForSend(db::Session& s, const std::string& id) const {
+  auto rs = s.Query(std::string("SELECT ") + kSubscriptionColumns + " FROM integration_subscriptions WHERE id = $1",
+                    db::Params(id));
+  if (rs.empty()) return std::nullopt;
+  return SubscriptionFrom(rs[0], false);
+}
+
 std::vector<SubscriptionRow> WebhookRepository::List(db::Session& s, int limit, const std::string& after_id) const {
   std::vector<SubscriptionRow> out;
   for (const auto& r : s.Query(std::string("SELECT ") + kSubscriptionColumns + ", " + kPendingCount +
@@ -243,15 +250,19 @@ void WebhookRepository::ReleaseLease(db::Session& s, const std::string& id, cons
   s.Exec(kReleaseLease, db::Params(id, holder));
 }
 
-std::optional<DeliveryRow> WebhookRepository::Head(db::Session& s, const std::string& subscription_id) const {
-  auto rs = s.Query(std::string("SELECT ") + kDeliveryColumns +
-                        ", e.envelope AS envelope FROM integration_deliveries d LEFT JOIN integration_events e ON "
-                        "e.seq = d.event_seq WHERE d.subscription_id = $1 AND d.status = 'pending' ORDER BY d.seq LIMIT 1",
-                    db::Params(subscription_id));
-  if (rs.empty()) return std::nullopt;
-  DeliveryRow d = DeliveryFrom(rs[0]);
-  d.envelope = rs[0].OptText("envelope");
-  return d;
+std::vector<DeliveryRow> WebhookRepository::Pending(db::Session& s, const std::string& subscription_id,
+                                                    int limit) const {
+  std::vector<DeliveryRow> out;
+  for (const auto& r : s.Query(std::string("SELECT ") + kDeliveryColumns +
+                                   ", e.envelope AS envelope FROM integration_deliveries d LEFT JOIN integration_events e "
+                                   "ON e.seq = d.event_seq WHERE d.subscription_id = $1 AND d.status = 'pending' "
+                                   "ORDER BY d.seq LIMIT $2",
+                               db::Params(subscription_id, limit))) {
+    DeliveryRow d = DeliveryFrom(r);
+    d.envelope = r.OptText("envelope");
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 bool WebhookRepository::RecordAttempt(db::Session& tx, const std::string& subscription_id, std::int64_t seq,

@@ -80,6 +80,8 @@ class WebhookRepository {
   // Subscriptions.
   void Insert(db::Session& tx, const SubscriptionRow& s) const;
   std::optional<SubscriptionRow> Find(db::Session& s, const std::string& id) const;
+  /// Find without the count of waiting deliveries (the sender's read).
+  std::optional<SubscriptionRow> FindForSend(db::Session& s, const std::string& id) const;
   std::vector<SubscriptionRow> List(db::Session& s, int limit, const std::string& after_id) const;
   std::vector<SubscriptionRow> Active(db::Session& s) const;
   /// Writes what an admin may change (URL, description, types, active and its reason); the
@@ -115,8 +117,8 @@ class WebhookRepository {
                   std::int64_t now_us) const;
   bool ExtendLease(db::Session& s, const std::string& id, const std::string& holder, std::int64_t until_us) const;
   void ReleaseLease(db::Session& s, const std::string& id, const std::string& holder) const;
-  /// The first pending delivery of a subscription with its body.
-  std::optional<DeliveryRow> Head(db::Session& s, const std::string& subscription_id) const;
+  /// The first `limit` pending deliveries of a subscription, in order, with their bodies.
+  std::vector<DeliveryRow> Pending(db::Session& s, const std::string& subscription_id, int limit) const;
   /// Records an attempt on a pending delivery; false when it is no longer pending (or gone).
   bool RecordAttempt(db::Session& tx, const std::string& subscription_id, std::int64_t seq, std::int64_t attempts,
                      const AttemptRecord& a) const;

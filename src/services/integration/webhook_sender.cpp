@@ -16,6 +16,8 @@ using namespace std::chrono;
 constexpr int kHeadsPerRound = 16;
 constexpr auto kDrainBudget = seconds(5);    // then the lease goes back and others get a turn
 constexpr std::size_t kResponseKept = 512;  // bytes of a receiver's answer kept in the log
+constexpr int kRecordEvery = 16;             // successes recorded together (one commit)…
+constexpr auto kRecordAfter = milliseconds(200);  // …or this long after the first unrecorded one
 
 http::ClientOptions SenderClientOptions(const WebhookOptions& options) {
   http::ClientOptions o;
@@ -47,6 +49,13 @@ struct WebhookSender::Attempt {
   std::string response;
   std::optional<seconds> retry_after;
   milliseconds duration{0};
+  bool Delivered() const { return status && *status >= 200 && *status <= 299; }
+};
+
+struct WebhookSender::Outcome {
+  DeliveryRow delivery;
+  Attempt attempt;
+  core::TimePoint at;
 };
 
 WebhookSender::WebhookSender(db::Database& db, const core::Clock& clock, WebhookService& webhooks, std::string instance,
@@ -98,23 +107,44 @@ task::Next WebhookSender::Round(int worker) {
 
 int WebhookSender::Drain(const std::string& subscription_id, const std::string& holder) {
   const auto until = steady_clock::now() + kDrainBudget;
+  const auto lease = duration_cast<microseconds>(webhooks_.options().timeout + kDrainBudget + seconds(30));
+  auto lease_until = clock_.Now() + lease;  // as claimed by Round (give or take)
   int sent = 0;
   while (steady_clock::now() < until) {
-    auto head = repository_.Head(db_, subscription_id);
-    if (!head || head->next_attempt_us > Micros(clock_.Now())) break;
-    auto s = repository_.Find(db_, subscription_id);
+    // Re-read once per window: an admin's change (disabled, a new URL) applies from the next one.
+    auto s = repository_.FindForSend(db_, subscription_id);
     if (!s || !s->active) break;
-    Attempt attempt;
-    if (!head->envelope) {
-      attempt.error = "the event is no longer in the event log";
-    } else {
-      attempt = Send(*s, *head);
+    const auto window = repository_.Pending(db_, subscription_id, kRecordEvery);
+    if (window.empty() || window.front().next_attempt_us > Micros(clock_.Now())) break;
+    std::vector<Outcome> unrecorded;
+    std::optional<steady_clock::time_point> first_unrecorded;
+    bool stop = false;
+    for (const auto& d : window) {
+      if (d.next_attempt_us > Micros(clock_.Now())) break;  // only a retried head waits; be safe
+      Outcome o{d, {}, clock_.Now()};
+      if (!d.envelope) {
+        o.attempt.error = "the event is no longer in the event log";
+      } else {
+        o.attempt = Send(*s, d);
+        o.at = clock_.Now();
+      }
+      ++sent;
+      const bool delivered = o.attempt.Delivered();
+      unrecorded.push_back(std::move(o));
+      if (!first_unrecorded) first_unrecorded = steady_clock::now();
+      if (!delivered) {
+        stop = true;  // the next waits for this one
+        break;
+      }
+      if (steady_clock::now() - *first_unrecorded >= kRecordAfter || steady_clock::now() >= until) break;
     }
-    Apply(*s, *head, attempt);
-    ++sent;
-    const auto lease = duration_cast<microseconds>(webhooks_.options().timeout + kDrainBudget + seconds(30)).count();
-    if (!repository_.ExtendLease(db_, subscription_id, holder, Micros(clock_.Now()) + lease)) break;
-    if (!attempt.status || *attempt.status < 200 || *attempt.status > 299) break;  // the next waits for this one
+    Record(*s, unrecorded);
+    if (stop) break;
+    // Renewed once half of it is gone: one write per few windows, not per delivery.
+    if (lease_until - clock_.Now() < lease / 2) {
+      lease_until = clock_.Now() + lease;
+      if (!repository_.ExtendLease(db_, subscription_id, holder, Micros(lease_until))) break;
+    }
   }
   return sent;
 }
@@ -149,58 +179,64 @@ WebhookSender::Attempt WebhookSender::Send(const SubscriptionRow& s, const Deliv
   return a;
 }
 
-void WebhookSender::Apply(const SubscriptionRow& s, const DeliveryRow& d, const Attempt& a) {
+std::int64_t WebhookSender::Record(const SubscriptionRow& s, const std::vector<Outcome>& outcomes) {
   const auto& policy = webhooks_.options().retry;
-  const auto now = clock_.Now();
-  const std::int64_t attempts = d.attempts + 1;
-  const AttemptVerdict verdict = Judge(a.status, static_cast<int>(attempts), policy);
-  AttemptRecord record;
-  record.at = core::FormatRfc3339(now);
-  record.http_status = a.status ? std::optional<std::int64_t>(*a.status) : std::nullopt;
-  record.error = a.error;
-  record.response = a.response;
-  record.duration_ms = a.duration.count();
-  record.next_attempt_us = Micros(now);
-  switch (verdict) {
-    case AttemptVerdict::kDelivered: record.status = "delivered"; break;
-    case AttemptVerdict::kRetry:
-      record.status = "pending";
-      record.next_attempt_us = Micros(now + duration_cast<microseconds>(RetryDelay(static_cast<int>(attempts), policy, Jitter(), a.retry_after)));
-      break;
-    case AttemptVerdict::kGiveUp:
-    case AttemptVerdict::kGone: record.status = "failed"; break;
-  }
-
-  auto tx = db_.Begin();
-  if (!repository_.RecordAttempt(tx, s.id, d.seq, attempts, record)) return;  // deleted or done meanwhile
+  std::int64_t streak = s.failure_streak;
+  std::optional<std::int64_t> since = s.failing_since_us;
   std::optional<std::string> disabled;
-  if (verdict == AttemptVerdict::kDelivered) {
-    if (s.failure_streak != 0) repository_.SetStreak(tx, s.id, 0, std::nullopt);
-  } else {
-    const std::int64_t streak = s.failure_streak + 1;
-    const std::int64_t since = s.failing_since_us.value_or(Micros(now));
-    repository_.SetStreak(tx, s.id, streak, since);
-    const core::TimePoint since_at{microseconds(since)};
+  std::vector<std::pair<const char*, double>> reported;  // outcome, seconds
+  auto tx = db_.Begin();
+  for (const auto& [d, a, now] : outcomes) {
+    const std::int64_t attempts = d.attempts + 1;
+    const AttemptVerdict verdict = Judge(a.status, static_cast<int>(attempts), policy);
+    AttemptRecord record;
+    record.at = core::FormatRfc3339(now);
+    record.http_status = a.status ? std::optional<std::int64_t>(*a.status) : std::nullopt;
+    record.error = a.error;
+    record.response = a.response;
+    record.duration_ms = a.duration.count();
+    record.next_attempt_us = Micros(now);
+    switch (verdict) {
+      case AttemptVerdict::kDelivered: record.status = "delivered"; break;
+      case AttemptVerdict::kRetry:
+        record.status = "pending";
+        record.next_attempt_us =
+            Micros(now + duration_cast<microseconds>(RetryDelay(static_cast<int>(attempts), policy, Jitter(), a.retry_after)));
+        break;
+      case AttemptVerdict::kGiveUp:
+      case AttemptVerdict::kGone: record.status = "failed"; break;
+    }
+    if (!repository_.RecordAttempt(tx, s.id, d.seq, attempts, record)) continue;  // deleted or done meanwhile
+    reported.emplace_back(verdict == AttemptVerdict::kDelivered ? "delivered"
+                          : verdict == AttemptVerdict::kRetry   ? "retried"
+                                                                : "given_up",
+                          duration<double>(a.duration).count());
+    if (verdict == AttemptVerdict::kDelivered) {
+      streak = 0;
+      since.reset();
+      continue;
+    }
+    ++streak;
+    if (!since) since = Micros(now);
+    const core::TimePoint since_at{microseconds(*since)};
     if (verdict == AttemptVerdict::kGone) {
       disabled = "the receiver answered 410 Gone: it wants no more deliveries";
     } else if (ShouldDisable(streak, since_at, now, policy)) {
       disabled = fmt::format("{} failed attempts in a row since {}; the last: {}", streak, core::FormatRfc3339(since_at),
                              a.error.empty() ? "no answer" : a.error);
     }
-    if (disabled) repository_.Disable(tx, s.id, *disabled, core::FormatRfc3339(now));
-  }
-  tx.Commit();
-  ++attempts_made_;
-
-  const char* outcome = verdict == AttemptVerdict::kDelivered ? "delivered"
-                        : verdict == AttemptVerdict::kRetry   ? "retried"
-                                                              : "given_up";
-  if (observer_.attempt) observer_.attempt(outcome, duration<double>(a.duration).count());
-  if (verdict != AttemptVerdict::kDelivered) {
     log::Warn("webhook delivery failed", {{"subscription", s.id}, {"event_id", d.event_id}, {"attempt", attempts},
-                                          {"outcome", outcome}, {"error", a.error}});
+                                          {"outcome", reported.back().first}, {"error", a.error}});
+  }
+  if (streak != s.failure_streak || since != s.failing_since_us) repository_.SetStreak(tx, s.id, streak, since);
+  if (disabled) repository_.Disable(tx, s.id, *disabled, core::FormatRfc3339(clock_.Now()));
+  tx.Commit();
+  attempts_made_ += static_cast<int>(outcomes.size());
+  if (observer_.attempt) {
+    for (const auto& [outcome, seconds] : reported) observer_.attempt(outcome, seconds);
   }
   if (disabled) log::Warn("webhook subscription disabled", {{"subscription", s.id}, {"reason", *disabled}});
+  return streak;
 }
 
 int WebhookSender::DrainForTest(int max_rounds) {

@@ -1,8 +1,11 @@
 #pragma once
 /// Delivers each subscription's queue in order (decision 0024): a sender claims one subscription
 /// (a lease row, so one sender at a time across replicas), sends its first pending delivery as a
-/// signed structured CloudEvent, records the outcome and goes on with the next only when that one
-/// was delivered or given up. Several senders serve different subscriptions at once.
+/// signed structured CloudEvent and goes on with the next only when that one was delivered or
+/// given up. Successes are recorded a few at a time (at most kRecordEvery, or kRecordAfter after
+/// the first unrecorded one) in one transaction, a failure at once with them: a crash re-sends at
+/// most that many delivered events, which at-least-once delivery allows. Several senders serve
+/// different subscriptions at once.
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -44,10 +47,13 @@ class WebhookSender {
 
  private:
   struct Attempt;
+  struct Outcome;
   /// Delivers from a claimed subscription until nothing is due, one fails, or the time budget ends.
   int Drain(const std::string& subscription_id, const std::string& holder);
   Attempt Send(const SubscriptionRow& s, const DeliveryRow& d);
-  void Apply(const SubscriptionRow& s, const DeliveryRow& d, const Attempt& a);
+  /// Records attempts of one subscription, in order, in one transaction (streak and disabling
+  /// included); returns the subscription's streak afterwards.
+  std::int64_t Record(const SubscriptionRow& s, const std::vector<Outcome>& outcomes);
   double Jitter();
 
   db::Database& db_;
