@@ -448,6 +448,32 @@ TEST_F(IntegrationServiceTest, ANameThatPointsInsideTheNetworkAtSendTimeIsNotDia
   EXPECT_NE((*log)[0].last_error.find("not an allowed address"), std::string::npos) << (*log)[0].last_error;
 }
 
+TEST_F(IntegrationServiceTest, AnErasedCustomersEventsLeaveTheLogAndAreNotSent) {
+  Receiver erp;
+  const auto sub = Subscribe(erp);
+  const auto start = clock_.Now();
+  const auto ada = Happen("com.vetahut.order.confirmed", R"({"order_id":"ord_1","customer_id":"cus_ada","customer_name":"Ada"})");
+  const auto guest = Happen("com.vetahut.order.confirmed", R"({"order_id":"ord_2","customer_id":null})");
+  {
+    auto tx = db_->Begin();
+    webhooks_->EraseCustomer(tx, "cus_ada");
+    tx.Commit();
+  }
+  DeliverAll(1);
+  EXPECT_EQ(erp.Accepted(), std::vector<std::string>{guest});
+  auto failed = webhooks_->Deliveries(sub, "failed", 10, std::nullopt);
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ((*failed)[0].event_id, ada);
+  EXPECT_EQ((*failed)[0].last_error, "not sent: the customer erased their account");
+  EXPECT_EQ((*failed)[0].attempts, 0);
+  // Nor replayed: the log no longer has it.
+  clock_.Advance(seconds(1));
+  auto queued = webhooks_->Replay(sub, start, clock_.Now());
+  ASSERT_TRUE(queued);
+  EXPECT_EQ(*queued, 1);
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) AS n FROM integration_events WHERE envelope LIKE '%Ada%'")[0].Int("n"), 0);
+}
+
 // --- the sales journal ---
 
 order::events::OrderConfirmed Confirmed(const std::string& id, std::int64_t food_net, std::int64_t tip) {

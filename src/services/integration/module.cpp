@@ -17,6 +17,7 @@
 #include "services/integration/journal_service.hpp"
 #include "services/integration/webhook_sender.hpp"
 #include "services/integration/webhook_service.hpp"
+#include "services/customer/events.hpp"
 #include "services/kitchen/events.hpp"
 #include "services/location/client.hpp"
 #include "services/location/events.hpp"
@@ -125,6 +126,12 @@ class IntegrationModule final : public module::Module {
     offer.operator()<location::events::StoreCreated>("a store was created");
     offer.operator()<location::events::StoreUpdated>("a store's profile changed");
     offer.operator()<location::events::StoreStatusChanged>("a store started or stopped accepting orders");
+    // Not offered, but heard: an erased account's events leave the log (decision 0024).
+    consumer.On<customer::events::CustomerDeleted>(
+        [this](db::Transaction& tx, const customer::events::CustomerDeleted& e, const bus::CloudEvent&) -> core::Status {
+          webhooks_->EraseCustomer(tx, e.customer_id);
+          return core::Ok();
+        });
     catalog.push_back({std::string(events::kSalesJournalType),
                        "a store's daily sales journal was made or changed (the JSON journal, or a link to it)"});
 

@@ -25,8 +25,12 @@ constexpr const char* kRetryPendingNow =
     "UPDATE integration_deliveries SET next_attempt_us = $2 WHERE subscription_id = $1 AND status = 'pending' "
     "AND next_attempt_us > $2";
 constexpr const char* kLogEvent =
-    "INSERT INTO integration_events (event_id, type, time_us, envelope, recorded_us) VALUES ($1, $2, $3, $4, $5) "
-    "ON CONFLICT (event_id) DO NOTHING RETURNING seq";
+    "INSERT INTO integration_events (event_id, type, time_us, envelope, customer_id, recorded_us) "
+    "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING RETURNING seq";
+constexpr const char* kFailCustomersDeliveries =
+    "UPDATE integration_deliveries SET status = 'failed', last_error = $2, finished_at = $3 WHERE status = 'pending' "
+    "AND event_seq IN (SELECT seq FROM integration_events WHERE customer_id = $1)";
+constexpr const char* kEraseCustomersEvents = "DELETE FROM integration_events WHERE customer_id = $1";
 constexpr const char* kEventsBetween =
     "SELECT seq, event_id, type FROM integration_events WHERE time_us >= $1 AND time_us < $2 AND seq > $3 ORDER BY seq "
     "LIMIT $4";
@@ -184,10 +188,18 @@ void WebhookRepository::RetryPendingNow(db::Session& tx, const std::string& id, 
 
 std::optional<std::int64_t> WebhookRepository::LogEvent(db::Session& tx, const std::string& event_id,
                                                         const std::string& type, std::int64_t time_us,
-                                                        const std::string& envelope, std::int64_t now_us) const {
-  auto rs = tx.Query(kLogEvent, db::Params(event_id, type, time_us, envelope, now_us));
+                                                        const std::string& envelope,
+                                                        const std::optional<std::string>& customer_id,
+                                                        std::int64_t now_us) const {
+  auto rs = tx.Query(kLogEvent, db::Params(event_id, type, time_us, envelope, customer_id, now_us));
   if (rs.empty()) return std::nullopt;
   return rs[0].Int("seq");
+}
+
+std::int64_t WebhookRepository::EraseCustomer(db::Session& tx, const std::string& customer_id,
+                                              const std::string& reason, const std::string& now) const {
+  tx.Exec(kFailCustomersDeliveries, db::Params(customer_id, reason, now));
+  return tx.Exec(kEraseCustomersEvents, db::Params(customer_id));
 }
 
 std::vector<LoggedEvent> WebhookRepository::EventsBetween(db::Session& s, std::int64_t from_us, std::int64_t to_us,

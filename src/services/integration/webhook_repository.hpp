@@ -94,7 +94,12 @@ class WebhookRepository {
   // The event log.
   /// Logs an event; nullopt when its id was logged before (nothing changed).
   std::optional<std::int64_t> LogEvent(db::Session& tx, const std::string& event_id, const std::string& type,
-                                       std::int64_t time_us, const std::string& envelope, std::int64_t now_us) const;
+                                       std::int64_t time_us, const std::string& envelope,
+                                       const std::optional<std::string>& customer_id, std::int64_t now_us) const;
+  /// Forgets a customer's logged events; their waiting deliveries fail with `reason`. Returns the
+  /// events forgotten.
+  std::int64_t EraseCustomer(db::Session& tx, const std::string& customer_id, const std::string& reason,
+                             const std::string& now) const;
   /// Logged events with time in [from_us, to_us) and seq after `after_seq`, in log order, at most `limit`.
   std::vector<LoggedEvent> EventsBetween(db::Session& s, std::int64_t from_us, std::int64_t to_us, std::int64_t after_seq,
                                          int limit) const;

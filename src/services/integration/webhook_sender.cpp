@@ -88,13 +88,15 @@ task::Next WebhookSender::Round(int worker) {
     }
     const auto lease = duration_cast<microseconds>(webhooks_.options().timeout + kDrainBudget + seconds(30)).count();
     if (!repository_.ClaimLease(db_, id, holder, now_us + lease, now_us)) continue;
-    try {
-      Drain(id, holder);
-    } catch (...) {
-      repository_.ReleaseLease(db_, id, holder);
-      throw;
-    }
-    repository_.ReleaseLease(db_, id, holder);
+    // Given back however the drain ends (a throw included: the task retries the round later).
+    struct Lease {
+      WebhookRepository& repository;
+      db::Database& db;
+      const std::string& id;
+      const std::string& holder;
+      ~Lease() { repository.ReleaseLease(db, id, holder); }
+    } claimed{repository_, db_, id, holder};
+    Drain(id, holder);
     return task::Next::Again();  // others may be due; this round took a while
   }
   if (woken) return task::Next::After(milliseconds(20));

@@ -194,7 +194,8 @@ core::Result<DeliveryRow> WebhookService::SendTest(const std::string& id, const 
   bus::CloudEvent event = bus::MakeEvent(ids_, clock_, std::string(events::kSource), std::string(events::kTestType), id,
                                          json_text::Serialize(data));
   const auto now = clock_.Now();
-  const auto seq = repository_.LogEvent(tx, event.id, event.type, Micros(event.time), PartnerEnvelope(event), Micros(now));
+  const auto seq =
+      repository_.LogEvent(tx, event.id, event.type, Micros(event.time), PartnerEnvelope(event), std::nullopt, Micros(now));
   const std::int64_t delivery =
       repository_.Enqueue(tx, id, {*seq, event.id, event.type, "test"}, Micros(now), core::FormatRfc3339(now));
   tx.Commit();
@@ -244,7 +245,16 @@ core::Result<std::vector<DeliveryRow>> WebhookService::Deliveries(const std::str
 
 int WebhookService::Record(db::Session& tx, const bus::CloudEvent& event) {
   const auto now = clock_.Now();
-  const auto seq = repository_.LogEvent(tx, event.id, event.type, Micros(event.time), PartnerEnvelope(event), Micros(now));
+  std::optional<std::string> customer_id;
+  json::error_code ec;
+  const json::value data = json::parse(event.data, ec);
+  if (const json::object* o = ec ? nullptr : data.if_object()) {
+    if (const json::value* c = o->if_contains("customer_id"); c && c->is_string() && !c->as_string().empty()) {
+      customer_id = std::string(c->as_string());
+    }
+  }
+  const auto seq =
+      repository_.LogEvent(tx, event.id, event.type, Micros(event.time), PartnerEnvelope(event), customer_id, Micros(now));
   if (!seq) return 0;  // logged (and queued) before
   int queued = 0;
   for (const auto& s : repository_.Active(tx)) {
@@ -253,6 +263,12 @@ int WebhookService::Record(db::Session& tx, const bus::CloudEvent& event) {
     ++queued;
   }
   return queued;
+}
+
+void WebhookService::EraseCustomer(db::Session& tx, const std::string& customer_id) {
+  const auto erased = repository_.EraseCustomer(tx, customer_id, "not sent: the customer erased their account",
+                                                core::FormatRfc3339(clock_.Now()));
+  log::Info("customer's events forgotten by the integration log", {{"customer_id", customer_id}, {"events", erased}});
 }
 
 void WebhookService::Wake() {

@@ -103,6 +103,9 @@ class WebhookService {
   /// In the consumer's transaction: logs `event` (once per id) and queues a delivery for each
   /// active subscription whose filters select its type. Returns the deliveries queued.
   int Record(db::Session& tx, const bus::CloudEvent& event);
+  /// In the consumer's transaction: a customer erased their account — their logged events (which
+  /// may carry a first name and an address) are forgotten and their waiting deliveries not sent.
+  void EraseCustomer(db::Session& tx, const std::string& customer_id);
   /// Wakes the senders (after a commit that queued deliveries).
   void Wake();
   /// Forgets finished deliveries and events older than event_log_days.
