@@ -94,7 +94,14 @@ task::Next WebhookSender::Round(int worker) {
       db::Database& db;
       const std::string& id;
       const std::string& holder;
-      ~Lease() { repository.ReleaseLease(db, id, holder); }
+      ~Lease() {
+        try {
+          repository.ReleaseLease(db, id, holder);
+        } catch (const std::exception& e) {
+          // A destructor must not throw; the lease then simply runs out (lease_until).
+          log::Warn("webhook lease not given back", {{"subscription", id}, {"error", e.what()}});
+        }
+      }
     } claimed{repository_, db_, id, holder};
     Drain(id, holder);
     return task::Next::Again();  // others may be due; this round took a while
