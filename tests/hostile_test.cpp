@@ -405,6 +405,15 @@ std::vector<Node> Vocabulary(const std::string& store_id) {
       N("exp_month", "12"),
       N("exp_year", "2031"),
       T("cvc", "123"),
+      // partner webhooks and exports (a reserved .example host never resolves: refused, never
+      // sent to; a past business day of the fixture's store is a journal that can be made)
+      T("url", "https://partner.example/hooks/{n}"),
+      T("description", "ERP {n}"),
+      A("event_types", T("", "com.vetahut.order.*")),
+      B("active", "true"),
+      T("from", "2026-01-01T00:00:00Z"),
+      T("to", "2026-01-02T00:00:00Z"),
+      T("business_date", "2026-01-05"),
       // provider callbacks
       T("id", "evt_hostile_probe_{n}"),
       N("created", "1767225600"),

@@ -382,6 +382,15 @@ TEST_F(ServeTest, EachTargetServesOnlyItsModulesRoutes) {
                                    "POST /api/v1/admin/notifications/{delivery_id}/retry"}));
   module_routes += notification_routes.size();
   union_of_modules.insert(notification_routes.begin(), notification_routes.end());
+  // The integration layer needs the store directory (business days close in the store's zone).
+  std::set<std::string> integration_routes;
+  for (const auto& r : RoutesOf("location,integration")) {
+    if (!union_of_modules.contains(r)) integration_routes.insert(r);
+  }
+  EXPECT_TRUE(integration_routes.contains("POST /api/v1/admin/webhooks"));
+  EXPECT_TRUE(integration_routes.contains("POST /api/v1/admin/exports/sales-journal"));
+  module_routes += integration_routes.size();
+  union_of_modules.insert(integration_routes.begin(), integration_routes.end());
   const auto all = RoutesOf("all");
   EXPECT_EQ(union_of_modules, all);
   EXPECT_EQ(module_routes + platform.size(), all.size()) << "a route is registered by two modules";

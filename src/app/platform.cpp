@@ -30,6 +30,7 @@
 #include "lib/task/periodic_task.hpp"
 #include "services/customer/identity_service.hpp"
 #include "services/customer/module.hpp"
+#include "services/integration/module.hpp"
 #include "services/kitchen/module.hpp"
 #include "services/location/http_client.hpp"
 #include "services/location/module.hpp"
@@ -49,6 +50,7 @@ std::vector<std::unique_ptr<module::Module>> AllModules() {
   all.push_back(kitchen::MakeModule());
   all.push_back(order::MakeModule());
   all.push_back(notification::MakeModule());
+  all.push_back(integration::MakeModule());
   return all;
 }
 

@@ -82,6 +82,9 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"notifications:self", Roles({kRoleCustomer, kRoleCashier, kRoleCook, kRoleDriver, manager, admin}), false,
        "read their own in-app notifications and set their notification preferences"},
       {"notifications:admin", Roles({admin}), false, "read the notification delivery log and retry dead notifications"},
+      // The integration layer: partner webhooks (URLs, secrets, replays) and the ERP exports.
+      {"webhooks:manage", Roles({admin}), false, "subscribe partners to events, test, replay and read their deliveries"},
+      {"exports:manage", Roles({admin}), false, "make, list and download the daily sales journals"},
   };
 }
 
