@@ -78,6 +78,13 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"deliveries:work", Roles({kRoleDriver, manager, admin}), false,
        "dispatch and complete one delivery by id (the handler checks its store)"},
       {"drivers:self", Roles({kRoleDriver}), false, "clock in and out, send their position, see their run"},
+      // Reports. Their routes have no {store_id} (the store is a query parameter, or every store
+      // the caller may see): the route permission is unscoped and the handler checks reports:store
+      // for each store it covers.
+      {"reports:read", Roles({manager, admin}), false,
+       "read sales, kitchen, delivery and refund reports (the handler checks each store with reports:store)"},
+      {"reports:store", Roles({manager, admin}), true, "read a store's reports"},
+      {"analytics:manage", Roles({admin}), false, "rebuild the analytics facts from their events and export the data lake"},
   };
 }
 
