@@ -586,7 +586,15 @@ TEST_F(AnalyticsServiceTest, TheLakeResumesFromItsWatermark) {
   Deliver(Monday());
   db_->Exec("INSERT INTO analytics_lake_watermarks (store_id, exported_through, updated_at) VALUES ('str_loop', '2026-03-01', 'x')");
   clock_.Set(Utc("2026-03-03T12:00:00Z"));  // Monday in Chicago is closed, Tuesday is not
+  auto behind = [&] {
+    for (const auto& [store, days] : lake_->DaysBehind()) {
+      if (store == kLoop) return days;
+    }
+    return std::int64_t{-1};
+  };
+  EXPECT_EQ(behind(), 1);  // what /metrics shows as analytics_lake_days_behind
   const auto round = lake_->ExportDue();
+  EXPECT_EQ(behind(), 0);
   std::set<std::string> loop_days;
   for (const auto& w : round.written) {
     if (w.store_id == kLoop) loop_days.insert(w.date);

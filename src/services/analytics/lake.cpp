@@ -191,6 +191,7 @@ PartitionWritten LakeExporter::WritePartition(const std::string& dataset_name, c
   }
   written.rows = static_cast<std::int64_t>(rows.size());
   if (parts > 0) {
+    if (options_.on_written) options_.on_written(written);
     db_.Exec(kUpsertPartition, db::Params(dataset.name, store_id, written.date, written.rows, static_cast<std::int64_t>(parts),
                                           core::FormatRfc3339(clock_.Now())));
   } else {
@@ -257,11 +258,15 @@ ExportRound LakeExporter::ExportPeriod(const std::optional<std::string>& store_i
 }
 
 std::vector<std::pair<std::string, std::int64_t>> LakeExporter::DaysBehind() {
+  // One query, whatever the size of the chain (this runs on every scrape of /metrics); a store
+  // exported never yet has no watermark and is not listed.
   std::vector<std::pair<std::string, std::int64_t>> out;
-  for (const auto& store : Stores()) {
-    const auto watermark = Watermark(store.store_id);
-    const DayNumber last = LastClosedDay(StoreClock(store.time_zone));
-    out.emplace_back(store.store_id, watermark ? std::max<std::int64_t>(0, last - *watermark) : 0);
+  for (const auto& r : db_.Query("SELECT s.store_id AS store_id, s.time_zone AS time_zone, w.exported_through AS through FROM "
+                                 "analytics_stores s JOIN analytics_lake_watermarks w ON w.store_id = s.store_id")) {
+    const auto through = ParseDate(r.Text("through"));
+    if (!through) continue;
+    const DayNumber last = LastClosedDay(StoreClock(r.Text("time_zone")));
+    out.emplace_back(r.Text("store_id"), std::max<std::int64_t>(0, last - *through));
   }
   return out;
 }

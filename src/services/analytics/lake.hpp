@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -26,14 +27,6 @@ class Database;
 
 namespace vetahut::analytics {
 
-struct LakeOptions {
-  std::filesystem::path dir;              ///< the lake's root
-  std::string codec = "deflate";          ///< deflate | snappy | null
-  std::int64_t rows_per_part = 1000000;   ///< a partition with more rows gets more parts
-  std::chrono::minutes delay{60};         ///< a day is closed this long after the store's midnight
-  int max_days_per_round = 31;            ///< days one export round writes at most
-};
-
 /// One partition as written.
 struct PartitionWritten {
   std::string dataset;
@@ -41,6 +34,16 @@ struct PartitionWritten {
   std::string date;
   std::int64_t rows = 0;
   std::vector<std::string> files;  ///< relative to the lake's root
+};
+
+struct LakeOptions {
+  std::filesystem::path dir;              ///< the lake's root
+  std::string codec = "deflate";          ///< deflate | snappy | null
+  std::int64_t rows_per_part = 1000000;   ///< a partition with more rows gets more parts
+  std::chrono::minutes delay{60};         ///< a day is closed this long after the store's midnight
+  int max_days_per_round = 31;            ///< days one export round writes at most
+  /// Told of every partition written with rows (metrics).
+  std::function<void(const PartitionWritten&)> on_written;
 };
 
 struct ExportRound {
@@ -66,7 +69,7 @@ class LakeExporter {
   /// (an admin's re-export; an open day is exported as it is now).
   ExportRound ExportPeriod(const std::optional<std::string>& store_id, const Period& period);
 
-  /// Per store, how many closed days are not exported yet (for /metrics).
+  /// Per store with a watermark, how many closed days are not exported yet (for /metrics).
   std::vector<std::pair<std::string, std::int64_t>> DaysBehind();
 
   const LakeOptions& options() const { return options_; }

@@ -64,6 +64,9 @@ class AnalyticsModule final : public module::Module {
     lake.codec = settings_.lake_codec;
     lake.rows_per_part = settings_.lake_rows_per_part;
     lake.delay = std::chrono::minutes(settings_.lake_delay_minutes);
+    auto& rows = ctx.metrics.AddCounter("analytics_lake_rows_written_total", "Rows written to the data lake, per dataset.",
+                                        {"dataset"});
+    lake.on_written = [&rows](const PartitionWritten& w) { rows.WithLabels({w.dataset}).Inc(static_cast<double>(w.rows)); };
     lake_ = std::make_unique<LakeExporter>(ctx.db, ctx.clock, lake);
 
     // Every consumed event is recorded and folded in the transaction of its inbox record.
@@ -76,15 +79,12 @@ class AnalyticsModule final : public module::Module {
 
     RegisterRoutes(ctx.router, *facts_, *reports_, *lake_);
 
-    auto& rows = ctx.metrics.AddCounter("analytics_lake_rows_written_total", "Rows written to the data lake, per dataset.",
-                                        {"dataset"});
     auto& behind = ctx.metrics.AddGauge("analytics_lake_days_behind",
                                         "Closed days of a store not yet exported to the data lake.", {"store"});
     if (settings_.lake_export) {
       ctx.add_task({.name = "analytics lake export", .period = std::chrono::seconds(settings_.lake_interval_s)},
-                   [this, &rows] {
+                   [this] {
                      const auto round = lake_->ExportDue();
-                     for (const auto& w : round.written) rows.WithLabels({w.dataset}).Inc(static_cast<double>(w.rows));
                      if (round.days > 0) {
                        log::Info("analytics lake exported", {{"days", round.days},
                                                              {"partitions", static_cast<std::int64_t>(round.written.size())},
