@@ -11,10 +11,12 @@ packages=(
   libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
   libhowardhinnant-date-dev libctemplate-dev libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev tzdata curl
+  libavro-dev  # analytics: Avro object container files for the data lake
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql postgresql-contrib prometheus wrk nginx-light procps iproute2)
   packages+=(python3-aiosmtpd)  # the real SMTP sink of the notification tests and benchmark
+  packages+=(python3-avro)  # an independent reader of the data lake (tests/analytics_test.cpp)
   packages+=(clang-14 libclang-rt-14-dev)  # libFuzzer + sanitizers for scripts/fuzz.sh
 fi
 

@@ -391,6 +391,17 @@ TEST_F(ServeTest, EachTargetServesOnlyItsModulesRoutes) {
   EXPECT_TRUE(integration_routes.contains("POST /api/v1/admin/exports/sales-journal"));
   module_routes += integration_routes.size();
   union_of_modules.insert(integration_routes.begin(), integration_routes.end());
+  // Analytics needs the store directory too; its routes are what it adds to location's.
+  std::set<std::string> analytics_routes;
+  for (const auto& r : RoutesOf("location,analytics")) {
+    if (!union_of_modules.contains(r)) analytics_routes.insert(r);
+  }
+  EXPECT_EQ(analytics_routes,
+            (std::set<std::string>{"GET /api/v1/reports/sales", "GET /api/v1/reports/kitchen", "GET /api/v1/reports/kitchen/late",
+                                   "GET /api/v1/reports/delivery", "GET /api/v1/reports/refunds",
+                                   "POST /api/v1/admin/analytics/rebuild", "POST /api/v1/admin/analytics/lake/export"}));
+  module_routes += analytics_routes.size();
+  union_of_modules.insert(analytics_routes.begin(), analytics_routes.end());
   const auto all = RoutesOf("all");
   EXPECT_EQ(union_of_modules, all);
   EXPECT_EQ(module_routes + platform.size(), all.size()) << "a route is registered by two modules";

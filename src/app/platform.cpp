@@ -28,6 +28,7 @@
 #include "lib/metrics/registry.hpp"
 #include "lib/module/module.hpp"
 #include "lib/task/periodic_task.hpp"
+#include "services/analytics/module.hpp"
 #include "services/customer/identity_service.hpp"
 #include "services/customer/module.hpp"
 #include "services/integration/module.hpp"
@@ -51,6 +52,7 @@ std::vector<std::unique_ptr<module::Module>> AllModules() {
   all.push_back(order::MakeModule());
   all.push_back(notification::MakeModule());
   all.push_back(integration::MakeModule());
+  all.push_back(analytics::MakeModule());
   return all;
 }
 
