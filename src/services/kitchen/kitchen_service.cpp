@@ -836,8 +836,12 @@ int KitchenService::ReestimateStore(const std::string& store_id) {
       outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, t.order_id, event));
       ++changed;
     }
+    // The estimate is stored when it moved by a step that matters to a screen (30 s), not at
+    // every re-estimate: a store's open tickets would otherwise be rewritten twice a second.
     const std::string estimated = T(estimate);
-    if (estimated != t.estimated_ready_at || announced_at != t.announced_at) {
+    const auto stored = core::ParseRfc3339(t.estimated_ready_at);
+    const bool moved = !stored || std::chrono::abs(estimate - *stored) >= std::chrono::seconds(30);
+    if (moved || announced_at != t.announced_at) {
       repository_.SetEstimate(tx, t.id, estimated, announced_at);
       wrote = true;
     }
