@@ -11,10 +11,12 @@ packages=(
   libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
   libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev tzdata curl
+  python3 python3-yaml  # docs/openapi.yaml is embedded in the binary as JSON at build time
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql postgresql-contrib prometheus wrk nginx-light procps iproute2)
   packages+=(clang-14 libclang-rt-14-dev)  # libFuzzer + sanitizers for scripts/fuzz.sh
+  packages+=(chromium fonts-liberation brotli)  # the web apps' browser tests (playwright-core drives it); .br assets
 fi
 
 missing=()
