@@ -18,6 +18,8 @@ struct StaticFile {
   std::string content_type;
   std::string cache_control;
   std::string etag;  ///< strong, quoted; the encoded variants append -br / -gz
+  std::string csp;   ///< HTML only: Content-Security-Policy, allowing its own inline scripts by hash
+  std::string preload;  ///< HTML only: a Link header preloading its scripts and stylesheets
   std::shared_ptr<const FileBody> identity;
   std::shared_ptr<const FileBody> brotli;  ///< from NAME.br, if the build made one
   std::shared_ptr<const FileBody> gzip;    ///< from NAME.gz, if the build made one

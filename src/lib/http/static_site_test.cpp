@@ -21,6 +21,9 @@ class StaticSiteTest : public ::testing::Test {
     root_ = fs::temp_directory_path() / ("vetahut-site-" + std::to_string(::getpid()));
     fs::remove_all(root_);
     Write("index.html", "<!doctype html><title>app</title>");
+    Write("inline.html",
+          "<script type=\"module\" crossorigin src=\"/assets/a.js\"></script><link rel=\"modulepreload\" crossorigin "
+          "href=\"/assets/b.js\"><link rel=\"stylesheet\" crossorigin href=\"/assets/c.css\"><script>start()</script>");
     Write("kiosk/index.html", "<!doctype html><title>kiosk</title>");
     Write("assets/app-1a2b3c.js", "console.log('app')");
     Write("assets/app-1a2b3c.js.br", "BROTLI");
@@ -78,6 +81,22 @@ TEST_F(StaticSiteTest, TheShellIsNeverCachedAndAnswersAppPaths) {
   ASSERT_TRUE(kiosk);
   EXPECT_EQ(Body(*kiosk), "<!doctype html><title>kiosk</title>");
   EXPECT_EQ(Body(*site_->Serve(Get("/kiosk/"))), "<!doctype html><title>kiosk</title>");
+}
+
+TEST_F(StaticSiteTest, TheCspAllowsAPagesOwnInlineScriptsByHashOnly) {
+  auto r = site_->Serve(Get("/inline.html"));
+  // sha256("start()") in base64: the one inline script, nothing else inline.
+  EXPECT_NE(r->FindHeader("Content-Security-Policy")->find("script-src 'self' 'sha256-"), std::string_view::npos);
+  EXPECT_NE(r->FindHeader("Content-Security-Policy")->find("'sha256-DIm7WJS6ZKDYe5qFLPy+h4JFI9Bol5QmYC57mt3Fb00='"), std::string::npos)
+      << *r->FindHeader("Content-Security-Policy");
+  EXPECT_EQ(site_->Serve(Get("/"))->FindHeader("Content-Security-Policy")->find("sha256"), std::string_view::npos);
+}
+
+TEST_F(StaticSiteTest, APageSaysWhatToPreloadInItsHeaders) {
+  EXPECT_EQ(site_->Serve(Get("/inline.html"))->FindHeader("Link"),
+            "</assets/a.js>; rel=modulepreload, </assets/b.js>; rel=modulepreload, </assets/c.css>; rel=preload; as=style; "
+            "crossorigin");
+  EXPECT_FALSE(site_->Serve(Get("/"))->FindHeader("Link"));
 }
 
 TEST_F(StaticSiteTest, ApiPathsAndMissingFilesAre404s) {
