@@ -26,6 +26,55 @@ export function setAccessToken(token: string | null): void {
   bearer = token;
 }
 
+/** Turns a fetch answer into its JSON, or an ApiError with the server's field messages. */
+async function read<T>(res: Response): Promise<T> {
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    const message = data?.errors?.[0]?.message ?? data?.detail ?? data?.error_description ?? res.statusText;
+    throw new ApiError(res.status, message, data?.errors ?? []);
+  }
+  return data as T;
+}
+
+declare global {
+  interface Window {
+    /** What index.html started for a store's menu page (see the script there). */
+    __vetahutPrefetch?: {
+      key: string;
+      store: Promise<Response>;
+      menu: Promise<Response>;
+      data: Promise<[Store, Menu] | null>;  // null: an answer was an error, left unread
+      ready?: [Store, Menu] | null;
+    };
+  }
+}
+
+/** index.html's requests if they are for this store and locale; taken once. */
+function takePrefetchFor(id: string, locale: string) {
+  const p = typeof window !== 'undefined' ? window.__vetahutPrefetch : undefined;
+  if (!p || p.key !== `${encodeURIComponent(id)}|${locale}`) return null;
+  window.__vetahutPrefetch = undefined;
+  return p;
+}
+
+/** The store and menu index.html already fetched and read for this page (else null). */
+function takeReady(id: string, locale: string): [Store, Menu] | null {
+  const p = window.__vetahutPrefetch;
+  return p?.ready ? (takePrefetchFor(id, locale)?.ready ?? null) : null;
+}
+
+/** The store and menu from the requests index.html started for this page (else null). */
+function takePrefetch(id: string, locale: string): Promise<[Store, Menu]> | null {
+  const p = takePrefetchFor(id, locale);
+  if (!p) return null;
+  return p.data.then(
+    (d) => d ?? Promise.all([p.store.then((r) => read<Store>(r)), p.menu.then((r) => read<Menu>(r))]),
+    () => Promise.reject(new ApiError(0, 'offline')),
+  );
+}
+
 async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const init: RequestInit = { method, headers: { Accept: 'application/json', ...headers } };
   if (bearer) (init.headers as Record<string, string>).Authorization = `Bearer ${bearer}`;
@@ -41,14 +90,7 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
   } catch {
     throw new ApiError(0, 'offline');
   }
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : undefined;
-  if (!res.ok) {
-    const message = data?.errors?.[0]?.message ?? data?.detail ?? data?.error_description ?? res.statusText;
-    throw new ApiError(res.status, message, data?.errors ?? []);
-  }
-  return data as T;
+  return read<T>(res);
 }
 
 const enc = encodeURIComponent;
@@ -58,6 +100,11 @@ export const api = {
   deliveryCheck: (id: string, lat: number, lon: number) =>
     call<DeliveryCheck>('GET', `/api/v1/stores/${enc(id)}/delivery-check?lat=${lat}&lon=${lon}`),
   slots: (id: string, type: string, date: string) => call<Slots>('GET', `/api/v1/stores/${enc(id)}/slots?type=${type}&date=${date}`),
+  /** A store and its menu; the requests index.html already started for this page if they match. */
+  /** The same, if index.html has them already: the page's first render can show the menu. */
+  storeAndMenuNow: (id: string, locale: string): [Store, Menu] | null => takeReady(id, locale),
+  storeAndMenu: (id: string, locale: string): Promise<[Store, Menu]> =>
+    takePrefetch(id, locale) ?? Promise.all([api.store(id), api.menu(id, locale)]),
   menu: (id: string, locale: string) => call<Menu>('GET', `/api/v1/stores/${enc(id)}/menu?locale=${enc(locale)}`),
   quote: (cart: QuoteRequest) => call<Quote>('POST', '/api/v1/quotes', cart),
   /** The only call that ever carries a card number. */

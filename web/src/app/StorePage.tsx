@@ -1,40 +1,52 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { Menu, MenuDeal, MenuProduct, Store } from '../api/types';
 import { addLine, useCart } from '../lib/cart';
 import { useI18n } from '../lib/i18n';
 import { describe, initialState, toCartItem } from '../lib/pizza';
 import { Link } from '../lib/router';
-import { DealBuilder } from '../ui/DealBuilder';
 import { MenuView } from '../ui/MenuView';
-import { PizzaBuilder } from '../ui/PizzaBuilder';
 import { storeState } from './Finder';
+
+// The builders load when first opened: the menu's first paint carries only what it shows.
+const PizzaBuilder = lazy(() => import('../ui/PizzaBuilder').then((m) => ({ default: m.PizzaBuilder })));
+const DealBuilder = lazy(() => import('../ui/DealBuilder').then((m) => ({ default: m.DealBuilder })));
 
 /** A store's menu in the chosen language; the pizza builder and deals open over it. */
 export function StorePage({ storeId }: { storeId: string }) {
   const { t, locale } = useI18n();
   const cart = useCart();
-  const [store, setStore] = useState<Store | null>(null);
-  const [menu, setMenu] = useState<Menu | null>(null);
+  // On a cold load index.html has usually fetched both before this code arrives.
+  const [ready] = useState(() => api.storeAndMenuNow(storeId, locale));
+  const [store, setStore] = useState<Store | null>(ready?.[0] ?? null);
+  const [menu, setMenu] = useState<Menu | null>(ready?.[1] ?? null);
   const [error, setError] = useState<string | null>(null);
   const [building, setBuilding] = useState<MenuProduct | null>(null);
   const [dealing, setDealing] = useState<MenuDeal | null>(null);
   const [added, setAdded] = useState<string | null>(null);
+  const shown = useRef(ready ? `${storeId}|${locale}` : '');
   useEffect(() => {
+    if (shown.current === `${storeId}|${locale}`) return;
+    shown.current = '';
     let live = true;
-    Promise.all([api.store(storeId), api.menu(storeId, locale)])
+    api.storeAndMenu(storeId, locale)
       .then(([s, m]) => {
         if (!live) return;
         setStore(s);
         setMenu(m);
         setError(null);
-        performance.mark('menu-interactive');
       })
       .catch((e: unknown) => live && setError(e instanceof ApiError ? (e.status === 0 ? t('offline') : e.message) : String(e)));
     return () => {
       live = false;
     };
   }, [storeId, locale, t]);
+  // The menu's budget (issue 15) is measured to here: the menu is on screen with its handlers
+  // attached (a layout effect runs right after the commit, before the browser paints it), once per
+  // page load.
+  useLayoutEffect(() => {
+    if (menu && performance.getEntriesByName('menu-interactive').length === 0) performance.mark('menu-interactive');
+  }, [menu]);
   const labels = { left: t('portion_left'), right: t('portion_right'), light: t('amount_light'), extra: t('amount_extra') };
   const addSimple = (p: MenuProduct) => {
     const item = toCartItem(p, initialState(p));
@@ -55,6 +67,7 @@ export function StorePage({ storeId }: { storeId: string }) {
       </div>
       <p className="sr-only" role="status" aria-live="polite">{added ? `${added} ✓` : ''}</p>
       <MenuView menu={menu} onProduct={(p) => (p.kind === 'pizza' || p.sizes.length > 1 ? setBuilding(p) : addSimple(p))} onDeal={setDealing} />
+      <Suspense fallback={null}>
       {building && (
         <PizzaBuilder product={building} storeId={storeId} orderType={cart.type}
           onClose={() => setBuilding(null)}
@@ -72,6 +85,7 @@ export function StorePage({ storeId }: { storeId: string }) {
             setDealing(null);
           }} />
       )}
+      </Suspense>
     </div>
   );
 }

@@ -305,10 +305,29 @@ export function translate(locale: Locale, key: MessageKey, vars: Record<string, 
   return DICTS[locale][key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ''));
 }
 
+// Building an Intl formatter costs far more than using one (a menu formats dozens of prices):
+// one per locale and options, kept.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function numberFormat(locale: Locale, currency: string): Intl.NumberFormat {
+  const key = `n|${locale}|${currency}`;
+  let f = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat(locale, { style: 'currency', currency })));
+  return f;
+}
+function dateTimeFormat(locale: Locale, timeZone: string, weekday: boolean): Intl.DateTimeFormat {
+  const key = `d|${locale}|${timeZone}|${weekday}`;
+  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { ...(weekday ? { weekday: 'short' } : {}), hour: 'numeric', minute: '2-digit', timeZone });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** Money in minor units, in the currency's own number of decimals, for the locale. */
 export function formatMoney(locale: Locale, money: Money | undefined | null): string {
   if (!money) return '';
-  const f = new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency });
+  const f = numberFormat(locale, money.currency);
   const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
   return f.format(money.amount / 10 ** digits);
 }
@@ -316,13 +335,13 @@ export function formatMoney(locale: Locale, money: Money | undefined | null): st
 /** A time of day in the store's time zone ("7:45 PM" / "19:45"). */
 export function formatTime(locale: Locale, iso: string | null | undefined, timeZone: string): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(iso));
+  return dateTimeFormat(locale, timeZone, false).format(new Date(iso));
 }
 
 /** A day and time in the store's time zone. */
 export function formatDateTime(locale: Locale, iso: string | null | undefined, timeZone: string): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(locale, { weekday: 'short', hour: 'numeric', minute: '2-digit', timeZone }).format(new Date(iso));
+  return dateTimeFormat(locale, timeZone, true).format(new Date(iso));
 }
 
 export interface I18n {

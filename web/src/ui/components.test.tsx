@@ -47,7 +47,7 @@ test('the builder prices a half-and-half pizza with the server quote and adds wh
     fireEvent.change(screen.getByLabelText(/Pepperoni: Whole/), { target: { value: 'left' } });
   });
   await waitFor(() => expect(screen.getByTestId('builder-price').textContent).toBe('Price: $14.24'));
-  expect(quoted.at(-1)).toMatchObject({ store_id: 'str_1', type: 'carryout', items: [{ product_id: 'cheese_pizza', toppings: [{ topping_id: 'pepperoni', portion: 'left', amount: 'normal' }] }] });
+  expect(quoted[quoted.length - 1]).toMatchObject({ store_id: 'str_1', type: 'carryout', items: [{ product_id: 'cheese_pizza', toppings: [{ topping_id: 'pepperoni', portion: 'left', amount: 'normal' }] }] });
   fireEvent.click(screen.getByRole('button', { name: /Add to cart · \$14.24/ }));
   expect(onAdd).toHaveBeenCalledWith(expect.objectContaining({ toppings: [{ topping_id: 'pepperoni', portion: 'left', amount: 'normal' }] }), expect.anything());
 });
