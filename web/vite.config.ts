@@ -7,7 +7,7 @@ import { defineConfig } from 'vite';
 // /assets/ (the server caches those for a year); scripts/postbuild.mjs precompresses and checks
 // the JavaScript budget.
 // The code is React; the production build runs it on Preact's React-compatible core (about 35 KB
-// less JavaScript), which keeps the menu within its budget on a slow phone (decision 0028). The
+// less JavaScript), which keeps the menu within its budget on a slow phone (decision 0030). The
 // component tests run on React itself; the browser tests run the shipped build.
 const preact = {
   react: 'preact/compat',

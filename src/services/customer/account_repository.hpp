@@ -40,7 +40,7 @@ struct Device {
   std::optional<core::TimePoint> revoked_at;
 };
 
-/// A one-time device provisioning code, as stored (decision 0028).
+/// A one-time device provisioning code, as stored (decision 0029).
 struct ProvisioningCode {
   std::string code_hash;
   std::string store_id;

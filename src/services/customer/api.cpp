@@ -504,7 +504,7 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     return r;
   }, {.permission = "devices:write"});
 
-  // Device provisioning (decision 0028): a manager creates a one-time code at the store; the
+  // Device provisioning (decision 0029): a manager creates a one-time code at the store; the
   // device, with no credentials yet, exchanges it once for its client credentials.
   router.Post("/api/v1/stores/{store_id}/devices/provisioning-codes", [&identity](Request& req) -> Reply {
     auto body = ObjectBody(req);

@@ -440,7 +440,7 @@ core::Result<std::pair<Device, std::string>> IdentityService::RegisterDevice(con
   return std::pair{d, secret};
 }
 
-// --- device provisioning (decision 0028) ------------------------------------------------------
+// --- device provisioning (decision 0029) ------------------------------------------------------
 
 namespace {
 // No 0/O, 1/I/L: a code is read off one screen and typed on another.

@@ -117,7 +117,7 @@ class IdentityService final : public auth::TokenVerifier {
   core::Result<std::pair<Device, std::string>> RegisterDevice(const std::string& actor, const std::string& name,
                                                               const std::string& device_type, const std::string& store_id);
 
-  /// A one-time code for a device of `store_id` (decision 0028): 8 characters shown as XXXX-XXXX,
+  /// A one-time code for a device of `store_id` (decision 0029): 8 characters shown as XXXX-XXXX,
   /// single use, expiring after `ttl`. The code itself is returned once and stored hashed.
   core::Result<IssuedProvisioningCode> CreateProvisioningCode(const std::string& actor, const std::string& store_id,
                                                               const std::string& device_type, const std::string& name,

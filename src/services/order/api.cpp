@@ -77,7 +77,7 @@ json::object OrderObject(const Order& order, OrderService& orders) {
 
 std::string OrderJson(const Order& order, OrderService& orders) { return json_text::Serialize(OrderObject(order, orders)); }
 
-/// What the placer of an order gets back, once: the order and its tracking link (decision 0027).
+/// What the placer of an order gets back, once: the order and its tracking link (decision 0028).
 Response PlacementResponse(const Placement& placed, OrderService& orders) {
   json::object out = OrderObject(placed.order, orders);
   if (placed.order.tracking_key) {
@@ -167,7 +167,7 @@ void RegisterRoutes(http::Router& router, OrderService& orders) {
     return PlacementResponse(*placed, orders);
   }, {.permission = "orders:place"});
 
-  // Guest checkout (decision 0027): no account; a contact, a card token from the guest tokenize
+  // Guest checkout (decision 0028): no account; a contact, a card token from the guest tokenize
   // route, the same Idempotency-Key rules and order limits; followed through its tracking link.
   router.Post("/api/v1/guest/orders", [&orders](Request& req) -> Reply {
     auto body = ObjectBody(req);

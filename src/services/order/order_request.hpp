@@ -27,7 +27,7 @@ struct OrderRequest {
   std::vector<std::string> notes;               ///< per cart line (items, then deals); "" = none
 };
 
-/// Who a guest's order is for (decision 0027): the name on the ticket, and how to reach them.
+/// Who a guest's order is for (decision 0028): the name on the ticket, and how to reach them.
 struct GuestContact {
   std::string name;
   std::string email;  ///< normalized (core::NormalizeEmail)

@@ -33,7 +33,7 @@ std::optional<int> IntField(const json::object& o, std::string_view key) {
   return std::nullopt;
 }
 
-/// The tokenize routes' handler; `guest`: the caller has no account (decision 0027).
+/// The tokenize routes' handler; `guest`: the caller has no account (decision 0028).
 Reply Tokenize(PaymentService& payments, Request& req, bool guest) {
   auto body = http::ParseJsonObject(req, {.max_bytes = 2048, .max_depth = 4});
   if (!body) return core::Fail(body.error());

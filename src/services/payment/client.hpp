@@ -13,7 +13,7 @@
 namespace vetahut::payment {
 
 /// A card token as it may be kept: never a card number.
-/// The owner of card tokens a guest made (POST /api/v1/guest/payments/tokens, decision 0027):
+/// The owner of card tokens a guest made (POST /api/v1/guest/payments/tokens, decision 0028):
 /// only a guest's placement (POST /api/v1/guest/orders) may pay with them.
 inline constexpr std::string_view kGuestOwner = "guest";
 

@@ -1,5 +1,5 @@
 -- One-time codes a store manager creates for a kiosk, POS or kitchen screen of their store; the
--- device exchanges one, once, before it expires, for its client credentials (decision 0028).
+-- device exchanges one, once, before it expires, for its client credentials (decision 0029).
 CREATE TABLE customer_provisioning_codes (
   code_hash TEXT PRIMARY KEY,         -- HashToken of the code (normalized: upper case, no dash)
   store_id TEXT NOT NULL,

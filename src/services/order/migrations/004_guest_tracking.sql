@@ -1,4 +1,4 @@
--- Guest checkout (decision 0027): the contact a guest gives with the order, and the unguessable
+-- Guest checkout (decision 0028): the contact a guest gives with the order, and the unguessable
 -- key of its tracking link (/api/v1/tracking/{key}). Orders stored before this have no key.
 ALTER TABLE order_orders ADD COLUMN contact_email TEXT NOT NULL DEFAULT '';
 ALTER TABLE order_orders ADD COLUMN contact_phone TEXT NOT NULL DEFAULT '';
