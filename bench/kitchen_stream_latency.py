@@ -224,7 +224,7 @@ def report(args):
     print()
     early = sum(1 for v in from_answer if v < 0)
     if missing:
-        print(f"{len(missing)} orders got no ticket event within 10 s of the last placement: counted as 'inf'")
+        print(f"{len(missing)} orders got no ticket event within 30 s of the last placement: counted as 'inf'")
     print(f"{early} of {len(from_answer) - len(missing)} ticket events reached the stream before the order's 201 did (negative values);"
           f" {not_queued} first events were not 'queued'")
     # The same over the run, in quarters: does it grow as the store's open tickets pile up?

@@ -99,13 +99,14 @@ TMP="$(mktemp -d "${TMPDIR:-/tmp}/vetahut-kitchen-bench.XXXXXX")"
 SERVER_PID=""
 FOLLOW_PID=""
 PLACE_PID=""
+SAMPLER_PID=""
 # shellcheck disable=SC2317  # invoked through the EXIT trap
 cleanup() {
   local rc=$? pid
-  for pid in $PLACE_PID $FOLLOW_PID $SERVER_PID; do
+  for pid in $PLACE_PID $SAMPLER_PID $FOLLOW_PID $SERVER_PID; do
     kill "$pid" 2>/dev/null || true
   done
-  for pid in $PLACE_PID $FOLLOW_PID $SERVER_PID; do
+  for pid in $PLACE_PID $SAMPLER_PID $FOLLOW_PID $SERVER_PID; do
     wait "$pid" 2>/dev/null || true
   done
   rm -rf "$TMP"
@@ -211,6 +212,17 @@ echo "    each 1 large pepperoni + 1 cola, carry-out, pay at store; stream: ?sta
 echo "    vetahut: release build, serve --demo, $DB_LINE"
 echo "    machine: $MACHINE; CPU busy before the run: ${BUSY_BEFORE}%"
 
+# Where a backlog sits, sampled every 0.5 s from /metrics: the order module's unpublished events
+# (order.confirmed not yet relayed) and the kitchen's queue (relayed, no ticket yet).
+(
+  while true; do
+    curl -s "$BASE_URL/metrics" | awk '/^outbox_pending_events\{module="order"\}/ {o = $2}
+      /^bus_queue_depth\{consumer="kitchen"\}/ {k = $2} END {print o + 0, k + 0}'
+    sleep 0.5
+  done
+) >"$TMP/backlog.txt" 2>/dev/null &
+SAMPLER_PID=$!
+
 python3 "$HELPER" place "$BASE_URL" "$CUSTOMER" "$BODY" "$PLACED" --rate "$RATE" --count "$COUNT" \
   --connections "$CONNECTIONS" --tag "kbench-$$" --stores "$STORE_LIST" 2>"$TMP/place.err" &
 PLACE_PID=$!
@@ -219,21 +231,53 @@ wait "$PLACE_PID" || rc=$?
 PLACE_PID=""
 ((rc == 0)) || { cat "$TMP/place.err" >&2; die "placing orders failed"; }
 
-# The last tickets may still be on their way: wait (up to 10 s) until every 201 has its event.
+# The last tickets may still be on their way: wait (up to 30 s) until every 201 has its event.
 want=$(awk '$5 == 201 {print $6}' "$PLACED" | sort -u)
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   kill -0 "$FOLLOW_PID" 2>/dev/null || { cat "$TMP/follow.err" >&2; die "the stream follower exited during the run"; }
   missing=$(comm -23 <(echo "$want") <(awk '{print $2}' "$EVENTS" | sort -u) | wc -l)
   ((missing == 0)) && break
   sleep 0.1
 done
-kill "$FOLLOW_PID" 2>/dev/null || true
-wait "$FOLLOW_PID" 2>/dev/null || true
+kill "$FOLLOW_PID" "$SAMPLER_PID" 2>/dev/null || true
+wait "$FOLLOW_PID" "$SAMPLER_PID" 2>/dev/null || true
 FOLLOW_PID=""
+SAMPLER_PID=""
 kill -0 "$SERVER_PID" 2>/dev/null || die "vetahut died during the run (see its log)"
+# The kitchen consumer's own account: failed attempts (retried with back-off), dead letters, and
+# what is still queued now.
+read -r k_failures k_dead k_depth < <(curl -s "$BASE_URL/metrics" | awk '
+  /^bus_event_failures_total\{consumer="kitchen"\}/ {f = $2} /^bus_dead_letters\{consumer="kitchen"\}/ {d = $2}
+  /^bus_queue_depth\{consumer="kitchen"\}/ {q = $2} END {print f + 0, d + 0, q + 0}')
 
 echo
 python3 "$HELPER" report "$PLACED" "$EVENTS" --warmup "$WARMUP_ORDERS" | tee "$TMP/report.txt"
+read -r max_outbox max_queue < <(awk '$1 > o {o = $1} $2 > k {k = $2} END {print o + 0, k + 0}' "$TMP/backlog.txt")
+echo "backlog during the run (max of /metrics every 0.5 s): order outbox $max_outbox unpublished events, kitchen queue $max_queue events"
+echo "kitchen consumer at the end: $k_failures failed attempts (retried), $k_dead dead letters, $k_depth events still queued"
+if ((k_depth > 0)); then
+  echo "  (orders without a ticket event are still in the kitchen's queue: a backlog, not lost)"
+elif grep -q . <(comm -23 <(echo "$want") <(awk '{print $2}' "$EVENTS" | sort -u)); then
+  # For orders whose ticket never showed: does the kitchen have the ticket at all?
+  for id in $(comm -23 <(echo "$want") <(awk '{print $2}' "$EVENTS" | sort -u) | head -n 3); do
+    # Its ticket, and its order.confirmed in the order outbox (seq; written and marked sent, ms
+    # since the epoch) and in the kitchen's queue (a handled event leaves it, with a ticket).
+    sql="SELECT 'ticket: ' || COALESCE((SELECT status FROM kitchen_tickets WHERE order_id = '$id'), 'none')
+      || '; order.confirmed: ' || COALESCE((SELECT 'outbox seq ' || seq || ', written ' || created_at || ', marked sent '
+           || COALESCE(CAST(sent_at AS TEXT), 'no') || ', in the kitchen queue ' ||
+           CASE WHEN EXISTS (SELECT 1 FROM bus_queue q WHERE q.event_id = o.event_id) THEN 'yes' ELSE 'no' END
+         FROM order_outbox o WHERE o.type = 'com.vetahut.order.confirmed' AND o.envelope LIKE '%\"subject\":\"$id\"%'), 'not in the outbox')"
+    if [[ "$BACKEND" == postgres ]]; then
+      found=$(psql -X -q -At "$VETAHUT_TEST_PG_URL" -c "$sql" 2>&1 || true)
+    else
+      found=$(python3 -c 'import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=30)
+print(" ".join(r[0] for r in db.execute(sys.argv[2])))' "$DATA_DIR/vetahut.db" "$sql" 2>&1 || true)
+    fi
+    echo "  order $id: no ticket event on the stream; $found"
+  done
+  grep -iE '"level":"(warn|error)"' "$TMP/server.log" | grep -i kitchen | tail -n 5 | cut -c1-300 | sed 's/^/  server log: /' || true
+fi
 p99=$(awk -F'[ =]' '/^RESULT/ {print $3}' "$TMP/report.txt")
 echo
 echo "201 → ticket on the stream, p99 = ${p99} ms; goal < 50 ms: $(awk -v p="$p99" 'BEGIN {print (p < 50) ? "met" : "NOT met"}')"

@@ -11,12 +11,15 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libpq-dev libsqlite3-dev libsodium-dev libssl-dev libcurl4-openssl-dev
   libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
-  libhowardhinnant-date-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libhowardhinnant-date-dev libctemplate-dev libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev tzdata curl
+  libavro-dev  # analytics: Avro object container files for the data lake
   python3 python3-yaml  # docs/openapi.yaml is embedded in the binary as JSON at build time
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql postgresql-contrib prometheus wrk nginx-light procps iproute2)
+  packages+=(python3-aiosmtpd)  # the real SMTP sink of the notification tests and benchmark
+  packages+=(python3-avro)  # an independent reader of the data lake (tests/analytics_test.cpp)
   packages+=(clang-14 libclang-rt-14-dev)  # libFuzzer + sanitizers for scripts/fuzz.sh
   packages+=(chromium fonts-liberation)  # the web apps' browser tests: playwright-core drives Debian's Chromium
 fi

@@ -405,6 +405,15 @@ std::vector<Node> Vocabulary(const std::string& store_id) {
       N("exp_month", "12"),
       N("exp_year", "2031"),
       T("cvc", "123"),
+      // partner webhooks and exports (a reserved .example host never resolves: refused, never
+      // sent to; a past business day of the fixture's store is a journal that can be made)
+      T("url", "https://partner.example/hooks/{n}"),
+      T("description", "ERP {n}"),
+      A("event_types", T("", "com.vetahut.order.*")),
+      B("active", "true"),
+      T("from", "2026-01-01T00:00:00Z"),
+      T("to", "2026-01-02T00:00:00Z"),
+      T("business_date", "2026-01-05"),
       // provider callbacks
       T("id", "evt_hostile_probe_{n}"),
       N("created", "1767225600"),
@@ -886,7 +895,8 @@ class HostileSuite : public OrderFixture {
     count_sql_ = "SELECT ";
     for (std::size_t i = 0; i < names.size(); ++i)
       count_sql_ += fmt::format("{}(SELECT count(*) FROM {})", i ? ", " : "", names[i]);
-    // Work in flight: outbox rows the relay has not sent, deliveries no consumer has taken yet.
+    // Work in flight: outbox rows the relay has not sent, deliveries no consumer has taken yet,
+    // messages no sender has sent yet.
     pending_sql_ = "SELECT 0";
     for (std::size_t i = 0; i < tables_.size(); ++i) {
       if (tables_[i].ends_with("_outbox")) {
@@ -894,6 +904,9 @@ class HostileSuite : public OrderFixture {
         pending_sql_ += " + (SELECT count(*) FROM " + names[i] + " WHERE sent_at IS NULL)";
       } else if (tables_[i].ends_with("bus_queue")) {
         pending_sql_ += " + (SELECT count(*) FROM " + names[i] + " WHERE attempts = 0)";
+      } else if (tables_[i].ends_with("notification_deliveries")) {
+        // Messages the notification sender has not sent yet (it writes an outbox row when it has).
+        pending_sql_ += " + (SELECT count(*) FROM " + names[i] + " WHERE (status = 'queued' AND attempts = 0) OR status = 'sending')";
       }
     }
     ASSERT_GE(outboxes_, 5u) << "no *_outbox tables found";

@@ -369,6 +369,39 @@ TEST_F(ServeTest, EachTargetServesOnlyItsModulesRoutes) {
   EXPECT_TRUE(order_routes.contains("POST /api/v1/quotes"));
   module_routes += order_routes.size();
   union_of_modules.insert(order_routes.begin(), order_routes.end());
+  // Notifications need the store directory and the customer service.
+  std::set<std::string> notification_routes;
+  for (const auto& r : RoutesOf("location,customer,notification")) {
+    if (!union_of_modules.contains(r)) notification_routes.insert(r);
+  }
+  EXPECT_EQ(notification_routes,
+            (std::set<std::string>{"GET /api/v1/me/notifications", "GET /api/v1/me/notifications/stream",
+                                   "POST /api/v1/me/notifications/{notification_id}/read",
+                                   "GET /api/v1/me/notification-preferences", "PUT /api/v1/me/notification-preferences",
+                                   "GET /api/v1/admin/notifications",
+                                   "POST /api/v1/admin/notifications/{delivery_id}/retry"}));
+  module_routes += notification_routes.size();
+  union_of_modules.insert(notification_routes.begin(), notification_routes.end());
+  // The integration layer needs the store directory (business days close in the store's zone).
+  std::set<std::string> integration_routes;
+  for (const auto& r : RoutesOf("location,integration")) {
+    if (!union_of_modules.contains(r)) integration_routes.insert(r);
+  }
+  EXPECT_TRUE(integration_routes.contains("POST /api/v1/admin/webhooks"));
+  EXPECT_TRUE(integration_routes.contains("POST /api/v1/admin/exports/sales-journal"));
+  module_routes += integration_routes.size();
+  union_of_modules.insert(integration_routes.begin(), integration_routes.end());
+  // Analytics needs the store directory too; its routes are what it adds to location's.
+  std::set<std::string> analytics_routes;
+  for (const auto& r : RoutesOf("location,analytics")) {
+    if (!union_of_modules.contains(r)) analytics_routes.insert(r);
+  }
+  EXPECT_EQ(analytics_routes,
+            (std::set<std::string>{"GET /api/v1/reports/sales", "GET /api/v1/reports/kitchen", "GET /api/v1/reports/kitchen/late",
+                                   "GET /api/v1/reports/delivery", "GET /api/v1/reports/refunds",
+                                   "POST /api/v1/admin/analytics/rebuild", "POST /api/v1/admin/analytics/lake/export"}));
+  module_routes += analytics_routes.size();
+  union_of_modules.insert(analytics_routes.begin(), analytics_routes.end());
   const auto all = RoutesOf("all");
   EXPECT_EQ(union_of_modules, all);
   EXPECT_EQ(module_routes + platform.size(), all.size()) << "a route is registered by two modules";

@@ -29,12 +29,15 @@
 #include "lib/metrics/registry.hpp"
 #include "lib/module/module.hpp"
 #include "lib/task/periodic_task.hpp"
+#include "services/analytics/module.hpp"
 #include "services/customer/identity_service.hpp"
 #include "services/customer/module.hpp"
+#include "services/integration/module.hpp"
 #include "services/kitchen/module.hpp"
 #include "services/location/http_client.hpp"
 #include "services/location/module.hpp"
 #include "services/menu/module.hpp"
+#include "services/notification/module.hpp"
 #include "services/order/module.hpp"
 #include "services/payment/module.hpp"
 
@@ -51,6 +54,9 @@ std::vector<std::unique_ptr<module::Module>> AllModules() {
   all.push_back(payment::MakeModule());
   all.push_back(kitchen::MakeModule());
   all.push_back(order::MakeModule());
+  all.push_back(notification::MakeModule());
+  all.push_back(integration::MakeModule());
+  all.push_back(analytics::MakeModule());
   return all;
 }
 

@@ -79,6 +79,20 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"deliveries:work", Roles({kRoleDriver, manager, admin}), false,
        "dispatch and complete one delivery by id (the handler checks its store)"},
       {"drivers:self", Roles({kRoleDriver}), false, "clock in and out, send their position, see their run"},
+      // Notifications: every person (not a device) has an in-app list and preferences of their own.
+      {"notifications:self", Roles({kRoleCustomer, kRoleCashier, kRoleCook, kRoleDriver, manager, admin}), false,
+       "read their own in-app notifications and set their notification preferences"},
+      {"notifications:admin", Roles({admin}), false, "read the notification delivery log and retry dead notifications"},
+      // The integration layer: partner webhooks (URLs, secrets, replays) and the ERP exports.
+      {"webhooks:manage", Roles({admin}), false, "subscribe partners to events, test, replay and read their deliveries"},
+      {"exports:manage", Roles({admin}), false, "make, list and download the daily sales journals"},
+      // Reports. Their routes have no {store_id} (the store is a query parameter, or every store
+      // the caller may see): the route permission is unscoped and the handler checks reports:store
+      // for each store it covers.
+      {"reports:read", Roles({manager, admin}), false,
+       "read sales, kitchen, delivery and refund reports (the handler checks each store with reports:store)"},
+      {"reports:store", Roles({manager, admin}), true, "read a store's reports"},
+      {"analytics:manage", Roles({admin}), false, "rebuild the analytics facts from their events and export the data lake"},
   };
 }
 

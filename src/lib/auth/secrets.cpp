@@ -71,6 +71,28 @@ std::string HashToken(std::string_view token) {
   return std::string(hex, sizeof digest * 2);
 }
 
+std::string RandomBytes(std::size_t bytes) {
+  detail::EnsureSodium();
+  std::string raw(bytes, '\0');
+  if (bytes > 0) randombytes_buf(raw.data(), raw.size());
+  return raw;
+}
+
+std::string HmacSha256(std::string_view key, std::string_view message) {
+  detail::EnsureSodium();
+  crypto_auth_hmacsha256_state state;
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  crypto_auth_hmacsha256_final(&state, mac);
+  sodium_memzero(&state, sizeof(state));
+  return std::string(reinterpret_cast<const char*>(mac), sizeof mac);
+}
+
+std::string Base64Encode(std::string_view bytes) { return detail::Base64Encode(bytes); }
+
+std::optional<std::string> Base64Decode(std::string_view text) { return detail::Base64Decode(text); }
+
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   if (a.empty()) return true;

@@ -1,6 +1,7 @@
 #pragma once
 /// Password hashing (argon2id) and opaque tokens (refresh, verification, reset, device secrets).
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,5 +32,19 @@ std::string HashToken(std::string_view token);
 
 /// Compares in time that depends only on the lengths (the length itself is not secret).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+/// `bytes` random bytes (CSPRNG), raw: for keys that are serialized by their user.
+std::string RandomBytes(std::size_t bytes);
+
+/// HMAC-SHA256 of `message` keyed with `key` (any length): the 32 raw bytes. Webhook signatures
+/// are built on it (the payment provider's hex form, the Standard Webhooks base64 form).
+std::string HmacSha256(std::string_view key, std::string_view message);
+
+/// Base64 with the standard alphabet and '=' padding (RFC 4648 §4).
+std::string Base64Encode(std::string_view bytes);
+
+/// Strict standard base64 with padding: nullopt on a character outside the alphabet, a missing
+/// or misplaced '=', an impossible length or non-zero trailing bits.
+std::optional<std::string> Base64Decode(std::string_view text);
 
 }  // namespace vetahut::auth

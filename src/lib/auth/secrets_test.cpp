@@ -75,5 +75,43 @@ TEST(ConstantTime, EqualsComparesContentAndLength) {
   EXPECT_FALSE(ConstantTimeEquals("", "a"));
 }
 
+TEST(Hmac, MatchesRfc4231TestCases) {
+  auto hex = [](const std::string& bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : bytes) {
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    }
+    return out;
+  };
+  // RFC 4231 test case 2 (a short key) and 6 (a key longer than the block, hashed first).
+  EXPECT_EQ(hex(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(hex(HmacSha256(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST(Base64, EncodesAndDecodesRfc4648VectorsStrictly) {
+  // RFC 4648 §10.
+  const std::pair<const char*, const char*> vectors[] = {{"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},
+                                                         {"foo", "Zm9v"},  {"foob", "Zm9vYg=="},  {"fooba", "Zm9vYmE="},
+                                                         {"foobar", "Zm9vYmFy"}};
+  for (const auto& [plain, encoded] : vectors) {
+    EXPECT_EQ(Base64Encode(plain), encoded);
+    EXPECT_EQ(Base64Decode(encoded), std::optional<std::string>(plain)) << encoded;
+  }
+  EXPECT_EQ(Base64Encode("\xfb\xff"), "+/8=");  // the standard alphabet, not the URL-safe one
+  for (const char* bad : {"Zg", "Zg=", "Z===", "Zm9v!", "-_8=", "Zh==", "Zm9vYg==Zg=="}) {
+    EXPECT_EQ(Base64Decode(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(RandomBytes, AreRawAndDiffer) {
+  EXPECT_EQ(RandomBytes(32).size(), 32u);
+  EXPECT_NE(RandomBytes(32), RandomBytes(32));
+  EXPECT_TRUE(RandomBytes(0).empty());
+}
+
 }  // namespace
 }  // namespace vetahut::auth

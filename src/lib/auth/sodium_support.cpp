@@ -15,30 +15,48 @@ void EnsureSodium() {
   }
 }
 
-std::string Base64UrlEncode(std::string_view bytes) {
-  constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
-  std::string out(sodium_base64_encoded_len(bytes.size(), kVariant), '\0');
+namespace {
+
+std::string Encode(std::string_view bytes, int variant) {
+  EnsureSodium();
+  std::string out(sodium_base64_encoded_len(bytes.size(), variant), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), kVariant);
+                    bytes.size(), variant);
   out.resize(out.size() - 1);  // sodium_base64_encoded_len counts the terminating NUL
   return out;
 }
 
-std::optional<std::string> Base64UrlDecode(std::string_view text) {
+std::optional<std::string> Decode(std::string_view text, int variant) {
   if (text.empty()) {
     return std::string();
   }
+  EnsureSodium();
   std::string out(text.size() / 4 * 3 + 3, '\0');
   std::size_t out_len = 0;
   const char* end = nullptr;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                        text.size(), /*ignore=*/nullptr, &out_len, &end,
-                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+                        text.size(), /*ignore=*/nullptr, &out_len, &end, variant) != 0 ||
       end != text.data() + text.size()) {
     return std::nullopt;
   }
   out.resize(out_len);
   return out;
+}
+
+}  // namespace
+
+std::string Base64UrlEncode(std::string_view bytes) {
+  return Encode(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  return Decode(text, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+std::string Base64Encode(std::string_view bytes) { return Encode(bytes, sodium_base64_VARIANT_ORIGINAL); }
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  return Decode(text, sodium_base64_VARIANT_ORIGINAL);
 }
 
 }  // namespace vetahut::auth::detail

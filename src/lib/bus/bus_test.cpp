@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "lib/bus/cloud_event.hpp"
@@ -165,6 +166,47 @@ TEST_F(BusTest, RelayPublishesInCommitOrderAndMarksSent) {
   EXPECT_EQ(relay.Pending(), 0);
   ASSERT_EQ(bus.published.size(), 25u);
   for (int i = 0; i < 25; ++i) EXPECT_EQ(bus.published[i].id, ids[i]);
+}
+
+/// Commits a held transaction from inside Publish: between the relay's read and its mark.
+class CommitDuringPublishBus final : public EventBus {
+ public:
+  using EventBus::Publish;
+  void Publish(const std::vector<CloudEvent>& events) override {
+    for (const auto& event : events) published.push_back(event.id);
+    if (held) {
+      held->Commit();
+      held.reset();
+    }
+  }
+  void Subscribe(Subscription) override {}
+  void Start() override {}
+  void Stop() override {}
+  std::vector<DeadLetter> DeadLetters(const std::string&, int) override { return {}; }
+  core::Status Redrive(const std::string&, const std::string&) override { return core::Ok(); }
+  std::vector<QueueStats> Stats() override { return {}; }
+  std::optional<db::Transaction> held;
+  std::vector<std::string> published;
+};
+
+TEST_F(BusTest, AnEventCommittedWhileTheRelayPublishesIsNotMarkedSentUnpublished) {
+  // PostgreSQL takes a seq at INSERT and shows the row at COMMIT: B (seq 2) is written before C
+  // (seq 3) but commits after the relay read A and C. SQLite has one writer: no such interleaving.
+  if (db_->engine() != db::Engine::kPostgres) GTEST_SKIP() << "PostgreSQL only";
+  const auto a = Event("com.vetahut.test.a");
+  const auto b = Event("com.vetahut.test.b");
+  const auto c = Event("com.vetahut.test.c");
+  AddCommitted(a);
+  CommitDuringPublishBus bus;
+  bus.held.emplace(db_->Begin());
+  outbox_.Add(*bus.held, b);
+  AddCommitted(c);
+  OutboxRelay relay(*db_, bus, "bustest");
+  EXPECT_EQ(relay.RelayOnce(), 2);  // A and C; B commits during their publish
+  EXPECT_EQ(relay.Pending(), 1) << "B must still be waiting to be sent";
+  EXPECT_EQ(relay.RelayOnce(), 1);
+  EXPECT_EQ(bus.published, (std::vector<std::string>{a.id, c.id, b.id}));
+  EXPECT_EQ(relay.Pending(), 0);
 }
 
 TEST_F(BusTest, FailedPublishKeepsTheEventAndTheOrder) {
@@ -397,6 +439,30 @@ TEST_F(BusTest, ADeadLetteredEventIsRedrivenExactlyOnce) {
   bus.Publish(e);
   bus.DrainOnce("bustest");
   EXPECT_EQ(Effects(), 1);
+}
+
+TEST_F(BusTest, AfterCommitRunsOnceTheEffectIsCommittedAndOnlyThen) {
+  std::atomic<bool> broken{true};
+  std::vector<std::int64_t> seen_after_commit;  // effects another connection sees when the hook runs
+  InProcessBus bus(*db_, InProcessBusOptions{.max_attempts = 5, .first_backoff = std::chrono::milliseconds(1)});
+  Consumer consumer(*db_, "bustest");
+  consumer.On<TestPaid>([&](db::Transaction& tx, const TestPaid&, const CloudEvent& e) -> core::Status {
+    if (broken) return core::Fail(core::Error::Unavailable("ledger down"));
+    tx.Exec("INSERT INTO bustest_effects (event_id, note) VALUES ($1, 'paid')", db::Params(e.id));
+    return core::Ok();
+  });
+  consumer.AfterCommit([&] { seen_after_commit.push_back(Effects()); });
+  bus.Subscribe(std::move(consumer).Build());
+  auto e = MakeTypedEvent(ids_, core::SystemClock::Instance(), "ord_1", TestPaid{100});
+  bus.Publish(e);
+  bus.DrainOnce("bustest");
+  EXPECT_TRUE(seen_after_commit.empty()) << "a failed effect committed nothing: no hook";
+  broken = false;
+  DrainUntil(bus, "bustest", [&] { return Effects() == 1; });
+  ASSERT_EQ(seen_after_commit, std::vector<std::int64_t>{1}) << "the hook sees the committed effect";
+  bus.Publish(e);  // redelivered: handled before, nothing committed, no hook
+  bus.DrainOnce("bustest");
+  EXPECT_EQ(seen_after_commit.size(), 1u);
 }
 
 TEST_F(BusTest, AMalformedOrNewerPayloadIsDeadLetteredAtOnceNamingTheProblem) {

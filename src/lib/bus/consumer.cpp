@@ -20,6 +20,7 @@ struct Consumer::State {
     Handler handler;
   };
   std::map<std::string, Entry, std::less<>> handlers;
+  std::function<void()> after_commit;
 };
 
 Consumer::Consumer(db::Database& db, std::string module) : state_(std::make_unique<State>()) {
@@ -33,6 +34,11 @@ Consumer& Consumer::operator=(Consumer&&) noexcept = default;
 void Consumer::Add(std::string type, int version, bool transactional, Handler handler) {
   if (state_->handlers.contains(type)) throw std::logic_error("two handlers for " + type + " in " + state_->module);
   state_->handlers.emplace(std::move(type), State::Entry{version, transactional, std::move(handler)});
+}
+
+Consumer& Consumer::AfterCommit(std::function<void()> hook) {
+  state_->after_commit = std::move(hook);
+  return *this;
 }
 
 bool Consumer::empty() const { return state_->handlers.empty(); }
@@ -64,6 +70,7 @@ Subscription Consumer::Build() && {
     if (auto status = entry.handler(&tx, event); !status) return status;  // tx rolls back, inbox too
     AcknowledgeIn(tx);
     tx.Commit();
+    if (state->after_commit) state->after_commit();
     return core::Ok();
   };
   return sub;

@@ -59,6 +59,10 @@ class Consumer {
     return *this;
   }
 
+  /// Runs after each transactional effect has committed (e.g. to wake a sender that acts on what
+  /// the effect wrote: before the commit it would not see it).
+  Consumer& AfterCommit(std::function<void()> hook);
+
   /// The subscription to hand to the bus (one per module).
   Subscription Build() &&;
   bool empty() const;

@@ -140,15 +140,23 @@ int OutboxRelay::RelayOnce() {
     }
     events.push_back(std::move(*event));
   }
-  const std::int64_t first = rows[0].Int(0);
-  const std::int64_t last = rows[rows.size() - 1].Int(0);
-  const std::string mark = fmt::format(
-      "UPDATE {} SET sent_at = $1, attempts = attempts + 1 WHERE seq >= $2 AND seq <= $3 AND sent_at IS NULL", table_);
+  // Exactly the rows read are marked, never a range of seqs: on PostgreSQL a seq is taken at
+  // INSERT and becomes visible at COMMIT, so a row with a seq inside the range read may commit
+  // between this SELECT and the UPDATE — a range would mark it sent unpublished (lost).
+  std::string in = "(";
+  std::vector<db::Value> mark_params{db::Value(NowMillis())};
+  for (const auto& row : rows) {
+    mark_params.emplace_back(row.Int(0));
+    in += fmt::format("{}${}", in.size() > 1 ? ", " : "", mark_params.size());
+  }
+  in += ")";
+  const std::string mark =
+      fmt::format("UPDATE {} SET sent_at = $1, attempts = attempts + 1 WHERE sent_at IS NULL AND seq IN {}", table_, in);
   if (bus_.QueuesInDatabase()) {
     // A bus with its queues in this database takes the round in the same transaction as the mark.
     auto tx = db_.Begin();
     if (auto wake = bus_.QueueInTransaction(tx, events)) {
-      tx.Exec(mark, db::Params(NowMillis(), first, last));
+      tx.Exec(mark, mark_params);
       tx.Commit();
       (*wake)();
       return static_cast<int>(rows.size());
@@ -159,12 +167,14 @@ int OutboxRelay::RelayOnce() {
     // re-publish after a failure is harmless: queues and inboxes dedupe by event id).
     bus_.Publish(events);
   } catch (const std::exception& e) {
-    db_.Exec(fmt::format("UPDATE {} SET attempts = attempts + 1, last_error = $1 WHERE seq >= $2 AND seq <= $3 "
-                         "AND sent_at IS NULL", table_),
-             db::Params(std::string(e.what()).substr(0, 500), first, last));
+    auto failed_params = mark_params;
+    failed_params[0] = db::Value(std::string(e.what()).substr(0, 500));
+    db_.Exec(fmt::format("UPDATE {} SET attempts = attempts + 1, last_error = $1 WHERE sent_at IS NULL AND seq IN {}",
+                         table_, in),
+             failed_params);
     throw;
   }
-  db_.Exec(mark, db::Params(NowMillis(), first, last));
+  db_.Exec(mark, mark_params);
   return static_cast<int>(rows.size());
 }
 

@@ -1,5 +1,9 @@
 #include "lib/http/client.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <mutex>
 
 #include <curl/curl.h>
@@ -18,8 +22,35 @@ void GlobalInit() {
 struct Exchange {
   ClientResponse* response;
   std::size_t max_body;
+  const std::function<bool(std::string_view)>* allow_address = nullptr;
   bool too_large = false;
+  std::string refused_address;  ///< the address allow_address refused, if any
 };
+
+/// The numeric form of a socket address ("10.0.0.7", "::1"); "" for other families.
+std::string NumericAddress(const sockaddr* addr) {
+  char text[INET6_ADDRSTRLEN] = {0};
+  if (addr->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(addr)->sin_addr, text, sizeof text);
+  } else if (addr->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(addr)->sin6_addr, text, sizeof text);
+  }
+  return text;
+}
+
+// Curl calls this with the resolved address right before it connects: the one place where the
+// address checked is the address used.
+curl_socket_t OpenCheckedSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* ex = static_cast<Exchange*>(user);
+  if (purpose == CURLSOCKTYPE_IPCXN && ex->allow_address && *ex->allow_address) {
+    const std::string numeric = NumericAddress(&address->addr);
+    if (numeric.empty() || !(*ex->allow_address)(numeric)) {
+      ex->refused_address = numeric.empty() ? "an address of family " + std::to_string(address->family) : numeric;
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
 
 std::size_t OnBody(char* data, std::size_t size, std::size_t count, void* user) {
   auto* ex = static_cast<Exchange*>(user);
@@ -124,7 +155,7 @@ core::Result<ClientResponse> HttpClient::Send(Method method, const std::string& 
 
   curl_easy_reset(curl);  // clears options, keeps the connection cache
   ClientResponse response;
-  Exchange exchange{&response, options_.max_body};
+  Exchange exchange{&response, options_.max_body, &options_.allow_address};
   char error_buffer[CURL_ERROR_SIZE] = {0};
 
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
@@ -137,6 +168,12 @@ core::Result<ClientResponse> HttpClient::Send(Method method, const std::string& 
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &exchange);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &exchange);
+  if (options_.allow_address) {
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, &OpenCheckedSocket);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, &exchange);
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_PROXY, "");  // "" = no proxy, whatever the environment says
+  }
 
   bool sends_body = !body.empty() || method == Method::kPost || method == Method::kPut ||
                     method == Method::kPatch;
@@ -167,6 +204,10 @@ core::Result<ClientResponse> HttpClient::Send(Method method, const std::string& 
 
   CURLcode code = curl_easy_perform(curl);
   if (code != CURLE_OK) {
+    if (!exchange.refused_address.empty()) {
+      return core::Fail(core::Error::Unavailable(fmt::format("{} {}: refused to connect to {}: not an allowed address",
+                                                             MethodName(method), url, exchange.refused_address)));
+    }
     if (exchange.too_large) {
       return core::Fail(core::Error::Unavailable(fmt::format(
           "{} {}: response body exceeds {} bytes", MethodName(method), url, options_.max_body)));

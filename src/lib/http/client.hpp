@@ -2,6 +2,7 @@
 /// A small synchronous HTTP client on libcurl, with pooled keep-alive connections.
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,13 @@ struct ClientOptions {
   std::chrono::milliseconds connect_timeout{2000};  ///< TCP (and TLS) connect
   std::chrono::milliseconds timeout{10000};         ///< whole exchange
   std::size_t max_body = 16 << 20;                  ///< larger response bodies fail the call
+  /// When set, each address a request is about to connect to ("10.0.0.7", "::1") is offered to
+  /// it first and `false` refuses the connection (Error kUnavailable naming the address). The
+  /// guard for URLs outsiders choose (partner webhooks, against server-side request forgery): it
+  /// sees the address actually dialled, so a DNS answer that changed after the URL was checked
+  /// (rebinding) cannot slip through. With a filter only http and https are spoken and no proxy
+  /// from the environment is used (the proxy's address would be the one checked).
+  std::function<bool(std::string_view address)> allow_address;
 };
 
 /// A received response (any status: 4xx/5xx are values, not errors).

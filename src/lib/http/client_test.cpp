@@ -106,5 +106,28 @@ TEST_F(HttpClientTest, ConnectionRefusedIsUnavailable) {
   EXPECT_EQ(r.error().code, core::ErrorCode::kUnavailable);
 }
 
+TEST_F(HttpClientTest, AnAddressFilterSeesTheAddressDialledAndCanRefuseIt) {
+  std::vector<std::string> seen;
+  HttpClient refusing(ClientOptions{.allow_address = [&](std::string_view a) {
+    seen.emplace_back(a);
+    return false;
+  }});
+  // "localhost" resolves in the client: the filter judges the address, not the name.
+  auto refused = refusing.Post("http://localhost:" + std::to_string(server_->port()) + "/echo", "{}");
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kUnavailable);
+  EXPECT_NE(refused.error().detail.find("refused to connect to"), std::string::npos) << refused.error().detail;
+  ASSERT_FALSE(seen.empty());
+  EXPECT_TRUE(seen[0] == "127.0.0.1" || seen[0] == "::1") << seen[0];
+
+  HttpClient allowing(ClientOptions{.allow_address = [](std::string_view a) { return a == "127.0.0.1"; }});
+  auto allowed = allowing.Post(base_ + "/echo", R"({"ok":true})");
+  ASSERT_TRUE(allowed.has_value()) << allowed.error().detail;
+  EXPECT_EQ(allowed->status, 201);
+  // Only http and https are spoken with a filter.
+  auto file = allowing.Get("file:///etc/hostname");
+  EXPECT_FALSE(file.has_value());
+}
+
 }  // namespace
 }  // namespace vetahut::http

@@ -113,6 +113,20 @@ std::vector<Account> AccountRepository::ListStaff(db::Session& s, int limit, con
   return out;
 }
 
+std::vector<Account> AccountRepository::ListStaffWithRole(db::Session& s, const std::string& store_id,
+                                                         const std::string& role) const {
+  std::vector<Account> out;
+  for (const auto& r : s.Query("SELECT DISTINCT a.id, a.kind, a.email, a.password_hash, a.name, a.phone, a.email_verified, "
+                               "a.marketing_consent, a.created_at, a.updated_at, a.deleted_at "
+                               "FROM customer_accounts a JOIN customer_staff_roles r ON r.account_id = a.id "
+                               "WHERE r.role = $1 AND (r.store_id = $2 OR r.store_id = '') AND a.deleted_at IS NULL "
+                               "ORDER BY a.id",
+                               db::Params(role, store_id))) {
+    out.push_back(AccountFromRow(r));
+  }
+  return out;
+}
+
 void AccountRepository::ReplaceRoles(db::Session& tx, const std::string& account_id, const std::vector<StaffRole>& roles) const {
   tx.Exec("DELETE FROM customer_staff_roles WHERE account_id = $1", db::Params(account_id));
   for (const auto& r : roles) {

@@ -95,6 +95,8 @@ class AccountRepository {
   std::optional<Account> FindById(db::Session& s, const std::string& id) const;
   std::optional<Account> FindByEmail(db::Session& s, const std::string& email) const;
   std::vector<Account> ListStaff(db::Session& s, int limit, const std::string& after_id) const;
+  /// Live staff accounts holding `role` for `store_id` or for every store (roles not loaded).
+  std::vector<Account> ListStaffWithRole(db::Session& s, const std::string& store_id, const std::string& role) const;
   void ReplaceRoles(db::Session& tx, const std::string& account_id, const std::vector<StaffRole>& roles) const;
   std::int64_t CountAdmins(db::Session& s) const;
 

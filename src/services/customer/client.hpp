@@ -1,9 +1,10 @@
 #pragma once
 /// What other services ask of the customer service, in plain values: loyalty points held for an
-/// order's reward (the order saga) and how to reach a customer (notifications). Token checks go
+/// order's reward (the order saga) and how to reach a customer or a store's staff (notifications). Token checks go
 /// through `auth::TokenVerifier`, which the customer module offers too.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "lib/core/result.hpp"
 
@@ -30,6 +31,9 @@ class CustomerClient {
   virtual core::Status ReleasePoints(const std::string& order_id) = 0;
   /// kNotFound for an unknown or erased account.
   virtual core::Result<CustomerContact> GetContact(const std::string& customer_id) = 0;
+  /// How to reach the staff holding `role` ("store_manager", …) for `store_id`, including those
+  /// holding it for every store; erased accounts are left out. Ordered by account id.
+  virtual core::Result<std::vector<CustomerContact>> ListStaff(const std::string& store_id, const std::string& role) = 0;
 };
 
 }  // namespace vetahut::customer

@@ -2,6 +2,7 @@
 // the token grants with rotation and reuse detection, throttling, one-time tokens, key rotation,
 // export and erasure.
 #include "services/customer/identity_service.hpp"
+#include "services/customer/account_repository.hpp"
 
 #include <gtest/gtest.h>
 
@@ -338,6 +339,29 @@ TEST_F(IdentityTest, StaffRolesAreValidatedAndTheLastAdminStays) {
   auto last = identity_->DeleteAccount(admin->id);
   ASSERT_FALSE(last);
   EXPECT_EQ(last.error().code, core::ErrorCode::kConflict);
+}
+
+TEST_F(IdentityTest, AStoresStaffWithARoleAreListedForNotifications) {
+  auto admin = identity_->CreateStaff("cli", {"root@example.com", "long-enough-pw", "Root", "+12125550112", {{"admin", ""}}});
+  ASSERT_TRUE(admin);
+  auto a = identity_->CreateStaff(admin->id, {"a@example.com", "long-enough-pw", "Ann", "+12125550113",
+                                              {{"store_manager", "str_A"}, {"cook", "str_B"}}});
+  auto b = identity_->CreateStaff(admin->id, {"b@example.com", "long-enough-pw", "Bo", "+12125550114", {{"store_manager", "str_B"}}});
+  auto c = identity_->CreateStaff(admin->id, {"c@example.com", "long-enough-pw", "Cy", "+12125550115", {{"store_manager", "str_A"}}});
+  ASSERT_TRUE(a && b && c);
+  auto names = [&](const std::string& store, const std::string& role) {
+    std::vector<std::string> out;
+    for (const auto& account : AccountRepository().ListStaffWithRole(*db_, store, role)) out.push_back(account.name);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(names("str_A", "store_manager"), (std::vector<std::string>{"Ann", "Cy"}));
+  EXPECT_EQ(names("str_B", "store_manager"), (std::vector<std::string>{"Bo"}));
+  EXPECT_EQ(names("str_B", "cook"), (std::vector<std::string>{"Ann"}));
+  EXPECT_EQ(names("str_A", "admin"), (std::vector<std::string>{"Root"}));  // a chain-wide role counts at every store
+  EXPECT_TRUE(names("str_C", "store_manager").empty());
+  ASSERT_TRUE(identity_->DeleteAccount(c->id));  // an erased account is nobody to tell
+  EXPECT_EQ(names("str_A", "store_manager"), (std::vector<std::string>{"Ann"}));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "lib/bus/event_bus.hpp"
 #include "lib/db/database.hpp"
 #include "lib/log/log.hpp"
+#include "services/customer/account_repository.hpp"
 #include "services/customer/api.hpp"
 #include "services/customer/client.hpp"
 #include "services/customer/events.hpp"
@@ -37,11 +38,20 @@ class InProcessCustomer final : public CustomerClient, public AuditLog {
   }
 
   core::Result<CustomerContact> GetContact(const std::string& customer_id) override {
-    auto account = identity_.GetAccount(customer_id);
-    if (!account) return core::Fail(account.error());
-    if (account->deleted_at) return core::Fail(core::Error::NotFound("no such account"));
+    // A plain read, not a transaction: the caller may be inside a transaction of its own (the
+    // notification module's consumer), and on SQLite a second write transaction would wait for it.
+    auto account = AccountRepository().FindById(db_, customer_id);
+    if (!account || account->deleted_at) return core::Fail(core::Error::NotFound("no such account"));
     return CustomerContact{account->id, account->email.value_or(""), account->name, account->phone,
                            account->email_verified, account->marketing_consent};
+  }
+
+  core::Result<std::vector<CustomerContact>> ListStaff(const std::string& store_id, const std::string& role) override {
+    std::vector<CustomerContact> out;
+    for (const auto& a : AccountRepository().ListStaffWithRole(db_, store_id, role)) {
+      out.push_back({a.id, a.email.value_or(""), a.name, a.phone, a.email_verified, a.marketing_consent});
+    }
+    return out;
   }
 
   void Record(const std::string& actor, const std::string& action, const std::string& target,

@@ -51,7 +51,7 @@ std::vector<TicketItem> ExpandItems(const order::events::OrderConfirmed& order, 
         t.size_name = item.size_name;
         t.crust_id = item.crust_id;
         t.crust_name = item.crust_name;
-        for (const auto& top : item.toppings) t.toppings.push_back({top.topping_id, top.name, top.portion, top.amount});
+        t.toppings = item.toppings;
         t.removed = item.removed_toppings;
         t.notes = line.notes;
         t.route = RouteOf(setup, t.key());
@@ -260,8 +260,26 @@ core::Status KitchenService::CreateTicket(const order::events::OrderConfirmed& o
 }
 
 core::Status KitchenService::AfterCreate(const std::string& store_id) {
-  ReestimateStore(store_id);  // promises behind it and busy mode see the new ticket at once
+  std::lock_guard lock(marked_mutex_);
+  marked_.insert(store_id);
   return core::Ok();
+}
+
+int KitchenService::ReestimateMarked() {
+  std::set<std::string> stores;
+  {
+    std::lock_guard lock(marked_mutex_);
+    stores.swap(marked_);
+  }
+  int changed = 0;
+  for (const auto& store_id : stores) {
+    try {
+      changed += ReestimateStore(store_id);
+    } catch (const std::exception& e) {
+      log::Warn("kitchen re-estimate failed", {{"store_id", store_id}, {"error", e.what()}});
+    }
+  }
+  return changed;
 }
 
 core::Status KitchenService::VoidForOrder(const std::string& order_id, const std::string& reason) {

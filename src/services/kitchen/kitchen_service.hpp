@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,7 +61,9 @@ class KitchenService final : public KitchenClient {
   // --- from the order service's events ---
   /// order.confirmed: the ticket (once per order), fired now or, for an order-ahead, scheduled.
   core::Status CreateTicket(const order::events::OrderConfirmed& order);
-  /// After a ticket is created (outside the store's lock): re-estimates the store.
+  /// After a ticket is created: marks the store for a re-estimate soon (ReestimateMarked), so the
+  /// consumer's next ticket is not held up and a burst of orders costs one re-estimate, not one
+  /// per order (a ticket booked behind the others moves no earlier promise).
   core::Status AfterCreate(const std::string& store_id);
   /// order.cancelled / order.rejected: the ticket is voided (it leaves every screen) and its stock
   /// returns; a waiting delivery is cancelled. Unknown or finished tickets: nothing to do.
@@ -115,6 +118,8 @@ class KitchenService final : public KitchenClient {
   /// about, busy mode and the metrics' station loads. Returns how many promises changed.
   int Reestimate();
   int ReestimateStore(const std::string& store_id);
+  /// Re-estimates the stores AfterCreate marked since the last call; returns promises changed.
+  int ReestimateMarked();
   /// For the metrics: (store, station, load) of the last re-estimate, and each observation of
   /// (ready − promised ready) in seconds since the last call.
   std::vector<std::pair<std::string, StationLoad>> StationLoads();
@@ -180,6 +185,9 @@ class KitchenService final : public KitchenClient {
     core::TimePoint loaded{};
   };
   std::map<std::string, CachedSetup> setups_;
+
+  std::mutex marked_mutex_;
+  std::set<std::string> marked_;  ///< stores with new tickets since the last ReestimateMarked
 
   std::mutex metrics_mutex_;
   std::map<std::string, std::vector<StationLoad>> loads_;

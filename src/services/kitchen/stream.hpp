@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lib/http/sse.hpp"
+#include "lib/http/stream_group.hpp"
 
 namespace vetahut::kitchen {
 
@@ -37,8 +38,7 @@ class KitchenStreams {
   std::size_t followers() const;
 
  private:
-  mutable std::mutex mutex_;
-  std::map<std::string, std::vector<std::shared_ptr<Follower>>> followers_;
+  http::StreamGroup<Follower> group_;
 };
 
 }  // namespace vetahut::kitchen

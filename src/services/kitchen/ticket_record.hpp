@@ -10,22 +10,12 @@
 #include "lib/core/result.hpp"
 #include "services/kitchen/domain/promise_model.hpp"
 #include "services/kitchen/domain/ticket.hpp"
+#include "services/order/events.hpp"
 
 namespace vetahut::kitchen {
 
-struct TicketTopping {
-  std::string topping_id;
-  std::string name;
-  std::string portion;  ///< whole | left | right
-  std::string amount;   ///< light | normal | extra
-  template <class V>
-  void Visit(V& v) {
-    v("topping_id", topping_id);
-    v("name", name);
-    v("portion", portion);
-    v("amount", amount);
-  }
-};
+/// A topping as made (whole or a half, light/normal/extra): the order's own record of it.
+using TicketTopping = order::events::Topping;
 
 /// One unit to make.
 struct TicketItem {

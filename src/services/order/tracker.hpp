@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lib/http/sse.hpp"
+#include "lib/http/stream_group.hpp"
 
 namespace vetahut::order {
 
@@ -44,8 +45,7 @@ class OrderTracker {
   std::size_t followers() const;
 
  private:
-  mutable std::mutex mutex_;
-  std::map<std::string, std::vector<std::shared_ptr<Follower>>> followers_;
+  http::StreamGroup<Follower> group_;
   static std::mutex deliver_mutex_;
 };
 

@@ -16,22 +16,12 @@
 namespace vetahut::payment {
 namespace {
 
-void EnsureSodium() {
-  // sodium_init is thread-safe and idempotent; < 0 means the library cannot be used at all.
-  static const int ready = sodium_init();
-  if (ready < 0) throw std::runtime_error("libsodium could not be initialised");
-}
-
+// The HMAC is lib/auth's (shared with the partner webhooks' Standard Webhooks signatures); this
+// provider's scheme writes it in lowercase hex.
 std::string HexHmacSha256(std::string_view secret, std::string_view message) {
-  EnsureSodium();
-  crypto_auth_hmacsha256_state state;
-  unsigned char mac[crypto_auth_hmacsha256_BYTES];
-  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-  crypto_auth_hmacsha256_final(&state, mac);
+  const std::string mac = auth::HmacSha256(secret, message);
   char hex[crypto_auth_hmacsha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof(hex), mac, sizeof(mac));
-  sodium_memzero(&state, sizeof(state));
+  sodium_bin2hex(hex, sizeof(hex), reinterpret_cast<const unsigned char*>(mac.data()), mac.size());
   return std::string(hex, crypto_auth_hmacsha256_BYTES * 2);
 }
 
