@@ -223,6 +223,23 @@ describe('kiosk', () => {
     await shot(page, '17-kiosk-order-number');
     await page.getByRole('button', { name: 'New order' }).click();
 
+    // The next customer pays by card at the kiosk (the card goes only to the tokenize endpoint).
+    await page.getByTestId('attract').click();
+    await page.getByRole('button', { name: 'Add: Chocolate chip cookie' }).click();
+    await page.getByTestId('kiosk-checkout').click();
+    await page.getByLabel('Pay by card').check();
+    await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+    await page.getByLabel('Expiry month').fill('12');
+    await page.getByLabel('Expiry year').fill('2030');
+    await page.getByLabel(/Security code/).fill('123');
+    const tokenized = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/payments/tokens');
+    await page.getByTestId('kiosk-place').click();
+    await tokenized;
+    await page.getByTestId('order-number').waitFor();
+    assert.match(await page.getByTestId('order-number').textContent(), /^\d+$/);
+    await shot(page, '17b-kiosk-card-order-number');
+    await page.getByRole('button', { name: 'New order' }).click();
+
     // Idle: a warning, then back to the attract screen.
     await page.getByTestId('attract').click();
     await page.getByTestId('idle-warning').waitFor({ timeout: 15000 });
