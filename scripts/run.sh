@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command to try veta_hut: installs what is missing, builds the binary and the web apps, and
-# starts the all-in-one platform on SQLite under ./data with demo data; its last line is the URL
-# that opens the customer app. Ctrl-C stops it; running it again keeps your data.
+# starts the all-in-one platform on SQLite under ./data with demo data; when it is up it prints the
+# URL that opens the customer app. Ctrl-C stops it; running it again keeps your data.
 # VETAHUT_SERVER_LISTEN=HOST:PORT listens elsewhere; any other VETAHUT_* setting applies too
 # (docs/configuration.md).
 set -euo pipefail
