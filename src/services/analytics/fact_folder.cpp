@@ -369,6 +369,8 @@ void FactFolder::RefreshOrder(db::Session& tx, const std::string& order_id) {
     at = tx.Query("SELECT placed_at FROM analytics_orders WHERE order_id = $1", db::Params(order_id))[0].Text("placed_at");
   }
   tx.Exec(kUpdateOrder, db::Params(order_id, status, at));
+  const bool sale = status != "cancelled" && status != "rejected";
+  tx.Exec("UPDATE analytics_order_lines SET sale = $2 WHERE order_id = $1 AND sale <> $2", db::Params(order_id, sale));
   MarkLake(tx, order[0].Text("store_id"), order[0].Text("business_date"));
 }
 

@@ -90,8 +90,7 @@ void AddLineFigures(db::Database& db, const std::string& group, const Period& pe
   const auto rows = db.Query(
       fmt::format("SELECT l.{} AS k, l.currency AS currency, SUM(l.quantity) AS quantity, COUNT(DISTINCT l.order_id) AS orders, "
                   "SUM(l.gross) AS gross, SUM(l.discount) AS discount, SUM(l.revenue) AS revenue, SUM(l.tax) AS tax "
-                  "FROM analytics_order_lines l JOIN analytics_orders o ON o.order_id = l.order_id WHERE {} AND "
-                  "o.final_status NOT IN ('cancelled', 'rejected') GROUP BY 1, 2",
+                  "FROM analytics_order_lines l WHERE {} AND l.sale GROUP BY 1, 2",
                   group == "category" ? "category_id" : "product_id", f.sql),
       f.params);
   for (const auto& r : rows) {
