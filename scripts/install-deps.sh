@@ -2,6 +2,8 @@
 # Installs what veta_hut needs on Debian 12, and only what is missing. Idempotent.
 #   scripts/install-deps.sh          build + run
 #   scripts/install-deps.sh --test   also what the tests and benchmarks need
+# Then the web apps' npm packages (scripts/build-web.sh --deps; Node.js >= 20 is not a Debian 12
+# package: it says how to get it when it is missing).
 set -euo pipefail
 
 packages=(
@@ -12,12 +14,14 @@ packages=(
   libhowardhinnant-date-dev libctemplate-dev libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev tzdata curl
   libavro-dev  # analytics: Avro object container files for the data lake
+  python3 python3-yaml  # docs/openapi.yaml is embedded in the binary as JSON at build time
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(postgresql postgresql-contrib prometheus wrk nginx-light procps iproute2)
   packages+=(python3-aiosmtpd)  # the real SMTP sink of the notification tests and benchmark
   packages+=(python3-avro)  # an independent reader of the data lake (tests/analytics_test.cpp)
   packages+=(clang-14 libclang-rt-14-dev)  # libFuzzer + sanitizers for scripts/fuzz.sh
+  packages+=(chromium fonts-liberation)  # the web apps' browser tests: playwright-core drives Debian's Chromium
 fi
 
 missing=()
@@ -27,7 +31,7 @@ done
 
 if ((${#missing[@]} == 0)); then
   echo "==> dependencies: all ${#packages[@]} packages present"
-  exit 0
+  exec "$(dirname "$0")/build-web.sh" --deps
 fi
 
 echo "==> dependencies: installing ${#missing[@]} missing packages: ${missing[*]}"
@@ -39,3 +43,4 @@ $SUDO apt-get update -qq
 # loopback instead, so keep policy-rc.d from starting theirs where possible.
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "==> dependencies: done"
+exec "$(dirname "$0")/build-web.sh" --deps

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # One command to check everything: installs what is missing, builds with warnings as errors and
-# again with AddressSanitizer + UndefinedBehaviorSanitizer, and runs every test in both builds —
-# unit, SQLite and PostgreSQL integration, end-to-end through `vetahut serve` — then runs every
-# fuzz target for a bounded time (VETAHUT_FUZZ_SECONDS each, default 30; 0 skips the fuzzers).
+# again with AddressSanitizer + UndefinedBehaviorSanitizer, builds the web apps (web/, Node.js >= 20),
+# and runs every test in both builds — unit, SQLite and PostgreSQL integration, end-to-end through
+# `vetahut serve`, and (in the first build, label `web`) the web apps' Vitest and browser tests
+# with their budgets — then runs every fuzz target for a bounded time (VETAHUT_FUZZ_SECONDS each,
+# default 30; 0 skips the fuzzers).
 # A throwaway PostgreSQL is started on 127.0.0.1 for the run and removed afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
+scripts/build-web.sh
 scripts/build.sh ci
 scripts/build.sh asan
 echo "==> tests: release-with-checks build, then the sanitizer build (PostgreSQL on loopback)"

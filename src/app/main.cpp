@@ -137,7 +137,9 @@ int main(int argc, char** argv) {
     }
     vetahut::app::Platform platform(config);
     platform.Start();
-    std::cout << "veta_hut is running: open " << platform.url() << "/api/v1/stores  (Ctrl-C to stop)" << std::endl;
+    // The last thing a newcomer reads: where the app is (the web apps are served when built).
+    std::cout << "veta_hut is running: open " << platform.url() << "/  (the customer app; the kiosk at /kiosk/, the API at "
+              << platform.url() << "/api/v1/stores, its contract at /api/openapi.json; Ctrl-C to stop)" << std::endl;
     platform.RunUntilSignal();
     return 0;
   } catch (const std::exception& e) {

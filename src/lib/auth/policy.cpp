@@ -41,6 +41,7 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"users:write", Roles({admin}), false, "create staff users and set their roles"},
       {"users:read", Roles({admin}), false, "list staff users"},
       {"devices:write", Roles({admin}), false, "register kiosk, POS and KDS devices"},
+      {"devices:provision", Roles({admin, manager}), true, "create one-time codes that provision a kiosk, POS or KDS of a store"},
       {"audit:read", Roles({admin}), false, "read the staff audit log"},
       // Orders. Routes about one order have no {store_id}: the handler checks the order's store
       // with the scoped permissions (orders:take for placing, orders:manage for the rest).

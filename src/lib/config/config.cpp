@@ -112,7 +112,8 @@ const std::vector<Schema<Config>>& CoreSchemas() {
                  return value.empty() ? std::optional<std::string>("must not be empty") : std::nullopt;
                }))
         .Bool("demo", "load demo data on first start", &Config::demo)
-        .String("bench_fixture", "a file served at /bench/fixture.json, for benchmarks only", &Config::bench_fixture);
+        .String("bench_fixture", "a file served at /bench/fixture.json, for benchmarks only", &Config::bench_fixture)
+        .String("web_dir", "the built web apps served at / (web/dist); empty: ./web/dist, else the web/dist of the repository the binary was built in", &Config::web_dir);
     out.push_back(std::move(app));
 
     Schema<Config> auth("auth");

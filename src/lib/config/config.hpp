@@ -183,6 +183,7 @@ struct Config {
   std::string data_dir = "data";  ///< [app] data_dir: SQLite file, outbox files
   bool demo = false;              ///< [app] demo: load demo data on first start
   std::string bench_fixture;      ///< [app] bench_fixture: file served at /bench/fixture.json (benchmarks only)
+  std::string web_dir;            ///< [app] web_dir: the built web apps (web/dist); "" = ./web/dist or the repository's
   ServerConfig server;
   DbConfig db;
   BusConfig bus;

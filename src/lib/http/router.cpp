@@ -255,6 +255,9 @@ core::Result<Response> Router::Dispatch(Request& request, Match match) const {
                                      request.path),
                          {}});
     }
+    if (fallback_ && (request.method == Method::kGet || request.method == Method::kHead)) {
+      return RunHandler(fallback_, request);
+    }
     return core::Fail(core::Error::NotFound(fmt::format("No route for {}.", request.path)));
   }
   request.route = match.route;
@@ -273,6 +276,8 @@ core::Result<Response> Router::Dispatch(Request& request, Match match) const {
   };
   return Step::Run(&context, 0, request);
 }
+
+void Router::SetFallback(Handler handler) { fallback_ = std::move(handler); }
 
 std::vector<RouteInfo> Router::Routes() const {
   std::vector<RouteInfo> out;

@@ -45,6 +45,10 @@ class Router {
   void Delete(std::string pattern, Handler handler, RouteOptions options = {});
   /// Appends a middleware; they run in registration order around every matched handler.
   void Use(Middleware middleware);
+  /// Answers GET and HEAD requests whose path no route knows (instead of the 404), e.g. the web
+  /// apps' static files. It runs inline on the I/O thread without the middleware chain, so it
+  /// must never block; it is not a route (Routes() does not list it).
+  void SetFallback(Handler handler);
 
   /// Result of a lookup: route null + allowed non-empty => 405; both empty => 404.
   struct Match {
@@ -75,6 +79,7 @@ class Router {
   std::vector<std::unique_ptr<Route>> routes_;
   std::unique_ptr<Node> root_;
   std::vector<Middleware> middleware_;
+  Handler fallback_;
 };
 
 }  // namespace vetahut::http

@@ -144,6 +144,27 @@ void AccountRepository::InsertDevice(db::Session& tx, const Device& d) const {
           db::Params(d.id, d.name, d.device_type, d.store_id, d.secret_hash, T(d.created_at)));
 }
 
+void AccountRepository::InsertProvisioningCode(db::Session& tx, const ProvisioningCode& c) const {
+  tx.Exec("INSERT INTO customer_provisioning_codes (code_hash, store_id, device_type, name, created_by, created_at, "
+          "expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+          db::Params(c.code_hash, c.store_id, c.device_type, c.name, c.created_by, T(c.created_at), c.expires_at));
+}
+
+std::optional<ProvisioningCode> AccountRepository::TakeProvisioningCode(db::Session& tx, const std::string& code_hash,
+                                                                        std::int64_t now_s, core::TimePoint at) const {
+  // One UPDATE decides: two devices racing for one code cannot both win.
+  auto rows = tx.Query("UPDATE customer_provisioning_codes SET used_at = $3 WHERE code_hash = $1 AND used_at IS NULL "
+                       "AND expires_at > $2 RETURNING code_hash, store_id, device_type, name, created_by, created_at, expires_at",
+                       db::Params(code_hash, now_s, T(at)));
+  if (rows.empty()) return std::nullopt;
+  const auto& r = rows[0];
+  return ProvisioningCode{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), P(r.Text(5)), r.Int(6)};
+}
+
+void AccountRepository::SetProvisionedDevice(db::Session& tx, const std::string& code_hash, const std::string& device_id) const {
+  tx.Exec("UPDATE customer_provisioning_codes SET device_id = $2 WHERE code_hash = $1", db::Params(code_hash, device_id));
+}
+
 std::optional<Device> AccountRepository::FindDevice(db::Session& s, const std::string& id) const {
   auto rows = s.Query("SELECT id, name, device_type, store_id, secret_hash, created_at, revoked_at FROM customer_devices WHERE id = $1",
                       db::Params(id));

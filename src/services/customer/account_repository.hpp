@@ -40,6 +40,17 @@ struct Device {
   std::optional<core::TimePoint> revoked_at;
 };
 
+/// A one-time device provisioning code, as stored (decision 0029).
+struct ProvisioningCode {
+  std::string code_hash;
+  std::string store_id;
+  std::string device_type;
+  std::string name;
+  std::string created_by;
+  core::TimePoint created_at{};
+  std::int64_t expires_at = 0;  ///< unix seconds
+};
+
 struct RefreshToken {
   std::string token_hash;
   std::string family_id;
@@ -91,6 +102,11 @@ class AccountRepository {
 
   void InsertDevice(db::Session& tx, const Device& d) const;
   std::optional<Device> FindDevice(db::Session& s, const std::string& id) const;
+  void InsertProvisioningCode(db::Session& tx, const ProvisioningCode& code) const;
+  /// Marks the code used (once: only if unused and unexpired at `now_s`) and returns it.
+  std::optional<ProvisioningCode> TakeProvisioningCode(db::Session& tx, const std::string& code_hash, std::int64_t now_s,
+                                                       core::TimePoint at) const;
+  void SetProvisionedDevice(db::Session& tx, const std::string& code_hash, const std::string& device_id) const;
 
   void InsertRefreshToken(db::Session& tx, const RefreshToken& t) const;
   std::optional<RefreshToken> FindRefreshToken(db::Session& s, const std::string& token_hash) const;

@@ -504,6 +504,44 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     return r;
   }, {.permission = "devices:write"});
 
+  // Device provisioning (decision 0029): a manager creates a one-time code at the store; the
+  // device, with no credentials yet, exchanges it once for its client credentials.
+  router.Post("/api/v1/stores/{store_id}/devices/provisioning-codes", [&identity](Request& req) -> Reply {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    Fields f(*body);
+    auto type = f.Text("type");
+    auto name = f.Text("name");
+    if (!f.errors.empty()) return core::Fail(f.errors.ToError());
+    auto code = identity.CreateProvisioningCode(Me(req).principal.subject, std::string(req.PathParam("store_id")), type, name);
+    if (!code) return core::Fail(code.error());
+    auto r = Response::Json(json_text::Serialize(json::object{{"code", code->code},
+                                                         {"store_id", code->store_id},
+                                                         {"type", code->device_type},
+                                                         {"name", code->name},
+                                                         {"expires_at", core::FormatRfc3339(code->expires_at)}}),
+                            201);
+    r.SetHeader("Cache-Control", "no-store");
+    return r;
+  }, {.permission = "devices:provision"});
+
+  router.Post("/api/v1/devices/provision", [&identity](Request& req) -> Reply {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    Fields f(*body);
+    auto code = f.Text("code");
+    if (!f.errors.empty()) return core::Fail(f.errors.ToError());
+    auto device = identity.ProvisionDevice(code);
+    if (!device) return core::Fail(device.error());
+    auto& [d, secret] = *device;
+    auto r = Response::Json(json_text::Serialize(json::object{{"id", d.id}, {"client_id", d.id}, {"client_secret", secret},
+                                                         {"name", d.name}, {"type", d.device_type}, {"store_id", d.store_id},
+                                                         {"token_url", "/api/v1/auth/token"}}),
+                            201);
+    r.SetHeader("Cache-Control", "no-store");
+    return r;
+  }, {.permission = "public"});
+
   router.Get("/api/v1/admin/audit", [&identity](Request& req) -> Reply {
     auto page = http::ParsePage(req, 200, 500);
     if (!page) return core::Fail(page.error());

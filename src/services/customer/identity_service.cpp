@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+#include <sodium.h>
 
 #include <algorithm>
 
@@ -435,6 +436,76 @@ core::Result<std::pair<Device, std::string>> IdentityService::RegisterDevice(con
   repo_.InsertDevice(tx, d);
   repo_.Audit(tx, ids_.Next("aud"), clock_.Now(), actor, "device.register", d.id,
               json_text::Serialize(json::object{{"type", device_type}, {"store_id", store_id}}));
+  tx.Commit();
+  return std::pair{d, secret};
+}
+
+// --- device provisioning (decision 0029) ------------------------------------------------------
+
+namespace {
+// No 0/O, 1/I/L: a code is read off one screen and typed on another.
+constexpr std::string_view kCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// Upper case without dashes or spaces; "" if anything else is in it.
+std::string NormalizeCode(std::string_view code) {
+  std::string out;
+  for (char c : code) {
+    if (c == '-' || c == ' ') continue;
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (kCodeAlphabet.find(c) == std::string_view::npos) return {};
+    out.push_back(c);
+  }
+  return out.size() == 8 ? out : std::string();
+}
+}  // namespace
+
+core::Result<IssuedProvisioningCode> IdentityService::CreateProvisioningCode(const std::string& actor,
+                                                                             const std::string& store_id,
+                                                                             const std::string& device_type,
+                                                                             const std::string& name,
+                                                                             std::chrono::seconds ttl) {
+  core::FieldErrors errors;
+  const std::string clean_name = core::CleanText("name", name, {.max_chars = 100}, errors);
+  if (device_type != "kiosk" && device_type != "pos" && device_type != "kds") errors.Add("type", "must be kiosk, pos or kds");
+  if (!errors.empty()) return Fail(errors.ToError());
+  if (auto known = StoreExists(store_id); !known) {
+    return Fail(known.error());
+  } else if (!*known) {
+    return Fail(Error::NotFound(fmt::format("store '{}' does not exist", store_id)));
+  }
+  // 8 of 31 characters: about 40 bits, for a code that lives minutes and works once.
+  std::string code;
+  for (int i = 0; i < 8; ++i) code.push_back(kCodeAlphabet[randombytes_uniform(static_cast<std::uint32_t>(kCodeAlphabet.size()))]);
+  const auto now = clock_.Now();
+  const auto expires = now + ttl;
+  ProvisioningCode stored{auth::HashToken(code), store_id, device_type, clean_name, actor, now,
+                          std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count()};
+  auto tx = db_.Begin();
+  repo_.InsertProvisioningCode(tx, stored);
+  repo_.Audit(tx, ids_.Next("aud"), now, actor, "device.provisioning_code", store_id,
+              json_text::Serialize(json::object{{"type", device_type}, {"name", clean_name}}));
+  tx.Commit();
+  return IssuedProvisioningCode{code.substr(0, 4) + "-" + code.substr(4), store_id, device_type, clean_name, expires};
+}
+
+core::Result<std::pair<Device, std::string>> IdentityService::ProvisionDevice(const std::string& code) {
+  const std::string normalized = NormalizeCode(code);
+  const auto refuse = [] {
+    return Fail(Error::Validation({{"code", "is not a provisioning code you can use: ask the store manager for a new one "
+                                            "(a code works once, for 15 minutes)"}}));
+  };
+  if (normalized.empty()) return refuse();
+  const auto now = clock_.Now();
+  const std::string hash = auth::HashToken(normalized);
+  auto tx = db_.Begin();
+  auto taken = repo_.TakeProvisioningCode(tx, hash, std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count(), now);
+  if (!taken) return refuse();
+  const std::string secret = auth::RandomToken(32);
+  Device d{ids_.Next("dev"), taken->name, taken->device_type, taken->store_id, auth::HashToken(secret), now, std::nullopt};
+  repo_.InsertDevice(tx, d);
+  repo_.SetProvisionedDevice(tx, hash, d.id);
+  repo_.Audit(tx, ids_.Next("aud"), now, taken->created_by, "device.provision", d.id,
+              json_text::Serialize(json::object{{"type", d.device_type}, {"store_id", d.store_id}}));
   tx.Commit();
   return std::pair{d, secret};
 }

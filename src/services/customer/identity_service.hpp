@@ -73,6 +73,15 @@ struct ThrottleRules {
   std::chrono::minutes window{15};
 };
 
+/// A provisioning code as its creator sees it, once.
+struct IssuedProvisioningCode {
+  std::string code;  ///< "ABCD-EFGH"
+  std::string store_id;
+  std::string device_type;
+  std::string name;
+  core::TimePoint expires_at{};
+};
+
 class IdentityService final : public auth::TokenVerifier {
  public:
   IdentityService(db::Database& db, const core::Clock& clock, core::IdGenerator& ids, IdentityOptions options,
@@ -107,6 +116,15 @@ class IdentityService final : public auth::TokenVerifier {
   /// Registers a kiosk/POS/KDS bound to one store; returns the device and its secret (shown once).
   core::Result<std::pair<Device, std::string>> RegisterDevice(const std::string& actor, const std::string& name,
                                                               const std::string& device_type, const std::string& store_id);
+
+  /// A one-time code for a device of `store_id` (decision 0029): 8 characters shown as XXXX-XXXX,
+  /// single use, expiring after `ttl`. The code itself is returned once and stored hashed.
+  core::Result<IssuedProvisioningCode> CreateProvisioningCode(const std::string& actor, const std::string& store_id,
+                                                              const std::string& device_type, const std::string& name,
+                                                              std::chrono::seconds ttl = std::chrono::minutes(15));
+  /// Exchanges a code (any case, with or without the dash) for a new device and its secret; the
+  /// same kValidation on `code` for an unknown, used or expired one.
+  core::Result<std::pair<Device, std::string>> ProvisionDevice(const std::string& code);
 
   core::Result<Account> GetAccount(const std::string& id) const;
   core::Result<Account> UpdateProfile(const std::string& id, const ProfilePatch& patch);

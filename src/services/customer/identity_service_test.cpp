@@ -30,7 +30,7 @@ class IdentityTest : public ::testing::Test {
                           "customer_addresses", "customer_favourites", "customer_staff_roles", "customer_devices",
                           "customer_refresh_tokens", "customer_one_time_tokens", "customer_signing_keys",
                           "customer_login_throttle", "customer_audit_log", "customer_outbox_lease", "customer_outbox",
-                          "customer_inbox", "customer_accounts"}) {
+                          "customer_inbox", "customer_provisioning_codes", "customer_accounts"}) {
       db_->Exec(std::string("DROP TABLE IF EXISTS ") + t);
     }
     db_->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, "

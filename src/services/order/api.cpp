@@ -53,8 +53,11 @@ core::Result<Order> Visible(OrderService& orders, const Request& req) {
   return order;
 }
 
-std::string OrderJson(const Order& order, OrderService& orders) {
+json::object OrderObject(const Order& order, OrderService& orders) {
   json::object out = OrderService::ToJson(order);
+  if (!order.contact_email.empty()) {
+    out["contact"] = json::object{{"name", order.customer_name}, {"email", order.contact_email}, {"phone", order.contact_phone}};
+  }
   json::object pay{{"method", order.payment_method}};
   if (auto view = orders.Payment(order.id)) {
     pay["status"] = view->status;
@@ -69,7 +72,51 @@ std::string OrderJson(const Order& order, OrderService& orders) {
     pay["status"] = "none";
   }
   out["payment"] = std::move(pay);
+  return out;
+}
+
+std::string OrderJson(const Order& order, OrderService& orders) { return json_text::Serialize(OrderObject(order, orders)); }
+
+/// What the placer of an order gets back, once: the order and its tracking link (decision 0028).
+Response PlacementResponse(const Placement& placed, OrderService& orders) {
+  json::object out = OrderObject(placed.order, orders);
+  if (placed.order.tracking_key) {
+    out["tracking_key"] = *placed.order.tracking_key;
+    out["tracking_url"] = "/track/" + *placed.order.tracking_key;
+  }
+  auto r = Response::Json(json_text::Serialize(out), placed.replayed ? 200 : 201);
+  r.SetHeader("Location", "/api/v1/orders/" + placed.order.id);
+  if (placed.replayed) r.SetHeader("Idempotent-Replayed", "true");
+  // The tracking key is a secret of whoever placed the order.
+  r.SetHeader("Cache-Control", "no-store");
+  return r;
+}
+
+/// What a tracking link shows: the order's progress and what was ordered — not who ordered it,
+/// where it goes, or how it was paid beyond the card's brand and last digits.
+std::string TrackingJson(const Order& order, OrderService& orders) {
+  json::object out = OrderObject(order, orders);
+  out.erase("customer_id");
+  out.erase("contact");
+  out.erase("address");
+  if (json::object* pay = out["payment"].if_object()) {
+    pay->erase("authorized");
+    pay->erase("captured");
+    pay->erase("refunded");
+  }
   return json_text::Serialize(out);
+}
+
+/// Last-Event-ID of a reconnecting tracker (0 without one).
+core::Result<std::int64_t> LastEventId(const Request& req) {
+  std::int64_t last = 0;
+  if (auto header = req.Header("last-event-id"); header && !header->empty()) {
+    auto [end, ec] = std::from_chars(header->data(), header->data() + header->size(), last);
+    if (ec != std::errc() || end != header->data() + header->size() || last < 0) {
+      return core::Fail(core::Error::BadRequest("Last-Event-ID must be an event id from this stream (a number)"));
+    }
+  }
+  return last;
 }
 
 /// {"orders": [...], "next_cursor": id} — the cursor only when the page is full.
@@ -117,11 +164,38 @@ void RegisterRoutes(http::Router& router, OrderService& orders) {
     Caller who{caller.principal.subject, IsCustomer(caller), ChannelOf(&caller)};
     auto placed = orders.Place(who, json::value(std::move(*body)), std::string(req.Header("idempotency-key").value_or("")));
     if (!placed) return core::Fail(placed.error());
-    auto r = Response::Json(OrderJson(placed->order, orders), placed->replayed ? 200 : 201);
-    r.SetHeader("Location", "/api/v1/orders/" + placed->order.id);
-    if (placed->replayed) r.SetHeader("Idempotent-Replayed", "true");
-    return r;
+    return PlacementResponse(*placed, orders);
   }, {.permission = "orders:place"});
+
+  // Guest checkout (decision 0028): no account; a contact, a card token from the guest tokenize
+  // route, the same Idempotency-Key rules and order limits; followed through its tracking link.
+  router.Post("/api/v1/guest/orders", [&orders](Request& req) -> Reply {
+    auto body = ObjectBody(req);
+    if (!body) return core::Fail(body.error());
+    Caller who{std::string(kGuestSubject), false, menu::SalesChannel::kWeb, true};
+    auto placed = orders.Place(who, json::value(std::move(*body)), std::string(req.Header("idempotency-key").value_or("")));
+    if (!placed) return core::Fail(placed.error());
+    return PlacementResponse(*placed, orders);
+  }, {.permission = "public"});
+
+  router.Get("/api/v1/tracking/{tracking_key}", [&orders](Request& req) -> Reply {
+    auto order = orders.GetByTrackingKey(std::string(req.PathParam("tracking_key")));
+    if (!order) return core::Fail(order.error());
+    auto r = Response::Json(TrackingJson(*order, orders));
+    r.SetHeader("Cache-Control", "no-store");
+    return r;
+  }, {.permission = "public"});
+
+  router.Get("/api/v1/tracking/{tracking_key}/events", [&orders](Request& req) -> Reply {
+    auto order = orders.GetByTrackingKey(std::string(req.PathParam("tracking_key")));
+    if (!order) return core::Fail(order.error());
+    auto last = LastEventId(req);
+    if (!last) return core::Fail(last.error());
+    Response r;
+    r.stream = http::EventStream::Create(256);
+    orders.Track(order->id, r.stream, *last);
+    return r;
+  }, {.permission = "public"});
 
   router.Get("/api/v1/orders/{order_id}", [&orders](Request& req) -> Reply {
     auto order = Visible(orders, req);
@@ -132,16 +206,11 @@ void RegisterRoutes(http::Router& router, OrderService& orders) {
   router.Get("/api/v1/orders/{order_id}/events", [&orders](Request& req) -> Reply {
     auto order = Visible(orders, req);
     if (!order) return core::Fail(order.error());
-    std::int64_t last = 0;
-    if (auto header = req.Header("last-event-id"); header && !header->empty()) {
-      auto [end, ec] = std::from_chars(header->data(), header->data() + header->size(), last);
-      if (ec != std::errc() || end != header->data() + header->size() || last < 0) {
-        return core::Fail(core::Error::BadRequest("Last-Event-ID must be an event id from this stream (a number)"));
-      }
-    }
+    auto last = LastEventId(req);
+    if (!last) return core::Fail(last.error());
     Response r;
     r.stream = http::EventStream::Create(256);
-    orders.Track(order->id, r.stream, last);
+    orders.Track(order->id, r.stream, *last);
     return r;
   }, {.permission = "orders:read"});
 

@@ -11,16 +11,17 @@ constexpr const char* kColumns =
     "id, store_id, customer_id, placed_by, customer_name, channel, number, business_date, type, status, currency, "
     "subtotal, discount_total, tax_total, delivery_fee, tip, total, loyalty_basis, reward_id, reward_points, "
     "payment_method, payment_token, scheduled_for, promised_at, address, quote, lines, request_hash, reason, saga_step, "
-    "saga_attempts, saga_next_at, payment_deadline, created_at, updated_at, ready_by";
+    "saga_attempts, saga_next_at, payment_deadline, created_at, updated_at, ready_by, contact_email, contact_phone, "
+    "tracking_key";
 constexpr const char* kRunnableSteps = "('authorize', 'pay_at_store', 'await_payment', 'capture', 'compensate')";
 constexpr const char* kInsert =
     "INSERT INTO order_orders (id, store_id, customer_id, placed_by, customer_name, channel, number, business_date, "
     "type, status, currency, subtotal, discount_total, tax_total, delivery_fee, tip, total, loyalty_basis, reward_id, "
     "reward_points, payment_method, payment_token, scheduled_for, promised_at, address, quote, lines, request_hash, "
     "reason, saga_step, saga_attempts, saga_next_at, saga_lease_until, payment_deadline, created_at, updated_at, "
-    "ready_by) "
+    "ready_by, contact_email, contact_phone, tracking_key) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, "
-    "$24, $25, $26, $27, $28, '', $29, 0, $30, $31, $32, $33, $33, $34)";
+    "$24, $25, $26, $27, $28, '', $29, 0, $30, $31, $32, $33, $33, $34, $35, $36, $37)";
 constexpr const char* kNextNumber =
     "INSERT INTO order_numbers (store_id, business_date, last_number) VALUES ($1, $2, 1) "
     "ON CONFLICT (store_id, business_date) DO UPDATE SET last_number = order_numbers.last_number + 1 "
@@ -62,6 +63,9 @@ Order FromRow(const db::Row& r) {
   o.scheduled_for = r.OptText("scheduled_for");
   o.promised_at = r.Text("promised_at");
   o.ready_by = r.Text("ready_by");
+  o.contact_email = r.Text("contact_email");
+  o.contact_phone = r.Text("contact_phone");
+  o.tracking_key = r.OptText("tracking_key");
   o.address = r.OptText("address");
   o.quote = r.Text("quote");
   o.lines = r.Text("lines");
@@ -87,6 +91,12 @@ std::vector<Order> ToOrders(const db::ResultSet& rs) {
 
 std::optional<Order> OrderRepository::Find(db::Session& s, const std::string& order_id) const {
   auto rs = s.Query(fmt::format("SELECT {} FROM order_orders WHERE id = $1", kColumns), db::Params(order_id));
+  if (rs.empty()) return std::nullopt;
+  return FromRow(rs[0]);
+}
+
+std::optional<Order> OrderRepository::FindByTrackingKey(db::Session& s, const std::string& key) const {
+  auto rs = s.Query(fmt::format("SELECT {} FROM order_orders WHERE tracking_key = $1", kColumns), db::Params(key));
   if (rs.empty()) return std::nullopt;
   return FromRow(rs[0]);
 }
@@ -145,7 +155,7 @@ void OrderRepository::Insert(db::Session& tx, const Order& o, std::int64_t lease
                      o.discount_total, o.tax_total, o.delivery_fee, o.tip, o.total, o.loyalty_basis, o.reward_id,
                      o.reward_points, o.payment_method, o.payment_token, o.scheduled_for, o.promised_at, o.address,
                      o.quote, o.lines, o.request_hash, o.saga_step, o.saga_next_at, lease_until, o.payment_deadline,
-                     o.created_at, o.ready_by));
+                     o.created_at, o.ready_by, o.contact_email, o.contact_phone, o.tracking_key));
 }
 
 std::int64_t OrderRepository::NextEventSeq(db::Session& tx, const std::string& order_id) const {

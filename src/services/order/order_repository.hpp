@@ -21,6 +21,8 @@ struct OrderEventRow {
 class OrderRepository {
  public:
   std::optional<Order> Find(db::Session& s, const std::string& order_id) const;
+  /// The order whose tracking link carries `key` (decision 0028).
+  std::optional<Order> FindByTrackingKey(db::Session& s, const std::string& key) const;
   /// Newest first; `status` filters; `cursor` is the last id seen.
   std::vector<Order> ListForStore(db::Session& s, const std::string& store_id, std::optional<OrderStatus> status,
                                   int limit, const std::string& cursor) const;

@@ -1,5 +1,7 @@
 #include "services/order/order_request.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/json.hpp>
 
 #include "lib/core/text_rules.hpp"
@@ -7,6 +9,44 @@
 
 namespace vetahut::order {
 namespace json = boost::json;
+
+core::Result<GuestContact> ParseGuestContact(const json::object& body) {
+  GuestContact c;
+  core::FieldErrors errors;
+  const json::object* contact = body.if_contains("contact") ? body.at("contact").if_object() : nullptr;
+  if (!contact) {
+    errors.Add("contact", R"(is required for a guest: {"name", "email", "phone"})");
+    return core::Fail(errors.ToError());
+  }
+  auto text = [&](std::string_view key) -> std::string {
+    const json::value* v = contact->if_contains(key);
+    if (!v || !v->is_string()) {
+      errors.Add(fmt::format("contact.{}", key), "is required");
+      return {};
+    }
+    return std::string(v->as_string());
+  };
+  const std::string name = text("name");
+  const std::string email = text("email");
+  const std::string phone = text("phone");
+  if (errors.empty()) {
+    c.name = core::CleanText("contact.name", name, {.max_chars = 100}, errors);
+    c.email = core::NormalizeEmail("contact.email", email, errors);
+    if (!core::IsE164Phone(phone)) {
+      errors.Add("contact.phone", "must be an international number like +12125550100");
+    } else {
+      c.phone = phone;
+    }
+  }
+  // A guest pays by card: an order nobody has paid for and nobody can be held to is a prank.
+  const json::object* payment = body.if_contains("payment") ? body.at("payment").if_object() : nullptr;
+  const json::value* method = payment ? payment->if_contains("method") : nullptr;
+  if (method && method->is_string() && method->as_string() != "card") {
+    errors.Add("payment.method", "a guest pays by card (sign in to pay at the store)");
+  }
+  if (!errors.empty()) return core::Fail(errors.ToError());
+  return c;
+}
 
 core::Result<OrderRequest> ParseOrderRequest(const json::object& obj, bool placement) {
   OrderRequest r;

@@ -27,6 +27,17 @@ struct OrderRequest {
   std::vector<std::string> notes;               ///< per cart line (items, then deals); "" = none
 };
 
+/// Who a guest's order is for (decision 0028): the name on the ticket, and how to reach them.
+struct GuestContact {
+  std::string name;
+  std::string email;  ///< normalized (core::NormalizeEmail)
+  std::string phone;  ///< E.164
+};
+
+/// Reads `contact` {name, email, phone} of a guest's order and checks that a guest pays by card.
+/// Every problem comes back at once as kValidation naming its field (contact.email, …).
+core::Result<GuestContact> ParseGuestContact(const boost::json::object& body);
+
 /// Reads and checks the request's own fields. `placement` also requires `payment`. Every problem
 /// comes back at once as kValidation naming its field.
 core::Result<OrderRequest> ParseOrderRequest(const boost::json::object& body, bool placement);

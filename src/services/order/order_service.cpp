@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "lib/auth/secrets.hpp"
 #include "lib/core/crash_point.hpp"
 #include "lib/json/write.hpp"
 #include "lib/log/log.hpp"
@@ -187,6 +188,18 @@ OrderService::~OrderService() { Stop(); }
 core::Result<Order> OrderService::Get(const std::string& order_id) {
   auto order = repository_.Find(db_, order_id);
   if (!order) return Fail(Error::NotFound(fmt::format("order '{}' does not exist", order_id)));
+  return std::move(*order);
+}
+
+core::Result<Order> OrderService::GetByTrackingKey(const std::string& key) {
+  std::optional<Order> order;
+  // Keys are 32 base64url characters; anything else is not one, and is not looked up.
+  if (key.size() == 32 && std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      })) {
+    order = repository_.FindByTrackingKey(db_, key);
+  }
+  if (!order) return Fail(Error::NotFound("no order has this tracking link"));
   return std::move(*order);
 }
 
@@ -380,7 +393,15 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   }
   if (idempotency_key.size() > 255) return Fail(Error::BadRequest("the Idempotency-Key header is longer than 255 characters"));
   if (!body.is_object()) return Fail(Error::BadRequest("the request body must be a JSON object"));
-  const std::string scope_key = caller.subject + "|" + idempotency_key;
+  // A guest's contact: who the order is for, and (with the key) the scope of its idempotency.
+  GuestContact contact;
+  if (caller.guest) {
+    auto parsed = ParseGuestContact(body.as_object());
+    if (!parsed) return Fail(parsed.error());
+    contact = std::move(*parsed);
+  }
+  const std::string scope_key =
+      caller.guest ? fmt::format("{}:{}|{}", kGuestSubject, contact.email, idempotency_key) : caller.subject + "|" + idempotency_key;
   const std::string hash = Sha256Hex(json_text::Serialize(body));
   if (auto replay = Replay(scope_key, hash)) return std::move(*replay);
 
@@ -401,7 +422,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   }
   // The name on the ticket: given with the order (guests, the counter); a signed-in customer's is
   // looked up by whoever shows it, off the placement path.
-  std::string customer_name;
+  std::string customer_name = contact.name;
 
   const auto now = clock_.Now();
   const std::string order_id = ids_.Next("ord");
@@ -443,6 +464,9 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   if (caller.customer) o.customer_id = caller.subject;
   o.placed_by = caller.subject;
   o.customer_name = customer_name;
+  o.contact_email = contact.email;
+  o.contact_phone = contact.phone;
+  o.tracking_key = auth::RandomToken(24);  // 32 characters: the tracking link's key
   o.channel = std::string(ChannelName(caller.channel));
   o.business_date = BusinessDate(zone, now);
   o.type = request.type;

@@ -59,7 +59,11 @@ struct Caller {
   std::string subject;
   bool customer = false;  ///< a customer account (owns the order); else staff or a device
   menu::SalesChannel channel = menu::SalesChannel::kWeb;
+  bool guest = false;     ///< no account: the order body carries `contact` (decision 0028)
 };
+
+/// The subject a guest's card tokens and placements are bound to (decision 0028).
+inline constexpr std::string_view kGuestSubject = payment::kGuestOwner;
 
 /// The outcome of POST /api/v1/orders.
 struct Placement {
@@ -81,6 +85,8 @@ class OrderService final : public OrderClient {
   core::Result<Placement> Place(const Caller& caller, const boost::json::value& body, const std::string& idempotency_key);
 
   core::Result<Order> Get(const std::string& order_id);
+  /// The order a tracking link names; kNotFound for any key that is not one (decision 0028).
+  core::Result<Order> GetByTrackingKey(const std::string& key);
   /// A store's orders, newest first, optionally of one status; `cursor` is the last id seen.
   core::Result<std::vector<Order>> ListForStore(const std::string& store_id, std::optional<OrderStatus> status,
                                                 int limit, const std::string& cursor);

@@ -33,57 +33,67 @@ std::optional<int> IntField(const json::object& o, std::string_view key) {
   return std::nullopt;
 }
 
+/// The tokenize routes' handler; `guest`: the caller has no account (decision 0028).
+Reply Tokenize(PaymentService& payments, Request& req, bool guest) {
+  auto body = http::ParseJsonObject(req, {.max_bytes = 2048, .max_depth = 4});
+  if (!body) return core::Fail(body.error());
+  const json::object& o = *body;
+  core::FieldErrors errors;
+  CardInput card;
+  const json::value* number = o.if_contains("number");
+  if (!number || !number->is_string()) {
+    errors.Add("card.number", "is required (a string of digits)");
+  } else {
+    card.number = std::string(number->as_string());
+  }
+  auto month = IntField(o, "exp_month");
+  auto year = IntField(o, "exp_year");
+  if (!month) errors.Add("card.exp_month", "is required (1-12)");
+  if (!year) errors.Add("card.exp_year", "is required (four digits)");
+  const json::value* cvc = o.if_contains("cvc");
+  if (!cvc || !cvc->is_string()) {
+    errors.Add("card.cvc", "is required (a string of 3 or 4 digits)");
+  } else {
+    card.cvc = std::string(cvc->as_string());
+  }
+  bool save = false;
+  if (const json::value* s = o.if_contains("save"); s && !s->is_null()) {
+    if (!s->is_bool()) {
+      errors.Add("save", "must be true or false");
+    } else {
+      save = s->as_bool();
+    }
+  }
+  const auth::Caller* caller = guest ? nullptr : auth::CallerOf(req);
+  if (save && (!caller || caller->principal.kind != auth::PrincipalKind::kCustomer)) {
+    errors.Add("save", "only a signed-in customer can save a card to their account");
+  }
+  if (!errors.empty()) return core::Fail(errors.ToError());
+  card.exp_month = *month;
+  card.exp_year = *year;
+  // A guest's token pays only for a guest's order (POST /api/v1/guest/orders), and a signed-in
+  // caller's only for theirs: FindToken compares the owner.
+  auto token = payments.Tokenize(card, guest ? std::string(kGuestOwner) : caller ? caller->principal.subject : "", save);
+  if (!token) return core::Fail(token.error());
+  return Response::Json(json_text::Serialize(json::object{{"token", token->token},
+                                                     {"brand", token->brand},
+                                                     {"last4", token->last4},
+                                                     {"exp_month", token->exp_month},
+                                                     {"exp_year", token->exp_year},
+                                                     {"saved", save}}),
+                        201);
+}
+
 }  // namespace
 
 void RegisterRoutes(http::Router& router, PaymentService& payments) {
-  // The one route that ever sees a card number: it goes to the provider and is dropped.
+  // The routes that ever see a card number: it goes to the provider and is dropped.
   router.Post("/api/v1/payments/tokens", [&payments](Request& req) -> Reply {
-    auto body = http::ParseJsonObject(req, {.max_bytes = 2048, .max_depth = 4});
-    if (!body) return core::Fail(body.error());
-    const json::object& o = *body;
-    core::FieldErrors errors;
-    CardInput card;
-    const json::value* number = o.if_contains("number");
-    if (!number || !number->is_string()) {
-      errors.Add("card.number", "is required (a string of digits)");
-    } else {
-      card.number = std::string(number->as_string());
-    }
-    auto month = IntField(o, "exp_month");
-    auto year = IntField(o, "exp_year");
-    if (!month) errors.Add("card.exp_month", "is required (1-12)");
-    if (!year) errors.Add("card.exp_year", "is required (four digits)");
-    const json::value* cvc = o.if_contains("cvc");
-    if (!cvc || !cvc->is_string()) {
-      errors.Add("card.cvc", "is required (a string of 3 or 4 digits)");
-    } else {
-      card.cvc = std::string(cvc->as_string());
-    }
-    bool save = false;
-    if (const json::value* s = o.if_contains("save"); s && !s->is_null()) {
-      if (!s->is_bool()) {
-        errors.Add("save", "must be true or false");
-      } else {
-        save = s->as_bool();
-      }
-    }
-    const auth::Caller* caller = auth::CallerOf(req);
-    if (save && (!caller || caller->principal.kind != auth::PrincipalKind::kCustomer)) {
-      errors.Add("save", "only a signed-in customer can save a card to their account");
-    }
-    if (!errors.empty()) return core::Fail(errors.ToError());
-    card.exp_month = *month;
-    card.exp_year = *year;
-    auto token = payments.Tokenize(card, caller ? caller->principal.subject : "", save);
-    if (!token) return core::Fail(token.error());
-    return Response::Json(json_text::Serialize(json::object{{"token", token->token},
-                                                       {"brand", token->brand},
-                                                       {"last4", token->last4},
-                                                       {"exp_month", token->exp_month},
-                                                       {"exp_year", token->exp_year},
-                                                       {"saved", save}}),
-                          201);
+    return Tokenize(payments, req, false);
   }, {.permission = "authenticated"});
+  router.Post("/api/v1/guest/payments/tokens", [&payments](Request& req) -> Reply {
+    return Tokenize(payments, req, true);
+  }, {.permission = "public"});
 
   router.Get("/api/v1/admin/payments/reconciliation", [&payments](Request&) -> Reply {
     json::array problems;

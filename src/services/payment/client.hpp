@@ -5,6 +5,7 @@
 /// module implements it directly.
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "lib/core/money.hpp"
 #include "lib/core/result.hpp"
@@ -12,6 +13,10 @@
 namespace vetahut::payment {
 
 /// A card token as it may be kept: never a card number.
+/// The owner of card tokens a guest made (POST /api/v1/guest/payments/tokens, decision 0028):
+/// only a guest's placement (POST /api/v1/guest/orders) may pay with them.
+inline constexpr std::string_view kGuestOwner = "guest";
+
 struct CardTokenInfo {
   std::string token;
   std::string brand;  ///< visa | mastercard | amex | discover | unknown

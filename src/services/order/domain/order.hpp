@@ -14,6 +14,9 @@ struct Order {
   std::optional<std::string> customer_id;
   std::string placed_by;
   std::string customer_name;
+  std::string contact_email;  ///< a guest's (decision 0028); "" for accounts, kiosks and POS
+  std::string contact_phone;  ///< a guest's, E.164
+  std::optional<std::string> tracking_key;  ///< the unguessable key of /api/v1/tracking/{key}
   std::string channel = "web";  ///< web | kiosk | pos
   std::int64_t number = 0;
   std::string business_date;
