@@ -226,9 +226,8 @@ core::Status KitchenService::CreateTicket(const order::events::OrderConfirmed& o
   std::lock_guard lock(StoreLock(t.store_id));
   auto tx = db_.Begin();
   if (repository_.FindByOrder(tx, order.order_id)) return core::Ok();
-  const auto open = repository_.Open(tx, t.store_id);
-  const auto models = Models(open);
-  const core::TimePoint ready_now = ReadyIfFiredNow(setup, models, AsCandidate(t, now), now);
+  const auto models = OpenModels(tx, t.store_id);
+  const core::TimePoint ready_now = ReadyIfFiredNow(setup, *models, AsCandidate(t, now), now);
   // An order-ahead waits until firing it now would just make its time.
   const bool fire = !t.scheduled_for || ready_now + options_.fire_tick >= promised_ready;
   if (fire) {
@@ -700,6 +699,22 @@ core::Status KitchenService::Follow(const std::string& store_id, const std::stri
 // The model: estimates, firing, re-estimates, busy mode
 // ---------------------------------------------------------------------------------------------
 
+std::shared_ptr<const std::vector<ModelTicket>> KitchenService::OpenModels(db::Session& s, const std::string& store_id) {
+  // The seq first, then the tickets: what is read is at least as new as the seq it is cached
+  // under, so a later change (a higher seq) always reloads.
+  const std::int64_t seq = repository_.CurrentSeq(s, store_id);
+  {
+    std::lock_guard lock(open_models_mutex_);
+    if (auto it = open_models_.find(store_id); it != open_models_.end() && it->second.seq == seq) {
+      return it->second.models;
+    }
+  }
+  auto models = std::make_shared<const std::vector<ModelTicket>>(Models(repository_.Open(s, store_id)));
+  std::lock_guard lock(open_models_mutex_);
+  open_models_[store_id] = {seq, models};
+  return models;
+}
+
 std::vector<ModelTicket> KitchenService::Models(const std::vector<Ticket>& open) const {
   std::vector<ModelTicket> out;
   for (const auto& t : open) {
@@ -729,9 +744,9 @@ core::Result<KitchenEstimate> KitchenService::Estimate(const EstimateRequest& re
       candidate.items.push_back(std::move(m));
     }
   }
-  const auto models = Models(repository_.Open(db_, request.store_id));
+  const auto models = OpenModels(db_, request.store_id);
   KitchenEstimate out;
-  out.ready_at = ReadyIfFiredNow(setup, models, candidate, now);
+  out.ready_at = ReadyIfFiredNow(setup, *models, candidate, now);
   out.prep_seconds = static_cast<int>(duration_cast<seconds>(PrepTime(setup, candidate)).count());
   out.wait_seconds = static_cast<int>(duration_cast<seconds>(out.ready_at - now).count());
   out.busy = out.wait_seconds > setup.busy_wait_minutes * 60;

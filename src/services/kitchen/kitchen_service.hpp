@@ -186,6 +186,17 @@ class KitchenService final : public KitchenClient {
   };
   std::map<std::string, CachedSetup> setups_;
 
+  /// The model of a store's open tickets (fired, not finished), cached per store and reloaded when
+  /// the store's seq moved — every change to a ticket moves it in the change's transaction — so a
+  /// quote or a new ticket reads one row, not every open ticket.
+  std::shared_ptr<const std::vector<ModelTicket>> OpenModels(db::Session& s, const std::string& store_id);
+  std::mutex open_models_mutex_;
+  struct CachedModels {
+    std::int64_t seq = -1;
+    std::shared_ptr<const std::vector<ModelTicket>> models;
+  };
+  std::map<std::string, CachedModels> open_models_;
+
   std::mutex marked_mutex_;
   std::set<std::string> marked_;  ///< stores with new tickets since the last ReestimateMarked
 

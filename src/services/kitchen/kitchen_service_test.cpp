@@ -288,6 +288,25 @@ TEST_F(KitchenServiceTest, EstimatesGrowWithTheQueueAndTheCustomerHearsAMovedPro
             *core::ParseRfc3339(waiting.estimated_ready_at) + minutes(2));
 }
 
+TEST_F(KitchenServiceTest, AnEstimateSeesTicketsAnotherReplicaChangedOnTheSameDatabase) {
+  // Each service caches its stores' open tickets; a change made elsewhere (another replica, or
+  // this one) moves the store's seq, so the next estimate reloads them.
+  KitchenService other(*db_, clock_, ids_, KitchenClients{stores_, nullptr, nullptr}, *inventory_, KitchenOptions{},
+                       nullptr);
+  const EstimateRequest one{Stores::kStore, "carryout", {{"pepperoni_pizza", "pizzas", "pizza", "large", 1}}};
+  const auto empty = kitchen_->Estimate(one);
+  ASSERT_TRUE(empty);
+  const auto order = Order({Pizza(), Pizza(), Pizza(), Pizza()});
+  ASSERT_TRUE(other.CreateTicket(order));
+  const auto queued = kitchen_->Estimate(one);
+  ASSERT_TRUE(queued);
+  EXPECT_GT(queued->ready_at, empty->ready_at) << "the other replica's ticket is ahead of it";
+  ASSERT_TRUE(other.VoidForOrder(order.order_id, "cancelled"));
+  const auto again = kitchen_->Estimate(one);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->ready_at, empty->ready_at) << "the voided ticket no longer counts";
+}
+
 TEST_F(KitchenServiceTest, StockThatCannotMakeOneMorePortionTakesTheItemOffTheMenuUntilItIsReceived) {
   auto unavailable = [&](const std::string& item) {
     return !db_->Query("SELECT item_id FROM menu_unavailable WHERE store_id = $1 AND item_id = $2",
