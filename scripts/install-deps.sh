@@ -18,6 +18,7 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(python3-aiosmtpd)  # the real SMTP sink of the notification tests and benchmark
   packages+=(python3-avro)  # an independent reader of the data lake (tests/analytics_test.cpp)
   packages+=(clang-14 libclang-rt-14-dev)  # libFuzzer + sanitizers for scripts/fuzz.sh
+  packages+=(gnuplot-nox)  # the latency-over-time chart of bench/loadgen
 fi
 
 missing=()
