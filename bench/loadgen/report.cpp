@@ -60,7 +60,7 @@ void Summarize(const Recorder& recorder, Report& report) {
     r.name = s.name;
     r.count = s.histogram.Count();
     r.errors = s.errors;
-    r.per_second = report.window_s > 0 ? static_cast<double>(r.count) / report.window_s : 0;
+    r.per_second = report.wall_s > 0 ? static_cast<double>(r.count) / report.wall_s : 0;
     r.p50_us = s.histogram.Percentile(50);
     r.p90_us = s.histogram.Percentile(90);
     r.p99_us = s.histogram.Percentile(99);
@@ -79,7 +79,8 @@ std::string Ms(std::int64_t us) { return fmt::format("{:.1f}", static_cast<doubl
 std::string FormatReport(const Report& r) {
   std::string out;
   out += fmt::format("scenario {} against {}: arrival window {:.0f} s, run {:.1f} s\n", r.scenario, r.base_url, r.window_s, r.wall_s);
-  out += fmt::format("sessions: scheduled {} ({:.2f}/s mean, {:.2f}/s peak), started {}, orders placed {}, handed over {}, failed {}\n",
+  out += fmt::format("sessions: scheduled {} ({:.2f}/s over the window, rate peaking at {:.2f}/s), started {}, orders placed {}, "
+                     "handed over {}, failed {}\n",
                      r.sessions_scheduled, r.scheduled_mean_rate, r.scheduled_peak_rate, r.sessions_started, r.orders_placed,
                      r.handed_over, r.sessions_failed);
   out += fmt::format("generator lateness (actual − scheduled send): p99 {} ms, max {} ms{}\n", Ms(r.send_lag_p99_us),
@@ -97,6 +98,12 @@ std::string FormatReport(const Report& r) {
                        "order→handover", r.handover.Count(), "", "", Ms(r.handover.Percentile(50)),
                        Ms(r.handover.Percentile(90)), Ms(r.handover.Percentile(99)), Ms(r.handover.Percentile(99.9)),
                        Ms(r.handover.Max()));
+  }
+  if (r.handoff_to_tracker.Count() > 0) {
+    const auto& h = r.handoff_to_tracker;
+    out += fmt::format("{:<18} {:>8} {:>8} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8}   (hand-over bump answered → the tracker's event)\n",
+                       "bump→tracker", h.Count(), "", "", Ms(h.Percentile(50)), Ms(h.Percentile(90)), Ms(h.Percentile(99)),
+                       Ms(h.Percentile(99.9)), Ms(h.Max()));
   }
   if (r.published) {
     out += fmt::format("\nmenu published at {:.1f} s: first read with the new ETag {:.0f} ms after, last read with an old one {}; "
@@ -128,6 +135,11 @@ std::string ReportJson(const Report& r) {
                                            {"orders_placed", r.orders_placed}, {"handed_over", r.handed_over},
                                            {"failed", r.sessions_failed}}},
                  {"send_lag_ms", json::object{{"p99", r.send_lag_p99_us / 1000.0}, {"max", r.send_lag_max_us / 1000.0}}},
+                 {"handover_ms", json::object{{"p50", r.handover.Percentile(50) / 1000.0}, {"p99", r.handover.Percentile(99) / 1000.0},
+                                              {"max", r.handover.Max() / 1000.0}}},
+                 {"bump_to_tracker_ms", json::object{{"p50", r.handoff_to_tracker.Percentile(50) / 1000.0},
+                                                     {"p99", r.handoff_to_tracker.Percentile(99) / 1000.0},
+                                                     {"max", r.handoff_to_tracker.Max() / 1000.0}}},
                  {"steps", std::move(steps)},
                  {"errors", std::move(errors)},
                  {"total_errors", r.total_errors}};

@@ -52,7 +52,7 @@ struct StepReport {
   std::string name;
   std::uint64_t count = 0;   ///< answered
   std::uint64_t errors = 0;
-  double per_second = 0;     ///< answered per second of the arrival window
+  double per_second = 0;     ///< answered per second of the whole run (arrivals and drain)
   std::int64_t p50_us = 0, p90_us = 0, p99_us = 0, p999_us = 0, max_us = 0;
 };
 
@@ -66,6 +66,7 @@ struct Report {
   std::uint64_t sessions_started = 0, orders_placed = 0, handed_over = 0, sessions_failed = 0;
   std::int64_t send_lag_p99_us = 0, send_lag_max_us = 0;  ///< the generator's own lateness
   LatencyHistogram handover;           ///< order placed → the tracker sees it handed over
+  LatencyHistogram handoff_to_tracker; ///< the cook's hand-over bump answered → the tracker sees picked_up
   std::vector<StepReport> steps;
   std::map<std::string, std::uint64_t> errors;
   std::uint64_t total_errors = 0;

@@ -185,6 +185,7 @@ class Run {
   std::unordered_map<std::string, int> store_index_;
   std::vector<std::string> customers_;
   std::string menu_doc_;
+  std::unordered_map<std::string, Time> handed_off_at_;  // order → when the cook's hand-over bump was answered
   std::unordered_map<std::string, std::string> etag_;  // store → the ETag returning visitors hold
   std::vector<RatePhase> phases_;
   Time start_{};
@@ -515,6 +516,12 @@ void Run::Track(std::shared_ptr<Session> s, Time at) {
             report_.handover.Record(std::chrono::duration_cast<std::chrono::microseconds>(now - s->placed).count());
             ++report_.handed_over;
             recorder_.Count("handed over", now);
+            // How long the customer's tracker lagged the cook's hand-over (the event path:
+            // kitchen outbox → bus → order → tracker); negative when the event beat the answer.
+            if (auto it = handed_off_at_.find(s->order_id); it != handed_off_at_.end()) {
+              report_.handoff_to_tracker.Record(std::chrono::duration_cast<std::chrono::microseconds>(now - it->second).count());
+              handed_off_at_.erase(it);
+            }
           }
         } else if (status == "cancelled" || status == "rejected") {
           recorder_.Error("order.track", "order " + status);
@@ -539,7 +546,9 @@ void Run::Track(std::shared_ptr<Session> s, Time at) {
 void Run::Poll(int i, Time at) {
   if (Finished()) return;
   StoreActor& st = stores_[static_cast<std::size_t>(i)];
-  engine_.Send({"GET", "/api/v1/stores/" + st.id + "/kitchen/tickets?limit=500", Auth(st.cook_token, false), ""}, at,
+  // New tickets only: each one's later steps follow from its bump answers, as a cook keeps the
+  // tickets in hand; listing every open ticket on every look would be the load, not the kitchen.
+  engine_.Send({"GET", "/api/v1/stores/" + st.id + "/kitchen/tickets?status=queued&limit=500", Auth(st.cook_token, false), ""}, at,
                [this, i](HttpResponse& r) {
                  if (!Check("kitchen.list", r, {200})) return;
                  auto o = BodyObject(r);
@@ -577,6 +586,7 @@ void Run::Bump(int i, std::string ticket, std::string status, Time at) {
                  }
                  auto o = BodyObject(r);
                  const std::string now = o ? Str(*o, "status") : "";
+                 if (now == "handed_off") handed_off_at_[Str(*o, "order_id")] = r.done;
                  if (now == "handed_off" || now == "voided" || now.empty()) {
                    st.working.erase(ticket);
                    st.done.insert(ticket);
