@@ -101,7 +101,7 @@ std::string FormatReport(const Report& r) {
   }
   if (r.handoff_to_tracker.Count() > 0) {
     const auto& h = r.handoff_to_tracker;
-    out += fmt::format("{:<18} {:>8} {:>8} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8}   (hand-over bump answered → the tracker's event)\n",
+    out += fmt::format("{:<18} {:>8} {:>8} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8}   (hand-over bump answered → the tracker's event; 0 if the event came first)\n",
                        "bump→tracker", h.Count(), "", "", Ms(h.Percentile(50)), Ms(h.Percentile(90)), Ms(h.Percentile(99)),
                        Ms(h.Percentile(99.9)), Ms(h.Max()));
   }

@@ -186,6 +186,7 @@ class Run {
   std::vector<std::string> customers_;
   std::string menu_doc_;
   std::unordered_map<std::string, Time> handed_off_at_;  // order → when the cook's hand-over bump was answered
+  std::unordered_set<std::string> tracker_first_;         // orders whose tracker heard of the hand-over before the bump's answer came
   std::unordered_map<std::string, std::string> etag_;  // store → the ETag returning visitors hold
   std::vector<RatePhase> phases_;
   Time start_{};
@@ -521,6 +522,8 @@ void Run::Track(std::shared_ptr<Session> s, Time at) {
             if (auto it = handed_off_at_.find(s->order_id); it != handed_off_at_.end()) {
               report_.handoff_to_tracker.Record(std::chrono::duration_cast<std::chrono::microseconds>(now - it->second).count());
               handed_off_at_.erase(it);
+            } else {
+              tracker_first_.insert(s->order_id);
             }
           }
         } else if (status == "cancelled" || status == "rejected") {
@@ -586,7 +589,14 @@ void Run::Bump(int i, std::string ticket, std::string status, Time at) {
                  }
                  auto o = BodyObject(r);
                  const std::string now = o ? Str(*o, "status") : "";
-                 if (now == "handed_off") handed_off_at_[Str(*o, "order_id")] = r.done;
+                 if (now == "handed_off") {
+                   const std::string order = Str(*o, "order_id");
+                   if (tracker_first_.erase(order)) {
+                     report_.handoff_to_tracker.Record(0);  // the event beat the bump's own answer
+                   } else {
+                     handed_off_at_[order] = r.done;
+                   }
+                 }
                  if (now == "handed_off" || now == "voided" || now.empty()) {
                    st.working.erase(ticket);
                    st.done.insert(ticket);
