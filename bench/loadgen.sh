@@ -94,13 +94,14 @@ fi
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/vetahut-loadgen.XXXXXX")"
 SERVER_PID=""
 LOAD_PID=""
+SAMPLER_PID=""
 # shellcheck disable=SC2317  # invoked through the EXIT trap
 cleanup() {
   local rc=$? pid
-  for pid in $LOAD_PID $SERVER_PID; do
+  for pid in $LOAD_PID $SAMPLER_PID $SERVER_PID; do
     kill "$pid" 2>/dev/null || true
   done
-  for pid in $LOAD_PID $SERVER_PID; do
+  for pid in $LOAD_PID $SAMPLER_PID $SERVER_PID; do
     wait "$pid" 2>/dev/null || true
   done
   rm -rf "$TMP"
@@ -154,11 +155,30 @@ echo "    machine: $MACHINE; CPU busy before the run: ${BUSY_BEFORE}%; load aver
 loadgen_args=(--scenario "$SCENARIO_FILE" --url "$BASE_URL" --time-scale "$TIME_SCALE" --rate-scale "$RATE_SCALE"
   --menu-file "$MENU" --out "$OUT")
 [[ "$FAIL_ON_ERRORS" == 1 ]] && loadgen_args+=(--fail-on-errors)
+# Where events wait, every 0.5 s from /metrics: each consuming module's queue (events relayed to
+# it, not yet handled) — a tracker hears of a kitchen step only once the order module has handled it.
+(
+  while true; do
+    curl -s --max-time 2 "$BASE_URL/metrics" | awk -v t="$(date +%s.%N)" '/^bus_queue_depth\{/ {
+      sub(/^bus_queue_depth\{consumer="/, ""); sub(/"\}/, ""); printf "%s %s %s\n", t, $1, $2}'
+    sleep 0.5
+  done
+) >"$OUT/backlog.dat" 2>/dev/null &
+SAMPLER_PID=$!
 rc=0
 "$LOADGEN" "${loadgen_args[@]}" >"$OUT/report.txt" &
 LOAD_PID=$!
 wait "$LOAD_PID" || rc=$?
 LOAD_PID=""
+kill "$SAMPLER_PID" 2>/dev/null || true
+wait "$SAMPLER_PID" 2>/dev/null || true
+SAMPLER_PID=""
+{
+  printf 'event backlog (bus_queue_depth per consumer, max over the run / at the end):'
+  awk '{if ($3 > m[$2]) m[$2] = $3; last[$2] = $3} END {for (c in m) printf "%s %d/%d\n", c, m[c], last[c]}' "$OUT/backlog.dat" |
+    sort | tr '\n' ' ' | sed 's/^/ /; s/ $//'
+  echo
+} >>"$OUT/report.txt"
 cat "$OUT/report.txt"
 kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$TMP/server.log" >&2; die "vetahut died during the run (log above)"; }
 if grep -qE '"level":"(error)"' "$TMP/server.log"; then
@@ -166,5 +186,5 @@ if grep -qE '"level":"(error)"' "$TMP/server.log"; then
   grep -E '"level":"error"' "$TMP/server.log" | tail -n 5 | cut -c1-300 | sed 's/^/  /'
 fi
 echo "machine: $MACHINE; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "results: $OUT (report.txt, summary.json, latency.svg, latency.dat, rates.dat)"
+echo "results: $OUT (report.txt, summary.json, latency.svg, latency.dat, rates.dat, backlog.dat)"
 exit "$rc"
