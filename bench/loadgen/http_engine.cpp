@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <memory>
-#include <tuple>
 #include <stdexcept>
+#include <tuple>
 
 namespace vetahut::loadgen {
 
@@ -28,7 +28,7 @@ struct HttpEngine::Transfer {
   HttpResponse response;
   bool stream = false;
   std::chrono::milliseconds stream_timeout{0};
-  std::string pending;  // stream bytes not yet a whole event
+  std::string pending;   // stream bytes not yet a whole event
   bool hung_up = false;  // on_event asked to stop
   std::function<bool(std::string_view, std::string_view)> on_event;
   std::function<void(HttpResponse&)> done;
@@ -49,7 +49,8 @@ struct HttpEngine::Transfer {
       std::size_t pos = 0;
       while (pos <= block.size()) {
         auto nl = block.find('\n', pos);
-        std::string_view line = block.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        std::string_view line =
+            block.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         auto value = [&](std::size_t skip) {
           std::string_view v = line.substr(skip);
@@ -95,10 +96,12 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<HttpEngine::Transfer*>(user);
   std::string_view line(data, size * n);
-  if (line.size() > 5 && (line.starts_with("ETag:") || line.starts_with("etag:") || line.starts_with("Etag:"))) {
+  if (line.size() > 5 &&
+      (line.starts_with("ETag:") || line.starts_with("etag:") || line.starts_with("Etag:"))) {
     std::string_view v = line.substr(5);
     while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' ')) v.remove_suffix(1);
+    while (!v.empty() && (v.back() == '\r' || v.back() == '\n' || v.back() == ' '))
+      v.remove_suffix(1);
     t->response.etag = std::string(v);
   }
   return size * n;
@@ -106,13 +109,19 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
 
 std::string TransportError(int code) {
   switch (code) {
-    case CURLE_OPERATION_TIMEDOUT: return "timeout";
-    case CURLE_COULDNT_CONNECT: return "connection refused";
-    case CURLE_GOT_NOTHING: return "connection closed without an answer";
+    case CURLE_OPERATION_TIMEDOUT:
+      return "timeout";
+    case CURLE_COULDNT_CONNECT:
+      return "connection refused";
+    case CURLE_GOT_NOTHING:
+      return "connection closed without an answer";
     case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR: return "connection reset";
-    case CURLE_PARTIAL_FILE: return "answer cut short";
-    default: return std::string("curl: ") + curl_easy_strerror(static_cast<CURLcode>(code));
+    case CURLE_SEND_ERROR:
+      return "connection reset";
+    case CURLE_PARTIAL_FILE:
+      return "answer cut short";
+    default:
+      return std::string("curl: ") + curl_easy_strerror(static_cast<CURLcode>(code));
   }
 }
 
@@ -143,8 +152,11 @@ void HttpEngine::Send(HttpRequest request, Time intended, std::function<void(Htt
   if (stopped_) return;
   if (intended > Clock::now()) {
     // Never early: a request meant for later waits for its time on the timer heap.
-    auto deferred = std::make_shared<std::pair<HttpRequest, std::function<void(HttpResponse&)>>>(std::move(request), std::move(done));
-    At(intended, [this, deferred, intended] { Send(std::move(deferred->first), intended, std::move(deferred->second)); });
+    auto deferred = std::make_shared<std::pair<HttpRequest, std::function<void(HttpResponse&)>>>(
+        std::move(request), std::move(done));
+    At(intended, [this, deferred, intended] {
+      Send(std::move(deferred->first), intended, std::move(deferred->second));
+    });
     return;
   }
   auto t = std::make_unique<Transfer>();
@@ -160,11 +172,13 @@ void HttpEngine::Stream(HttpRequest request, Time intended, std::chrono::millise
                         std::function<void(HttpResponse&)> done) {
   if (stopped_) return;
   if (intended > Clock::now()) {
-    auto deferred = std::make_shared<std::tuple<HttpRequest, std::function<bool(std::string_view, std::string_view)>,
-                                                std::function<void(HttpResponse&)>>>(std::move(request), std::move(on_event),
-                                                                                     std::move(done));
+    auto deferred = std::make_shared<
+        std::tuple<HttpRequest, std::function<bool(std::string_view, std::string_view)>,
+                   std::function<void(HttpResponse&)>>>(std::move(request), std::move(on_event),
+                                                        std::move(done));
     At(intended, [this, deferred, intended, timeout] {
-      Stream(std::move(std::get<0>(*deferred)), intended, timeout, std::move(std::get<1>(*deferred)), std::move(std::get<2>(*deferred)));
+      Stream(std::move(std::get<0>(*deferred)), intended, timeout,
+             std::move(std::get<1>(*deferred)), std::move(std::get<2>(*deferred)));
     });
     return;
   }
@@ -197,13 +211,15 @@ void HttpEngine::Start(std::unique_ptr<Transfer> t) {
   curl_easy_setopt(e, CURLOPT_URL, url.c_str());
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-  curl_easy_setopt(e, CURLOPT_PROXY, "");  // loopback only: never through a proxy from the environment
+  curl_easy_setopt(e, CURLOPT_PROXY,
+                   "");  // loopback only: never through a proxy from the environment
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(t->stream ? t->stream_timeout.count() : timeout_.count()));
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(t->stream ? t->stream_timeout.count() : timeout_.count()));
   for (const auto& h : t->request.headers) t->headers = curl_slist_append(t->headers, h.c_str());
   t->headers = curl_slist_append(t->headers, "Expect:");
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
@@ -214,7 +230,9 @@ void HttpEngine::Start(std::unique_ptr<Transfer> t) {
   }
   curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
   t->response.sent = Clock::now();
-  send_lag_us_.push_back(std::chrono::duration_cast<std::chrono::microseconds>(t->response.sent - t->response.intended).count());
+  send_lag_us_.push_back(
+      std::chrono::duration_cast<std::chrono::microseconds>(t->response.sent - t->response.intended)
+          .count());
   curl_multi_add_handle(multi_, e);
   running_.push_back(std::move(t));
 }
@@ -231,7 +249,8 @@ void HttpEngine::Finish(Transfer* t, int code) {
     if (!t->stream) t->response.status = 0;
   }
   if (t->stream && code == CURLE_OK) t->DrainEvents();
-  auto it = std::find_if(running_.begin(), running_.end(), [t](const auto& p) { return p.get() == t; });
+  auto it =
+      std::find_if(running_.begin(), running_.end(), [t](const auto& p) { return p.get() == t; });
   std::unique_ptr<Transfer> owned = std::move(*it);
   running_.erase(it);
   if (!owned->stream) --short_in_flight_;
@@ -262,7 +281,8 @@ void HttpEngine::Run(Time deadline) {
     if (now >= deadline) {
       // Stop by itself: whatever is still open or waiting is reported, not waited for.
       stopped_ = true;
-      for (; waiting_head_ < waiting_.size(); ++waiting_head_) running_.push_back(std::move(waiting_[waiting_head_]));
+      for (; waiting_head_ < waiting_.size(); ++waiting_head_)
+        running_.push_back(std::move(waiting_[waiting_head_]));
       waiting_.clear();
       waiting_head_ = 0;
       timers_.clear();
@@ -283,7 +303,8 @@ void HttpEngine::Run(Time deadline) {
     long wait_ms = 50;
     if (curl_timeout >= 0) wait_ms = std::min(wait_ms, curl_timeout);
     if (!timers_.empty()) {
-      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(timers_.front().at - now).count();
+      auto until =
+          std::chrono::duration_cast<std::chrono::milliseconds>(timers_.front().at - now).count();
       wait_ms = std::min<long>(wait_ms, std::max<long>(0, until));
     }
     if (wait_ms > 0) curl_multi_poll(multi_, nullptr, 0, static_cast<int>(wait_ms), nullptr);

@@ -18,9 +18,9 @@ using Clock = std::chrono::steady_clock;
 using Time = Clock::time_point;
 
 struct HttpRequest {
-  std::string method = "GET";           ///< GET, POST, PUT
-  std::string path;                     ///< "/api/v1/stores?…", appended to the base URL
-  std::vector<std::string> headers;     ///< "Name: value"
+  std::string method = "GET";        ///< GET, POST, PUT
+  std::string path;                  ///< "/api/v1/stores?…", appended to the base URL
+  std::vector<std::string> headers;  ///< "Name: value"
   std::string body;
 };
 
@@ -28,10 +28,10 @@ struct HttpResponse {
   int status = 0;               ///< 0: no HTTP answer (see transport_error)
   std::string transport_error;  ///< "timeout", "connect", … when status is 0
   std::string body;
-  std::string etag;             ///< the ETag header, if any
-  Time intended{};              ///< when the request was meant to go (the schedule)
-  Time sent{};                  ///< when it was handed to the connection
-  Time first_byte{};            ///< streams: when the first event arrived
+  std::string etag;   ///< the ETag header, if any
+  Time intended{};    ///< when the request was meant to go (the schedule)
+  Time sent{};        ///< when it was handed to the connection
+  Time first_byte{};  ///< streams: when the first event arrived
   Time done{};
   /// Latency as the schedule sees it: answer (or, for streams, first event) − intended send.
   std::chrono::microseconds Latency() const;
@@ -78,7 +78,8 @@ class HttpEngine final {
   int short_in_flight_ = 0;
   std::uint64_t timer_seq_ = 0;
   std::vector<Timer> timers_;  // a heap
-  std::vector<std::unique_ptr<Transfer>> waiting_;  // FIFO of short requests waiting for a connection
+  std::vector<std::unique_ptr<Transfer>>
+      waiting_;  // FIFO of short requests waiting for a connection
   std::size_t waiting_head_ = 0;
   std::vector<std::unique_ptr<Transfer>> running_;
   std::vector<std::int64_t> send_lag_us_;

@@ -24,7 +24,7 @@ TEST_F(LoadgenSmoke, DinnerPeakRunsWithoutErrorsAndMeasuresEveryStep) {
   RunOptions options;
   options.base_url = url;
   options.time_scale = 0.05;  // 4.5 s of arrivals; think times 10–40 ms, the cook's bumps 15–45 ms
-  options.rate_scale = 0.5;   // ≤ 4 sessions/s
+  options.rate_scale = 0.5;  // ≤ 4 sessions/s
   options.progress = false;
   auto outcome = RunScenario(*scenario, options);
   ASSERT_EQ(outcome.setup_error, "");
@@ -40,8 +40,8 @@ TEST_F(LoadgenSmoke, DinnerPeakRunsWithoutErrorsAndMeasuresEveryStep) {
     EXPECT_GT(s.max_us, 0) << s.name;
     measured.insert(s.name);
   }
-  for (const char* step : {"stores.find", "menu.read", "quote", "card.token", "order.place", "order.track", "kitchen.list",
-                           "kitchen.bump"}) {
+  for (const char* step : {"stores.find", "menu.read", "quote", "card.token", "order.place",
+                           "order.track", "kitchen.list", "kitchen.bump"}) {
     EXPECT_TRUE(measured.count(step)) << "no samples for " << step;
   }
   EXPECT_TRUE(server.Alive());

@@ -27,7 +27,7 @@ class Recorder final {
   Time start() const { return start_; }
 
   struct Sample {
-    float at_s;            ///< intended send, seconds from the start
+    float at_s;  ///< intended send, seconds from the start
     std::int64_t latency_us;
   };
   struct Step {
@@ -44,37 +44,38 @@ class Recorder final {
   Step& StepNamed(std::string_view name);
   Time start_;
   std::vector<Step> steps_;
-  std::map<std::string, std::uint64_t> errors_;                // "step: kind" → count
+  std::map<std::string, std::uint64_t> errors_;                 // "step: kind" → count
   std::map<std::string, std::map<int, std::uint64_t>> series_;  // series → second → count
 };
 
 struct StepReport {
   std::string name;
-  std::uint64_t count = 0;   ///< answered
+  std::uint64_t count = 0;  ///< answered
   std::uint64_t errors = 0;
-  double per_second = 0;     ///< answered per second of the whole run (arrivals and drain)
+  double per_second = 0;  ///< answered per second of the whole run (arrivals and drain)
   std::int64_t p50_us = 0, p90_us = 0, p99_us = 0, p999_us = 0, max_us = 0;
 };
 
 struct Report {
   std::string scenario;
   std::string base_url;
-  double window_s = 0;                 ///< the arrival window (scenario phases, scaled)
-  double wall_s = 0;                   ///< start to last answer
+  double window_s = 0;  ///< the arrival window (scenario phases, scaled)
+  double wall_s = 0;    ///< start to last answer
   std::uint64_t sessions_scheduled = 0;
   double scheduled_mean_rate = 0, scheduled_peak_rate = 0;
   std::uint64_t sessions_started = 0, orders_placed = 0, handed_over = 0, sessions_failed = 0;
   std::int64_t send_lag_p99_us = 0, send_lag_max_us = 0;  ///< the generator's own lateness
-  LatencyHistogram handover;           ///< order placed → the tracker sees it handed over
-  LatencyHistogram handoff_to_tracker; ///< the cook's hand-over bump answered → the tracker sees picked_up
+  LatencyHistogram handover;  ///< order placed → the tracker sees it handed over
+  LatencyHistogram
+      handoff_to_tracker;  ///< the cook's hand-over bump answered → the tracker sees picked_up
   std::vector<StepReport> steps;
   std::map<std::string, std::uint64_t> errors;
   std::uint64_t total_errors = 0;
   // Menu publish under load.
   bool published = false;
-  double publish_at_s = 0;             ///< when the publish was answered
-  double first_new_etag_ms = -1;       ///< after the publish: the first read that saw the new version
-  double last_old_etag_ms = -1;        ///< … and the last read that still got an old one
+  double publish_at_s = 0;        ///< when the publish was answered
+  double first_new_etag_ms = -1;  ///< after the publish: the first read that saw the new version
+  double last_old_etag_ms = -1;   ///< … and the last read that still got an old one
   std::uint64_t stale_after_deadline = 0;
 };
 
@@ -89,6 +90,7 @@ std::string ReportJson(const Report& report);
 
 /// Writes `latency.dat`, `rates.dat` and `chart.gp` into `dir` and runs gnuplot on it; returns
 /// the chart's path ("" with `why` set when gnuplot is missing or fails).
-std::string WriteChart(const Recorder& recorder, const Report& report, const std::string& dir, std::string& why);
+std::string WriteChart(const Recorder& recorder, const Report& report, const std::string& dir,
+                       std::string& why);
 
 }  // namespace vetahut::loadgen

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace vetahut::loadgen {
 namespace {
@@ -16,13 +16,20 @@ struct Stop {
 
 std::string_view TypeName(const toml::node& n) {
   switch (n.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    default: return "a date or time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    default:
+      return "a date or time";
   }
 }
 
@@ -38,42 +45,49 @@ class Reader {
     FailAt(at ? at->source() : toml::source_region{}, std::move(key), std::move(message));
   }
 
-  [[noreturn]] void FailAt(const toml::source_region& at, std::string key, std::string message) const {
-    ScenarioError e{std::string(source_), static_cast<int>(at.begin.line), static_cast<int>(at.begin.column), std::move(key),
-                    std::move(message)};
+  [[noreturn]] void FailAt(const toml::source_region& at, std::string key,
+                           std::string message) const {
+    ScenarioError e{std::string(source_), static_cast<int>(at.begin.line),
+                    static_cast<int>(at.begin.column), std::move(key), std::move(message)};
     throw Stop{std::move(e)};
   }
 
   /// Every key of `t` must be one of `known`.
-  void OnlyKeys(const toml::table& t, std::string_view prefix, std::initializer_list<std::string_view> known) const {
+  void OnlyKeys(const toml::table& t, std::string_view prefix,
+                std::initializer_list<std::string_view> known) const {
     for (const auto& [k, v] : t) {
       bool ok = false;
       for (auto name : known) ok = ok || name == k.str();
       if (!ok) {
         std::string list;
         for (auto name : known) list += fmt::format("{}{}", list.empty() ? "" : ", ", name);
-        FailAt(k.source(), Join(prefix, k.str()), fmt::format("unknown key (known here: {})", list));
+        FailAt(k.source(), Join(prefix, k.str()),
+               fmt::format("unknown key (known here: {})", list));
       }
     }
   }
 
-  const toml::table* Table(const toml::table& t, std::string_view prefix, std::string_view key, bool required) const {
+  const toml::table* Table(const toml::table& t, std::string_view prefix, std::string_view key,
+                           bool required) const {
     const toml::node* n = t.get(key);
     if (!n) {
       if (required) Fail(&t, Join(prefix, key), "is required (a table)");
       return nullptr;
     }
-    if (!n->is_table()) Fail(n, Join(prefix, key), fmt::format("must be a table, got {}", TypeName(*n)));
+    if (!n->is_table())
+      Fail(n, Join(prefix, key), fmt::format("must be a table, got {}", TypeName(*n)));
     return n->as_table();
   }
 
-  void String(const toml::table& t, std::string_view prefix, std::string_view key, std::string& out, bool required = false) const {
+  void String(const toml::table& t, std::string_view prefix, std::string_view key, std::string& out,
+              bool required = false) const {
     const toml::node* n = t.get(key);
     if (!n) {
       if (required) Fail(&t, Join(prefix, key), "is required (a string)");
       return;
     }
-    if (!n->is_string()) Fail(n, Join(prefix, key), fmt::format("must be a string, got {}", TypeName(*n)));
+    if (!n->is_string())
+      Fail(n, Join(prefix, key), fmt::format("must be a string, got {}", TypeName(*n)));
     out = n->as_string()->get();
   }
 
@@ -86,19 +100,22 @@ class Reader {
     } else {
       Fail(&n, key, fmt::format("must be a number, got {}", TypeName(n)));
     }
-    if (!(v >= min && v <= max)) Fail(&n, key, fmt::format("must be between {} and {}, got {}", min, max, v));
+    if (!(v >= min && v <= max))
+      Fail(&n, key, fmt::format("must be between {} and {}, got {}", min, max, v));
     return v;
   }
 
-  std::int64_t Integer(const toml::node& n, const std::string& key, std::int64_t min, std::int64_t max) const {
+  std::int64_t Integer(const toml::node& n, const std::string& key, std::int64_t min,
+                       std::int64_t max) const {
     if (!n.is_integer()) Fail(&n, key, fmt::format("must be an integer, got {}", TypeName(n)));
     const std::int64_t v = n.as_integer()->get();
-    if (v < min || v > max) Fail(&n, key, fmt::format("must be between {} and {}, got {}", min, max, v));
+    if (v < min || v > max)
+      Fail(&n, key, fmt::format("must be between {} and {}, got {}", min, max, v));
     return v;
   }
 
-  void Double(const toml::table& t, std::string_view prefix, std::string_view key, double& out, double min, double max,
-              bool required = false) const {
+  void Double(const toml::table& t, std::string_view prefix, std::string_view key, double& out,
+              double min, double max, bool required = false) const {
     const toml::node* n = t.get(key);
     if (!n) {
       if (required) Fail(&t, Join(prefix, key), "is required (a number)");
@@ -107,12 +124,15 @@ class Reader {
     out = Number(*n, Join(prefix, key), min, max);
   }
 
-  void Int(const toml::table& t, std::string_view prefix, std::string_view key, int& out, int min, int max) const {
-    if (const toml::node* n = t.get(key)) out = static_cast<int>(Integer(*n, Join(prefix, key), min, max));
+  void Int(const toml::table& t, std::string_view prefix, std::string_view key, int& out, int min,
+           int max) const {
+    if (const toml::node* n = t.get(key))
+      out = static_cast<int>(Integer(*n, Join(prefix, key), min, max));
   }
 
   /// `[min, max]` (min ≤ max) or one integer (min = max).
-  void Range(const toml::table& t, std::string_view prefix, std::string_view key, IntRange& out, int min, int max) const {
+  void Range(const toml::table& t, std::string_view prefix, std::string_view key, IntRange& out,
+             int min, int max) const {
     const toml::node* n = t.get(key);
     if (!n) return;
     const std::string name = Join(prefix, key);
@@ -124,10 +144,12 @@ class Reader {
     if (!a || a->size() != 2) Fail(n, name, "must be [min, max] or one integer");
     out.min = static_cast<int>(Integer(*a->get(0), name + "[0]", min, max));
     out.max = static_cast<int>(Integer(*a->get(1), name + "[1]", min, max));
-    if (out.min > out.max) Fail(n, name, fmt::format("min ({}) must not exceed max ({})", out.min, out.max));
+    if (out.min > out.max)
+      Fail(n, name, fmt::format("min ({}) must not exceed max ({})", out.min, out.max));
   }
 
-  void Strings(const toml::table& t, std::string_view prefix, std::string_view key, std::vector<std::string>& out) const {
+  void Strings(const toml::table& t, std::string_view prefix, std::string_view key,
+               std::vector<std::string>& out) const {
     const toml::node* n = t.get(key);
     if (!n) return;
     const std::string name = Join(prefix, key);
@@ -137,7 +159,9 @@ class Reader {
     out.clear();
     for (std::size_t i = 0; i < a->size(); ++i) {
       const toml::node* e = a->get(i);
-      if (!e->is_string()) Fail(e, fmt::format("{}[{}]", name, i), fmt::format("must be a string, got {}", TypeName(*e)));
+      if (!e->is_string())
+        Fail(e, fmt::format("{}[{}]", name, i),
+             fmt::format("must be a string, got {}", TypeName(*e)));
       out.push_back(e->as_string()->get());
     }
   }
@@ -148,11 +172,14 @@ class Reader {
 
 Scenario Parse(const toml::table& root, const Reader& r) {
   Scenario s;
-  r.OnlyKeys(root, "", {"name", "description", "seed", "arrivals", "stores", "session", "kitchen", "menu_publish", "limits"});
+  r.OnlyKeys(root, "",
+             {"name", "description", "seed", "arrivals", "stores", "session", "kitchen",
+              "menu_publish", "limits"});
   r.String(root, "", "name", s.name, true);
   if (s.name.empty()) r.Fail(root.get("name"), "name", "must not be empty");
   r.String(root, "", "description", s.description);
-  if (const toml::node* seed = root.get("seed")) s.seed = static_cast<std::uint64_t>(r.Integer(*seed, "seed", 0, INT64_MAX));
+  if (const toml::node* seed = root.get("seed"))
+    s.seed = static_cast<std::uint64_t>(r.Integer(*seed, "seed", 0, INT64_MAX));
 
   const toml::table* arrivals = r.Table(root, "", "arrivals", true);
   r.OnlyKeys(*arrivals, "arrivals", {"process", "phases"});
@@ -163,22 +190,31 @@ Scenario Parse(const toml::table& root, const Reader& r) {
   } else if (process == "uniform") {
     s.process = ArrivalProcess::kUniform;
   } else {
-    r.Fail(arrivals->get("process"), "arrivals.process", fmt::format("must be poisson or uniform, got '{}'", process));
+    r.Fail(arrivals->get("process"), "arrivals.process",
+           fmt::format("must be poisson or uniform, got '{}'", process));
   }
   const toml::node* phases = arrivals->get("phases");
-  if (!phases) r.Fail(arrivals, "arrivals.phases", "is required: [{ seconds = 20, from = 1, to = 5 }, …]");
+  if (!phases)
+    r.Fail(arrivals, "arrivals.phases", "is required: [{ seconds = 20, from = 1, to = 5 }, …]");
   const toml::array* list = phases->as_array();
-  if (!list) r.Fail(phases, "arrivals.phases", fmt::format("must be an array of tables, got {}", TypeName(*phases)));
+  if (!list)
+    r.Fail(phases, "arrivals.phases",
+           fmt::format("must be an array of tables, got {}", TypeName(*phases)));
   if (list->empty()) r.Fail(phases, "arrivals.phases", "must hold at least one phase");
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::string name = fmt::format("arrivals.phases[{}]", i);
     const toml::table* p = list->get(i)->as_table();
-    if (!p) r.Fail(list->get(i), name, fmt::format("must be a table {{ seconds, from, to }}, got {}", TypeName(*list->get(i))));
+    if (!p)
+      r.Fail(
+          list->get(i), name,
+          fmt::format("must be a table {{ seconds, from, to }}, got {}", TypeName(*list->get(i))));
     r.OnlyKeys(*p, name, {"seconds", "from", "to", "rate"});
     RatePhase phase;
     r.Double(*p, name, "seconds", phase.seconds, 0.001, 86400, true);
     if (p->get("rate")) {
-      if (p->get("from") || p->get("to")) r.Fail(p->get("rate"), name + ".rate", "give either rate (constant) or from and to (a ramp), not both");
+      if (p->get("from") || p->get("to"))
+        r.Fail(p->get("rate"), name + ".rate",
+               "give either rate (constant) or from and to (a ramp), not both");
       r.Double(*p, name, "rate", phase.from_rate, 0, 100000);
       phase.to_rate = phase.from_rate;
     } else {
@@ -197,8 +233,10 @@ Scenario Parse(const toml::table& root, const Reader& r) {
 
   if (const toml::table* t = r.Table(root, "", "session", false)) {
     auto& x = s.session;
-    r.OnlyKeys(*t, "session", {"quotes", "think_ms", "returning_share", "customer_share", "card_share", "coupon_share", "coupon", "customers",
-                               "track_timeout_s", "products", "sizes", "toppings"});
+    r.OnlyKeys(
+        *t, "session",
+        {"quotes", "think_ms", "returning_share", "customer_share", "card_share", "coupon_share",
+         "coupon", "customers", "track_timeout_s", "products", "sizes", "toppings"});
     r.Range(*t, "session", "quotes", x.quotes, 0, 100);
     r.Range(*t, "session", "think_ms", x.think_ms, 0, 600000);
     r.Double(*t, "session", "returning_share", x.returning_share, 0, 1);
@@ -206,7 +244,8 @@ Scenario Parse(const toml::table& root, const Reader& r) {
     r.Double(*t, "session", "card_share", x.card_share, 0, 1);
     r.Double(*t, "session", "coupon_share", x.coupon_share, 0, 1);
     r.String(*t, "session", "coupon", x.coupon);
-    if (x.coupon_share > 0 && x.coupon.empty()) r.Fail(t->get("coupon"), "session.coupon", "must name a coupon when coupon_share > 0");
+    if (x.coupon_share > 0 && x.coupon.empty())
+      r.Fail(t->get("coupon"), "session.coupon", "must name a coupon when coupon_share > 0");
     r.Int(*t, "session", "customers", x.customers, 1, 1000);
     r.Int(*t, "session", "track_timeout_s", x.track_timeout_s, 1, 3600);
     r.Strings(*t, "session", "products", x.products);
@@ -225,11 +264,13 @@ Scenario Parse(const toml::table& root, const Reader& r) {
     r.OnlyKeys(*t, "menu_publish", {"at_s", "market", "deadline_ms"});
     r.Double(*t, "menu_publish", "at_s", m.at_s, 0, 86400, true);
     r.String(*t, "menu_publish", "market", m.market);
-    if (m.market.size() != 3) r.Fail(t->get("market"), "menu_publish.market", "must be an ISO-4217 code such as USD");
+    if (m.market.size() != 3)
+      r.Fail(t->get("market"), "menu_publish.market", "must be an ISO-4217 code such as USD");
     r.Int(*t, "menu_publish", "deadline_ms", m.deadline_ms, 1, 600000);
     if (m.at_s >= TotalSeconds(s.phases)) {
       r.Fail(t->get("at_s"), "menu_publish.at_s",
-             fmt::format("must fall within the run ({} s of arrivals), got {}", TotalSeconds(s.phases), m.at_s));
+             fmt::format("must fall within the run ({} s of arrivals), got {}",
+                         TotalSeconds(s.phases), m.at_s));
     }
     s.menu_publish = m;
   }
@@ -248,16 +289,19 @@ Scenario Parse(const toml::table& root, const Reader& r) {
 std::string ScenarioError::ToString() const {
   std::string where = source;
   if (line > 0) where += fmt::format(":{}:{}", line, column);
-  return key.empty() ? fmt::format("{}: {}", where, message) : fmt::format("{}: {}: {}", where, key, message);
+  return key.empty() ? fmt::format("{}: {}", where, message)
+                     : fmt::format("{}: {}: {}", where, key, message);
 }
 
-tl::expected<Scenario, ScenarioError> ParseScenario(std::string_view text, std::string_view source) {
+tl::expected<Scenario, ScenarioError> ParseScenario(std::string_view text,
+                                                    std::string_view source) {
   Reader reader(source);
   try {
     toml::table root = toml::parse(text, source);
     return Parse(root, reader);
   } catch (const toml::parse_error& e) {
-    return tl::unexpected(ScenarioError{std::string(source), static_cast<int>(e.source().begin.line),
+    return tl::unexpected(ScenarioError{std::string(source),
+                                        static_cast<int>(e.source().begin.line),
                                         static_cast<int>(e.source().begin.column), "",
                                         fmt::format("TOML syntax: {}", e.description())});
   } catch (Stop& stop) {

@@ -23,22 +23,23 @@ struct IntRange {
 
 /// Where the sessions order: stores the run creates (open around the clock, carry-out).
 struct StoresSpec {
-  int count = 3;             ///< stores created for the run
-  double latitude = 41.8781;   ///< where they are (and where sessions search from)
+  int count = 3;              ///< stores created for the run
+  double latitude = 41.8781;  ///< where they are (and where sessions search from)
   double longitude = -87.6359;
 };
 
 /// What one customer session does, step by step.
 struct SessionSpec {
-  IntRange quotes{5, 15};          ///< builder changes, each one answered by a quote
-  IntRange think_ms{200, 800};     ///< pause between two steps of a session
-  double returning_share = 0.7;    ///< revalidate the menu with the ETag they have (If-None-Match); the rest fetch it whole
-  double customer_share = 0.7;     ///< signed-in customers; the rest are guests at the store's kiosk
-  double card_share = 0.6;         ///< pay by card token; the rest pay at the store
-  double coupon_share = 0;         ///< sessions quoting (and ordering) with `coupon`
+  IntRange quotes{5, 15};        ///< builder changes, each one answered by a quote
+  IntRange think_ms{200, 800};   ///< pause between two steps of a session
+  double returning_share = 0.7;  ///< revalidate the menu with the ETag they have (If-None-Match);
+                                 ///< the rest fetch it whole
+  double customer_share = 0.7;   ///< signed-in customers; the rest are guests at the store's kiosk
+  double card_share = 0.6;       ///< pay by card token; the rest pay at the store
+  double coupon_share = 0;       ///< sessions quoting (and ordering) with `coupon`
   std::string coupon = "PIZZA20";
-  int customers = 10;              ///< customer accounts registered and signed in at setup
-  int track_timeout_s = 120;       ///< a tracker not handed over by then is an error
+  int customers = 10;         ///< customer accounts registered and signed in at setup
+  int track_timeout_s = 120;  ///< a tracker not handed over by then is an error
   std::vector<std::string> products{"cheese_pizza", "pepperoni_pizza"};
   std::vector<std::string> sizes{"medium", "large"};
   std::vector<std::string> toppings{"pepperoni", "mushrooms"};
@@ -46,22 +47,24 @@ struct SessionSpec {
 
 /// The kitchen staff (one cook per store, through the kitchen API).
 struct KitchenSpec {
-  int poll_ms = 500;               ///< how often the cook looks at the open tickets
-  IntRange bump_ms{300, 900};      ///< between two bumps of one ticket
+  int poll_ms = 500;           ///< how often the cook looks at the open tickets
+  IntRange bump_ms{300, 900};  ///< between two bumps of one ticket
 };
 
 /// A new menu version published mid-run through the admin menu API.
 struct MenuPublishSpec {
-  double at_s = 0;                 ///< seconds from the start
+  double at_s = 0;  ///< seconds from the start
   std::string market = "USD";
-  int deadline_ms = 1000;          ///< every menu read sent this long after the publish answered must see the new ETag
+  int deadline_ms =
+      1000;  ///< every menu read sent this long after the publish answered must see the new ETag
 };
 
 /// How the generator itself behaves.
 struct LimitsSpec {
-  int connections = 128;           ///< short requests in flight at once (trackers not counted); more wait, their wait counted
+  int connections = 128;  ///< short requests in flight at once (trackers not counted); more wait,
+                          ///< their wait counted
   int request_timeout_ms = 10000;  ///< a request not answered by then is an error (timeout)
-  int drain_s = 60;                ///< after the last arrival, how long sessions may take before the run stops
+  int drain_s = 60;  ///< after the last arrival, how long sessions may take before the run stops
 };
 
 struct Scenario {
@@ -82,7 +85,7 @@ struct ScenarioError {
   std::string source;  ///< file name as given
   int line = 0;        ///< 1-based; 0 when unknown
   int column = 0;
-  std::string key;     ///< dotted path, e.g. "arrivals.phases[1].to" ("" for syntax errors)
+  std::string key;  ///< dotted path, e.g. "arrivals.phases[1].to" ("" for syntax errors)
   std::string message;
   /// "source:line:column: key: message"
   std::string ToString() const;

@@ -53,7 +53,8 @@ bump_ms = [10, 20]
 at_s = 3
 [limits]
 connections = 16
-)", "full.toml");
+)",
+                         "full.toml");
   ASSERT_TRUE(s) << s.error().ToString();
   EXPECT_EQ(s->seed, 9u);
   EXPECT_EQ(s->process, ArrivalProcess::kUniform);
@@ -74,7 +75,8 @@ TEST(ScenarioParse, SyntaxErrorNamesLineAndColumn) {
 
 TEST(ScenarioParse, UnknownKeyIsRefusedWithItsPlace) {
   EXPECT_EQ(ErrorOf(std::string(kMinimal) + "[session]\nqoutes = 3\n"),
-            "test.toml:6:1: session.qoutes: unknown key (known here: quotes, think_ms, returning_share, customer_share, card_share, "
+            "test.toml:6:1: session.qoutes: unknown key (known here: quotes, think_ms, "
+            "returning_share, customer_share, card_share, "
             "coupon_share, coupon, customers, track_timeout_s, products, sizes, toppings)");
 }
 
@@ -93,21 +95,27 @@ TEST(ScenarioParse, OutOfRangeValuesAreRefused) {
 TEST(ScenarioParse, PhasesMustBeComplete) {
   EXPECT_EQ(ErrorOf("name = \"x\"\n[arrivals]\nphases = [{ seconds = 5, from = 1 }]\n"),
             "test.toml:3:11: arrivals.phases[0].to: is required (a number)");
-  EXPECT_EQ(ErrorOf("name = \"x\"\n[arrivals]\nphases = []\n"), "test.toml:3:10: arrivals.phases: must hold at least one phase");
+  EXPECT_EQ(ErrorOf("name = \"x\"\n[arrivals]\nphases = []\n"),
+            "test.toml:3:10: arrivals.phases: must hold at least one phase");
   EXPECT_EQ(ErrorOf("name = \"x\"\n[arrivals]\nphases = [{ seconds = 5, rate = 1, to = 2 }]\n"),
-            "test.toml:3:33: arrivals.phases[0].rate: give either rate (constant) or from and to (a ramp), not both");
-  EXPECT_EQ(ErrorOf("name = \"x\"\n[arrivals]\nprocess = \"bursty\"\nphases = [{ seconds = 5, rate = 1 }]\n"),
-            "test.toml:3:11: arrivals.process: must be poisson or uniform, got 'bursty'");
+            "test.toml:3:33: arrivals.phases[0].rate: give either rate (constant) or from and to "
+            "(a ramp), not both");
+  EXPECT_EQ(
+      ErrorOf(
+          "name = \"x\"\n[arrivals]\nprocess = \"bursty\"\nphases = [{ seconds = 5, rate = 1 }]\n"),
+      "test.toml:3:11: arrivals.process: must be poisson or uniform, got 'bursty'");
 }
 
 TEST(ScenarioParse, RequiredPartsAreNamed) {
-  EXPECT_EQ(ErrorOf("[arrivals]\nphases = [{ seconds = 5, rate = 1 }]\n"), "test.toml:1:1: name: is required (a string)");
+  EXPECT_EQ(ErrorOf("[arrivals]\nphases = [{ seconds = 5, rate = 1 }]\n"),
+            "test.toml:1:1: name: is required (a string)");
   EXPECT_EQ(ErrorOf("name = \"x\"\n"), "test.toml:1:1: arrivals: is required (a table)");
 }
 
 TEST(ScenarioParse, PublishMustFallWithinTheRun) {
-  EXPECT_EQ(ErrorOf(std::string(kMinimal) + "[menu_publish]\nat_s = 12\n"),
-            "test.toml:6:8: menu_publish.at_s: must fall within the run (10 s of arrivals), got 12");
+  EXPECT_EQ(
+      ErrorOf(std::string(kMinimal) + "[menu_publish]\nat_s = 12\n"),
+      "test.toml:6:8: menu_publish.at_s: must fall within the run (10 s of arrivals), got 12");
 }
 
 TEST(ScenarioParse, CouponSessionsNeedACoupon) {
@@ -116,8 +124,11 @@ TEST(ScenarioParse, CouponSessionsNeedACoupon) {
 }
 
 TEST(ScenarioParse, ScalingShortensEveryDuration) {
-  auto s = ParseScenario(std::string(kMinimal) + "[session]\nthink_ms = [100, 300]\n[kitchen]\npoll_ms = 40\nbump_ms = 200\n"
-                                                 "[menu_publish]\nat_s = 5\n", "test.toml");
+  auto s =
+      ParseScenario(std::string(kMinimal) +
+                        "[session]\nthink_ms = [100, 300]\n[kitchen]\npoll_ms = 40\nbump_ms = 200\n"
+                        "[menu_publish]\nat_s = 5\n",
+                    "test.toml");
   ASSERT_TRUE(s) << s.error().ToString();
   const Scenario fast = ScaledScenario(*s, 0.1, 3);
   EXPECT_DOUBLE_EQ(fast.phases[0].seconds, 1);

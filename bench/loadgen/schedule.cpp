@@ -57,7 +57,8 @@ double ExpectedArrivals(const std::vector<RatePhase>& phases, double t) {
   return total;
 }
 
-std::vector<double> ArrivalTimes(const std::vector<RatePhase>& phases, ArrivalProcess process, std::uint64_t seed) {
+std::vector<double> ArrivalTimes(const std::vector<RatePhase>& phases, ArrivalProcess process,
+                                 std::uint64_t seed) {
   // Arrivals are placed in "expected count" space (where the process has rate 1) and mapped back
   // through the inverse of the integrated rate: exact for a time-varying rate, uniform or Poisson.
   std::vector<double> out;

@@ -29,7 +29,8 @@ double RateAt(const std::vector<RatePhase>& phases, double t);
 double ExpectedArrivals(const std::vector<RatePhase>& phases, double t);
 
 /// The instants (seconds from the start, ascending, all < TotalSeconds) at which sessions start.
-std::vector<double> ArrivalTimes(const std::vector<RatePhase>& phases, ArrivalProcess process, std::uint64_t seed);
+std::vector<double> ArrivalTimes(const std::vector<RatePhase>& phases, ArrivalProcess process,
+                                 std::uint64_t seed);
 
 /// Multiplies every phase's length (`time`) and rate (`rate`): a scenario run shorter or lighter.
 std::vector<RatePhase> Scaled(std::vector<RatePhase> phases, double time, double rate);

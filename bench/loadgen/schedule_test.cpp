@@ -32,7 +32,8 @@ TEST(ArrivalSchedule, RampDownMirrorsRampUp) {
   const auto up = ArrivalTimes({{10, 0, 10}}, ArrivalProcess::kUniform, 1);
   const auto down = ArrivalTimes({{10, 10, 0}}, ArrivalProcess::kUniform, 1);
   ASSERT_EQ(up.size(), down.size());
-  for (std::size_t i = 0; i < up.size(); ++i) EXPECT_NEAR(down[i], 10 - up[up.size() - 1 - i], 1e-6);
+  for (std::size_t i = 0; i < up.size(); ++i)
+    EXPECT_NEAR(down[i], 10 - up[up.size() - 1 - i], 1e-6);
 }
 
 TEST(ArrivalSchedule, PhasesFollowEachOther) {
@@ -53,7 +54,8 @@ TEST(ArrivalSchedule, PoissonMatchesTheRateOnAverageAndRepeatsWithTheSeed) {
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
   EXPECT_NEAR(static_cast<double>(a.size()), 2000, 4 * std::sqrt(2000.0));
-  const auto late = std::count_if(a.begin(), a.end(), [](double x) { return x >= 50; });  // 1250 expected
+  const auto late =
+      std::count_if(a.begin(), a.end(), [](double x) { return x >= 50; });  // 1250 expected
   EXPECT_NEAR(static_cast<double>(late), 1250, 4 * std::sqrt(1250.0));
   EXPECT_TRUE(std::is_sorted(a.begin(), a.end()));
 }

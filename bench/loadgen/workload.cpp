@@ -45,14 +45,17 @@ std::string ProblemOf(const HttpResponse& r) {
   json::value v = json::parse(r.body, ec);
   if (ec || !v.is_object()) return "";
   const auto& o = v.as_object();
-  if (const auto* errors = o.if_contains("errors"); errors && errors->is_array() && !errors->as_array().empty()) {
+  if (const auto* errors = o.if_contains("errors");
+      errors && errors->is_array() && !errors->as_array().empty()) {
     const auto& e = errors->as_array()[0];
     if (e.is_object() && e.as_object().contains("field") && e.as_object().contains("message")) {
-      return fmt::format("{}: {}", json::value_to<std::string>(e.at("field")), json::value_to<std::string>(e.at("message")));
+      return fmt::format("{}: {}", json::value_to<std::string>(e.at("field")),
+                         json::value_to<std::string>(e.at("message")));
     }
   }
   for (const char* k : {"detail", "error_description", "title"}) {
-    if (const auto* d = o.if_contains(k); d && d->is_string()) return std::string(d->as_string()).substr(0, 100);
+    if (const auto* d = o.if_contains(k); d && d->is_string())
+      return std::string(d->as_string()).substr(0, 100);
   }
   return "";
 }
@@ -107,9 +110,15 @@ struct StoreActor {
 class Run {
  public:
   Run(const Scenario& sc, const RunOptions& opt)
-      : sc_(sc), opt_(opt), engine_(opt.base_url, sc.limits.connections, milliseconds(sc.limits.request_timeout_ms)),
-        recorder_(Clock::now()), rng_(sc.seed) {
-    run_tag_ = fmt::format("{:x}", static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) & 0xffffffffff);
+      : sc_(sc),
+        opt_(opt),
+        engine_(opt.base_url, sc.limits.connections, milliseconds(sc.limits.request_timeout_ms)),
+        recorder_(Clock::now()),
+        rng_(sc.seed) {
+    run_tag_ = fmt::format(
+        "{:x}",
+        static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) &
+            0xffffffffff);
   }
 
   std::string Setup();
@@ -127,10 +136,12 @@ class Run {
   std::string Expect(const HttpResponse& r, int status, std::string_view what) {
     if (r.status == status) return "";
     if (r.status == 0) return fmt::format("{}: {}", what, r.transport_error);
-    return fmt::format("{}: answered {} (expected {}): {}", what, r.status, status, r.body.substr(0, 400));
+    return fmt::format("{}: answered {} (expected {}): {}", what, r.status, status,
+                       r.body.substr(0, 400));
   }
   std::string Token(const std::string& form, std::string& out, std::string_view what) {
-    auto r = Call({"POST", "/api/v1/auth/token", {"Content-Type: application/x-www-form-urlencoded"}, form});
+    auto r = Call(
+        {"POST", "/api/v1/auth/token", {"Content-Type: application/x-www-form-urlencoded"}, form});
     if (auto e = Expect(r, 200, what); !e.empty()) return e;
     auto o = BodyObject(r);
     out = o ? Str(*o, "access_token") : "";
@@ -141,7 +152,9 @@ class Run {
   int Uniform(IntRange r) { return std::uniform_int_distribution<int>(r.min, r.max)(rng_); }
   bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
   template <class T>
-  const T& Pick(const std::vector<T>& v) { return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng_)]; }
+  const T& Pick(const std::vector<T>& v) {
+    return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng_)];
+  }
   Time Think(Time after) { return after + milliseconds(Uniform(sc_.session.think_ms)); }
 
   /// Records the answer; false (and an error of its kind) unless its status is `ok`.
@@ -153,7 +166,8 @@ class Run {
     recorder_.Answered(step, r);
     if (std::find(ok.begin(), ok.end(), r.status) != ok.end()) return true;
     const std::string detail = ProblemOf(r);
-    recorder_.Error(step, detail.empty() ? fmt::format("http {}", r.status) : fmt::format("http {} ({})", r.status, detail));
+    recorder_.Error(step, detail.empty() ? fmt::format("http {}", r.status)
+                                         : fmt::format("http {} ({})", r.status, detail));
     return false;
   }
 
@@ -185,8 +199,10 @@ class Run {
   std::unordered_map<std::string, int> store_index_;
   std::vector<std::string> customers_;
   std::string menu_doc_;
-  std::unordered_map<std::string, Time> handed_off_at_;  // order → when the cook's hand-over bump was answered
-  std::unordered_set<std::string> tracker_first_;         // orders whose tracker heard of the hand-over before the bump's answer came
+  std::unordered_map<std::string, Time>
+      handed_off_at_;  // order → when the cook's hand-over bump was answered
+  std::unordered_set<std::string>
+      tracker_first_;  // orders whose tracker heard of the hand-over before the bump's answer came
   std::unordered_map<std::string, std::string> etag_;  // store → the ETag returning visitors hold
   std::vector<RatePhase> phases_;
   Time start_{};
@@ -200,19 +216,26 @@ class Run {
 };
 
 std::string Run::Setup() {
-  if (auto e = Token(fmt::format("grant_type=password&username={}&password={}", UrlEncode(opt_.admin_email),
-                                 UrlEncode(opt_.admin_password)),
+  if (auto e = Token(fmt::format("grant_type=password&username={}&password={}",
+                                 UrlEncode(opt_.admin_email), UrlEncode(opt_.admin_password)),
                      admin_, "signing in as the admin " + opt_.admin_email);
       !e.empty()) {
     return e;
   }
   std::string week;
-  for (const char* day : {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}) {
-    week += fmt::format("{}{{\"day\":\"{}\",\"open\":\"00:00\",\"close\":\"24:00\"}}", week.empty() ? "" : ",", day);
+  for (const char* day :
+       {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}) {
+    week += fmt::format("{}{{\"day\":\"{}\",\"open\":\"00:00\",\"close\":\"24:00\"}}",
+                        week.empty() ? "" : ",", day);
   }
   for (int i = 0; i < sc_.stores.count; ++i) {
     json::object body{{"name", fmt::format("Loadgen {} {} {}", sc_.name, run_tag_, i + 1)},
-                      {"address", {{"line1", "233 S Wacker Dr"}, {"city", "Chicago"}, {"region", "IL"}, {"postal_code", "60606"}, {"country", "US"}}},
+                      {"address",
+                       {{"line1", "233 S Wacker Dr"},
+                        {"city", "Chicago"},
+                        {"region", "IL"},
+                        {"postal_code", "60606"},
+                        {"country", "US"}}},
                       {"latitude", sc_.stores.latitude + 0.001 * i},
                       {"longitude", sc_.stores.longitude},
                       {"timezone", "America/Chicago"},
@@ -224,16 +247,21 @@ std::string Run::Setup() {
     if (auto e = Expect(r, 201, "creating a store"); !e.empty()) return e;
     StoreActor st;
     st.id = Str(*BodyObject(r), "id");
-    r = Call({"PUT", "/api/v1/stores/" + st.id + "/hours", Auth(admin_), fmt::format("{{\"carryout\":{{\"weekly\":[{}]}}}}", week)});
+    r = Call({"PUT", "/api/v1/stores/" + st.id + "/hours", Auth(admin_),
+              fmt::format("{{\"carryout\":{{\"weekly\":[{}]}}}}", week)});
     if (auto e = Expect(r, 200, "opening the store around the clock"); !e.empty()) return e;
-    r = Call({"PUT", "/api/v1/stores/" + st.id + "/tax", Auth(admin_), R"({"mode":"exclusive","rates":{"food":8875,"beverage":8875}})"});
+    r = Call({"PUT", "/api/v1/stores/" + st.id + "/tax", Auth(admin_),
+              R"({"mode":"exclusive","rates":{"food":8875,"beverage":8875}})"});
     if (auto e = Expect(r, 204, "setting the store's tax"); !e.empty()) return e;
     // The store's kiosk (guests order there) and its cook (works the tickets).
     r = Call({"POST", "/api/v1/admin/devices", Auth(admin_),
-              json::serialize(json::object{{"name", fmt::format("loadgen kiosk {}", i + 1)}, {"type", "kiosk"}, {"store_id", st.id}})});
+              json::serialize(json::object{{"name", fmt::format("loadgen kiosk {}", i + 1)},
+                                           {"type", "kiosk"},
+                                           {"store_id", st.id}})});
     if (auto e = Expect(r, 201, "registering the store's kiosk"); !e.empty()) return e;
     auto device = *BodyObject(r);
-    if (auto e = Token(fmt::format("grant_type=client_credentials&client_id={}&client_secret={}", UrlEncode(Str(device, "client_id")),
+    if (auto e = Token(fmt::format("grant_type=client_credentials&client_id={}&client_secret={}",
+                                   UrlEncode(Str(device, "client_id")),
                                    UrlEncode(Str(device, "client_secret"))),
                        st.kiosk_token, "the kiosk's token");
         !e.empty()) {
@@ -241,11 +269,16 @@ std::string Run::Setup() {
     }
     const std::string cook = fmt::format("cook-{}-{}@loadgen.vetahut.test", run_tag_, i + 1);
     r = Call({"POST", "/api/v1/admin/users", Auth(admin_),
-              json::serialize(json::object{{"email", cook}, {"password", "loadgen-cook-password"}, {"name", fmt::format("Cook {}", i + 1)},
-                                           {"phone", "+13125550100"}, {"roles", json::array{json::object{{"role", "cook"}, {"store_id", st.id}}}}})});
+              json::serialize(json::object{
+                  {"email", cook},
+                  {"password", "loadgen-cook-password"},
+                  {"name", fmt::format("Cook {}", i + 1)},
+                  {"phone", "+13125550100"},
+                  {"roles", json::array{json::object{{"role", "cook"}, {"store_id", st.id}}}}})});
     if (auto e = Expect(r, 201, "adding the store's cook"); !e.empty()) return e;
-    if (auto e = Token(fmt::format("grant_type=password&username={}&password=loadgen-cook-password", UrlEncode(cook)), st.cook_token,
-                       "signing in as the cook");
+    if (auto e = Token(fmt::format("grant_type=password&username={}&password=loadgen-cook-password",
+                                   UrlEncode(cook)),
+                       st.cook_token, "signing in as the cook");
         !e.empty()) {
       return e;
     }
@@ -255,19 +288,24 @@ std::string Run::Setup() {
   for (int i = 0; i < sc_.session.customers; ++i) {
     const std::string email = fmt::format("customer-{}-{}@loadgen.vetahut.test", run_tag_, i + 1);
     auto r = Call({"POST", "/api/v1/auth/register", Auth(""),
-                   json::serialize(json::object{{"email", email}, {"password", "loadgen-customer-password"},
-                                                {"name", fmt::format("Customer {}", i + 1)}, {"phone", "+13125550111"}})});
+                   json::serialize(json::object{{"email", email},
+                                                {"password", "loadgen-customer-password"},
+                                                {"name", fmt::format("Customer {}", i + 1)},
+                                                {"phone", "+13125550111"}})});
     if (auto e = Expect(r, 201, "registering a customer"); !e.empty()) return e;
     std::string token;
-    if (auto e = Token(fmt::format("grant_type=password&username={}&password=loadgen-customer-password", UrlEncode(email)), token,
-                       "signing in as a customer");
+    if (auto e =
+            Token(fmt::format("grant_type=password&username={}&password=loadgen-customer-password",
+                              UrlEncode(email)),
+                  token, "signing in as a customer");
         !e.empty()) {
       return e;
     }
     customers_.push_back(token);
   }
   if (sc_.menu_publish) {
-    if (opt_.menu_file.empty()) return "the scenario publishes a menu: give the menu document with --menu-file";
+    if (opt_.menu_file.empty())
+      return "the scenario publishes a menu: give the menu document with --menu-file";
     std::ifstream in(opt_.menu_file);
     if (!in) return "cannot read the menu file " + opt_.menu_file;
     std::stringstream text;
@@ -292,24 +330,31 @@ void Run::Go() {
   report_.sessions_scheduled = scheduled_;
   report_.window_s = window;
   report_.scheduled_mean_rate = window > 0 ? static_cast<double>(scheduled_) / window : 0;
-  for (const auto& p : phases_) report_.scheduled_peak_rate = std::max({report_.scheduled_peak_rate, p.from_rate, p.to_rate});
+  for (const auto& p : phases_)
+    report_.scheduled_peak_rate = std::max({report_.scheduled_peak_rate, p.from_rate, p.to_rate});
   int id = 0;
   for (double t : arrivals) {
-    const Time at = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(t));
+    const Time at =
+        start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(t));
     recorder_.Count("sessions scheduled", at);
     engine_.At(at, [this, at, n = ++id] { StartSession(n, at); });
   }
   for (int i = 0; i < static_cast<int>(stores_.size()); ++i) {
-    const Time at = start_ + milliseconds(sc_.kitchen.poll_ms * i / std::max<int>(1, static_cast<int>(stores_.size())));
+    const Time at = start_ + milliseconds(sc_.kitchen.poll_ms * i /
+                                          std::max<int>(1, static_cast<int>(stores_.size())));
     engine_.At(at, [this, i, at] { Poll(i, at); });
   }
   if (sc_.menu_publish) {
-    const Time at = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(sc_.menu_publish->at_s));
+    const Time at = start_ + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(sc_.menu_publish->at_s));
     engine_.At(at, [this, at] { PublishMenu(at); });
   }
-  if (opt_.progress) engine_.At(start_ + std::chrono::seconds(5), [this] { Progress(start_ + std::chrono::seconds(5)); });
-  const Time deadline = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(window)) +
-                        std::chrono::seconds(sc_.limits.drain_s);
+  if (opt_.progress)
+    engine_.At(start_ + std::chrono::seconds(5),
+               [this] { Progress(start_ + std::chrono::seconds(5)); });
+  const Time deadline =
+      start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(window)) +
+      std::chrono::seconds(sc_.limits.drain_s);
   engine_.Run(deadline);
 }
 
@@ -317,9 +362,12 @@ void Run::Progress(Time at) {
   if (Finished()) return;
   std::uint64_t errors = 0;
   for (const auto& [k, n] : recorder_.errors()) errors += n;
-  std::cerr << fmt::format("  {:>5.0f} s: sessions started {}/{}, in progress {}, handed over {}, errors {}\n",
-                           std::chrono::duration<double>(at - start_).count(), started_, scheduled_, active_, report_.handed_over, errors);
-  engine_.At(at + std::chrono::seconds(5), [this, next = at + std::chrono::seconds(5)] { Progress(next); });
+  std::cerr << fmt::format(
+      "  {:>5.0f} s: sessions started {}/{}, in progress {}, handed over {}, errors {}\n",
+      std::chrono::duration<double>(at - start_).count(), started_, scheduled_, active_,
+      report_.handed_over, errors);
+  engine_.At(at + std::chrono::seconds(5),
+             [this, next = at + std::chrono::seconds(5)] { Progress(next); });
 }
 
 void Run::StartSession(int id, Time at) {
@@ -344,13 +392,18 @@ void Run::End(const std::shared_ptr<Session>& s, bool ok) {
 }
 
 void Run::FindStore(std::shared_ptr<Session> s, Time at) {
-  const double lat = sc_.stores.latitude + 0.0005 * std::uniform_int_distribution<int>(0, sc_.stores.count)(rng_);
-  engine_.Send({"GET", fmt::format("/api/v1/stores?lat={:.5f}&lon={:.5f}&limit={}", lat, sc_.stores.longitude, std::min(sc_.stores.count, 20)),
-                {}, ""},
+  const double lat =
+      sc_.stores.latitude + 0.0005 * std::uniform_int_distribution<int>(0, sc_.stores.count)(rng_);
+  engine_.Send({"GET",
+                fmt::format("/api/v1/stores?lat={:.5f}&lon={:.5f}&limit={}", lat,
+                            sc_.stores.longitude, std::min(sc_.stores.count, 20)),
+                {},
+                ""},
                at, [this, s](HttpResponse& r) {
                  if (!Check("stores.find", r, {200})) return End(s, false);
                  std::vector<int> found;
-                 if (auto o = BodyObject(r); o && o->contains("items") && o->at("items").is_array()) {
+                 if (auto o = BodyObject(r);
+                     o && o->contains("items") && o->at("items").is_array()) {
                    for (const auto& item : o->at("items").as_array()) {
                      if (!item.is_object()) continue;
                      auto it = store_index_.find(Str(item.as_object(), "id"));
@@ -362,7 +415,8 @@ void Run::FindStore(std::shared_ptr<Session> s, Time at) {
                    return End(s, false);
                  }
                  s->store = Pick(found);
-                 if (!s->customer) s->token = stores_[static_cast<std::size_t>(s->store)].kiosk_token;
+                 if (!s->customer)
+                   s->token = stores_[static_cast<std::size_t>(s->store)].kiosk_token;
                  ReadMenu(s, Think(r.done));
                });
 }
@@ -386,20 +440,24 @@ void Run::ReadMenu(std::shared_ptr<Session> s, Time at) {
     if (!publish_requested_) {
       old_etags_.insert(seen);
     } else if (publish_answered_ != Time{} && r.intended >= publish_answered_) {
-      const double after_ms = std::chrono::duration<double, std::milli>(r.intended - publish_answered_).count();
+      const double after_ms =
+          std::chrono::duration<double, std::milli>(r.intended - publish_answered_).count();
       if (old_etags_.count(seen)) {
         report_.last_old_etag_ms = std::max(report_.last_old_etag_ms, after_ms);
         if (after_ms > sc_.menu_publish->deadline_ms) {
           ++report_.stale_after_deadline;
-          recorder_.Error("menu.read", fmt::format("old ETag {} ms after the publish (deadline {} ms)", static_cast<int>(after_ms),
-                                                   sc_.menu_publish->deadline_ms));
+          recorder_.Error("menu.read",
+                          fmt::format("old ETag {} ms after the publish (deadline {} ms)",
+                                      static_cast<int>(after_ms), sc_.menu_publish->deadline_ms));
         }
       } else if (report_.first_new_etag_ms < 0) {
-        report_.first_new_etag_ms = std::chrono::duration<double, std::milli>(r.done - publish_answered_).count();
+        report_.first_new_etag_ms =
+            std::chrono::duration<double, std::milli>(r.done - publish_answered_).count();
       }
     }
     // The first cart: one line; coupon carts hold two pizzas so the coupon's minimum is met.
-    s->cart.push_back(Line{Pick(sc_.session.products), Pick(sc_.session.sizes), s->coupon ? 2 : 1, {}});
+    s->cart.push_back(
+        Line{Pick(sc_.session.products), Pick(sc_.session.sizes), s->coupon ? 2 : 1, {}});
     if (s->quotes_left > 0) return SendQuote(s, Think(r.done));
     if (s->card) return CardToken(s, Think(r.done));
     Place(s, Think(r.done));
@@ -409,12 +467,15 @@ void Run::ReadMenu(std::shared_ptr<Session> s, Time at) {
 void Run::ChangeCart(Session& s) {
   Line& line = s.cart[std::uniform_int_distribution<std::size_t>(0, s.cart.size() - 1)(rng_)];
   switch (std::uniform_int_distribution<int>(0, 5)(rng_)) {
-    case 0: line.size = Pick(sc_.session.sizes); break;
+    case 0:
+      line.size = Pick(sc_.session.sizes);
+      break;
     case 1:
     case 2: {  // add a topping (whole or on one half), or change where one goes
       static const std::vector<std::string> kPortions{"whole", "left", "right"};
       const std::string& topping = Pick(sc_.session.toppings);
-      auto it = std::find_if(line.toppings.begin(), line.toppings.end(), [&](const auto& t) { return t.first == topping; });
+      auto it = std::find_if(line.toppings.begin(), line.toppings.end(),
+                             [&](const auto& t) { return t.first == topping; });
       if (it != line.toppings.end()) {
         it->second = Pick(kPortions);
       } else if (line.toppings.size() < 5) {
@@ -425,7 +486,9 @@ void Run::ChangeCart(Session& s) {
     case 3:
       if (!line.toppings.empty()) line.toppings.pop_back();
       break;
-    case 4: line.quantity = std::uniform_int_distribution<int>(s.coupon ? 2 : 1, 3)(rng_); break;
+    case 4:
+      line.quantity = std::uniform_int_distribution<int>(s.coupon ? 2 : 1, 3)(rng_);
+      break;
     default:
       if (s.cart.size() < 3) {
         s.cart.push_back(Line{Pick(sc_.session.products), Pick(sc_.session.sizes), 1, {}});
@@ -439,10 +502,16 @@ json::object Run::CartJson(const Session& s) {
   json::array items;
   for (const auto& line : s.cart) {
     json::array toppings;
-    for (const auto& [t, portion] : line.toppings) toppings.push_back(json::object{{"topping_id", t}, {"portion", portion}});
-    items.push_back(json::object{{"product_id", line.product}, {"size", line.size}, {"quantity", line.quantity}, {"toppings", std::move(toppings)}});
+    for (const auto& [t, portion] : line.toppings)
+      toppings.push_back(json::object{{"topping_id", t}, {"portion", portion}});
+    items.push_back(json::object{{"product_id", line.product},
+                                 {"size", line.size},
+                                 {"quantity", line.quantity},
+                                 {"toppings", std::move(toppings)}});
   }
-  json::object o{{"store_id", stores_[static_cast<std::size_t>(s.store)].id}, {"type", "carryout"}, {"items", std::move(items)}};
+  json::object o{{"store_id", stores_[static_cast<std::size_t>(s.store)].id},
+                 {"type", "carryout"},
+                 {"items", std::move(items)}};
   if (s.coupon) o["coupon_code"] = sc_.session.coupon;
   return o;
 }
@@ -450,12 +519,13 @@ json::object Run::CartJson(const Session& s) {
 void Run::SendQuote(std::shared_ptr<Session> s, Time at) {
   ChangeCart(*s);
   --s->quotes_left;
-  engine_.Send({"POST", "/api/v1/quotes", Auth(s->token), json::serialize(CartJson(*s))}, at, [this, s](HttpResponse& r) {
-    if (!Check("quote", r, {200})) return End(s, false);
-    if (s->quotes_left > 0) return SendQuote(s, Think(r.done));
-    if (s->card) return CardToken(s, Think(r.done));
-    Place(s, Think(r.done));
-  });
+  engine_.Send({"POST", "/api/v1/quotes", Auth(s->token), json::serialize(CartJson(*s))}, at,
+               [this, s](HttpResponse& r) {
+                 if (!Check("quote", r, {200})) return End(s, false);
+                 if (s->quotes_left > 0) return SendQuote(s, Think(r.done));
+                 if (s->card) return CardToken(s, Think(r.done));
+                 Place(s, Think(r.done));
+               });
 }
 
 void Run::CardToken(std::shared_ptr<Session> s, Time at) {
@@ -483,21 +553,23 @@ void Run::Place(std::shared_ptr<Session> s, Time at) {
   if (!s->customer) body["customer_name"] = fmt::format("Guest {}", s->id);
   auto headers = Auth(s->token);
   headers.push_back(fmt::format("Idempotency-Key: loadgen-{}-{}", run_tag_, s->id));
-  engine_.Send({"POST", "/api/v1/orders", std::move(headers), json::serialize(body)}, at, [this, s](HttpResponse& r) {
-    if (!Check("order.place", r, {201})) return End(s, false);
-    auto o = BodyObject(r);
-    s->order_id = o ? Str(*o, "id") : "";
-    const std::string status = o ? Str(*o, "status") : "";
-    if (s->order_id.empty() || status != "confirmed") {
-      recorder_.Error("order.place", fmt::format("placed as '{}', not confirmed", status));
-      return End(s, false);
-    }
-    s->placed = r.done;
-    ++report_.orders_placed;
-    recorder_.Count("orders placed", r.done);
-    // The tracker opens at once: the confirmation page follows the order.
-    Track(s, r.done);
-  });
+  engine_.Send({"POST", "/api/v1/orders", std::move(headers), json::serialize(body)}, at,
+               [this, s](HttpResponse& r) {
+                 if (!Check("order.place", r, {201})) return End(s, false);
+                 auto o = BodyObject(r);
+                 s->order_id = o ? Str(*o, "id") : "";
+                 const std::string status = o ? Str(*o, "status") : "";
+                 if (s->order_id.empty() || status != "confirmed") {
+                   recorder_.Error("order.place",
+                                   fmt::format("placed as '{}', not confirmed", status));
+                   return End(s, false);
+                 }
+                 s->placed = r.done;
+                 ++report_.orders_placed;
+                 recorder_.Count("orders placed", r.done);
+                 // The tracker opens at once: the confirmation page follows the order.
+                 Track(s, r.done);
+               });
 }
 
 void Run::Track(std::shared_ptr<Session> s, Time at) {
@@ -514,13 +586,15 @@ void Run::Track(std::shared_ptr<Session> s, Time at) {
           if (!s->handed_over) {
             s->handed_over = true;
             const Time now = Clock::now();
-            report_.handover.Record(std::chrono::duration_cast<std::chrono::microseconds>(now - s->placed).count());
+            report_.handover.Record(
+                std::chrono::duration_cast<std::chrono::microseconds>(now - s->placed).count());
             ++report_.handed_over;
             recorder_.Count("handed over", now);
             // How long the customer's tracker lagged the cook's hand-over (the event path:
             // kitchen outbox → bus → order → tracker); negative when the event beat the answer.
             if (auto it = handed_off_at_.find(s->order_id); it != handed_off_at_.end()) {
-              report_.handoff_to_tracker.Record(std::chrono::duration_cast<std::chrono::microseconds>(now - it->second).count());
+              report_.handoff_to_tracker.Record(
+                  std::chrono::duration_cast<std::chrono::microseconds>(now - it->second).count());
               handed_off_at_.erase(it);
             } else {
               tracker_first_.insert(s->order_id);
@@ -538,8 +612,9 @@ void Run::Track(std::shared_ptr<Session> s, Time at) {
         }
         recorder_.Answered("order.track", r);
         if (!s->handed_over) {
-          recorder_.Error("order.track", r.transport_error.empty() ? "stream ended before the hand-over"
-                                                                   : "no hand-over (" + r.transport_error + ")");
+          recorder_.Error("order.track", r.transport_error.empty()
+                                             ? "stream ended before the hand-over"
+                                             : "no hand-over (" + r.transport_error + ")");
           return End(s, false);
         }
         End(s, true);
@@ -551,26 +626,29 @@ void Run::Poll(int i, Time at) {
   StoreActor& st = stores_[static_cast<std::size_t>(i)];
   // New tickets only: each one's later steps follow from its bump answers, as a cook keeps the
   // tickets in hand; listing every open ticket on every look would be the load, not the kitchen.
-  engine_.Send({"GET", "/api/v1/stores/" + st.id + "/kitchen/tickets?status=queued&limit=500", Auth(st.cook_token, false), ""}, at,
-               [this, i](HttpResponse& r) {
-                 if (!Check("kitchen.list", r, {200})) return;
-                 auto o = BodyObject(r);
-                 if (!o || !o->contains("tickets") || !o->at("tickets").is_array()) {
-                   recorder_.Error("kitchen.list", "no tickets array");
-                   return;
-                 }
-                 StoreActor& st = stores_[static_cast<std::size_t>(i)];
-                 for (const auto& t : o->at("tickets").as_array()) {
-                   if (!t.is_object()) continue;
-                   const std::string id = Str(t.as_object(), "id");
-                   const std::string status = Str(t.as_object(), "status");
-                   if (status != "queued" && status != "making" && status != "in_oven" && status != "ready") continue;
-                   if (st.working.count(id) || st.done.count(id)) continue;
-                   st.working.insert(id);
-                   const Time bump_at = r.done + milliseconds(Uniform(sc_.kitchen.bump_ms));
-                   engine_.At(bump_at, [this, i, id, status, bump_at] { Bump(i, id, status, bump_at); });
-                 }
-               });
+  engine_.Send(
+      {"GET", "/api/v1/stores/" + st.id + "/kitchen/tickets?status=queued&limit=500",
+       Auth(st.cook_token, false), ""},
+      at, [this, i](HttpResponse& r) {
+        if (!Check("kitchen.list", r, {200})) return;
+        auto o = BodyObject(r);
+        if (!o || !o->contains("tickets") || !o->at("tickets").is_array()) {
+          recorder_.Error("kitchen.list", "no tickets array");
+          return;
+        }
+        StoreActor& st = stores_[static_cast<std::size_t>(i)];
+        for (const auto& t : o->at("tickets").as_array()) {
+          if (!t.is_object()) continue;
+          const std::string id = Str(t.as_object(), "id");
+          const std::string status = Str(t.as_object(), "status");
+          if (status != "queued" && status != "making" && status != "in_oven" && status != "ready")
+            continue;
+          if (st.working.count(id) || st.done.count(id)) continue;
+          st.working.insert(id);
+          const Time bump_at = r.done + milliseconds(Uniform(sc_.kitchen.bump_ms));
+          engine_.At(bump_at, [this, i, id, status, bump_at] { Bump(i, id, status, bump_at); });
+        }
+      });
   // The cook looks again on the clock, whatever the last look took (open loop).
   const Time next = at + milliseconds(sc_.kitchen.poll_ms);
   engine_.At(next, [this, i, next] { Poll(i, next); });
@@ -580,8 +658,8 @@ void Run::Bump(int i, std::string ticket, std::string status, Time at) {
   StoreActor& st = stores_[static_cast<std::size_t>(i)];
   // Each bump moves every item one station on; a ready ticket is handed over at the pass.
   const std::string body = status == "ready" ? R"({"station":"expo"})" : "{}";
-  engine_.Send({"POST", "/api/v1/kitchen/tickets/" + ticket + "/bump", Auth(st.cook_token), body}, at,
-               [this, i, ticket](HttpResponse& r) {
+  engine_.Send({"POST", "/api/v1/kitchen/tickets/" + ticket + "/bump", Auth(st.cook_token), body},
+               at, [this, i, ticket](HttpResponse& r) {
                  StoreActor& st = stores_[static_cast<std::size_t>(i)];
                  if (!Check("kitchen.bump", r, {200})) {
                    st.working.erase(ticket);  // the next look picks it up again
@@ -609,17 +687,21 @@ void Run::Bump(int i, std::string ticket, std::string status, Time at) {
 
 void Run::PublishMenu(Time at) {
   const std::string market = sc_.menu_publish->market;
-  engine_.Send({"PUT", "/api/v1/menu/" + market + "/draft", Auth(admin_), menu_doc_}, at, [this, market](HttpResponse& r) {
-    if (!Check("menu.draft", r, {200})) return;
-    publish_requested_ = true;
-    publish_requested_at_ = Clock::now();
-    engine_.Send({"POST", "/api/v1/menu/" + market + "/publish", Auth(admin_, false), ""}, r.done, [this](HttpResponse& p) {
-      if (!Check("menu.publish", p, {200})) return;
-      publish_answered_ = p.done;
-      report_.published = true;
-      report_.publish_at_s = std::chrono::duration<double>(p.done - start_).count();
-    });
-  });
+  engine_.Send({"PUT", "/api/v1/menu/" + market + "/draft", Auth(admin_), menu_doc_}, at,
+               [this, market](HttpResponse& r) {
+                 if (!Check("menu.draft", r, {200})) return;
+                 publish_requested_ = true;
+                 publish_requested_at_ = Clock::now();
+                 engine_.Send(
+                     {"POST", "/api/v1/menu/" + market + "/publish", Auth(admin_, false), ""},
+                     r.done, [this](HttpResponse& p) {
+                       if (!Check("menu.publish", p, {200})) return;
+                       publish_answered_ = p.done;
+                       report_.published = true;
+                       report_.publish_at_s =
+                           std::chrono::duration<double>(p.done - start_).count();
+                     });
+               });
 }
 
 RunOutcome Run::Finish() {
@@ -632,12 +714,17 @@ RunOutcome Run::Finish() {
   std::vector<std::int64_t> lag = engine_.SendLagMicros();
   if (!lag.empty()) {
     std::sort(lag.begin(), lag.end());
-    r.send_lag_p99_us = lag[std::min(lag.size() - 1, static_cast<std::size_t>(0.99 * static_cast<double>(lag.size())))];
+    r.send_lag_p99_us = lag[std::min(
+        lag.size() - 1, static_cast<std::size_t>(0.99 * static_cast<double>(lag.size())))];
     r.send_lag_max_us = lag.back();
   }
-  if (started_ < scheduled_) recorder_.Error("session", fmt::format("{} sessions never started (the run hit its deadline)", scheduled_ - started_));
-  if (active_ > 0) recorder_.Error("session", fmt::format("{} sessions still running at the deadline", active_));
-  if (sc_.menu_publish && !r.published) recorder_.Error("menu.publish", "the menu was not published");
+  if (started_ < scheduled_)
+    recorder_.Error("session", fmt::format("{} sessions never started (the run hit its deadline)",
+                                           scheduled_ - started_));
+  if (active_ > 0)
+    recorder_.Error("session", fmt::format("{} sessions still running at the deadline", active_));
+  if (sc_.menu_publish && !r.published)
+    recorder_.Error("menu.publish", "the menu was not published");
   Summarize(recorder_, r);
   if (!opt_.out_dir.empty()) {
     std::filesystem::create_directories(opt_.out_dir);
@@ -655,7 +742,8 @@ bool IsLoopbackUrl(const std::string& url) {
     if (url.starts_with(host)) {
       std::string_view port = std::string_view(url).substr(host.size());
       if (!port.empty() && port.back() == '/') port.remove_suffix(1);
-      return !port.empty() && port.size() <= 5 && std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+      return !port.empty() && port.size() <= 5 &&
+             std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
     }
   }
   return false;
@@ -664,7 +752,8 @@ bool IsLoopbackUrl(const std::string& url) {
 RunOutcome RunScenario(const Scenario& scenario, const RunOptions& options) {
   RunOutcome out;
   if (!IsLoopbackUrl(options.base_url)) {
-    out.setup_error = "the server must be on this machine's loopback: http://127.0.0.1:PORT (got " + options.base_url + ")";
+    out.setup_error = "the server must be on this machine's loopback: http://127.0.0.1:PORT (got " +
+                      options.base_url + ")";
     return out;
   }
   const Scenario scaled = ScaledScenario(scenario, options.time_scale, options.rate_scale);

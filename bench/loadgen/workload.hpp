@@ -11,20 +11,20 @@
 namespace vetahut::loadgen {
 
 struct RunOptions {
-  std::string base_url;                                   ///< loopback only: http://127.0.0.1:PORT
-  std::string admin_email = "admin@demo.vetahut.test";    ///< an admin (the demo's by default)
+  std::string base_url;                                 ///< loopback only: http://127.0.0.1:PORT
+  std::string admin_email = "admin@demo.vetahut.test";  ///< an admin (the demo's by default)
   std::string admin_password = "demo-admin-password";
-  std::string menu_file;   ///< the menu (admin form) a menu_publish step publishes
-  double time_scale = 1;   ///< multiplies every duration of the scenario (ScaledScenario)
-  double rate_scale = 1;   ///< multiplies the arrival rates
-  std::string out_dir;     ///< chart, data and summary.json go here ("" = none)
-  bool progress = true;    ///< a line per 5 s on stderr
+  std::string menu_file;  ///< the menu (admin form) a menu_publish step publishes
+  double time_scale = 1;  ///< multiplies every duration of the scenario (ScaledScenario)
+  double rate_scale = 1;  ///< multiplies the arrival rates
+  std::string out_dir;    ///< chart, data and summary.json go here ("" = none)
+  bool progress = true;   ///< a line per 5 s on stderr
 };
 
 struct RunOutcome {
   std::string setup_error;  ///< non-empty: the run did not start
   Report report;
-  std::string chart;        ///< the chart's path, or "" (chart_note says why)
+  std::string chart;  ///< the chart's path, or "" (chart_note says why)
   std::string chart_note;
 };
 
