@@ -41,8 +41,8 @@ namespace {
 /// Steps in the order a session meets them, then the staff's, then anything else.
 int StepRank(std::string_view name) {
   static constexpr std::string_view kOrder[] = {
-      "stores.find", "menu.read",    "quote",        "card.token", "order.place",
-      "order.track", "kitchen.list", "kitchen.bump", "menu.draft", "menu.publish"};
+      "stores.find",  "menu.read",    "quote",      "card.token",   "order.place", "order.track",
+      "kitchen.list", "kitchen.bump", "menu.draft", "menu.publish", "menu.watch"};
   for (int i = 0; i < static_cast<int>(std::size(kOrder)); ++i) {
     if (kOrder[i] == name) return i;
   }
@@ -121,12 +121,11 @@ std::string FormatReport(const Report& r) {
   if (r.published) {
     out += fmt::format(
         "\nmenu published at {:.1f} s: first read with the new ETag {:.0f} ms after, last read "
-        "with an old one {}; "
-        "{} stale read(s) past the deadline\n",
+        "with an old one {}; {} of {} reads sent past the deadline were stale\n",
         r.publish_at_s, r.first_new_etag_ms,
         r.last_old_etag_ms < 0 ? std::string("none")
                                : fmt::format("{:.0f} ms after", r.last_old_etag_ms),
-        r.stale_after_deadline);
+        r.stale_after_deadline, r.checked_after_deadline);
   }
   out += fmt::format("\nerrors: {}\n", r.total_errors);
   for (const auto& [kind, n] : r.errors) out += fmt::format("  {:>6} × {}\n", n, kind);
@@ -175,7 +174,8 @@ std::string ReportJson(const Report& r) {
     o["menu_publish"] = json::object{{"at_s", r.publish_at_s},
                                      {"first_new_etag_ms", r.first_new_etag_ms},
                                      {"last_old_etag_ms", r.last_old_etag_ms},
-                                     {"stale_after_deadline", r.stale_after_deadline}};
+                                     {"stale_after_deadline", r.stale_after_deadline},
+                                     {"checked_after_deadline", r.checked_after_deadline}};
   }
   return json::serialize(o);
 }

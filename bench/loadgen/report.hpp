@@ -77,6 +77,7 @@ struct Report {
   double first_new_etag_ms = -1;  ///< after the publish: the first read that saw the new version
   double last_old_etag_ms = -1;   ///< … and the last read that still got an old one
   std::uint64_t stale_after_deadline = 0;
+  std::uint64_t checked_after_deadline = 0;  ///< menu reads sent past the deadline, each judged
 };
 
 /// Fills the per-step part of `report` from `recorder`.

@@ -261,12 +261,13 @@ Scenario Parse(const toml::table& root, const Reader& r) {
 
   if (const toml::table* t = r.Table(root, "", "menu_publish", false)) {
     MenuPublishSpec m;
-    r.OnlyKeys(*t, "menu_publish", {"at_s", "market", "deadline_ms"});
+    r.OnlyKeys(*t, "menu_publish", {"at_s", "market", "deadline_ms", "watch_ms"});
     r.Double(*t, "menu_publish", "at_s", m.at_s, 0, 86400, true);
     r.String(*t, "menu_publish", "market", m.market);
     if (m.market.size() != 3)
       r.Fail(t->get("market"), "menu_publish.market", "must be an ISO-4217 code such as USD");
     r.Int(*t, "menu_publish", "deadline_ms", m.deadline_ms, 1, 600000);
+    r.Int(*t, "menu_publish", "watch_ms", m.watch_ms, 0, 600000);
     if (m.at_s >= TotalSeconds(s.phases)) {
       r.Fail(t->get("at_s"), "menu_publish.at_s",
              fmt::format("must fall within the run ({} s of arrivals), got {}",
@@ -315,7 +316,12 @@ Scenario ScaledScenario(Scenario s, double time, double rate) {
   s.session.think_ms = {scale(s.session.think_ms.min), scale(s.session.think_ms.max)};
   s.kitchen.bump_ms = {scale(s.kitchen.bump_ms.min), scale(s.kitchen.bump_ms.max)};
   s.kitchen.poll_ms = std::max(10, scale(s.kitchen.poll_ms));
-  if (s.menu_publish) s.menu_publish->at_s *= time;
+  if (s.menu_publish) {
+    s.menu_publish->at_s *= time;
+    if (s.menu_publish->watch_ms > 0) {
+      s.menu_publish->watch_ms = std::max(10, scale(s.menu_publish->watch_ms));
+    }
+  }
   return s;
 }
 

@@ -55,8 +55,10 @@ struct KitchenSpec {
 struct MenuPublishSpec {
   double at_s = 0;  ///< seconds from the start
   std::string market = "USD";
-  int deadline_ms =
-      1000;  ///< every menu read sent this long after the publish answered must see the new ETag
+  /// Every menu read sent this long after the publish answered must see the new ETag.
+  int deadline_ms = 1000;
+  /// Per store, a client with the menu open revalidates this often (0: none).
+  int watch_ms = 250;
 };
 
 /// How the generator itself behaves.

@@ -51,6 +51,7 @@ poll_ms = 250
 bump_ms = [10, 20]
 [menu_publish]
 at_s = 3
+watch_ms = 100
 [limits]
 connections = 16
 )",
@@ -66,6 +67,8 @@ connections = 16
   EXPECT_EQ(s->kitchen.bump_ms.max, 20);
   ASSERT_TRUE(s->menu_publish);
   EXPECT_EQ(s->menu_publish->market, "USD");
+  EXPECT_EQ(s->menu_publish->deadline_ms, 1000);
+  EXPECT_EQ(s->menu_publish->watch_ms, 100);
   EXPECT_EQ(s->limits.connections, 16);
 }
 

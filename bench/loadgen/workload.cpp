@@ -185,6 +185,11 @@ class Run {
   void Poll(int store, Time at);
   void Bump(int store, std::string ticket, std::string status, Time at);
   void PublishMenu(Time at);
+  /// Judges a menu read against the publish: an old ETag on a read sent past the deadline is an
+  /// error.
+  void JudgeMenuRead(std::string_view step, const HttpResponse& r, const std::string& seen);
+  /// A client with the menu open, revalidating every `menu_publish.watch_ms`.
+  void Watch(int store, Time at);
   void Progress(Time at);
   bool Finished() const { return started_ == scheduled_ && active_ == 0; }
 
@@ -211,6 +216,7 @@ class Run {
   Report report_;
   // Menu publish.
   std::set<std::string> old_etags_;
+  std::unordered_map<std::string, std::string> watch_etag_;  // store → the watcher's ETag
   bool publish_requested_ = false;
   Time publish_requested_at_{}, publish_answered_{};
 };
@@ -344,6 +350,13 @@ void Run::Go() {
                                           std::max<int>(1, static_cast<int>(stores_.size())));
     engine_.At(at, [this, i, at] { Poll(i, at); });
   }
+  if (sc_.menu_publish && sc_.menu_publish->watch_ms > 0) {
+    for (int i = 0; i < static_cast<int>(stores_.size()); ++i) {
+      const Time at = start_ + milliseconds(sc_.menu_publish->watch_ms * i /
+                                            std::max<int>(1, static_cast<int>(stores_.size())));
+      engine_.At(at, [this, i, at] { Watch(i, at); });
+    }
+  }
   if (sc_.menu_publish) {
     const Time at = start_ + std::chrono::duration_cast<Clock::duration>(
                                  std::chrono::duration<double>(sc_.menu_publish->at_s));
@@ -437,24 +450,7 @@ void Run::ReadMenu(std::shared_ptr<Session> s, Time at) {
       return End(s, false);
     }
     if (r.status == 200) etag_[store] = seen;
-    if (!publish_requested_) {
-      old_etags_.insert(seen);
-    } else if (publish_answered_ != Time{} && r.intended >= publish_answered_) {
-      const double after_ms =
-          std::chrono::duration<double, std::milli>(r.intended - publish_answered_).count();
-      if (old_etags_.count(seen)) {
-        report_.last_old_etag_ms = std::max(report_.last_old_etag_ms, after_ms);
-        if (after_ms > sc_.menu_publish->deadline_ms) {
-          ++report_.stale_after_deadline;
-          recorder_.Error("menu.read",
-                          fmt::format("old ETag {} ms after the publish (deadline {} ms)",
-                                      static_cast<int>(after_ms), sc_.menu_publish->deadline_ms));
-        }
-      } else if (report_.first_new_etag_ms < 0) {
-        report_.first_new_etag_ms =
-            std::chrono::duration<double, std::milli>(r.done - publish_answered_).count();
-      }
-    }
+    JudgeMenuRead("menu.read", r, seen);
     // The first cart: one line; coupon carts hold two pizzas so the coupon's minimum is met.
     s->cart.push_back(
         Line{Pick(sc_.session.products), Pick(sc_.session.sizes), s->coupon ? 2 : 1, {}});
@@ -683,6 +679,48 @@ void Run::Bump(int i, std::string ticket, std::string status, Time at) {
                  const Time next = r.done + milliseconds(Uniform(sc_.kitchen.bump_ms));
                  engine_.At(next, [this, i, ticket, now, next] { Bump(i, ticket, now, next); });
                });
+}
+
+void Run::JudgeMenuRead(std::string_view step, const HttpResponse& r, const std::string& seen) {
+  if (!publish_requested_) {
+    old_etags_.insert(seen);
+    return;
+  }
+  // Reads sent before the publish answered may see either version: only later ones are judged.
+  if (publish_answered_ == Time{} || r.intended < publish_answered_) return;
+  const double after_ms =
+      std::chrono::duration<double, std::milli>(r.intended - publish_answered_).count();
+  const bool late = after_ms > sc_.menu_publish->deadline_ms;
+  if (late) ++report_.checked_after_deadline;
+  if (old_etags_.count(seen)) {
+    report_.last_old_etag_ms = std::max(report_.last_old_etag_ms, after_ms);
+    if (late) {
+      ++report_.stale_after_deadline;
+      recorder_.Error(step, fmt::format("old ETag {} ms after the publish (deadline {} ms)",
+                                        static_cast<int>(after_ms), sc_.menu_publish->deadline_ms));
+    }
+  } else if (report_.first_new_etag_ms < 0) {
+    report_.first_new_etag_ms =
+        std::chrono::duration<double, std::milli>(r.done - publish_answered_).count();
+  }
+}
+
+void Run::Watch(int i, Time at) {
+  if (Finished()) return;
+  const std::string& store = stores_[static_cast<std::size_t>(i)].id;
+  HttpRequest req{"GET", "/api/v1/stores/" + store + "/menu", {"Accept-Encoding: gzip"}, ""};
+  const std::string held = watch_etag_[store];
+  if (!held.empty()) req.headers.push_back("If-None-Match: " + held);
+  engine_.Send(std::move(req), at, [this, store, held](HttpResponse& r) {
+    if (!Check("menu.watch", r, {200, 304})) return;
+    const std::string seen = r.status == 304 ? (r.etag.empty() ? held : r.etag) : r.etag;
+    if (seen.empty()) return recorder_.Error("menu.watch", "no ETag on the menu");
+    if (r.status == 200) watch_etag_[store] = seen;
+    JudgeMenuRead("menu.watch", r, seen);
+  });
+  // An open app revalidating on a clock, whatever the last answer took.
+  const Time next = at + milliseconds(sc_.menu_publish->watch_ms);
+  engine_.At(next, [this, i, next] { Watch(i, next); });
 }
 
 void Run::PublishMenu(Time at) {
