@@ -22,6 +22,7 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(python3-avro)  # an independent reader of the data lake (tests/analytics_test.cpp)
   packages+=(clang-14 libclang-rt-14-dev)  # libFuzzer + sanitizers for scripts/fuzz.sh
   packages+=(chromium fonts-liberation)  # the web apps' browser tests: playwright-core drives Debian's Chromium
+  packages+=(gnuplot-nox)  # the latency-over-time chart of bench/loadgen
 fi
 
 missing=()
