@@ -132,7 +132,19 @@ export const api = {
   addAddress: (a: Omit<SavedAddress, 'id'>) => call<SavedAddress>('POST', '/api/v1/me/addresses', a),
   deleteAddress: (id: string) => call<void>('DELETE', `/api/v1/me/addresses/${enc(id)}`),
   favourite: (itemId: string, on: boolean) => call<void>(on ? 'PUT' : 'DELETE', `/api/v1/me/favourites/${enc(itemId)}`),
+  /** The kitchen (the contract types these as objects; src/kds/board.ts has their shape). */
+  kitchenSetup: <T>(storeId: string) => call<T>('GET', `/api/v1/stores/${enc(storeId)}/kitchen/setup`),
+  kitchenStreamUrl: (storeId: string, station: string) =>
+    `/api/v1/stores/${enc(storeId)}/kitchen/stream${station ? `?station=${enc(station)}` : ''}`,
+  bump: <T>(ticketId: string, station: string, item?: number) =>
+    call<T>('POST', `/api/v1/kitchen/tickets/${enc(ticketId)}/bump`, item === undefined ? { station } : { station, item }),
+  recall: <T>(ticketId: string) => call<T>('POST', `/api/v1/kitchen/tickets/${enc(ticketId)}/recall`, {}),
 };
+
+/** The token calls are sent with now (a stream asks for it before every reconnection). */
+export function accessToken(): string | null {
+  return bearer;
+}
 
 /** A fresh Idempotency-Key: one per order attempt, reused when the same attempt is retried. */
 export function newIdempotencyKey(): string {
