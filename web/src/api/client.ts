@@ -75,7 +75,8 @@ function takePrefetch(id: string, locale: string): Promise<[Store, Menu]> | null
   );
 }
 
-async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+/** One call to the API (the kitchen display and the driver app keep their own calls beside them). */
+export async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const init: RequestInit = { method, headers: { Accept: 'application/json', ...headers } };
   if (bearer) (init.headers as Record<string, string>).Authorization = `Bearer ${bearer}`;
   if (body instanceof URLSearchParams) {
@@ -132,13 +133,6 @@ export const api = {
   addAddress: (a: Omit<SavedAddress, 'id'>) => call<SavedAddress>('POST', '/api/v1/me/addresses', a),
   deleteAddress: (id: string) => call<void>('DELETE', `/api/v1/me/addresses/${enc(id)}`),
   favourite: (itemId: string, on: boolean) => call<void>(on ? 'PUT' : 'DELETE', `/api/v1/me/favourites/${enc(itemId)}`),
-  /** The kitchen (the contract types these as objects; src/kds/board.ts has their shape). */
-  kitchenSetup: <T>(storeId: string) => call<T>('GET', `/api/v1/stores/${enc(storeId)}/kitchen/setup`),
-  kitchenStreamUrl: (storeId: string, station: string) =>
-    `/api/v1/stores/${enc(storeId)}/kitchen/stream${station ? `?station=${enc(station)}` : ''}`,
-  bump: <T>(ticketId: string, station: string, item?: number) =>
-    call<T>('POST', `/api/v1/kitchen/tickets/${enc(ticketId)}/bump`, item === undefined ? { station } : { station, item }),
-  recall: <T>(ticketId: string) => call<T>('POST', `/api/v1/kitchen/tickets/${enc(ticketId)}/recall`, {}),
 };
 
 /** The token calls are sent with now (a stream asks for it before every reconnection). */

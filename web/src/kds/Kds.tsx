@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { accessToken, api, ApiError, setAccessToken } from '../api/client';
 import { followLive } from '../api/stream';
+import { kitchen } from './api';
 import {
   allDayGroups, applySnapshot, applyTicket, type Board, clock, emptyBoard, halves, type KitchenItem, type KitchenStation,
   type KitchenTicket, type Snapshot, type TicketEvent, timer,
@@ -162,7 +163,7 @@ export function Kds() {
 
   useEffect(() => {
     if (!creds || !ready || station !== null) return;
-    api.kitchenSetup<{ stations: KitchenStation[] }>(creds.store_id)
+    kitchen.setup(creds.store_id)
       .then((s) => setStations(s.stations))
       .catch((e) => setError(e instanceof ApiError ? e.message : String(e)));
   }, [creds, ready, station]);
@@ -173,7 +174,7 @@ export function Kds() {
     const abort = new AbortController();
     dispatch({ type: 'reset' });
     setConnection('connecting');
-    void followLive(api.kitchenStreamUrl(creds.store_id, station), (e) => {
+    void followLive(kitchen.streamUrl(creds.store_id, station), (e) => {
       try {
         if (e.event === 'snapshot') dispatch({ type: 'snapshot', s: JSON.parse(e.data) as Snapshot });
         else if (e.event === 'ticket') dispatch({ type: 'ticket', e: JSON.parse(e.data) as TicketEvent });
@@ -210,7 +211,7 @@ export function Kds() {
   const onBump = useCallback(async (ticket: KitchenTicket, item?: number) => {
     setError(null);
     try {
-      await api.bump(ticket.id, station ?? '', item);
+      await kitchen.bump(ticket.id, station ?? '', item);
       setRecent((r) => [{ id: ticket.id, number: ticket.number }, ...r.filter((x) => x.id !== ticket.id)].slice(0, 10));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
@@ -222,7 +223,7 @@ export function Kds() {
     if (!last) return;
     setError(null);
     try {
-      await api.recall(last.id);
+      await kitchen.recall(last.id);
       setRecent((r) => r.slice(1));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
