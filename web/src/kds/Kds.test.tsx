@@ -18,9 +18,15 @@ test('a ticket shows each half, the timer in its colour, and bumps an item or th
   expect(onBump).toHaveBeenLastCalledWith(t);
 });
 
-test('the expo view shows where each item is and hands the ticket over; items are not buttons', () => {
+test('the expo view shows where each item is and hands a ready ticket over; items are not buttons', () => {
   const onBump = vi.fn();
-  const t = ticket({ number: 3 });
+  const { unmount } = render(<TicketCard ticket={ticket({ number: 2 })} now={0} expo fresh={false} stations={[]} onBump={onBump} />);
+  expect(screen.getByTestId('expo-wait').textContent).toBe('Not ready yet');
+  unmount();
+  render(<TicketCard ticket={ticket({ number: 4, status: 'ready', order_type: 'delivery' })} now={0} expo fresh={false} stations={[]} onBump={onBump} />);
+  expect(screen.getByTestId('expo-wait').textContent).toBe('Ready · waits for its driver');
+  cleanup();
+  const t = ticket({ number: 3, status: 'ready' });
   render(<TicketCard ticket={t} now={Date.parse('2026-03-02T18:16:00.000Z')} expo fresh stations={[{ id: 'make', name: 'Make line', kind: 'line' }]} onBump={onBump} />);
   expect(screen.getByText('To make · Make line')).toBeTruthy();
   expect(screen.queryByRole('button', { name: /Bump Cheese/ })).toBeNull();

@@ -99,9 +99,15 @@ export function TicketCard({ ticket, now, expo, fresh, stations, onBump }: {
           </li>
         ))}
       </ul>
-      <button type="button" className="kds-bump" data-testid="bump-ticket" onClick={() => onBump(ticket)}>
-        {expo ? `Hand over ${label}` : `Bump ${label}`}
-      </button>
+      {!expo ? (
+        <button type="button" className="kds-bump" data-testid="bump-ticket" onClick={() => onBump(ticket)}>Bump {label}</button>
+      ) : ticket.status !== 'ready' ? (
+        <p className="kds-wait" data-testid="expo-wait">Not ready yet</p>
+      ) : ticket.order_type === 'delivery' ? (
+        <p className="kds-wait" data-testid="expo-wait">Ready · waits for its driver</p>
+      ) : (
+        <button type="button" className="kds-bump" data-testid="bump-ticket" onClick={() => onBump(ticket)}>Hand over {label}</button>
+      )}
     </article>
   );
 }
@@ -211,12 +217,14 @@ export function Kds() {
   const onBump = useCallback(async (ticket: KitchenTicket, item?: number) => {
     setError(null);
     try {
-      await kitchen.bump(ticket.id, station ?? '', item);
+      // The expo hands a ticket over at the pass station; the whole-ticket view has no station of its own.
+      const pass = board.stations.find((s) => s.kind === 'pass')?.id ?? '';
+      await kitchen.bump(ticket.id, station === EXPO ? pass : station ?? '', item);
       setRecent((r) => [{ id: ticket.id, number: ticket.number }, ...r.filter((x) => x.id !== ticket.id)].slice(0, 10));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : String(e));
     }
-  }, [station]);
+  }, [station, board.stations]);
 
   const recall = async () => {
     const last = recent[0];

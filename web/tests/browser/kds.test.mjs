@@ -2,7 +2,8 @@
 // `vetahut serve --demo`: provisioned with a manager's code as a `kds` device of Midtown, the make
 // line's screen shows an order placed through the API, bumps move it, recall brings it back, a
 // cancelled order disappears, and after its connection drops the screen resyncs from the
-// stream's snapshot (tickets placed and cancelled meanwhile included). axe-core on every screen;
+// stream's snapshot (tickets placed and cancelled meanwhile included), and the expo hands a ready
+// ticket over. axe-core on every screen;
 // screenshots under build/web-screenshots.
 import assert from 'node:assert/strict';
 import { connect, createServer } from 'node:net';
@@ -155,9 +156,20 @@ describe('kitchen display', () => {
     await page.getByRole('button', { name: 'Station' }).click();
     await page.getByRole('button', { name: 'Expo (whole tickets)' }).click();
     await ticketOf(page, third).getByText(/To make · Make line/).waitFor();
-    await ticketOf(page, third).getByRole('button', { name: `Hand over #${third.number}` }).waitFor();
+    assert.equal(await ticketOf(page, third).getByTestId('expo-wait').textContent(), 'Not ready yet');
     a11y.push(...(await axe(page, 'kds expo')));
     await shot(page, '34-kds-expo');
+    // The line finishes it (through the API, station by station); the expo hands it over.
+    for (let i = 0; i < 10; i++) {
+      const t = (await platform.api('GET', `/api/v1/stores/${platform.midtown}/kitchen/tickets`, { token: platform.manager }))
+        .body.tickets.find((x) => x.order_id === third.id);
+      if (t.status === 'ready') break;
+      const station = t.items.find((it) => it.station)?.station;
+      assert.equal((await platform.api('POST', `/api/v1/kitchen/tickets/${t.id}/bump`, { token: platform.manager, body: { station } })).status, 200);
+    }
+    await ticketOf(page, third).getByRole('button', { name: `Hand over #${third.number}` }).click();
+    await ticketOf(page, third).waitFor({ state: 'detached' });
+    assert.equal((await platform.api('GET', `/api/v1/orders/${third.id}`, { token: customer })).body.status, 'picked_up');
 
     assert.deepEqual(await page.apiErrors(), []);
     await context.close();
