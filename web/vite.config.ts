@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-// Two apps, one build: the customer app at / and the kiosk at /kiosk/. Hashed files go under
+// The apps, one build: the customer app at /, the kiosk at /kiosk/, the kitchen display at /kds/,
+// the driver app at /driver/. Hashed files go under
 // /assets/ (the server caches those for a year); scripts/postbuild.mjs precompresses and checks
 // the JavaScript budget.
 // The code is React; the production build runs it on Preact's React-compatible core (about 35 KB
@@ -24,7 +25,9 @@ export default defineConfig(({ mode }) => ({
     target: 'es2020',
     sourcemap: false,
     rollupOptions: {
-      input: { main: resolve(__dirname, 'index.html'), kiosk: resolve(__dirname, 'kiosk/index.html') },
+      input: { main: resolve(__dirname, 'index.html'), kiosk: resolve(__dirname, 'kiosk/index.html'),
+        kds: resolve(__dirname, 'kds/index.html'),
+        driver: resolve(__dirname, 'driver/index.html') },
     },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:8080', '/.well-known': 'http://127.0.0.1:8080' } },

@@ -75,7 +75,8 @@ function takePrefetch(id: string, locale: string): Promise<[Store, Menu]> | null
   );
 }
 
-async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+/** One call to the API (the kitchen display and the driver app keep their own calls beside them). */
+export async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const init: RequestInit = { method, headers: { Accept: 'application/json', ...headers } };
   if (bearer) (init.headers as Record<string, string>).Authorization = `Bearer ${bearer}`;
   if (body instanceof URLSearchParams) {
@@ -133,6 +134,11 @@ export const api = {
   deleteAddress: (id: string) => call<void>('DELETE', `/api/v1/me/addresses/${enc(id)}`),
   favourite: (itemId: string, on: boolean) => call<void>(on ? 'PUT' : 'DELETE', `/api/v1/me/favourites/${enc(itemId)}`),
 };
+
+/** The token calls are sent with now (a stream asks for it before every reconnection). */
+export function accessToken(): string | null {
+  return bearer;
+}
 
 /** A fresh Idempotency-Key: one per order attempt, reused when the same attempt is retried. */
 export function newIdempotencyKey(): string {

@@ -64,3 +64,66 @@ export async function follow(
     }
   }
 }
+
+export interface Live {
+  /** The current access token, asked again before every (re)connection (device tokens renew). */
+  token: () => string | null;
+  /** 'open' once the server answered, 'down' when the connection dropped (a reconnect follows). */
+  onState?: (state: 'open' | 'down') => void;
+  /** No byte for this long (the server's keepalive comes every few seconds): reconnect. */
+  silenceMs?: number;
+}
+
+/**
+ * Follows a stream that never ends by itself (a kitchen screen's): reconnects after any drop or
+ * silence, with Last-Event-ID, until `signal` aborts. Gives up only on 401/403/404 (returns the status).
+ */
+export async function followLive(url: string, onEvent: (e: StreamEvent) => void, signal: AbortSignal, live: Live): Promise<number> {
+  let lastId = '';
+  for (let attempt = 0; !signal.aborted; ) {
+    const dropped = new AbortController();
+    const stop = () => dropped.abort();
+    signal.addEventListener('abort', stop);
+    let watchdog: ReturnType<typeof setTimeout> | undefined;
+    const arm = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(stop, live.silenceMs ?? 15000);
+    };
+    try {
+      const headers: Record<string, string> = { Accept: 'text/event-stream' };
+      const token = live.token();
+      if (token) headers.Authorization = `Bearer ${token}`;
+      if (lastId) headers['Last-Event-ID'] = lastId;
+      arm();
+      const res = await fetch(url, { headers, signal: dropped.signal, cache: 'no-store' });
+      if (res.status === 401 || res.status === 403 || res.status === 404) return res.status;
+      if (!res.ok || !res.body) throw new Error(`stream: ${res.status}`);
+      live.onState?.('open');
+      attempt = 0;
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        arm();
+        buffer += decoder.decode(value, { stream: true });
+        const parsed = parseEvents(buffer);
+        buffer = parsed.rest;
+        for (const e of parsed.events) {
+          if (e.id) lastId = e.id;
+          onEvent(e);
+        }
+      }
+    } catch {
+      /* dropped: reconnect below */
+    } finally {
+      clearTimeout(watchdog);
+      signal.removeEventListener('abort', stop);
+    }
+    if (signal.aborted) break;
+    live.onState?.('down');
+    await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** attempt++, 5000)));
+  }
+  return 0;
+}
