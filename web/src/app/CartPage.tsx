@@ -5,7 +5,7 @@ import { clearCart, quoteRequest, removeLine, updateCart, useCart } from '../lib
 import { formatTime, useI18n } from '../lib/i18n';
 import { Link, navigate } from '../lib/router';
 import { freshToken, useSession } from '../lib/session';
-import { CardForm, cardInput, emptyCard } from '../ui/CardForm';
+import { CardForm, cardInput, emptyCard, isDemo } from '../ui/CardForm';
 import { QuoteSummary } from '../ui/QuoteSummary';
 
 const TIPS = [0, 10, 15, 20];
@@ -15,10 +15,6 @@ function storeToday(timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
-/** Sandbox test cards are shown on a local demo (or with ?demo=1). */
-function isDemo(): boolean {
-  return ['127.0.0.1', 'localhost', '[::1]'].includes(location.hostname) || new URLSearchParams(location.search).has('demo');
-}
 
 export default function CartPage() {
   const { t, money, locale } = useI18n();

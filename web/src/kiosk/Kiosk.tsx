@@ -4,7 +4,7 @@ import type { CartDeal, CartItem, Menu, MenuDeal, MenuProduct, Placement, Quote,
 import { LanguagePicker, useLocaleState } from '../lib/locale';
 import { I18nContext } from '../lib/i18n';
 import { describe, initialState, toCartItem } from '../lib/pizza';
-import { CardForm, cardInput, emptyCard } from '../ui/CardForm';
+import { CardForm, cardInput, emptyCard, isDemo } from '../ui/CardForm';
 import { DealBuilder } from '../ui/DealBuilder';
 import { MenuView } from '../ui/MenuView';
 import { PizzaBuilder } from '../ui/PizzaBuilder';
@@ -223,7 +223,7 @@ export function Kiosk() {
                 <label className="choice"><input type="radio" name="pay" checked={payByCard} onChange={() => setPayByCard(true)} /><span>{t('kiosk_pay_card')}</span></label>
                 <label className="choice"><input type="radio" name="pay" checked={!payByCard} onChange={() => setPayByCard(false)} /><span>{t('kiosk_pay_counter')}</span></label>
               </div>
-              {payByCard && <CardForm value={card} onChange={setCard} showTestCards />}
+              {payByCard && <CardForm value={card} onChange={setCard} showTestCards={isDemo()} />}
               <button type="submit" className="primary big" disabled={busy || !quote} data-testid="kiosk-place">
                 {busy ? t('placing') : t('place_order', { price: quote ? money(quote.total) : '' })}
               </button>

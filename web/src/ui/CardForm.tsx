@@ -9,6 +9,11 @@ export interface CardFields {
 export const emptyCard: CardFields = { number: '', exp_month: '', exp_year: '', cvc: '' };
 
 /** Card entry. Its values go to the tokenize endpoint only (api.tokenizeCard), never elsewhere. */
+/** Sandbox test cards are shown on a local demo (or with ?demo=1), never on a production page. */
+export function isDemo(): boolean {
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(location.hostname) || new URLSearchParams(location.search).has('demo');
+}
+
 export function CardForm({ value, onChange, showTestCards }: { value: CardFields; onChange: (c: CardFields) => void; showTestCards: boolean }) {
   const { t } = useI18n();
   const field = (key: keyof CardFields, label: string, props: Record<string, string | number>) => (
