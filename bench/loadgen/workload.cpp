@@ -17,6 +17,11 @@
 namespace vetahut::loadgen {
 namespace {
 
+// The sandbox provider's always-approved test card (Stripe's 4242…), sent only to the tokenize
+// endpoint as a customer's browser would; never a real card, never printed.
+constexpr const char* kSandboxCardBody =
+    R"({"number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"})";
+
 namespace json = boost::json;
 using std::chrono::milliseconds;
 
@@ -526,7 +531,7 @@ void Run::SendQuote(std::shared_ptr<Session> s, Time at) {
 
 void Run::CardToken(std::shared_ptr<Session> s, Time at) {
   engine_.Send({"POST", "/api/v1/payments/tokens", Auth(s->token),
-                R"({"number":"4242424242424242","exp_month":12,"exp_year":2030,"cvc":"123"})"},
+                kSandboxCardBody},
                at, [this, s](HttpResponse& r) {
                  if (!Check("card.token", r, {201})) return End(s, false);
                  auto o = BodyObject(r);
