@@ -314,22 +314,27 @@ SalesReport ReportService::Sales(const ReportQuery& query, const StoreScope& sco
   return report;
 }
 
-KitchenReport ReportService::Kitchen(const ReportQuery& query, const StoreScope& scope) {
-  KitchenReport report;
+namespace {
+
+/// The kitchen and delivery reports have one shape: each group's summary, the totals of the
+/// period and of the one before, stores named.
+template <class Report, class Samples, class GroupsOf>
+Report StageReport(db::Database& db, const ReportQuery& query, GroupsOf groups_of) {
+  Report report;
   report.period = query.period;
   report.previous = PreviousPeriod(query.period);
   report.group_by = query.group_by;
-  KitchenSamples total, total_before;
-  for (const auto& [key, samples] : KitchenGroups(db_, query.group_by, report.period, scope, total)) {
+  Samples total, total_before;
+  for (const auto& [key, samples] : groups_of(report.period, total)) {
     report.rows.push_back({key, key, samples.Summary()});
   }
-  KitchenGroups(db_, query.group_by, report.previous, scope, total_before);
+  groups_of(report.previous, total_before);
   report.total = total.Summary();
   report.total_before = total_before.Summary();
   if (query.group_by == "store") {
     std::set<std::string> ids;
     for (const auto& r : report.rows) ids.insert(r.key);
-    auto names = Names(db_, "SELECT store_id AS id, name FROM analytics_stores WHERE store_id IN", ids);
+    auto names = Names(db, "SELECT store_id AS id, name FROM analytics_stores WHERE store_id IN", ids);
     for (auto& r : report.rows) {
       if (!names[r.key].empty()) r.label = names[r.key];
     }
@@ -338,28 +343,18 @@ KitchenReport ReportService::Kitchen(const ReportQuery& query, const StoreScope&
   return report;
 }
 
+}  // namespace
+
+KitchenReport ReportService::Kitchen(const ReportQuery& query, const StoreScope& scope) {
+  return StageReport<KitchenReport, KitchenSamples>(db_, query, [&](const Period& period, KitchenSamples& total) {
+    return KitchenGroups(db_, query.group_by, period, scope, total);
+  });
+}
+
 DeliveryReport ReportService::Deliveries(const ReportQuery& query, const StoreScope& scope) {
-  DeliveryReport report;
-  report.period = query.period;
-  report.previous = PreviousPeriod(query.period);
-  report.group_by = query.group_by;
-  DeliverySamples total, total_before;
-  for (const auto& [key, samples] : DeliveryGroups(db_, query.group_by, report.period, scope, total)) {
-    report.rows.push_back({key, key, samples.Summary()});
-  }
-  DeliveryGroups(db_, query.group_by, report.previous, scope, total_before);
-  report.total = total.Summary();
-  report.total_before = total_before.Summary();
-  if (query.group_by == "store") {
-    std::set<std::string> ids;
-    for (const auto& r : report.rows) ids.insert(r.key);
-    auto names = Names(db_, "SELECT store_id AS id, name FROM analytics_stores WHERE store_id IN", ids);
-    for (auto& r : report.rows) {
-      if (!names[r.key].empty()) r.label = names[r.key];
-    }
-  }
-  SortByKey(report.rows, query.group_by);
-  return report;
+  return StageReport<DeliveryReport, DeliverySamples>(db_, query, [&](const Period& period, DeliverySamples& total) {
+    return DeliveryGroups(db_, query.group_by, period, scope, total);
+  });
 }
 
 core::Result<Page<LateTicket>> ReportService::LateTickets(const ReportQuery& query, const StoreScope& scope, int limit,
