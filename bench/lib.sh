@@ -35,3 +35,25 @@ busy_cpu_percent() {  # share of non-idle CPU time over one second, from /proc/s
   read -r -a b < <(awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $5+$6}' /proc/stat)
   awk -v bu=$((b[0] - a[0])) -v id=$((b[1] - a[1])) 'BEGIN {t = bu + id; printf "%d", t ? 100 * bu / t : 0}'
 }
+
+# Starts `$VETAHUT serve --demo` on a free port from $1, data in $TMP/data (PostgreSQL when
+# BACKEND=postgres), and waits for /readyz. Sets SERVER_PID, PORT, DATA_DIR and BASE_URL; the log
+# is $TMP/server.log. The caller's EXIT trap stops SERVER_PID.
+start_demo_server() {
+  PORT=$(free_port "$1")
+  DATA_DIR="$TMP/data"
+  mkdir -p "$DATA_DIR"
+  chmod 0700 "$DATA_DIR"
+  local env_vars=(VETAHUT_AUTH_ACCESS_TOKEN_TTL_S=3600 VETAHUT_LOG_LEVEL=warn)
+  [[ "$BACKEND" == postgres ]] && env_vars+=(VETAHUT_DB_URL="$VETAHUT_TEST_PG_URL")
+  env "${env_vars[@]}" "$VETAHUT" serve --demo --listen "127.0.0.1:$PORT" --data-dir "$DATA_DIR" >"$TMP/server.log" 2>&1 &
+  SERVER_PID=$!
+  BASE_URL="http://127.0.0.1:$PORT"
+  local ready=0
+  for _ in $(seq 1 200); do
+    curl -sf -o /dev/null "$BASE_URL/readyz" && { ready=1; break; }
+    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$TMP/server.log" >&2; die "vetahut exited during start-up (log above)"; }
+    sleep 0.1
+  done
+  ((ready)) || { tail -n 20 "$TMP/server.log" >&2; die "vetahut was not ready within 20 s (log above)"; }
+}

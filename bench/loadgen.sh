@@ -112,22 +112,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --- the server --------------------------------------------------------------------------------
-PORT=$(free_port 18290)
-DATA_DIR="$TMP/data"
-mkdir -p "$DATA_DIR"
-chmod 0700 "$DATA_DIR"
-env_vars=(VETAHUT_AUTH_ACCESS_TOKEN_TTL_S=3600 VETAHUT_LOG_LEVEL=warn)
-[[ "$BACKEND" == postgres ]] && env_vars+=(VETAHUT_DB_URL="$VETAHUT_TEST_PG_URL")
-env "${env_vars[@]}" "$VETAHUT" serve --demo --listen "127.0.0.1:$PORT" --data-dir "$DATA_DIR" >"$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-BASE_URL="http://127.0.0.1:$PORT"
-ready=0
-for _ in $(seq 1 200); do
-  curl -sf -o /dev/null "$BASE_URL/readyz" && { ready=1; break; }
-  kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$TMP/server.log" >&2; die "vetahut exited during start-up (log above)"; }
-  sleep 0.1
-done
-((ready)) || { tail -n 20 "$TMP/server.log" >&2; die "vetahut was not ready within 20 s (log above)"; }
+start_demo_server 18290
 
 # The menu a menu_publish scenario republishes: the demo menu, from its source.
 MENU="$TMP/menu.json"
