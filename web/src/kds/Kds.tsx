@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { accessToken, api, ApiError, setAccessToken } from '../api/client';
+import { accessToken, api, ApiError } from '../api/client';
+import { type DeviceCredentials, useDeviceToken } from '../lib/device';
 import { followLive } from '../api/stream';
 import { kitchen } from './api';
 import {
@@ -7,11 +8,7 @@ import {
   type KitchenTicket, type Snapshot, type TicketEvent, timer,
 } from './board';
 
-interface Credentials {
-  client_id: string;
-  client_secret: string;
-  store_id: string;
-}
+type Credentials = DeviceCredentials;
 const CREDS = 'vetahut.kds';
 const STATION = 'vetahut.kds.station';
 const EXPO = ''; // the whole-ticket view (the pass station shows whole tickets too)
@@ -130,7 +127,6 @@ function StationPicker({ stations, onPick, error }: { stations: KitchenStation[]
 /** The kitchen display: provisioned once with a manager's code, then one station's live tickets. */
 export function Kds() {
   const [creds, setCreds] = useState<Credentials | null>(() => JSON.parse(localStorage.getItem(CREDS) ?? 'null'));
-  const [ready, setReady] = useState(false);
   const [station, setStation] = useState<string | null>(() => localStorage.getItem(STATION));
   const [stations, setStations] = useState<KitchenStation[]>([]);
   const [board, dispatch] = useReducer(reduce, emptyBoard);
@@ -143,29 +139,11 @@ export function Kds() {
   const audio = useRef<AudioContext | null>(null);
   const chimed = useRef<string[]>([]);
 
-  // The device token: client credentials, renewed before it expires.
-  useEffect(() => {
-    if (!creds) return;
-    let timer: ReturnType<typeof setTimeout>;
-    const renew = async () => {
-      try {
-        const grant = await api.deviceToken(creds.client_id, creds.client_secret);
-        setAccessToken(grant.access_token);
-        setReady(true);
-        timer = setTimeout(renew, Math.max(30, grant.expires_in - 60) * 1000);
-      } catch (e) {
-        if (e instanceof ApiError && (e.status === 400 || e.status === 401)) {
-          localStorage.removeItem(CREDS); // revoked: provision again
-          setCreds(null);
-          setReady(false);
-        } else {
-          timer = setTimeout(renew, 5000);
-        }
-      }
-    };
-    void renew();
-    return () => clearTimeout(timer);
-  }, [creds]);
+  // The device token; refused credentials were revoked: provision again.
+  const ready = useDeviceToken(creds, () => {
+    localStorage.removeItem(CREDS);
+    setCreds(null);
+  });
 
   useEffect(() => {
     if (!creds || !ready || station !== null) return;

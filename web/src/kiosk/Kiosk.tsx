@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, newIdempotencyKey, setAccessToken } from '../api/client';
+import { api, ApiError, newIdempotencyKey } from '../api/client';
+import { type DeviceCredentials, useDeviceToken } from '../lib/device';
 import type { CartDeal, CartItem, Menu, MenuDeal, MenuProduct, Placement, Quote, Store } from '../api/types';
 import { LanguagePicker, useLocaleState } from '../lib/locale';
 import { I18nContext } from '../lib/i18n';
@@ -11,11 +12,7 @@ import { PizzaBuilder } from '../ui/PizzaBuilder';
 import { QuoteSummary } from '../ui/QuoteSummary';
 import { configuredIdleSeconds, idleState } from './idle';
 
-interface Credentials {
-  client_id: string;
-  client_secret: string;
-  store_id: string;
-}
+type Credentials = DeviceCredentials;
 interface Line {
   key: number;
   name: string;
@@ -31,7 +28,6 @@ export function Kiosk() {
   const i18n = useLocaleState();
   const { t, money, locale, setLocale } = i18n;
   const [creds, setCreds] = useState<Credentials | null>(() => JSON.parse(localStorage.getItem(CREDS) ?? 'null'));
-  const [ready, setReady] = useState(false);
   const [store, setStore] = useState<Store | null>(null);
   const [menu, setMenu] = useState<Menu | null>(null);
   const [screen, setScreen] = useState<Screen>('attract');
@@ -48,28 +44,11 @@ export function Kiosk() {
   const lastTouch = useRef(Date.now());
   const [idle, setIdle] = useState({ warning: false, secondsLeft: idleSeconds.current });
 
-  // The device token: client credentials, renewed before it expires.
-  useEffect(() => {
-    if (!creds) return;
-    let timer: ReturnType<typeof setTimeout>;
-    const renew = async () => {
-      try {
-        const grant = await api.deviceToken(creds.client_id, creds.client_secret);
-        setAccessToken(grant.access_token);
-        setReady(true);
-        timer = setTimeout(renew, Math.max(30, grant.expires_in - 60) * 1000);
-      } catch (e) {
-        if (e instanceof ApiError && (e.status === 400 || e.status === 401)) {
-          localStorage.removeItem(CREDS); // revoked: provision again
-          setCreds(null);
-        } else {
-          timer = setTimeout(renew, 5000);
-        }
-      }
-    };
-    void renew();
-    return () => clearTimeout(timer);
-  }, [creds]);
+  // The device token; refused credentials were revoked: provision again.
+  const ready = useDeviceToken(creds, () => {
+    localStorage.removeItem(CREDS);
+    setCreds(null);
+  });
   useEffect(() => {
     if (!creds || !ready) return;
     api.store(creds.store_id).then(setStore).catch(() => {});
