@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lib/bus/typed_event.hpp"
 
@@ -13,7 +14,35 @@ namespace vetahut::kitchen::events {
 
 inline constexpr std::string_view kSource = "/vetahut/kitchen";
 
+/// One item's stay at one station, as a ticket reports it when it is ready: arrived → started is
+/// the wait there (only the first station has one: later stations and ovens start on arrival),
+/// started → done the work (the bake, at an oven).
+struct StationTime {
+  std::int64_t item_index = 0;
+  std::string product_id;
+  std::string kind;          ///< pizza | side | drink | dessert | other
+  std::string station;       ///< the station's id in the store's setup
+  std::string station_name;  ///< "Make line"
+  bool oven = false;
+  std::string arrived_at;    ///< RFC 3339
+  std::string started_at;
+  std::string done_at;
+  template <class V>
+  void Visit(V& v) {
+    v("item_index", item_index);
+    v("product_id", product_id);
+    v("kind", kind);
+    v("station", station);
+    v("station_name", station_name);
+    v("oven", oven);
+    v("arrived_at", arrived_at);
+    v("started_at", started_at);
+    v("done_at", done_at);
+  }
+};
+
 /// A ticket moved: queued (fired to the kitchen), making, in_oven, ready, handed_off or voided.
+/// On `ready`, `stations` tells each item's times at each station (absent otherwise).
 struct TicketStatusChanged {
   VETAHUT_EVENT(TicketStatusChanged, events::kSource, "com.vetahut.kitchen.ticket_status_changed", 1)
   std::string ticket_id;
@@ -27,6 +56,7 @@ struct TicketStatusChanged {
   std::string fired_at;           ///< when it reached the kitchen ("" while scheduled)
   std::string promised_ready_at;  ///< when the customer was told it would be ready
   std::string estimated_ready_at; ///< the model's estimate now
+  std::optional<std::vector<StationTime>> stations;
   template <class V>
   void Visit(V& v) {
     v("ticket_id", ticket_id);
@@ -40,6 +70,7 @@ struct TicketStatusChanged {
     v("fired_at", fired_at);
     v("promised_ready_at", promised_ready_at);
     v("estimated_ready_at", estimated_ready_at);
+    v("stations", stations);
   }
 };
 

@@ -119,6 +119,21 @@ bool ItemAt(const KitchenSetup& setup, const TicketItem& item, const std::string
   return false;
 }
 
+/// Each item's finished stays at each station, for the `ready` event (analytics' station times).
+std::vector<events::StationTime> StationTimes(const Ticket& t, const KitchenSetup& setup) {
+  std::vector<events::StationTime> out;
+  for (const auto& item : t.items) {
+    if (item.voided || !item.visits) continue;
+    for (const auto& v : *item.visits) {
+      if (!v.done) continue;
+      const Station* s = setup.FindStation(v.station);
+      out.push_back({item.index, item.product_id, item.kind, v.station, s ? s->name : v.station, s && s->is_oven(),
+                     T(v.arrived), T(v.started.value_or(v.arrived)), T(*v.done)});
+    }
+  }
+  return out;
+}
+
 bool IsWholeTicketView(const KitchenSetup& setup, const std::string& station) {
   if (station.empty()) return true;
   const Station* s = setup.FindStation(station);
@@ -529,6 +544,7 @@ bool KitchenService::Save(Ticket& t, std::int64_t bumps_as_read, TicketStatus pr
     events::TicketStatusChanged changed{t.id, t.order_id, t.store_id, t.number, t.order_type,
                                         std::string(TicketStatusName(t.status)), std::string(TicketStatusName(previous)),
                                         T(now), t.fired_at.value_or(""), t.promised_ready_at, t.estimated_ready_at};
+    if (t.status == TicketStatus::kReady) changed.stations = StationTimes(t, setup);
     outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, t.id, changed));
   }
   tx.Commit();

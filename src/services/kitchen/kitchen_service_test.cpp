@@ -6,6 +6,7 @@
 // driver takes a run.
 #include "services/kitchen/kitchen_service.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -178,6 +179,7 @@ TEST_F(KitchenServiceTest, ATicketIsCreatedOncePerOrderRoutedToItsStationsAndTak
 
 TEST_F(KitchenServiceTest, BumpsWalkATicketThroughItsStationsAndRecallUndoesTheLastOne) {
   const Ticket t = Create(Order({Pizza(), Cola()}));
+  const core::TimePoint t0 = clock_.Now();
   auto bump = [&](const std::string& station) { return kitchen_->Bump(t.id, station, std::nullopt, {"usr_cook"}); };
   EXPECT_EQ(bump("make")->status, TicketStatus::kMaking);
   clock_.Advance(seconds(80));
@@ -192,6 +194,7 @@ TEST_F(KitchenServiceTest, BumpsWalkATicketThroughItsStationsAndRecallUndoesTheL
   EXPECT_EQ(recalled->status, TicketStatus::kInOven);  // the pizza is back in the oven
   EXPECT_EQ(bump("cut")->status, TicketStatus::kMaking);
   EXPECT_EQ(bump("drinks")->status, TicketStatus::kMaking);
+  clock_.Advance(seconds(30));
   auto ready = bump("drinks");
   ASSERT_TRUE(ready);
   EXPECT_EQ(ready->status, TicketStatus::kReady);
@@ -204,6 +207,21 @@ TEST_F(KitchenServiceTest, BumpsWalkATicketThroughItsStationsAndRecallUndoesTheL
   for (const auto& e : Events(events::TicketStatusChanged::kType)) statuses.emplace_back(e.at("status").as_string());
   EXPECT_EQ(statuses, (std::vector<std::string>{"queued", "making", "in_oven", "making", "in_oven", "making", "ready",
                                                 "handed_off"}));
+
+  // The ready event tells each item's times at each station (the recalled cut counted once).
+  const auto events = Events(events::TicketStatusChanged::kType);
+  EXPECT_TRUE(events[5].at("stations").is_null()) << "only the ready event carries them";
+  std::vector<std::string> stays;
+  auto at = [&](const json::value& v) {
+    return std::to_string((*core::ParseRfc3339(std::string(v.as_string())) - t0) / seconds(1));
+  };
+  for (const auto& st : events[6].at("stations").as_array()) {
+    stays.push_back(fmt::format("{} {} {}{} {}-{}-{}", st.at("item_index").as_int64(), st.at("station").as_string(),
+                                st.at("station_name").as_string(), st.at("oven").as_bool() ? " (oven)" : "",
+                                at(st.at("arrived_at")), at(st.at("started_at")), at(st.at("done_at"))));
+  }
+  EXPECT_EQ(stays, (std::vector<std::string>{"0 make Make line 0-0-80", "0 oven Oven (oven) 80-80-440",
+                                             "0 cut Cut & box 440-440-440", "1 drinks Drinks 0-440-470"}));
 }
 
 TEST_F(KitchenServiceTest, TheStreamSendsASnapshotThenEachChangeOnceAndAVoidLeavesTheScreen) {

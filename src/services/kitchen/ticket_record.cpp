@@ -12,6 +12,7 @@ ItemProgress TicketItem::progress() const {
   p.since = since;
   p.handed_off = handed_off;
   p.voided = voided;
+  if (visits) p.visits = *visits;
   return p;
 }
 
@@ -22,6 +23,11 @@ void TicketItem::set_progress(const ItemProgress& p) {
   since = p.since;
   handed_off = p.handed_off;
   voided = p.voided;
+  if (p.visits.empty()) {
+    visits.reset();
+  } else {
+    visits = p.visits;
+  }
 }
 
 std::vector<ItemProgress> Ticket::progress() const {

@@ -40,6 +40,7 @@ struct TicketItem {
   core::TimePoint since{};
   bool handed_off = false;
   bool voided = false;
+  std::optional<std::vector<StationVisit>> visits;  ///< absent on items stored before they were kept
 
   template <class V>
   void Visit(V& v) {
@@ -63,6 +64,7 @@ struct TicketItem {
     v("since", since);
     v("handed_off", handed_off);
     v("voided", voided);
+    v("visits", visits);
   }
 
   ItemProgress progress() const;

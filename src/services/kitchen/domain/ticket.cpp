@@ -14,6 +14,18 @@ bool IsOvenStation(const KitchenSetup& setup, std::string_view id) {
   return station != nullptr && station->is_oven();
 }
 
+/// The visit of the item's current station in its history, opened if the history does not have
+/// it yet (arrived when the item got there: `since`). Call before moving the item.
+StationVisit& CurrentVisit(ItemProgress& item) {
+  const std::string here = item.station();
+  if (item.visits.empty() || item.visits.back().station != here || item.visits.back().done) {
+    StationVisit visit{here, item.since, std::nullopt, std::nullopt};
+    if (item.started || item.step > 0) visit.started = item.since;
+    item.visits.push_back(std::move(visit));
+  }
+  return item.visits.back();
+}
+
 }  // namespace
 
 std::string_view ItemStatusName(ItemStatus status) {
@@ -112,10 +124,17 @@ core::Result<ItemProgress> Bump(const KitchenSetup& setup, const ItemProgress& i
     advance = 2;
   }
 
+  StationVisit& visit = CurrentVisit(next);
   if (status == ItemStatus::kQueued) {
+    visit.started = now;
     next.started = true;
     next.since = now;
     return next;
+  }
+  if (!visit.started) visit.started = visit.arrived;
+  visit.done = now;
+  if (advance == 2) {  // out of the oven and done at the next station at once
+    next.visits.push_back({item.route[static_cast<std::size_t>(next.step) + 1], now, now, now});
   }
   next.step = std::min(next.step + advance, size);
   next.since = now;

@@ -30,6 +30,25 @@ std::string_view ItemStatusName(ItemStatus status);
 std::string_view TicketStatusName(TicketStatus status);
 std::optional<TicketStatus> ParseTicketStatus(std::string_view name);
 
+/// An item's stay at one station: when it arrived, when work on it started (at the first station
+/// a cook starts it; at a later station or in an oven the work starts on arrival) and when the
+/// station was done with it. The kitchen's per-station times (analytics) come from these.
+struct StationVisit {
+  std::string station;
+  core::TimePoint arrived{};
+  std::optional<core::TimePoint> started;
+  std::optional<core::TimePoint> done;
+
+  template <class V>
+  void Visit(V& v) {
+    v("station", station);
+    v("arrived", arrived);
+    v("started", started);
+    v("done", done);
+  }
+  bool operator==(const StationVisit&) const = default;
+};
+
 /// Where an item is.
 struct ItemProgress {
   std::vector<std::string> route;  ///< station ids
@@ -38,6 +57,9 @@ struct ItemProgress {
   core::TimePoint since{};         ///< when it reached (or started at, or entered) the current step
   bool handed_off = false;
   bool voided = false;
+  /// The stations it has been at, oldest first, recorded by Bump (an item bumped before these were
+  /// kept starts its history at the station it was at, arrived at `since`).
+  std::vector<StationVisit> visits;
 
   /// The station it is at, or "" when ready / handed off / voided.
   std::string station() const;

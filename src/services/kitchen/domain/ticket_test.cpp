@@ -125,6 +125,34 @@ TEST(Bump, TheCutterBumpingAnInOvenPizzaFinishesIt) {
   EXPECT_EQ(StatusOf(s, *boxed), ItemStatus::kMaking);
 }
 
+TEST(Bump, EachStationsTimesAreRecorded) {
+  const KitchenSetup s = DefaultSetup();
+  // Fired at T0; started at +10 s; into the oven at +100 s; out at +460 s; cut and boxed at +480 s.
+  auto p = Bump(s, Pizza(), "make", kT0 + seconds(10));
+  ASSERT_TRUE(p);
+  ASSERT_EQ(p->visits.size(), 1u);
+  EXPECT_EQ(p->visits[0], (StationVisit{"make", kT0, kT0 + seconds(10), std::nullopt}));
+  for (auto [station, at] : {std::pair{"make", 100}, {"oven", 460}, {"cut", 480}}) {
+    p = Bump(s, *p, station, kT0 + seconds(at));
+    ASSERT_TRUE(p) << station;
+  }
+  EXPECT_EQ(p->visits, (std::vector<StationVisit>{{"make", kT0, kT0 + seconds(10), kT0 + seconds(100)},
+                                                  {"oven", kT0 + seconds(100), kT0 + seconds(100), kT0 + seconds(460)},
+                                                  {"cut", kT0 + seconds(460), kT0 + seconds(460), kT0 + seconds(480)}}));
+
+  // The cutter taking a pizza straight out of the oven: the oven is done and so is the cut table,
+  // at once. An item bumped before histories were kept starts its history where it is.
+  auto cut = Bump(s, At({"make", "oven", "cut"}, 1, true), "cut", kT0 + seconds(400));
+  ASSERT_TRUE(cut);
+  EXPECT_EQ(cut->visits, (std::vector<StationVisit>{{"oven", kT0, kT0, kT0 + seconds(400)},
+                                                    {"cut", kT0 + seconds(400), kT0 + seconds(400), kT0 + seconds(400)}}));
+
+  // A refused bump records nothing.
+  ItemProgress ready = *p;
+  EXPECT_FALSE(Bump(s, ready, "", kT0 + seconds(500)));
+  EXPECT_EQ(ready.visits.size(), 3u);
+}
+
 TEST(Bump, AtTheWrongStationIsAConflict) {
   const KitchenSetup s = DefaultSetup();
   auto queued = Bump(s, Pizza(), "cut", kT0);
