@@ -204,6 +204,24 @@ TEST_F(AnalyticsE2E, OrdersBecomeReportsToTheCentAndTheLakeReadsBackTheSame) {
                                  [](const json::object& r) { return r.at("total").at("tickets").as_int64() == 2; });
   EXPECT_EQ(kitchen.at("basis").as_string(), "ticket");
   EXPECT_FALSE(kitchen.at("total").at("prep_seconds").at("p50").is_null()) << kitchen;
+  // Per station: each pizza stayed at the make line, in the oven and at the cut table.
+  const auto stations = SalesWhen("kitchen?group_by=station&store_id=" + loop + "&" + day, manager_, [](const json::object& r) {
+    return r.at("total").at("items").as_int64() == 6;
+  });
+  EXPECT_EQ(stations.at("basis").as_string(), "station");
+  EXPECT_EQ(stations.at("total").at("tickets").as_int64(), 2);
+  std::vector<std::string> station_rows;
+  for (const auto& row : stations.at("rows").as_array()) {
+    station_rows.push_back(fmt::format("{} {} items={} bakes={}", row.at("key").as_string(), row.at("label").as_string(),
+                                       row.at("items").as_int64(), row.at("bake_seconds").at("count").as_int64()));
+  }
+  EXPECT_EQ(station_rows, (std::vector<std::string>{"cut Cut & box items=2 bakes=0", "make Make line items=2 bakes=0",
+                                                    "oven Oven items=2 bakes=2"}))
+      << stations;
+  const auto oven = ReportJson("kitchen?station=oven&group_by=hour&store_id=" + loop + "&" + day, manager_);
+  EXPECT_EQ(oven.at("station").as_string(), "oven");
+  EXPECT_EQ(oven.at("total").at("items").as_int64(), 2) << oven;
+  EXPECT_FALSE(oven.at("total").at("bake_seconds").at("p50").is_null()) << oven;
   const auto deliveries = SalesWhen("delivery?store_id=" + loop + "&" + day, manager_,
                                     [](const json::object& r) { return r.at("total").at("deliveries").as_int64() == 1; });
   EXPECT_FALSE(deliveries.at("total").at("to_door_seconds").at("p50").is_null()) << deliveries;
@@ -215,8 +233,8 @@ TEST_F(AnalyticsE2E, OrdersBecomeReportsToTheCentAndTheLakeReadsBackTheSame) {
   EXPECT_TRUE(csv->body.starts_with("key,label,currency,orders,cancelled_orders,")) << csv->body;
   EXPECT_NE(csv->body.find(fmt::format("\r\ntotal,total,USD,2,1,"), 0), std::string::npos) << csv->body;
   EXPECT_NE(csv->body.find(fmt::format(",{}.{:02},", total / 100, total % 100)), std::string::npos) << csv->body;
-  for (const char* path : {"kitchen", "delivery", "kitchen/late", "refunds"}) {
-    auto r = Report(std::string(path) + "?format=csv&store_id=" + loop + "&" + day, manager_);
+  for (const char* path : {"kitchen?", "kitchen?group_by=station&", "delivery?", "kitchen/late?", "refunds?"}) {
+    auto r = Report(std::string(path) + "format=csv&store_id=" + loop + "&" + day, manager_);
     ASSERT_EQ(r->status, 200) << path << ": " << r->body;
     EXPECT_TRUE(r->Header("content-type").value_or("").starts_with("text/csv")) << path;
     EXPECT_NE(r->body.find("\r\n"), std::string::npos) << path << " has no header row";
@@ -269,6 +287,8 @@ TEST_F(AnalyticsE2E, OrdersBecomeReportsToTheCentAndTheLakeReadsBackTheSame) {
   EXPECT_EQ(lake.at("order_lines").at("revenue").as_int64(), Amount(products.at("totals").as_array()[0].at("revenue")));
   EXPECT_EQ(lake.at("tickets").at("made").as_int64(), kitchen.at("total").at("tickets").as_int64());
   EXPECT_EQ(lake.at("deliveries").at("delivered").as_int64(), deliveries.at("total").at("deliveries").as_int64());
+  EXPECT_EQ(lake.at("datasets").at("station_times").at("rows").as_int64(), stations.at("total").at("items").as_int64()) << out;
+  EXPECT_EQ(lake.at("station_times").at("bakes").as_int64(), 2) << out;
   EXPECT_EQ(lake.at("datasets").at("events").at("rows").as_int64(), exported_events);
   EXPECT_GE(lake.at("events").at("types").at("com.vetahut.order.confirmed").as_int64(), 3) << out;
   // The other store's day is a partition of its own.

@@ -15,7 +15,7 @@ import sys
 import avro.datafile
 import avro.io
 
-DATASETS = ["events", "orders", "order_lines", "order_statuses", "payments", "tickets", "deliveries"]
+DATASETS = ["events", "orders", "order_lines", "order_statuses", "payments", "tickets", "station_times", "deliveries"]
 
 
 def read_partition(lake, dataset, date, store):
@@ -78,6 +78,7 @@ def main():
         "made": sum(1 for t in data["tickets"] if t["voided_us"] is None),
         "late": sum(1 for t in data["tickets"] if t["voided_us"] is None and (t["late_s"] or 0) > 0),
     }
+    out["station_times"] = {"bakes": sum(1 for s in data["station_times"] if s["oven"])}
     out["deliveries"] = {"delivered": sum(1 for d in data["deliveries"] if d["delivered_us"] is not None)}
     types = {}
     for e in data["events"]:

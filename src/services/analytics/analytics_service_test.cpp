@@ -6,6 +6,7 @@
 // idempotently (read back here with Avro's C reader; tests/analytics_test.cpp reads it with
 // Python's).
 #include <avro.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -85,7 +86,7 @@ class AnalyticsServiceTest : public ::testing::Test {
     ASSERT_TRUE(db_);
     for (const char* t : {"analytics_events", "analytics_stores", "analytics_products", "analytics_dates", "analytics_orders",
                           "analytics_order_lines", "analytics_order_statuses", "analytics_payments", "analytics_tickets",
-                          "analytics_deliveries", "analytics_lake_watermarks", "analytics_lake_partitions",
+                          "analytics_deliveries", "analytics_station_times", "analytics_lake_watermarks", "analytics_lake_partitions",
                           "analytics_lake_dirty", "analytics_outbox_lease", "analytics_outbox", "analytics_inbox"}) {
       db_->Exec(std::string("DROP TABLE IF EXISTS ") + t);
     }
@@ -176,6 +177,26 @@ class AnalyticsServiceTest : public ::testing::Test {
             promised_ready};
   }
 
+  /// Ticket A ready: its two pizzas' stays at the make line, the oven and the cut table, and the
+  /// cola's at the drinks station (the times Monday() tells; all in Chicago's hour 12).
+  kitchen::events::TicketStatusChanged ReadyA(const order::events::OrderConfirmed& a) {
+    auto ready = Ticket(a, "ready", "2026-03-02T18:27:00Z", "2026-03-02T18:10:01Z", "2026-03-02T18:25:00Z");
+    auto stay = [](std::int64_t item, const char* product, const char* station, const char* name, bool oven,
+                   const char* arrived, const char* started, const char* done) {
+      return kitchen::events::StationTime{item, product, oven || std::string(station) != "drinks" ? "pizza" : "drink", station,
+                                          name, oven, arrived, started, done};
+    };
+    ready.stations = std::vector<kitchen::events::StationTime>{
+        stay(0, "pepperoni_pizza", "make", "Make line", false, "2026-03-02T18:10:01Z", "2026-03-02T18:12:01Z", "2026-03-02T18:15:01Z"),
+        stay(0, "pepperoni_pizza", "oven", "Oven", true, "2026-03-02T18:15:01Z", "2026-03-02T18:15:01Z", "2026-03-02T18:21:01Z"),
+        stay(0, "pepperoni_pizza", "cut", "Cut & box", false, "2026-03-02T18:21:01Z", "2026-03-02T18:21:01Z", "2026-03-02T18:27:00Z"),
+        stay(1, "pepperoni_pizza", "make", "Make line", false, "2026-03-02T18:10:01Z", "2026-03-02T18:12:31Z", "2026-03-02T18:15:01Z"),
+        stay(1, "pepperoni_pizza", "oven", "Oven", true, "2026-03-02T18:15:01Z", "2026-03-02T18:15:01Z", "2026-03-02T18:21:01Z"),
+        stay(1, "pepperoni_pizza", "cut", "Cut & box", false, "2026-03-02T18:21:01Z", "2026-03-02T18:21:01Z", "2026-03-02T18:27:00Z"),
+        stay(2, "cola", "drinks", "Drinks", false, "2026-03-02T18:10:01Z", "2026-03-02T18:26:00Z", "2026-03-02T18:26:30Z")};
+    return ready;
+  }
+
   kitchen::events::DeliveryStatusChanged Delivery(const order::events::OrderConfirmed& o, std::string status, const char* at,
                                                   std::optional<std::string> eta = std::nullopt) {
     return {"dlv_" + o.order_id, o.order_id, o.store_id, std::move(status), "", std::string("drv_sam"), "Sam", std::move(eta), at};
@@ -209,8 +230,7 @@ class AnalyticsServiceTest : public ::testing::Test {
     ev.push_back(Event(Status(a, "confirmed", "preparing", "2026-03-02T18:12:01Z"), "2026-03-02T18:12:01Z"));
     ev.push_back(Event(Ticket(a, "in_oven", "2026-03-02T18:15:01Z", "2026-03-02T18:10:01Z", "2026-03-02T18:25:00Z"),
                        "2026-03-02T18:15:01Z"));
-    ev.push_back(Event(Ticket(a, "ready", "2026-03-02T18:27:00Z", "2026-03-02T18:10:01Z", "2026-03-02T18:25:00Z"),
-                       "2026-03-02T18:27:00Z"));
+    ev.push_back(Event(ReadyA(a), "2026-03-02T18:27:00Z"));
     ev.push_back(Event(Status(a, "preparing", "ready", "2026-03-02T18:27:00Z"), "2026-03-02T18:27:00Z"));
     ev.push_back(Event(Status(a, "ready", "picked_up", "2026-03-02T18:30:00Z"), "2026-03-02T18:30:00Z"));
     ev.push_back(Event(Pay<payment::events::PaymentCaptured>("ord_a", "card", a.total.amount, "captured"),
@@ -266,9 +286,12 @@ class AnalyticsServiceTest : public ::testing::Test {
     for (const char* group : {"day", "hour", "product", "category", "channel", "store", "type"}) {
       out += SalesJson(reports_->Sales(Query("2026-03-02", "2026-03-03", group), all)) + "\n";
     }
-    for (const char* group : {"hour", "day", "store", "type"}) {
+    for (const char* group : {"hour", "day", "store", "type", "station"}) {
       out += KitchenJson(reports_->Kitchen(Query("2026-03-01", "2026-03-03", group), all)) + "\n";
     }
+    auto oven = Query("2026-03-01", "2026-03-03", "hour");
+    oven.station = "oven";
+    out += KitchenJson(reports_->Kitchen(oven, all)) + "\n";
     for (const char* group : {"hour", "day", "store", "driver"}) {
       out += DeliveryJson(reports_->Deliveries(Query("2026-03-01", "2026-03-03", group), all)) + "\n";
     }
@@ -285,6 +308,7 @@ class AnalyticsServiceTest : public ::testing::Test {
                           "SELECT * FROM analytics_order_statuses ORDER BY event_id",
                           "SELECT * FROM analytics_payments ORDER BY event_id", "SELECT * FROM analytics_tickets ORDER BY ticket_id",
                           "SELECT * FROM analytics_deliveries ORDER BY delivery_id",
+                          "SELECT * FROM analytics_station_times ORDER BY ticket_id, item_index, visit_no",
                           "SELECT * FROM analytics_products ORDER BY product_id", "SELECT * FROM analytics_dates ORDER BY date",
                           "SELECT event_id, store_id, local_date FROM analytics_events ORDER BY event_id"}) {
       for (const auto& row : db_->Query(q)) {
@@ -429,6 +453,53 @@ TEST_F(AnalyticsServiceTest, ADayOfOrdersBecomesFactsAndReportsToTheCent) {
   // The payment authorized before the order was confirmed is dated once its store is known.
   EXPECT_EQ(db_->Query("SELECT store_id, local_date FROM analytics_payments WHERE kind = 'authorized'")[0].Text("local_date"),
             "2026-03-02");
+}
+
+TEST_F(AnalyticsServiceTest, KitchenTimesPerStationComeFromTheReadyTicketsStays) {
+  Deliver(Monday());
+  const StoreScope loop{false, {kLoop}};
+  const auto report = json::parse(KitchenJson(reports_->Kitchen(Query("2026-03-02", "2026-03-02", "station"), loop)));
+  EXPECT_EQ(report.at("basis").as_string(), "station");
+  std::vector<std::string> rows;
+  for (const auto& r : report.at("rows").as_array()) {
+    auto p50 = [&](const char* stage) {
+      const auto& v = r.at(stage).at("p50");
+      return v.is_null() ? std::string("-") : fmt::format("{}", v.to_number<double>());
+    };
+    rows.push_back(fmt::format("{} ({}): {} tickets, {} items, wait {}, make {}, bake {}, prep {}", r.at("key").as_string(),
+                               r.at("label").as_string(), r.at("tickets").as_int64(), r.at("items").as_int64(),
+                               p50("wait_seconds"), p50("make_seconds"), p50("bake_seconds"), p50("prep_seconds")));
+    EXPECT_FALSE(r.as_object().contains("promise")) << "promises are the ticket's, not a station's";
+  }
+  EXPECT_EQ(rows, (std::vector<std::string>{"cut (Cut & box): 1 tickets, 2 items, wait 0, make 359, bake -, prep 359",
+                                            "drinks (Drinks): 1 tickets, 1 items, wait 959, make 30, bake -, prep 989",
+                                            "make (Make line): 1 tickets, 2 items, wait 135, make 165, bake -, prep 300",
+                                            "oven (Oven): 1 tickets, 2 items, wait 0, make -, bake 360, prep 360"}));
+  EXPECT_EQ(report.at("total").at("items").as_int64(), 7);
+
+  // One station by hour: the oven, at noon in Chicago.
+  auto oven = Query("2026-03-02", "2026-03-02", "hour");
+  oven.station = "oven";
+  const auto by_hour = json::parse(KitchenJson(reports_->Kitchen(oven, loop)));
+  EXPECT_EQ(by_hour.at("station").as_string(), "oven");
+  ASSERT_EQ(by_hour.at("rows").as_array().size(), 1u) << by_hour;
+  EXPECT_EQ(by_hour.at("rows").as_array()[0].at("key").as_string(), "12");
+  EXPECT_EQ(by_hour.at("rows").as_array()[0].at("items").as_int64(), 2);
+  const auto csv = KitchenCsv(reports_->Kitchen(oven, loop));
+  EXPECT_TRUE(csv.starts_with("key,label,tickets,items,wait_p50_s,")) << csv;
+  EXPECT_NE(csv.find("\r\n12,12,1,2,"), std::string::npos) << csv;
+
+  // Recalled and ready again later: the newer stays replace the first; the first ready event
+  // redelivered after it changes nothing.
+  const auto a = Confirmed("ord_a", kLoop, 1, "web", "carryout", "2026-03-02T18:10:00Z", "2026-03-02", {});
+  auto again = ReadyA(a);
+  again.at = "2026-03-02T18:31:00Z";
+  again.stations->resize(1);
+  (*again.stations)[0].done_at = "2026-03-02T18:16:01Z";
+  Deliver({Event(again, "2026-03-02T18:31:00Z"), Event(ReadyA(a), "2026-03-02T18:27:00Z")});
+  const auto make = json::parse(KitchenJson(reports_->Kitchen(Query("2026-03-02", "2026-03-02", "station"), loop)));
+  ASSERT_EQ(make.at("rows").as_array().size(), 1u) << make;
+  EXPECT_EQ(make.at("rows").as_array()[0].at("make_seconds").at("p50").to_number<double>(), 240);
 }
 
 TEST_F(AnalyticsServiceTest, CsvHasAHeaderRowAndDecimalMoney) {

@@ -151,6 +151,7 @@ void RegisterRoutes(http::Router& router, FactFolder& facts, ReportService& repo
                                                             {"payments", report->payments},
                                                             {"tickets", report->tickets},
                                                             {"deliveries", report->deliveries},
+                                                            {"station_times", report->station_times},
                                                             {"seconds", report->seconds}}));
   }, {.permission = "analytics:manage"});
 

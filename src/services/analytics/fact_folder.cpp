@@ -104,6 +104,15 @@ constexpr const char* kUpsertDelivery =
     "dispatched_at = excluded.dispatched_at, delivered_at = excluded.delivered_at, to_door_s = excluded.to_door_s, "
     "eta_error_s = excluded.eta_error_s";
 
+constexpr const char* kNewestStationEvent =
+    "SELECT event_us, event_id FROM analytics_station_times WHERE ticket_id = $1 ORDER BY event_us DESC, event_id DESC LIMIT 1";
+constexpr const char* kStationDates = "SELECT DISTINCT local_date FROM analytics_station_times WHERE ticket_id = $1";
+constexpr const char* kInsertStationTime =
+    "INSERT INTO analytics_station_times (ticket_id, item_index, visit_no, store_id, order_id, order_type, local_date, "
+    "local_hour, product_id, kind, station, station_name, oven, arrived_us, started_us, done_us, wait_s, work_s, total_s, "
+    "event_id, event_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, "
+    "$21)";
+
 // Marks an exported lake day whose facts changed, so the next export round rewrites it.
 constexpr const char* kMarkLake =
     "INSERT INTO analytics_lake_dirty (store_id, local_date) SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM "
@@ -112,7 +121,7 @@ constexpr const char* kMarkLake =
 // Facts a rebuild truncates (events, the store dimension and the lake's bookkeeping stay).
 constexpr const char* kFactTables[] = {"analytics_orders",   "analytics_order_lines", "analytics_order_statuses",
                                        "analytics_payments", "analytics_tickets",     "analytics_deliveries",
-                                       "analytics_products", "analytics_dates"};
+                                       "analytics_products", "analytics_dates",       "analytics_station_times"};
 
 // --- helpers ---------------------------------------------------------------------------------
 
@@ -444,7 +453,34 @@ core::Status FactFolder::Fold(db::Session& tx, const kitchen::events::TicketStat
   Date(tx, store->clock.LocalDay(start));
   MarkLake(tx, e.store_id, date);
   if (old_date && *old_date != date) MarkLake(tx, e.store_id, *old_date);
+  if (e.stations) FoldStations(tx, e, *store, meta);
   return Ok();
+}
+
+void FactFolder::FoldStations(db::Session& tx, const kitchen::events::TicketStatusChanged& e, const StoreDimension& store,
+                              const Meta& meta) {
+  // The newest ready event of the ticket wins (a recall and a second ready replace the first's).
+  if (auto newest = tx.Query(kNewestStationEvent, db::Params(e.ticket_id)); !newest.empty()) {
+    const auto stored = std::make_pair(newest[0].Int("event_us"), newest[0].Text("event_id"));
+    if (stored > std::make_pair(meta.time_us, meta.event_id)) return;
+  }
+  for (const auto& row : tx.Query(kStationDates, db::Params(e.ticket_id))) MarkLake(tx, e.store_id, row.Text("local_date"));
+  tx.Exec("DELETE FROM analytics_station_times WHERE ticket_id = $1", db::Params(e.ticket_id));
+  std::map<std::int64_t, std::int64_t> visits;  // item → stays so far
+  for (const auto& st : *e.stations) {
+    const auto arrived = core::ParseRfc3339(st.arrived_at);
+    const auto started = core::ParseRfc3339(st.started_at);
+    const auto done = core::ParseRfc3339(st.done_at);
+    if (!arrived || !started || !done) continue;  // a producer's bad time: no fact rather than a wrong one
+    const auto seconds = [](core::TimePoint a, core::TimePoint b) { return std::chrono::duration<double>(b - a).count(); };
+    const std::string date = FormatDate(store.clock.LocalDay(*arrived));
+    tx.Exec(kInsertStationTime,
+            db::Params(e.ticket_id, st.item_index, visits[st.item_index]++, e.store_id, e.order_id, e.order_type, date,
+                       store.clock.LocalHour(*arrived), st.product_id, st.kind, st.station, st.station_name, st.oven,
+                       Micros(*arrived), Micros(*started), Micros(*done), seconds(*arrived, *started),
+                       seconds(*started, *done), seconds(*arrived, *done), meta.event_id, meta.time_us));
+    MarkLake(tx, e.store_id, date);
+  }
 }
 
 core::Status FactFolder::Fold(db::Session& tx, const kitchen::events::DeliveryStatusChanged& e, const Meta& meta) {
@@ -539,6 +575,7 @@ core::Result<RebuildReport> FactFolder::Rebuild() {
   report.payments = count("analytics_payments");
   report.tickets = count("analytics_tickets");
   report.deliveries = count("analytics_deliveries");
+  report.station_times = count("analytics_station_times");
   tx.Commit();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   log::Info("analytics rebuilt from its events", {{"events", report.events}, {"orders", report.orders}, {"seconds", report.seconds}});

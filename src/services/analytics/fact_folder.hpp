@@ -42,6 +42,7 @@ struct RebuildReport {
   std::int64_t payments = 0;
   std::int64_t tickets = 0;
   std::int64_t deliveries = 0;
+  std::int64_t station_times = 0;
   double seconds = 0;
 };
 
@@ -96,6 +97,9 @@ class FactFolder {
     return core::Ok();
   }
 
+  /// Each item's stays at each station, from a ready event's `stations`.
+  void FoldStations(db::Session& tx, const kitchen::events::TicketStatusChanged& e, const StoreDimension& store,
+                    const Meta& meta);
   core::Status FoldPayment(db::Session& tx, std::string_view kind, const payment::events::PaymentChanged& e,
                            const Meta& meta);
   /// The order's final status and money from its status and payment facts (if it is a fact yet).

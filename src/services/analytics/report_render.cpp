@@ -91,15 +91,20 @@ json::object SummaryJson(const DurationSummary& s) {
 }
 
 json::object KitchenFiguresJson(const KitchenFigures& f) {
-  return {{"tickets", f.tickets},
-          {"wait_seconds", SummaryJson(f.wait)},
-          {"make_seconds", SummaryJson(f.make)},
-          {"bake_seconds", SummaryJson(f.bake)},
-          {"prep_seconds", SummaryJson(f.prep)},
-          {"promise", json::object{{"tickets", f.promised},
-                                   {"late", f.late},
-                                   {"share_late", Fraction(Share(f.late, f.promised))},
-                                   {"ready_minus_promised_seconds", SummaryJson(f.lateness)}}}};
+  json::object o{{"tickets", f.tickets},
+                 {"wait_seconds", SummaryJson(f.wait)},
+                 {"make_seconds", SummaryJson(f.make)},
+                 {"bake_seconds", SummaryJson(f.bake)},
+                 {"prep_seconds", SummaryJson(f.prep)}};
+  if (f.items) {
+    o["items"] = *f.items;  // the station basis: no promises (they are the ticket's)
+  } else {
+    o["promise"] = json::object{{"tickets", f.promised},
+                                {"late", f.late},
+                                {"share_late", Fraction(Share(f.late, f.promised))},
+                                {"ready_minus_promised_seconds", SummaryJson(f.lateness)}};
+  }
+  return o;
 }
 
 json::object DeliveryFiguresJson(const DeliveryFigures& f) {
@@ -171,9 +176,13 @@ std::string KitchenJson(const KitchenReport& report) {
   }
   json::object o = PeriodJson(report.period);
   o["group_by"] = report.group_by;
-  o["basis"] = "ticket";  // the kitchen publishes ticket events, not item or station events
-  o["stages"] = "wait: fired → making; make: making → in the oven; bake: in the oven → ready (oven and cut table); "
-                "prep: fired → ready";
+  o["basis"] = report.basis;
+  if (report.station) o["station"] = *report.station;
+  o["stages"] = report.basis == "station"
+                    ? "each item's stay at a station — wait: arrived → started; make (bake at an oven): started → "
+                      "done; prep: arrived → done"
+                    : "wait: fired → making; make: making → in the oven; bake: in the oven → ready (oven and cut table); "
+                      "prep: fired → ready";
   o["previous"] = PeriodJson(report.previous);
   o["rows"] = std::move(rows);
   o["total"] = KitchenFiguresJson(report.total);
@@ -187,6 +196,18 @@ std::string KitchenJson(const KitchenReport& report) {
 }
 
 std::string KitchenCsv(const KitchenReport& report) {
+  if (report.basis == "station") {
+    CsvWriter csv({"key", "label", "tickets", "items", "wait_p50_s", "wait_p90_s", "make_p50_s", "make_p90_s", "bake_p50_s",
+                   "bake_p90_s", "prep_p50_s", "prep_p90_s", "prep_mean_s"});
+    auto row = [&](const std::string& key, const std::string& label, const KitchenFigures& f) {
+      csv.Row({Text(key), Text(label), Int(f.tickets), Int(f.items.value_or(0)), SecondsCell(f.wait.p50),
+               SecondsCell(f.wait.p90), SecondsCell(f.make.p50), SecondsCell(f.make.p90), SecondsCell(f.bake.p50),
+               SecondsCell(f.bake.p90), SecondsCell(f.prep.p50), SecondsCell(f.prep.p90), SecondsCell(f.prep.mean)});
+    };
+    for (const auto& r : report.rows) row(r.key, r.label, r.now);
+    row("total", "total", report.total);
+    return csv.text();
+  }
   CsvWriter csv({"key", "label", "tickets", "wait_p50_s", "wait_p90_s", "make_p50_s", "make_p90_s", "bake_p50_s", "bake_p90_s",
                  "prep_p50_s", "prep_p90_s", "prep_mean_s", "promised", "late", "share_late", "late_p50_s", "late_p90_s"});
   auto row = [&](const std::string& key, const std::string& label, const KitchenFigures& f) {

@@ -1,7 +1,7 @@
 #pragma once
 /// The reports a manager reads, from the facts: sales (by hour, day, product, category, channel,
 /// store or order type, beside the previous period of the same length), the kitchen (stage times
-/// and promise accuracy per ticket; late tickets), deliveries (time to the door) and refunds.
+/// and promise accuracy per ticket, or each item's stay per station; late tickets), deliveries (time to the door) and refunds.
 /// Business days are the stores' own (the facts are dated in each store's zone).
 #include <cstdint>
 #include <optional>
@@ -70,10 +70,13 @@ struct SalesReport {
   std::vector<SalesRow> totals;   ///< one per currency, key "total"
 };
 
-/// Kitchen figures of a group of tickets (stage times per ticket, not per item or station: the
-/// kitchen publishes ticket events).
+/// Kitchen figures of a group: on the ticket basis, stage times per ticket (wait: fired → making;
+/// make: making → in the oven; bake: in the oven → ready; prep: fired → ready) and promises kept;
+/// on the station basis, each item's stay at a station (wait: arrived → started; make, or bake at
+/// an oven: started → done; prep: arrived → done), no promises.
 struct KitchenFigures {
   std::int64_t tickets = 0;
+  std::optional<std::int64_t> items;       ///< station basis: the stays counted
   DurationSummary wait, make, bake, prep;  ///< seconds
   std::int64_t promised = 0;               ///< tickets with a promise and a ready time
   std::int64_t late = 0;                   ///< ready after the promise
@@ -88,6 +91,8 @@ struct KitchenRow {
 struct KitchenReport {
   Period period, previous;
   std::string group_by;
+  std::string basis = "ticket";         ///< ticket | station (group_by=station or a station asked for)
+  std::optional<std::string> station;   ///< the one station reported on
   std::vector<KitchenRow> rows;
   KitchenFigures total, total_before;
 };
@@ -153,7 +158,7 @@ class ReportService {
 
   /// What each report accepts: its groups (the first is the default) and the longest period.
   ReportRules SalesRules() const { return {{"day", "hour", "product", "category", "channel", "store", "type"}, max_days_}; }
-  ReportRules KitchenRules() const { return {{"hour", "day", "store", "type"}, max_days_}; }
+  ReportRules KitchenRules() const { return {{"hour", "day", "store", "type", "station"}, max_days_, true}; }
   ReportRules DeliveryRules() const { return {{"hour", "day", "store", "driver"}, max_days_}; }
   ReportRules ListRules() const { return {{}, max_days_}; }
 

@@ -58,6 +58,13 @@ core::Result<ReportQuery> ParseReportQuery(const std::function<std::optional<std
       q.group_by = *group;
     }
   }
+  if (auto station = param("station"); rules.station && station && !station->empty()) {
+    if (IsPlainId(*station)) {
+      q.station = *station;
+    } else {
+      errors.Add("station", "must be a station id (letters, digits, '_' and '-', at most 64)");
+    }
+  }
   if (auto format = param("format"); format && !format->empty()) {
     if (*format == "csv") {
       q.format = ReportFormat::kCsv;

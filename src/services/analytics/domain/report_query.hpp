@@ -32,16 +32,18 @@ struct ReportQuery {
   Period period;
   std::string group_by;
   ReportFormat format = ReportFormat::kJson;
+  std::optional<std::string> station;  ///< kitchen: one station's stays only
 };
 
 /// How one report reads its parameters.
 struct ReportRules {
   std::vector<std::string> groups;  ///< accepted group_by values; the first is the default
   int max_days = 366;               ///< longest period
+  bool station = false;             ///< accepts `station` (a kitchen station's id)
 };
 
-/// Reads `store_id`, `from` (required), `to` (default: from), `group_by` and `format` (json |
-/// csv) through `param`; every problem is one field error naming the parameter: a date that is
+/// Reads `store_id`, `from` (required), `to` (default: from), `group_by`, `format` (json |
+/// csv) and, where the rules accept it, `station` through `param`; every problem is one field error naming the parameter: a date that is
 /// not YYYY-MM-DD, `to` before `from`, a period over `max_days`, an unknown group.
 core::Result<ReportQuery> ParseReportQuery(const std::function<std::optional<std::string>(std::string_view)>& param,
                                            const ReportRules& rules);

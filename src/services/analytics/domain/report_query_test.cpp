@@ -69,6 +69,19 @@ TEST(ReportQuery, NamesEveryBadParameterAtOnce) {
   EXPECT_EQ(q.error().fields[2].field, "format");
 }
 
+TEST(ReportQuery, ReadsAStationWhereTheReportHasStations) {
+  const ReportRules kitchen{{"hour", "day", "store", "type", "station"}, 366, true};
+  auto q = Parse({{"from", "2026-03-01"}, {"station", "oven"}}, kitchen);
+  ASSERT_TRUE(q) << q.error().detail;
+  EXPECT_EQ(q->station, "oven");
+  EXPECT_EQ(Refusal(Parse({{"from", "2026-03-01"}, {"station", "oven;drop"}}, kitchen)),
+            "station: must be a station id (letters, digits, '_' and '-', at most 64)");
+  // A report without stations reads no station.
+  auto sales = Parse({{"from", "2026-03-01"}, {"station", "oven"}});
+  ASSERT_TRUE(sales);
+  EXPECT_EQ(sales->station, std::nullopt);
+}
+
 TEST(PreviousPeriod, IsTheSameLengthEndingTheDayBefore) {
   const Period week{*ParseDate("2026-03-08"), *ParseDate("2026-03-14")};
   EXPECT_EQ(PreviousPeriod(week), (Period{*ParseDate("2026-03-01"), *ParseDate("2026-03-07")}));
