@@ -23,7 +23,10 @@ class Currency {
   std::string_view code() const { return {code_.data(), 3}; }
   /// Digits after the decimal point (USD 2, JPY 0, BHD 3).
   int exponent() const { return exponent_; }
-  bool operator==(const Currency& other) const { return code_ == other.code_; }
+  bool operator==(const Currency& other) const {
+    // Three compares, inline: money arithmetic checks the currency on every operation.
+    return code_[0] == other.code_[0] && code_[1] == other.code_[1] && code_[2] == other.code_[2];
+  }
 
  private:
   Currency(std::array<char, 3> code, int exponent) : code_(code), exponent_(exponent) {}

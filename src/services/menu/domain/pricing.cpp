@@ -29,6 +29,12 @@ struct ItemPath {
   }
 };
 
+/// Ids are short and mostly differ in length or first letter: checking those inline skips the
+/// library compare for most pairs (the engine compares ids in its inner loops).
+bool SameId(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || a[0] == b[0]) && a == b;
+}
+
 /// What the engine knows about a priced line besides its quote.
 struct LineInfo {
   const Product* product = nullptr;
@@ -46,6 +52,7 @@ struct Engine {
   core::FieldErrors errors;
   std::vector<std::string_view> defaults;  // scratch, reused per item
   std::vector<int> group_counts;           // scratch, reused per item
+  std::vector<const ModifierGroup*> groups;  // scratch: the item's modifier groups, looked up once
 
   core::Money M(MinorUnits amount) const { return core::Money(amount, currency); }
   std::string_view Name(const LocalizedText& text) const {
@@ -142,27 +149,28 @@ struct Engine {
     // Defaults: the default options of the product's groups plus its own default toppings.
     defaults.clear();
     group_counts.assign(product->modifier_group_ids.size(), 0);
-    for (const auto& gid : product->modifier_group_ids) {
-      if (const auto* g = catalog.FindModifierGroup(gid)) {
-        for (const auto& o : g->options) {
-          if (o.is_default) defaults.push_back(o.topping_id);
-        }
+    groups.clear();
+    for (const auto& gid : product->modifier_group_ids) groups.push_back(catalog.FindModifierGroup(gid));
+    for (const auto* g : groups) {
+      if (g == nullptr) continue;
+      for (const auto& o : g->options) {
+        if (o.is_default) defaults.push_back(o.topping_id);
       }
     }
     for (const auto& id : product->default_topping_ids) defaults.push_back(id);
     auto is_default = [&](std::string_view id) {
-      return std::find(defaults.begin(), defaults.end(), id) != defaults.end();
+      return std::any_of(defaults.begin(), defaults.end(), [&](std::string_view d) { return SameId(d, id); });
     };
     auto is_removed = [&](std::string_view id) {
-      return std::find(sel.removed_toppings.begin(), sel.removed_toppings.end(), id) !=
-             sel.removed_toppings.end();
+      return std::any_of(sel.removed_toppings.begin(), sel.removed_toppings.end(),
+                         [&](const std::string& r) { return SameId(r, id); });
     };
     auto group_of = [&](std::string_view topping_id) -> int {
-      for (std::size_t g = 0; g < product->modifier_group_ids.size(); ++g) {
-        const auto* group = catalog.FindModifierGroup(product->modifier_group_ids[g]);
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        const auto* group = groups[g];
         if (group == nullptr) continue;
         for (const auto& o : group->options) {
-          if (o.topping_id == topping_id) return static_cast<int>(g);
+          if (SameId(o.topping_id, topping_id)) return static_cast<int>(g);
         }
       }
       return -1;
@@ -215,7 +223,7 @@ struct Engine {
       bool repeated = false;  // the same topping earlier on this item
       for (std::size_t k = 0; k < j; ++k) {
         const ToppingChoice& other = sel.toppings[k];
-        if (other.topping_id != choice.topping_id) continue;
+        if (!SameId(other.topping_id, choice.topping_id)) continue;
         repeated = true;
         if (other.portion == Portion::kWhole || !half || other.portion == choice.portion) {
           errors.Add(path(fmt::format("toppings[{}].topping_id", j)),
@@ -253,8 +261,8 @@ struct Engine {
                                            .included = included,
                                            .charge = M(charge)});
     }
-    for (std::size_t g = 0; g < product->modifier_group_ids.size(); ++g) {
-      const auto* group = catalog.FindModifierGroup(product->modifier_group_ids[g]);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const auto* group = groups[g];
       if (group == nullptr) continue;
       if (group_counts[g] < group->min_selections) {
         errors.Add(path("toppings"), fmt::format("choose at least {} from '{}'",
