@@ -2,6 +2,7 @@
 // `migrate` applies migrations, `version` prints the version.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <csignal>
 #include <iostream>
@@ -56,7 +57,9 @@ int main(int argc, char** argv) {
   CommonFlags flags;
 
   auto* serve = app.add_subcommand("serve", "run the platform (all-in-one by default)");
-  serve->add_option("--target", flags.target, "all, one module (location, customer, menu, payment, order) or a comma list");
+  serve->add_option("--target", flags.target,
+                    fmt::format("all, one module ({}) or a comma list",
+                                fmt::join(*vetahut::app::ModulesForTarget("all"), ", ")));
   serve->add_option("--config", flags.config_file, "TOML configuration file");
   serve->add_option("--data-dir", flags.data_dir, "directory for the SQLite database and local files (default ./data)");
   serve->add_option("--listen", flags.listen, "HOST:PORT (default 127.0.0.1:8080; port 0 picks a free port)");
