@@ -20,6 +20,7 @@ TEST_F(LoadgenSmoke, DinnerPeakRunsWithoutErrorsAndMeasuresEveryStep) {
   scenario->stores.count = 2;
   scenario->session.customers = 2;
   scenario->session.quotes = {5, 6};
+  scenario->session.customer_share = 0.5;  // the scenario's seed makes both kinds of session
   scenario->limits.drain_s = 20;
   RunOptions options;
   options.base_url = url;
@@ -33,6 +34,9 @@ TEST_F(LoadgenSmoke, DinnerPeakRunsWithoutErrorsAndMeasuresEveryStep) {
   EXPECT_GT(r.sessions_scheduled, 3u);
   EXPECT_EQ(r.sessions_started, r.sessions_scheduled);
   EXPECT_EQ(r.handed_over, r.sessions_scheduled);
+  // Guests check out by card and follow their tracking link to the hand-over too.
+  EXPECT_GT(r.guest_orders, 0u);
+  EXPECT_LT(r.guest_orders, r.orders_placed);
   EXPECT_EQ(r.total_errors, 0u);
   std::set<std::string> measured;
   for (const auto& s : r.steps) {

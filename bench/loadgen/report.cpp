@@ -85,10 +85,10 @@ std::string FormatReport(const Report& r) {
                      r.base_url, r.window_s, r.wall_s);
   out += fmt::format(
       "sessions: scheduled {} ({:.2f}/s over the window, rate peaking at {:.2f}/s), started {}, "
-      "orders placed {}, "
+      "orders placed {} ({} by guests), "
       "handed over {}, failed {}\n",
       r.sessions_scheduled, r.scheduled_mean_rate, r.scheduled_peak_rate, r.sessions_started,
-      r.orders_placed, r.handed_over, r.sessions_failed);
+      r.orders_placed, r.guest_orders, r.handed_over, r.sessions_failed);
   out += fmt::format("generator lateness (actual − scheduled send): p99 {} ms, max {} ms{}\n",
                      Ms(r.send_lag_p99_us), Ms(r.send_lag_max_us),
                      r.send_lag_p99_us > 10000
@@ -157,6 +157,7 @@ std::string ReportJson(const Report& r) {
                                 {"scheduled_peak_rate", r.scheduled_peak_rate},
                                 {"started", r.sessions_started},
                                 {"orders_placed", r.orders_placed},
+                                {"guest_orders", r.guest_orders},
                                 {"handed_over", r.handed_over},
                                 {"failed", r.sessions_failed}}},
       {"send_lag_ms",

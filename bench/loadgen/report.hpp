@@ -64,6 +64,7 @@ struct Report {
   std::uint64_t sessions_scheduled = 0;
   double scheduled_mean_rate = 0, scheduled_peak_rate = 0;
   std::uint64_t sessions_started = 0, orders_placed = 0, handed_over = 0, sessions_failed = 0;
+  std::uint64_t guest_orders = 0;  ///< of orders_placed, by guest checkout
   std::int64_t send_lag_p99_us = 0, send_lag_max_us = 0;  ///< the generator's own lateness
   LatencyHistogram handover;  ///< order placed → the tracker sees it handed over
   LatencyHistogram

@@ -34,8 +34,8 @@ struct SessionSpec {
   IntRange think_ms{200, 800};   ///< pause between two steps of a session
   double returning_share = 0.7;  ///< revalidate the menu with the ETag they have (If-None-Match);
                                  ///< the rest fetch it whole
-  double customer_share = 0.7;   ///< signed-in customers; the rest are guests at the store's kiosk
-  double card_share = 0.6;       ///< pay by card token; the rest pay at the store
+  double customer_share = 0.7;   ///< signed-in customers; the rest check out as guests (by card)
+  double card_share = 0.6;       ///< customers paying by card token; the rest pay at the store (guests always by card)
   double coupon_share = 0;       ///< sessions quoting (and ordering) with `coupon`
   std::string coupon = "PIZZA20";
   int customers = 10;         ///< customer accounts registered and signed in at setup

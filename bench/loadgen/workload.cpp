@@ -90,7 +90,7 @@ class Run;
 /// One customer's visit: find a store, read its menu, build and quote, pay, place, follow.
 struct Session {
   int id = 0;
-  bool customer = true;  // signed in; else a guest at the store's kiosk
+  bool customer = true;  // signed in; else a guest (guest checkout: a card, a tracking link)
   bool card = true;
   bool coupon = false;
   bool returning = true;
@@ -100,6 +100,7 @@ struct Session {
   int quotes_left = 0;
   std::string card_token;
   std::string order_id;
+  std::string tracking_key;  // a guest follows the order by its tracking link
   Time placed{};
   bool handed_over = false;
 };
@@ -107,7 +108,6 @@ struct Session {
 struct StoreActor {
   std::string id;
   std::string cook_token;
-  std::string kiosk_token;
   std::unordered_set<std::string> working;  // tickets a bump is scheduled or in flight for
   std::unordered_set<std::string> done;     // handed off
 };
@@ -264,20 +264,7 @@ std::string Run::Setup() {
     r = Call({"PUT", "/api/v1/stores/" + st.id + "/tax", Auth(admin_),
               R"({"mode":"exclusive","rates":{"food":8875,"beverage":8875}})"});
     if (auto e = Expect(r, 204, "setting the store's tax"); !e.empty()) return e;
-    // The store's kiosk (guests order there) and its cook (works the tickets).
-    r = Call({"POST", "/api/v1/admin/devices", Auth(admin_),
-              json::serialize(json::object{{"name", fmt::format("loadgen kiosk {}", i + 1)},
-                                           {"type", "kiosk"},
-                                           {"store_id", st.id}})});
-    if (auto e = Expect(r, 201, "registering the store's kiosk"); !e.empty()) return e;
-    auto device = *BodyObject(r);
-    if (auto e = Token(fmt::format("grant_type=client_credentials&client_id={}&client_secret={}",
-                                   UrlEncode(Str(device, "client_id")),
-                                   UrlEncode(Str(device, "client_secret"))),
-                       st.kiosk_token, "the kiosk's token");
-        !e.empty()) {
-      return e;
-    }
+    // The store's cook (works the tickets).
     const std::string cook = fmt::format("cook-{}-{}@loadgen.vetahut.test", run_tag_, i + 1);
     r = Call({"POST", "/api/v1/admin/users", Auth(admin_),
               json::serialize(json::object{
@@ -392,7 +379,8 @@ void Run::StartSession(int id, Time at) {
   auto s = std::make_shared<Session>();
   s->id = id;
   s->customer = Chance(sc_.session.customer_share);
-  s->card = Chance(sc_.session.card_share);
+  // A guest pays by card (decision 0028: nobody can be held to an unpaid guest order).
+  s->card = !s->customer || Chance(sc_.session.card_share);
   s->coupon = Chance(sc_.session.coupon_share);
   s->returning = Chance(sc_.session.returning_share);
   s->quotes_left = Uniform(sc_.session.quotes);
@@ -433,8 +421,6 @@ void Run::FindStore(std::shared_ptr<Session> s, Time at) {
                    return End(s, false);
                  }
                  s->store = Pick(found);
-                 if (!s->customer)
-                   s->token = stores_[static_cast<std::size_t>(s->store)].kiosk_token;
                  ReadMenu(s, Think(r.done));
                });
 }
@@ -530,8 +516,8 @@ void Run::SendQuote(std::shared_ptr<Session> s, Time at) {
 }
 
 void Run::CardToken(std::shared_ptr<Session> s, Time at) {
-  engine_.Send({"POST", "/api/v1/payments/tokens", Auth(s->token),
-                kSandboxCardBody},
+  engine_.Send({"POST", s->customer ? "/api/v1/payments/tokens" : "/api/v1/guest/payments/tokens",
+                Auth(s->token), kSandboxCardBody},
                at, [this, s](HttpResponse& r) {
                  if (!Check("card.token", r, {201})) return End(s, false);
                  auto o = BodyObject(r);
@@ -551,15 +537,26 @@ void Run::Place(std::shared_ptr<Session> s, Time at) {
   } else {
     body["payment"] = json::object{{"method", "pay_at_store"}};
   }
-  if (!s->customer) body["customer_name"] = fmt::format("Guest {}", s->id);
+  if (!s->customer) {
+    body["contact"] = json::object{{"name", fmt::format("Guest {}", s->id)},
+                                   {"email", fmt::format("guest-{}-{}@loadgen.vetahut.test", run_tag_, s->id)},
+                                   {"phone", "+13125550199"}};
+  }
   auto headers = Auth(s->token);
   headers.push_back(fmt::format("Idempotency-Key: loadgen-{}-{}", run_tag_, s->id));
-  engine_.Send({"POST", "/api/v1/orders", std::move(headers), json::serialize(body)}, at,
+  engine_.Send({"POST", s->customer ? "/api/v1/orders" : "/api/v1/guest/orders", std::move(headers),
+                json::serialize(body)},
+               at,
                [this, s](HttpResponse& r) {
                  if (!Check("order.place", r, {201})) return End(s, false);
                  auto o = BodyObject(r);
                  s->order_id = o ? Str(*o, "id") : "";
+                 s->tracking_key = o ? Str(*o, "tracking_key") : "";
                  const std::string status = o ? Str(*o, "status") : "";
+                 if (!s->customer && s->tracking_key.empty()) {
+                   recorder_.Error("order.place", "a guest order without its tracking key");
+                   return End(s, false);
+                 }
                  if (s->order_id.empty() || status != "confirmed") {
                    recorder_.Error("order.place",
                                    fmt::format("placed as '{}', not confirmed", status));
@@ -567,6 +564,7 @@ void Run::Place(std::shared_ptr<Session> s, Time at) {
                  }
                  s->placed = r.done;
                  ++report_.orders_placed;
+                 if (!s->customer) ++report_.guest_orders;
                  recorder_.Count("orders placed", r.done);
                  // The tracker opens at once: the confirmation page follows the order.
                  Track(s, r.done);
@@ -574,7 +572,11 @@ void Run::Place(std::shared_ptr<Session> s, Time at) {
 }
 
 void Run::Track(std::shared_ptr<Session> s, Time at) {
-  HttpRequest req{"GET", "/api/v1/orders/" + s->order_id + "/events", Auth(s->token, false), ""};
+  // A customer follows the order as its owner; a guest through the tracking link.
+  HttpRequest req{"GET",
+                  s->customer ? "/api/v1/orders/" + s->order_id + "/events"
+                              : "/api/v1/tracking/" + s->tracking_key + "/events",
+                  Auth(s->token, false), ""};
   req.headers.push_back("Accept: text/event-stream");
   engine_.Stream(
       std::move(req), at, std::chrono::seconds(sc_.session.track_timeout_s),

@@ -1,6 +1,6 @@
 #pragma once
 /// A scenario run against a vetahut server: the setup through the admin API (stores open around
-/// the clock, a cook and a kiosk per store, customer accounts), then the open-loop run — customer
+/// the clock, a cook per store, customer accounts), then the open-loop run — customer
 /// sessions arriving on the schedule, the cooks working the tickets, the menu published mid-run —
 /// and the report.
 #include <string>
