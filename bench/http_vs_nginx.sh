@@ -147,7 +147,8 @@ wait_http() {  # name url pid log
 }
 
 # --- start vetahut -----------------------------------------------------------------------------
-vetahut_env=(VETAHUT_APP_BENCH_FIXTURE="$TMP/fixture.json")
+# The per-client rate limit is off: wrk on loopback is every client at once (nginx has none either).
+vetahut_env=(VETAHUT_APP_BENCH_FIXTURE="$TMP/fixture.json" VETAHUT_RATELIMIT_ENABLED=false)
 [[ -n "$IO_THREADS" ]] && vetahut_env+=(VETAHUT_SERVER_IO_THREADS="$IO_THREADS")
 demo_flag=()
 [[ "$MODE" == menu ]] && demo_flag=(--demo)

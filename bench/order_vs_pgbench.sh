@@ -170,7 +170,8 @@ start_vetahut() {  # name
   mkdir -p "${DATA_DIR[$name]}"
   chmod 0700 "${DATA_DIR[$name]}"
   log="$TMP/$name.log"
-  local -a env_vars=(VETAHUT_AUTH_ACCESS_TOKEN_TTL_S=3600 VETAHUT_LOG_LEVEL=warn)
+  # The per-client rate limit is off: wrk on loopback is every client at once.
+  local -a env_vars=(VETAHUT_AUTH_ACCESS_TOKEN_TTL_S=3600 VETAHUT_LOG_LEVEL=warn VETAHUT_RATELIMIT_ENABLED=false)
   [[ "$name" == postgres ]] && env_vars+=(VETAHUT_DB_URL="$VETAHUT_PG_URL")
   env "${env_vars[@]}" "$VETAHUT" serve --demo --listen "127.0.0.1:$port" --data-dir "${DATA_DIR[$name]}" \
     >"$log" 2>&1 &

@@ -27,6 +27,7 @@
 #include "lib/log/log.hpp"
 #include "lib/metrics/http_metrics.hpp"
 #include "lib/metrics/registry.hpp"
+#include "lib/ratelimit/gcra.hpp"
 #include "lib/module/module.hpp"
 #include "lib/task/periodic_task.hpp"
 #include "services/analytics/module.hpp"
@@ -99,6 +100,27 @@ core::Result<std::vector<std::string>> ModulesForTarget(const std::string& targe
 }
 
 namespace {
+
+/// Routes operators and orchestrators poll: never rate-limited.
+bool IsOperatorRoute(std::string_view pattern) {
+  return pattern == "/healthz" || pattern == "/readyz" || pattern == "/metrics";
+}
+
+/// The client's address: the peer's, or behind a trusted proxy the last X-Forwarded-For entry
+/// (the one the proxy itself appended; earlier entries are whatever the client claimed).
+std::string ClientAddress(const http::Request& req, bool trust_forwarded_for) {
+  if (trust_forwarded_for) {
+    if (auto header = req.Header("x-forwarded-for"); header && !header->empty()) {
+      std::string_view list = *header;
+      const auto comma = list.rfind(',');
+      std::string_view last = comma == std::string_view::npos ? list : list.substr(comma + 1);
+      while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+      while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+      if (!last.empty() && last.size() <= 64) return std::string(last);
+    }
+  }
+  return req.remote_address;
+}
 
 std::unique_ptr<db::Database> OpenDatabase(const config::Config& config) {
   const std::string& url = config.db.url;
@@ -232,6 +254,8 @@ struct Platform::Parts {
   std::size_t modules_built = 0;  ///< the first N modules finished Build (only they are stopped)
   std::unique_ptr<http::Server> server;
   std::unique_ptr<http::StaticSite> web;
+  std::unique_ptr<ratelimit::Limiter> limiter;  ///< null when [ratelimit] enabled = false
+  ratelimit::Policy anonymous_limit, principal_limit;
   bool built = false;
   bool started = false;
 };
@@ -286,9 +310,19 @@ void Platform::Build() {
                                          p.config.target, RemoteHint("auth.verifier")));
   }
 
+  // Per-client rates (decision 0040): a quota per client address without a token, per account or
+  // device with one; probes and metrics are never limited.
+  if (p.config.ratelimit.enabled) {
+    p.limiter = std::make_unique<ratelimit::Limiter>();
+    p.anonymous_limit = {"anonymous", p.config.ratelimit.anonymous_per_minute, std::chrono::seconds(60)};
+    p.principal_limit = {"account", p.config.ratelimit.principal_per_minute, std::chrono::seconds(60)};
+  }
+  auto& limited = p.registry.AddCounter("http_rate_limited_total", "Requests refused with 429 by the per-client rate limit.",
+                                        {"client"});
+
   // Routes. Authentication and authorization first: every route declares its permission, the
   // policy (lib/auth/policy.cpp, docs/rbac.md) decides, store-scoped by the {store_id} parameter.
-  p.router.Use([&p](http::Request& req, const http::Next& next) -> core::Result<http::Response> {
+  p.router.Use([&p, &limited](http::Request& req, const http::Next& next) -> core::Result<http::Response> {
     log::Context context(req.request_id, req.trace_id);
     const std::string permission = req.route ? req.route->permission : std::string();
     if (auto header = req.Header("authorization"); header && header->starts_with("Bearer ")) {
@@ -301,6 +335,28 @@ void Platform::Build() {
       }
     }
     const auth::Caller* caller = auth::CallerOf(req);
+    std::optional<std::pair<const ratelimit::Policy*, ratelimit::Decision>> rate;
+    if (p.limiter && req.route && !IsOperatorRoute(req.route->pattern)) {
+      const ratelimit::Policy& policy = caller ? p.principal_limit : p.anonymous_limit;
+      const std::string key =
+          caller ? "p:" + caller->principal.subject : "ip:" + ClientAddress(req, p.config.ratelimit.trust_forwarded_for);
+      const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                           core::SystemClock::Instance().Now().time_since_epoch()).count();
+      rate.emplace(&policy, p.limiter->Take(key, policy, now));
+      if (!rate->second.allowed) {
+        limited.WithLabels({caller ? "account" : "address"}).Inc();
+        http::Response refused = http::ProblemResponse(
+            core::Error{core::ErrorCode::kTooManyRequests,
+                        fmt::format("too many requests: {} per minute {}; try again in {} s", policy.quota,
+                                    caller ? "per account" : "from one address", rate->second.retry_after_s),
+                        {}},
+            req);
+        refused.SetHeader("Retry-After", std::to_string(rate->second.retry_after_s));
+        refused.SetHeader("RateLimit-Policy", ratelimit::PolicyHeader(policy));
+        refused.SetHeader("RateLimit", ratelimit::RateLimitHeader(policy, rate->second));
+        return refused;
+      }
+    }
     if (auto allowed = auth::Authorize(caller ? &caller->principal : nullptr, permission, req.PathParam("store_id")); !allowed) {
       if (caller && allowed.error().code == core::ErrorCode::kForbidden) {
         log::Warn("forbidden", {{"subject", caller->principal.subject}, {"permission", permission}, {"path", req.path}});
@@ -319,6 +375,10 @@ void Platform::Build() {
         log::Info("staff action", {{"actor", caller->principal.subject}, {"action", action}, {"target", req.path},
                                    {"status", result->status}});
       }
+    }
+    if (rate && result) {
+      result->SetHeader("RateLimit-Policy", ratelimit::PolicyHeader(*rate->first));
+      result->SetHeader("RateLimit", ratelimit::RateLimitHeader(*rate->first, rate->second));
     }
     return result;
   });

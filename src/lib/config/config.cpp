@@ -183,6 +183,28 @@ const std::vector<Schema<Config>>& CoreSchemas() {
                IntAt(1, 100, [](Config& c, std::int64_t v) { c.bus.max_attempts = int(v); }));
     out.push_back(std::move(bus));
 
+    Schema<Config> ratelimit("ratelimit");
+    ratelimit
+        .Field("enabled", "limit each client's request rate (429 with Retry-After beyond it)",
+               [](Config& c, const RawValue& v) -> Status {
+                 auto value = ToBool(v);
+                 if (!value) return Fail(value.error());
+                 c.ratelimit.enabled = *value;
+                 return core::Ok();
+               })
+        .Field("anonymous_per_minute", "requests per minute per client address without a token (10..1000000)",
+               IntAt(10, 1000000, [](Config& c, std::int64_t v) { c.ratelimit.anonymous_per_minute = v; }))
+        .Field("principal_per_minute", "requests per minute per signed-in account or device (10..1000000)",
+               IntAt(10, 1000000, [](Config& c, std::int64_t v) { c.ratelimit.principal_per_minute = v; }))
+        .Field("trust_forwarded_for", "behind a reverse proxy: take the client address from X-Forwarded-For's last entry",
+               [](Config& c, const RawValue& v) -> Status {
+                 auto value = ToBool(v);
+                 if (!value) return Fail(value.error());
+                 c.ratelimit.trust_forwarded_for = *value;
+                 return core::Ok();
+               });
+    out.push_back(std::move(ratelimit));
+
     Schema<Config> log("log");
     log.Field("level", "debug, info, warn or error", [](Config& c, const RawValue& v) -> Status {
       auto value = ToOneOf(v, {"debug", "info", "warn", "error"});

@@ -172,6 +172,15 @@ struct ClientsConfig {
   std::string location;  ///< base URL of the location service, e.g. http://127.0.0.1:8081
 };
 
+/// Per-client request rates (section [ratelimit]): GCRA per client address for anonymous
+/// requests and per signed-in account or device, the whole quota usable at once (decision 0040).
+struct RateLimitConfig {
+  bool enabled = true;
+  std::int64_t anonymous_per_minute = 3000;  ///< per client address
+  std::int64_t principal_per_minute = 6000;  ///< per account or device
+  bool trust_forwarded_for = false;          ///< behind a proxy: the client is X-Forwarded-For's last address
+};
+
 /// Logging (section [log]).
 struct LogConfig {
   std::string level = "info";  ///< debug | info | warn | error
@@ -190,6 +199,7 @@ struct Config {
   LogConfig log;
   AuthConfig auth;
   ClientsConfig clients;
+  RateLimitConfig ratelimit;
   /// The sections this file does not read itself, for the modules (absent = all defaults).
   std::map<std::string, RawSection> sections;
 
