@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+/// <reference types="vite/client" />
 import { describe, expect, test } from 'vitest';
+import rbac from '../../../docs/rbac.md?raw';
 import { can, mayOpenConsole, plainRefusal, POLICY, type Principal, visibleScreens } from './policy';
 
 const MIDTOWN = 'str_midtown';
@@ -9,9 +9,9 @@ const staff = (roles: string[], stores: string[] = [MIDTOWN]): Principal => ({ s
 
 describe('the console policy', () => {
   test('mirrors docs/rbac.md row for row (roles and store scoping)', () => {
-    const doc = readFileSync(resolve(__dirname, '../../../docs/rbac.md'), 'utf8');
+    const doc: string = rbac;
     for (const [permission, rule] of Object.entries(POLICY)) {
-      const row = doc.split('\n').find((l) => l.startsWith(`| \`${permission}\` |`));
+      const row = doc.split('\n').find((l: string) => l.startsWith(`| \`${permission}\` |`));
       expect(row, permission).toBeDefined();
       const [, roles, scoped] = (row as string).split('|').slice(1).map((c) => c.trim());
       expect(roles.split(',').map((r) => r.trim()).sort(), permission).toEqual([...rule.roles].sort());
@@ -22,7 +22,7 @@ describe('the console policy', () => {
   test('a manager sees their store’s screens but not the chain menu or the staff list', () => {
     const manager = staff(['store_manager']);
     expect(mayOpenConsole(manager)).toBe(true);
-    expect(visibleScreens(manager, MIDTOWN)).toEqual(['board', 'menu', 'store', 'inventory', 'staff', 'reports']);
+    expect(visibleScreens(manager, MIDTOWN)).toEqual(['board', 'menu', 'store', 'inventory', 'staff', 'reports']); // no menu editor
     expect(can(manager, 'menu:availability', MIDTOWN)).toBe(true);
     expect(can(manager, 'menu:write')).toBe(false);
     expect(can(manager, 'users:read')).toBe(false);
@@ -34,7 +34,7 @@ describe('the console policy', () => {
 
   test('an admin may act on every store, with no store in the token', () => {
     const admin = staff(['admin'], []);
-    expect(visibleScreens(admin, BERLIN)).toEqual(['board', 'menu', 'store', 'inventory', 'staff', 'reports']);
+    expect(visibleScreens(admin, BERLIN)).toEqual(['board', 'menu', 'draft', 'store', 'inventory', 'staff', 'reports']);
     expect(can(admin, 'menu:write')).toBe(true);
     expect(can(admin, 'users:read')).toBe(true);
   });

@@ -61,10 +61,11 @@ export function mayOpenConsole(p: Principal): boolean {
   return p.kind === 'staff' && p.roles.some((r) => CONSOLE_ROLES.includes(r));
 }
 
-export type Screen = 'board' | 'menu' | 'store' | 'inventory' | 'staff' | 'reports';
+export type Screen = 'board' | 'menu' | 'draft' | 'store' | 'inventory' | 'staff' | 'reports';
 export const SCREENS: { id: Screen; title: string; needs: Permission[] }[] = [
   { id: 'board', title: 'Live board', needs: ['orders:manage'] },
-  { id: 'menu', title: 'Menu', needs: ['menu:write', 'menu:availability', 'menu:prices'] },
+  { id: 'menu', title: 'Menu at this store', needs: ['menu:availability', 'menu:prices'] },
+  { id: 'draft', title: 'Menu editor', needs: ['menu:write'] },
   { id: 'store', title: 'Hours & zones', needs: ['stores:hours', 'stores:zones'] },
   { id: 'inventory', title: 'Inventory', needs: ['inventory:read'] },
   { id: 'staff', title: 'Staff & devices', needs: ['users:read', 'devices:provision'] },
