@@ -19,6 +19,8 @@ export function ChartView({ series, id }: { series: Series; id: string }) {
     const doughnut = series.kind === 'doughnut';
     const twoAxes = series.datasets.some((d) => d.axis === 'y1');
     const stacked = series.kind === 'bar' && !twoAxes && series.datasets.length > 1;
+    // A share reads against 0–100 %, not against its own largest value.
+    const percent = series.datasets.some((d) => (d.axis ?? 'y') === 'y' && d.unit === 'percent');
     const chart = new Chart(canvas.current, {
       type: series.kind,
       data: {
@@ -38,7 +40,7 @@ export function ChartView({ series, id }: { series: Series; id: string }) {
         ...(doughnut ? {} : {
           scales: {
             x: { stacked },
-            y: { stacked, beginAtZero: true, position: 'left' },
+            y: { stacked, beginAtZero: true, position: 'left', ...(percent ? { suggestedMax: 100 } : {}) },
             ...(twoAxes ? { y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false } } } : {}),
           },
         }),

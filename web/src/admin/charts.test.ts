@@ -43,6 +43,9 @@ describe('report → chart series', () => {
     expect(p.datasets[1].data).toEqual([2.5, -1.5]);
     const k = kitchenTimes(report);
     expect(k.datasets.map((d) => d.data)).toEqual([[1, 2], [1, 4], [10, 6]]);
+    // Seconds are kept: a stage of 7 s is not drawn as nothing.
+    const quick = kitchenTimes({ ...report, rows: [kitchenRow('9', 1, 7, 30, 45, 0, -400)] });
+    expect(quick.datasets.map((d) => d.data[0])).toEqual([0.117, 0.5, 0.75]);
   });
 
   test('no rows: no labels, nothing invented', () => {
@@ -54,5 +57,7 @@ describe('report → chart series', () => {
     expect(formatValue(80.5, 'money')).toBe('$80.50');
     expect(formatValue(25, 'percent')).toBe('25%');
     expect(formatValue(-1.5, 'minutes')).toBe('-1.5 min');
+    expect(formatValue(12.345, 'minutes')).toBe('12.3 min');
+    expect(formatValue(0.7, 'minutes')).toBe('42 s');
   });
 });

@@ -64,7 +64,8 @@ export interface Series {
 }
 
 const major = (m: Money | undefined) => (m ? m.amount / 100 : 0);
-const minutes = (s: number | null) => (s === null ? 0 : Math.round((s / 60) * 10) / 10);
+// Minutes to the thousandth: a quiet hour's stages can take seconds, and the chart still shows them.
+const minutes = (s: number | null) => (s === null ? 0 : Math.round((s / 60) * 1000) / 1000);
 const hourLabel = (key: string) => `${key.padStart(2, '0')}:00`;
 const byHour = <T extends { key: string }>(rows: T[]) => [...rows].sort((a, b) => Number(a.key) - Number(b.key));
 
@@ -143,6 +144,6 @@ export function kitchenTimes(report: KitchenReport): Series {
 export function formatValue(value: number, unit: Dataset['unit'], currency = 'USD'): string {
   if (unit === 'money') return new Intl.NumberFormat('en', { style: 'currency', currency }).format(value);
   if (unit === 'percent') return `${value}%`;
-  if (unit === 'minutes') return `${value} min`;
+  if (unit === 'minutes') return Math.abs(value) < 1 ? `${Math.round(value * 60)} s` : `${Math.round(value * 10) / 10} min`;
   return String(value);
 }
