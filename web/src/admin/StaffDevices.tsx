@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError } from '../api/client';
 import { console_, type ProvisioningCode, type StaffUser } from './api';
 import { explain, Problem, time, useConsole } from './common';
 import { can } from './policy';
@@ -12,10 +13,14 @@ export function StaffDevices() {
   const [type, setType] = useState('kiosk');
   const [name, setName] = useState('');
   const mayList = can(who, 'users:read');
+  const mayAdd = can(who, 'users:write');
+  const [added, setAdded] = useState<string | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
 
+  const refresh = useCallback(() => console_.users().then((u) => setUsers(u.items), (e) => setError(explain(e))), []);
   useEffect(() => {
-    if (mayList) console_.users().then((u) => setUsers(u.items), (e) => setError(explain(e)));
-  }, [mayList]);
+    if (mayList) void refresh();
+  }, [mayList, refresh]);
 
   return (
     <section aria-labelledby="staff-title">
@@ -41,7 +46,7 @@ export function StaffDevices() {
                 <option value="kds">Kitchen screen</option>
               </select>
             </label>
-            <label>Name<input value={name} onChange={(e) => setName(e.target.value)} required placeholder="Front kiosk" /></label>
+            <label>Device name<input value={name} onChange={(e) => setName(e.target.value)} required placeholder="Front kiosk" /></label>
             <button type="submit" className="primary">Create code</button>
           </form>
           {code && (
@@ -51,6 +56,44 @@ export function StaffDevices() {
             </p>
           )}
         </section>
+      )}
+      {mayAdd && (
+        <form className="adm-inline" aria-labelledby="add-staff-title" onSubmit={async (e) => {
+          e.preventDefault();
+          const form = e.currentTarget;
+          const f = new FormData(form);
+          const role = String(f.get('role'));
+          try {
+            const user = await console_.addStaff({
+              email: String(f.get('email')), name: String(f.get('name')), phone: String(f.get('phone')), password: String(f.get('password')),
+              roles: [{ role, store_id: role === 'admin' ? null : storeId }],
+            });
+            setAdded(`${user.name} (${user.email}) may now sign in as ${role}${role === 'admin' ? '' : ` at ${store?.name ?? storeId}`}.`);
+            setFields({});
+            setError(null);
+            form.reset();
+            await refresh();
+          } catch (err) {
+            if (err instanceof ApiError && err.fields.length) setFields(Object.fromEntries(err.fields.map((x) => [x.field, x.message])));
+            setError(explain(err));
+          }
+        }}>
+          <h2 id="add-staff-title" className="adm-wide">Add a staff member{store ? ` at ${store.name}` : ''}</h2>
+          {(['name', 'email', 'phone', 'password'] as const).map((k) => (
+            <label key={k}>{k === 'name' ? 'Full name' : k[0].toUpperCase() + k.slice(1)}
+              <input name={k} type={k === 'email' ? 'email' : k === 'password' ? 'password' : k === 'phone' ? 'tel' : 'text'}
+                required autoComplete={k === 'password' ? 'new-password' : 'off'} aria-invalid={fields[k] ? true : undefined} />
+              {fields[k] && <span className="error">{fields[k]}</span>}
+            </label>
+          ))}
+          <label>Role
+            <select name="role" defaultValue="cashier">
+              {['cashier', 'cook', 'driver', 'store_manager', 'admin'].map((r) => <option key={r} value={r}>{r.replace('_', ' ')}</option>)}
+            </select>
+          </label>
+          <button type="submit" className="primary">Add staff member</button>
+          {added && <p role="status" className="note adm-wide" data-testid="staff-added">{added}</p>}
+        </form>
       )}
       {mayList && users && (
         <table className="adm-table" aria-label="Staff">

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from '../api/client';
-import { console_, type Hours, type Zone } from './api';
+import { console_, type DaySpan, type Hours, type Zone } from './api';
 import { explain, money, Problem, useConsole } from './common';
 import { previewPath, readZoneGeoJson, type Polygon } from './geo';
 import { can } from './policy';
@@ -32,15 +32,14 @@ function HoursEditor() {
 
   if (!hours) return <Problem error={error} />;
   const services = Object.keys(hours);
-  const span = (service: string, day: string) => hours[service].weekly.find((s) => s.day === day);
-  const setSpan = (service: string, day: string, key: 'open' | 'close', value: string) => {
-    const weekly = hours[service].weekly.filter((s) => s.day !== day);
-    const old = span(service, day) ?? { day, open: '11:00', close: '22:00' };
-    weekly.push({ ...old, [key]: value });
-    setHours({ ...hours, [service]: { ...hours[service], weekly } });
-  };
-  const closeDay = (service: string, day: string) =>
-    setHours({ ...hours, [service]: { ...hours[service], weekly: hours[service].weekly.filter((s) => s.day !== day) } });
+  // A day may have several spans (lunch and dinner): each is edited where it is in the list.
+  const spans = (service: string, day: string) =>
+    hours[service].weekly.map((span, index) => ({ span, index })).filter((x) => x.span.day === day);
+  const withWeekly = (service: string, weekly: DaySpan[]) => setHours({ ...hours, [service]: { ...hours[service], weekly } });
+  const setSpan = (service: string, index: number, key: 'open' | 'close', value: string) =>
+    withWeekly(service, hours[service].weekly.map((s, i) => (i === index ? { ...s, [key]: value } : s)));
+  const closeDay = (service: string, day: string) => withWeekly(service, hours[service].weekly.filter((s) => s.day !== day));
+  const addSpan = (service: string, day: string) => withWeekly(service, [...hours[service].weekly, { day, open: '11:00', close: '22:00' }]);
   const save = async (next: Hours) => {
     try {
       setHours(await console_.setHours(storeId, next));
@@ -62,24 +61,20 @@ function HoursEditor() {
           {DAYS.map((day) => (
             <tr key={day}>
               <th scope="row">{day}</th>
-              {services.map((service) => {
-                const s = span(service, day);
-                return (
-                  <td key={service}>
-                    {s ? (
-                      <>
-                        <input aria-label={`${service} ${day} opens`} type="time" value={s.open} onChange={(e) => setSpan(service, day, 'open', e.target.value)} />
-                        –
-                        <input aria-label={`${service} ${day} closes`} value={s.close} pattern="[0-2][0-9]:[0-5][0-9]" size={5}
-                          onChange={(e) => setSpan(service, day, 'close', e.target.value)} />
-                        <button type="button" onClick={() => closeDay(service, day)}>Closed</button>
-                      </>
-                    ) : (
-                      <button type="button" onClick={() => setSpan(service, day, 'open', '11:00')}>Open {day}</button>
-                    )}
-                  </td>
-                );
-              })}
+              {services.map((service) => (
+                <td key={service}>
+                  {spans(service, day).map(({ span, index }) => (
+                    <div key={index} className="adm-span">
+                      <input aria-label={`${service} ${day} opens`} type="time" value={span.open} onChange={(e) => setSpan(service, index, 'open', e.target.value)} />
+                      –
+                      <input aria-label={`${service} ${day} closes`} value={span.close} pattern="[0-2][0-9]:[0-5][0-9]" size={5}
+                        onChange={(e) => setSpan(service, index, 'close', e.target.value)} />
+                    </div>
+                  ))}
+                  <button type="button" onClick={() => addSpan(service, day)}>{spans(service, day).length ? 'Add hours' : `Open ${day}`}</button>
+                  {spans(service, day).length > 0 && <button type="button" onClick={() => closeDay(service, day)}>Closed</button>}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>

@@ -103,6 +103,8 @@ export const console_ = {
   adjust: (id: string, a: { ingredient_id: string; kind: string; quantity: number; reason?: string }) =>
     call<unknown>('POST', `${store(id)}/inventory/adjustments`, a),
   users: () => call<{ items: StaffUser[] }>('GET', '/api/v1/admin/users?limit=200'),
+  addStaff: (u: { email: string; name: string; phone: string; password: string; roles: StaffUser['roles'] }) =>
+    call<StaffUser>('POST', '/api/v1/admin/users', u),
   provision: (id: string, type: string, name: string) =>
     call<ProvisioningCode>('POST', `${store(id)}/devices/provisioning-codes`, { type, name }),
   sales: (q: ReportQuery) => call<SalesReport>('GET', `/api/v1/reports/sales?${query(q)}`),

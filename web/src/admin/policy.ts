@@ -23,6 +23,7 @@ export const POLICY = {
   'menu:availability': { roles: ['admin', 'store_manager', 'kds', 'pos'], scoped: true },
   'menu:prices': { roles: ['admin', 'store_manager'], scoped: true },
   'users:read': { roles: ['admin'], scoped: false },
+  'users:write': { roles: ['admin'], scoped: false },
   'devices:provision': { roles: ['admin', 'store_manager'], scoped: true },
   'orders:manage': { roles: ['cashier', 'cook', 'driver', 'store_manager', 'admin', 'pos', 'kds'], scoped: true },
   'kitchen:read': { roles: ['cook', 'kds', 'cashier', 'pos', 'store_manager', 'admin'], scoped: true },

@@ -275,11 +275,23 @@ describe('admin console', () => {
     assert.equal(product.name, 'The Console Classic');
     assert.equal(product.sizes[0].price.amount, 1099);
 
-    // A device: the one-time code is real (the device exchanges it once).
+    // Staff: a new cashier at Midtown, who can then sign in with that role and store.
     await page.goto(`/admin/?store=${platform.midtown}#staff`);
     await page.getByRole('table', { name: 'Staff' }).getByText('cook@demo.vetahut.test').waitFor();
+    await page.getByLabel('Full name').fill('Nia Counter');
+    await page.getByLabel('Email').fill('nia.counter@demo.vetahut.test');
+    await page.getByLabel('Phone').fill('+12125550177');
+    await page.getByLabel('Password').fill('nia-counter-password-1');
+    await page.getByLabel('Role').selectOption('cashier');
+    await page.getByRole('button', { name: 'Add staff member' }).click();
+    await page.getByTestId('staff-added').waitFor();
+    await page.getByRole('table', { name: 'Staff' }).getByText('nia.counter@demo.vetahut.test').waitFor();
+    const nia = JSON.parse(Buffer.from((await platform.token('nia.counter@demo.vetahut.test', 'nia-counter-password-1')).split('.')[1], 'base64url'));
+    assert.deepEqual([nia.roles, nia.stores], [['cashier'], [platform.midtown]]);
+
+    // A device: the one-time code is real (the device exchanges it once).
     await page.getByRole('combobox', { name: 'Device' }).selectOption('kds');
-    await page.getByLabel('Name').fill('Line 2 screen');
+    await page.getByLabel('Device name').fill('Line 2 screen');
     await page.getByRole('button', { name: 'Create code' }).click();
     const code = (await page.getByTestId('provision-code').textContent()).trim();
     assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
@@ -314,6 +326,13 @@ describe('admin console', () => {
     await shot(page, '58-admin-zone-preview');
     await page.getByRole('button', { name: 'Save zone' }).click();
     await page.getByTestId('zones-done').filter({ hasText: 'Chelsea pocket saved.' }).waitFor();
+    // A holiday: closed for every service that day.
+    await page.getByLabel('Closed on').fill('2026-12-25');
+    await page.getByRole('button', { name: 'Add holiday' }).click();
+    await page.getByRole('button', { name: 'Save hours' }).click();
+    await page.getByRole('status').filter({ hasText: 'Hours saved.' }).waitFor();
+    const hours = (await platform.api('GET', `/api/v1/stores/${platform.midtown}/hours`)).body;
+    for (const service of Object.keys(hours)) assert.ok(hours[service].special_days.some((d) => d.date === '2026-12-25' && d.closed), JSON.stringify(hours[service]));
     await page.locator('[data-testid="zone"][data-name="Chelsea pocket"] [data-testid="zone-preview"]').waitFor();
     const zones = (await platform.api('GET', `/api/v1/stores/${platform.midtown}/zones`)).body.zones;
     assert.deepEqual(zones.find((z) => z.name === 'Chelsea pocket')?.geometry, feature.geometry);
