@@ -30,9 +30,12 @@ export function Board() {
 
   const refresh = useCallback(async () => {
     try {
-      const [s, o, l] = await Promise.all([console_.store(storeId), console_.orders(storeId), console_.load(storeId)]);
+      // One page per open state: an order placed long ago for later (a slot) is still on the board.
+      const [s, l, ...byState] = await Promise.all([
+        console_.store(storeId), console_.load(storeId), ...OPEN_STATES.map((c) => console_.orders(storeId, c.status)),
+      ]);
       setStore(s);
-      setOrders(o.orders.filter((x) => OPEN_STATES.some((c) => c.status === x.status)));
+      setOrders(byState.flatMap((page) => page.orders));
       setLoad(l);
       setError(null);
     } catch (e) {

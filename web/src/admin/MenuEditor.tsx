@@ -13,6 +13,7 @@ export function MenuEditor({ currency }: { currency: string }) {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [at, setAt] = useState('');
+  const [json, setJson] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
     try {
@@ -68,12 +69,12 @@ export function MenuEditor({ currency }: { currency: string }) {
     );
   };
 
-  const rows = draft?.products.map((p, i) => (
+  const rows = (Array.isArray(draft?.products) ? draft.products : []).map((p, i) => (
     <tr key={p.id} data-product={p.id}>
       <th scope="row">{p.id}</th>
       <td>{input(`products[${i}].name`, `Name of ${p.id} (English)`, p.name?.en ?? '', (v) => update(i, (q) => (q.name = { ...q.name, en: v })))}</td>
       <td>
-        {p.sizes.map((s, k) => (
+        {(p.sizes ?? []).map((s, k) => (
           <span key={s.size_id} className="adm-size">
             {s.size_id} {input(`products[${i}].sizes[${k}].price`, `Price of ${p.id} ${s.size_id} in cents`, s.price,
               (v) => update(i, (q) => (q.sizes[k] = { ...q.sizes[k], price: v === '' ? NaN : Number(v) })), 'number')}
@@ -104,10 +105,30 @@ export function MenuEditor({ currency }: { currency: string }) {
         <>
           <p className="note">{source === 'live' ? 'A new draft from the live menu: not saved yet.' : 'The saved draft.'}</p>
           <table className="adm-table">
-            <caption>Products ({draft.products.length})</caption>
+            <caption>Products ({Array.isArray(draft.products) ? draft.products.length : 0})</caption>
             <thead><tr><th scope="col">Id</th><th scope="col">Name</th><th scope="col">Prices (cents)</th></tr></thead>
             <tbody>{rows}</tbody>
           </table>
+          <details className="adm-json" onToggle={(e) => setJson((e.currentTarget as HTMLDetailsElement).open ? JSON.stringify(draft, null, 2) : null)}>
+            <summary>Everything else (categories, toppings, deals, translations) as JSON</summary>
+            {json !== null && (
+              <>
+                <label className="sr-only" htmlFor="draft-json">The draft as JSON</label>
+                <textarea id="draft-json" rows={18} value={json} onChange={(e) => setJson(e.target.value)} spellCheck={false} />
+                <button type="button" onClick={() => {
+                  try {
+                    const parsed = JSON.parse(json);
+                    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the draft is one JSON object');
+                    setDraft(parsed);
+                    setError(null);
+                    setDone('JSON applied to the draft: save it to have the server check it.');
+                  } catch (e) {
+                    setError(`This is not valid JSON: ${(e as Error).message}`);
+                  }
+                }}>Apply JSON</button>
+              </>
+            )}
+          </details>
           <div className="adm-actions">
             <button type="button" className="primary" onClick={() => run(async () => {
               // NaN (an emptied price) goes as null: the server names the field.

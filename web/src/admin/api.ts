@@ -79,7 +79,7 @@ const query = (q: Record<string, string | undefined>) =>
 export const console_ = {
   stores: () => call<StoreList>('GET', '/api/v1/stores?limit=50'),
   store: (id: string) => call<Store>('GET', store(id)),
-  orders: (id: string) => call<OrderList>('GET', `${store(id)}/orders?limit=100`),
+  orders: (id: string, status: string) => call<OrderList>('GET', `${store(id)}/orders?status=${enc(status)}&limit=100`),
   load: (id: string) => call<KitchenLoad>('GET', `${store(id)}/kitchen/load`),
   streamUrl: (id: string) => `${store(id)}/kitchen/stream`,
   pause: (id: string, reason: string, minutes: number | null) =>
