@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, setAccessToken } from '../api/client';
 import type { Store, TokenGrant } from '../api/types';
 import { console_ } from './api';
@@ -8,11 +8,12 @@ import { Inventory } from './Inventory';
 import { MenuAtStore } from './MenuAtStore';
 import { MenuEditor } from './MenuEditor';
 import { mayOpenConsole, principalOf, type Screen, SCREENS, visibleScreens } from './policy';
+// Imported, not lazy: a dynamic import here would make Vite share its preload helper with the
+// customer app as a chunk of its own — one more request on the menu's first load (decision 0035).
+import Reports from './Reports';
 import { StaffDevices } from './StaffDevices';
 import { StoreSettings } from './StoreSettings';
 
-// The reports (and Chart.js with them) load only when that screen is opened.
-const Reports = lazy(() => import('./Reports'));
 
 interface Session {
   access: string;
@@ -183,9 +184,7 @@ export function Admin() {
         {storeId && screen === 'inventory' && <Inventory key={storeId} />}
         {storeId && screen === 'staff' && <StaffDevices key={storeId} />}
         {storeId && screen === 'reports' && (
-          <Suspense fallback={<p>Loading the reports…</p>}>
-            <Reports key={storeId} />
-          </Suspense>
+          <Reports key={storeId} />
         )}
       </main>
     </Ctx.Provider>
