@@ -1,6 +1,8 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { Admin } from './Admin';
+import { ApiError } from '../api/client';
 import { ChartView } from './Chart';
+import { explain } from './common';
 import { ZonePreview } from './StoreSettings';
 
 // An unsigned token with the claims the console reads (the server verifies signatures; the
@@ -52,4 +54,12 @@ test('a zone preview draws the polygon and the store', () => {
   const svg = screen.getByRole('img', { name: 'Core, drawn' });
   expect(svg.querySelector('path')?.getAttribute('d')).toMatch(/^M[\d.]+ [\d.]+( L[\d.]+ [\d.]+){4} Z$/);
   expect(svg.querySelector('circle')?.getAttribute('cy')).toBe('110');
+});
+
+test('errors in words: a 403 with the server’s reason, a refused form with every field, no connection', () => {
+  expect(explain(new ApiError(403, 'role store_manager may not edit, publish and schedule menu versions'))).toBe(
+    'You are not allowed to do this. The server said: role store_manager may not edit, publish and schedule menu versions.');
+  expect(explain(new ApiError(422, 'is required', [{ field: 'reason', message: 'is required for waste' }, { field: 'quantity', message: 'must not be 0' }]))).toBe(
+    'Not saved: reason is required for waste; quantity must not be 0.');
+  expect(explain(new ApiError(0, 'offline'))).toBe('The server cannot be reached: check the connection.');
 });

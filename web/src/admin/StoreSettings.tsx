@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError } from '../api/client';
 import { console_, type DaySpan, type Hours, type Zone } from './api';
 import { explain, money, Problem, useConsole } from './common';
 import { previewPath, readZoneGeoJson, type Polygon } from './geo';
@@ -46,7 +45,7 @@ function HoursEditor() {
       setError(null);
       setDone('Hours saved.');
     } catch (e) {
-      setError(e instanceof ApiError && e.fields.length ? `Not saved: ${e.fields.map((f) => `${f.field} ${f.message}`).join('; ')}` : explain(e));
+      setError(explain(e));
     }
   };
 
@@ -123,7 +122,7 @@ function ZonesEditor() {
       setDone(what);
       return true;
     } catch (e) {
-      setError(e instanceof ApiError && e.fields.length ? `Not saved: ${e.fields.map((f) => `${f.field} ${f.message}`).join('; ')}` : explain(e));
+      setError(explain(e));
       return false;
     }
   };

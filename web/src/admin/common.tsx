@@ -14,7 +14,12 @@ export const useConsole = () => useContext(Ctx);
 
 /** An error as a person reads it: a 403 says so and gives the server's reason. */
 export function explain(e: unknown): string {
-  if (e instanceof ApiError) return e.status === 0 ? 'The server cannot be reached: check the connection.' : plainRefusal(e.status, e.message);
+  if (e instanceof ApiError) {
+    if (e.status === 0) return 'The server cannot be reached: check the connection.';
+    // Validation: every field the server named, with its message (the field alone says what is wrong).
+    if (e.fields.length) return `Not saved: ${e.fields.map((f) => `${f.field} ${f.message}`).join('; ')}.`;
+    return plainRefusal(e.status, e.message);
+  }
   return e instanceof Error ? e.message : String(e);
 }
 
