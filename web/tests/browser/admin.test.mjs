@@ -95,6 +95,19 @@ describe('admin console', () => {
     await shopper.reload();
     await shopper.locator('[data-product="cheese_pizza"]').waitFor();
     assert.equal(await shopper.locator('[data-product="garlic_bread"] [data-testid="unavailable"]').count(), 0);
+
+    // The store's own price: the customer's menu shows it; the chain price again after.
+    const large = async () => (await platform.api('GET', `/api/v1/stores/${platform.midtown}/menu?locale=en`)).body
+      .categories.flatMap((c) => c.products).find((p) => p.id === 'cheese_pizza').sizes.find((z) => z.id === 'large').price.amount;
+    const chain = await large();
+    await page.getByLabel('Price of Cheese (build your own) Large 14" at this store').fill('17.49');
+    const cheese = page.locator('tr[data-product="cheese_pizza"]');
+    await cheese.locator('.adm-price', { hasText: 'Large 14"' }).getByRole('button', { name: 'Set' }).click();
+    await cheese.getByText('Large 14": $17.49').waitFor();
+    assert.equal(await large(), 1749);
+    await cheese.locator('.adm-price', { hasText: 'Large 14"' }).getByRole('button', { name: 'Chain price' }).click();
+    await cheese.getByText(`Large 14": $${(chain / 100).toFixed(2)}`).waitFor();
+    assert.equal(await large(), chain);
     assert.deepEqual(await page.apiErrors(), []);
     await context.close();
   });
@@ -274,6 +287,21 @@ describe('admin console', () => {
     const product = menu.categories.flatMap((c) => c.products).find((p) => p.id === productId);
     assert.equal(product.name, 'The Console Classic');
     assert.equal(product.sizes[0].price.amount, 1099);
+    // The next version, started from what is live now and scheduled for tomorrow: listed as
+    // scheduled, the live menu unchanged.
+    await page.getByRole('button', { name: 'Start a draft from the live menu' }).click();
+    assert.equal(await page.locator('[data-field="products[0].name"] input').inputValue(), 'The Console Classic');
+    await page.locator('[data-field="products[0].name"] input').fill('Tomorrow Classic');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByTestId('draft-done').filter({ hasText: 'Draft saved' }).waitFor();
+    const tomorrow = new Date(Date.now() + 86400000);
+    const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+    await page.getByLabel('Publish at').fill(local);
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await page.getByTestId('draft-done').filter({ hasText: /^Scheduled: version mnv_/ }).waitFor();
+    await page.getByRole('table', { name: 'Versions' }).locator('tr[data-status="scheduled"]').waitFor();
+    const still = (await platform.api('GET', `/api/v1/stores/${platform.midtown}/menu?locale=en`)).body;
+    assert.equal(still.categories.flatMap((c) => c.products).find((p) => p.id === productId).name, 'The Console Classic');
 
     // Staff: a new cashier at Midtown, who can then sign in with that role and store.
     await page.goto(`/admin/?store=${platform.midtown}#staff`);
