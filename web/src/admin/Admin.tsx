@@ -164,12 +164,12 @@ export function Admin() {
         <span className="adm-who">{who.roles.join(', ')}</span>
         <button type="button" onClick={signOut}>Sign out</button>
       </header>
-      <nav className="adm-nav" aria-label="Console">
+      {visible.length > 0 && <nav className="adm-nav" aria-label="Console">
         {SCREENS.filter((s) => visible.includes(s.id)).map((s) => (
           <a key={s.id} href={`#${s.id}`} aria-current={s.id === screen ? 'page' : undefined}
             onClick={(e) => { e.preventDefault(); go({ screen: s.id }); }}>{s.title}</a>
         ))}
-      </nav>
+      </nav>}
       <main id="main" className="adm-main">
         <Problem error={error} />
         {storeId && !store && stores.length > 0 && (

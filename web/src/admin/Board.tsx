@@ -119,7 +119,7 @@ export function Board() {
           </tbody>
         </table>
       )}
-      <div className="adm-columns">
+      {store && <div className="adm-columns">
         {OPEN_STATES.map((c) => {
           const here = orders.filter((o) => o.status === c.status);
           return (
@@ -136,7 +136,7 @@ export function Board() {
             </section>
           );
         })}
-      </div>
+      </div>}
     </section>
   );
 }

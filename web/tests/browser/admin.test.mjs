@@ -61,7 +61,7 @@ async function signIn(page, role, path = '/admin/') {
   await page.getByLabel('Email').fill(`${role}@demo.vetahut.test`);
   await page.getByLabel('Password').fill(`demo-${role}-password`);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.locator('.adm-nav, [data-testid="refused"]').first().waitFor(); // signed in (or refused)
+  await page.locator('.adm-top, [data-testid="refused"]').first().waitFor(); // signed in (or refused)
 }
 
 /** Opens a console screen by its link (only links the role may use are there). */
@@ -134,7 +134,9 @@ describe('admin console', () => {
     const problem = m.page.getByTestId('problem');
     await problem.waitFor();
     assert.match(await problem.textContent(), new RegExp(`^You are not allowed to do this\\. The server said: not allowed for store ${platform.kreuzberg}\\.$`));
-    assert.equal(await m.page.locator('.adm-nav a').count(), 0, 'no screen is offered for a store that is not theirs');
+    assert.equal(await m.page.getByRole('navigation', { name: 'Console' }).count(), 0, 'no screen is offered for a store that is not theirs');
+    assert.equal(await m.page.getByTestId('board-order').count(), 0);
+    assert.equal(await m.page.getByRole('table', { name: 'Kitchen load' }).count(), 0);
     assert.equal(await m.page.locator('select option', { hasText: 'Veta Hut Kreuzberg' }).count(), 0);
     assert.equal(await m.page.getByRole('button', { name: 'Pause orders' }).count(), 0);
     await shot(m.page, '52-admin-forced-store');
@@ -273,6 +275,7 @@ describe('admin console', () => {
     assert.equal(await price.getAttribute('aria-invalid'), 'true');
     assert.match(await page.getByTestId('problem').textContent(), /The server refused the draft: one field is wrong\. Nothing was saved\./);
     a11y.push(...(await axe(page, 'console menu editor with errors')));
+    await fieldError.scrollIntoViewIfNeeded();
     await shot(page, '56-admin-draft-errors');
     assert.equal((await platform.api('GET', '/api/v1/menu/USD/draft', { token: platform.admin })).status, 404, 'nothing was saved');
 
