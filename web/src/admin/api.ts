@@ -1,7 +1,7 @@
 // The console's calls (kept out of the shared client, so the customer app never loads them).
 import { accessToken, ApiError, call } from '../api/client';
 import type { Menu, OrderList, Store, StoreList } from '../api/types';
-import type { KitchenReport, SalesReport } from './charts';
+import type { KitchenReport, Refund, SalesReport } from './charts';
 
 const enc = encodeURIComponent;
 const store = (id: string) => `/api/v1/stores/${enc(id)}`;
@@ -109,8 +109,9 @@ export const console_ = {
     call<ProvisioningCode>('POST', `${store(id)}/devices/provisioning-codes`, { type, name }),
   sales: (q: ReportQuery) => call<SalesReport>('GET', `/api/v1/reports/sales?${query(q)}`),
   kitchen: (q: ReportQuery) => call<KitchenReport>('GET', `/api/v1/reports/kitchen?${query(q)}`),
+  refunds: (q: ReportQuery) => call<{ items: Refund[]; next_cursor: string | null }>('GET', `/api/v1/reports/refunds?${query({ ...q, limit: '200' })}`),
   /** A report as CSV (the server's own file, with its file name). */
-  async csv(report: 'sales' | 'kitchen', q: ReportQuery): Promise<{ text: string; filename: string }> {
+  async csv(report: 'sales' | 'kitchen' | 'refunds', q: ReportQuery): Promise<{ text: string; filename: string }> {
     const res = await fetch(`/api/v1/reports/${report}?${query({ ...q, format: 'csv' })}`, {
       headers: { Authorization: `Bearer ${accessToken() ?? ''}`, Accept: 'text/csv' },
     });

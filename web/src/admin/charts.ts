@@ -147,3 +147,14 @@ export function formatValue(value: number, unit: Dataset['unit'], currency = 'US
   if (unit === 'minutes') return Math.abs(value) < 1 ? `${Math.round(value * 60)} s` : `${Math.round(value * 10) / 10} min`;
   return String(value);
 }
+
+export interface Refund {
+  id: string;
+  order_id: string;
+  order_number: number;
+  order_business_date: string;
+  date: string;
+  at: string;
+  amount: Money;
+  order_total: Money;
+}

@@ -28,11 +28,11 @@ after(async () => {
 
 let orderSeq = 0;
 /** A carry-out order at Midtown placed through the API (paid at the store). */
-async function placeOrder(token = customer, quantity = 1, product = 'cheese_pizza', size = 'large') {
+async function placeOrder(token = customer, quantity = 1, product = 'cheese_pizza', size = 'large', payment = { method: 'pay_at_store' }) {
   const placed = await platform.api('POST', '/api/v1/orders', {
     token,
     headers: { 'Idempotency-Key': `admin-test-${Date.now()}-${orderSeq++}` },
-    body: { store_id: platform.midtown, type: 'carryout', payment: { method: 'pay_at_store' },
+    body: { store_id: platform.midtown, type: 'carryout', payment,
       items: [{ product_id: product, size, quantity }] },
   });
   assert.equal(placed.status, 201, JSON.stringify(placed.body));
@@ -155,8 +155,26 @@ describe('admin console', () => {
     const grant = await fetch(`${platform.url}/api/v1/auth/token`, { method: 'POST',
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: creds.body.client_id, client_secret: creds.body.client_secret }) });
     const kiosk = (await grant.json()).access_token;
-    const orders = [await placeOrder(customer, 2), await placeOrder(customer, 1, 'garlic_bread', 'regular'), await placeOrder(kiosk, 1)];
+    const card = await platform.api('POST', '/api/v1/payments/tokens', { token: customer,
+      body: { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' } });
+    assert.equal(card.status, 201, JSON.stringify(card.body));
+    const orders = [await placeOrder(customer, 2, 'cheese_pizza', 'large', { method: 'card', token: card.body.token }),
+      await placeOrder(customer, 1, 'garlic_bread', 'regular'), await placeOrder(kiosk, 1)];
     await cookTogether(orders);
+    // The card order is handed over (captured) and $5.00 of it refunded.
+    const paid = orders[0];
+    const tickets = (await platform.api('GET', `/api/v1/stores/${platform.midtown}/kitchen/tickets`, { token: platform.manager })).body.tickets;
+    const handed = await platform.api('POST', `/api/v1/kitchen/tickets/${tickets.find((t) => t.order_id === paid.id).id}/bump`,
+      { token: platform.manager, body: { station: 'expo' } });
+    assert.equal(handed.status, 200, JSON.stringify(handed.body));
+    let refund;
+    for (let i = 0; i < 50; i++) {
+      refund = await platform.api('POST', `/api/v1/orders/${paid.id}/refunds`, { token: platform.manager,
+        headers: { 'Idempotency-Key': `admin-refund-${paid.id}` }, body: { amount: { amount: 500, currency: 'USD' }, reason: 'Arrived cold' } });
+      if (refund.status < 300) break;
+      await new Promise((r) => setTimeout(r, 100)); // the order follows the hand-over by event
+    }
+    assert.ok(refund.status < 300, JSON.stringify(refund.body));
 
     // What the server reports, to compare with what the page shows.
     const store = (await platform.api('GET', `/api/v1/stores/${platform.midtown}`)).body;
@@ -173,6 +191,12 @@ describe('admin console', () => {
       const kitchen = (await platform.api('GET', `/api/v1/reports/kitchen?${q}&group_by=hour`, { token: platform.manager })).body;
       if (kitchen.total.tickets >= 3 && kitchen.total.prep_seconds.p50 > 0) break;
       assert.ok(i < 50, JSON.stringify(kitchen.total));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (let i = 0; ; i++) {
+      const refunds = (await platform.api('GET', `/api/v1/reports/refunds?${q}`, { token: platform.manager })).body;
+      if (refunds.items.some((r) => r.order_id === paid.id)) break;
+      assert.ok(i < 50, JSON.stringify(refunds));
       await new Promise((r) => setTimeout(r, 100));
     }
     const hours = (await platform.api('GET', `/api/v1/reports/sales?${q}&group_by=hour`, { token: platform.manager })).body;
@@ -210,6 +234,10 @@ describe('admin console', () => {
     assert.match(channelText, /Kiosk/);
     for (const row of channels.rows) assert.ok(channelText.includes(String(row.orders)), `${row.key} ${row.orders} in ${channelText}`);
     assert.match(await page.locator('[data-chart="product-mix"] tbody').textContent(), /Cheese \(build your own\)\$\d+\.\d\d.*Garlic bread/s);
+    // The refund given today, with its order.
+    const refundRow = page.getByTestId('refunds').locator(`tr[data-order="${paid.id}"]`);
+    await refundRow.waitFor();
+    assert.match(await refundRow.textContent(), new RegExp(`^#${paid.number} · .*\\$5\\.00`));
     a11y.push(...(await axe(page, 'console reports')));
     await page.locator('[data-chart="kitchen-times"]').scrollIntoViewIfNeeded();
     await shot(page, '53-admin-reports');
