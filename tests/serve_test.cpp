@@ -336,6 +336,7 @@ TEST_F(ServeTest, EachTargetServesOnlyItsModulesRoutes) {
   };
   EXPECT_EQ(RoutesOf("menu"),
             with({"GET /api/v1/stores/{store_id}/menu", "GET /api/v1/menu/{market}/draft", "PUT /api/v1/menu/{market}/draft",
+                  "GET /api/v1/menu/{market}/live",
                   "POST /api/v1/menu/{market}/publish", "GET /api/v1/menu/{market}/versions",
                   "PUT /api/v1/stores/{store_id}/availability/{item_id}", "PUT /api/v1/stores/{store_id}/prices/{item_id}",
                   "PUT /api/v1/stores/{store_id}/tax"}));

@@ -107,6 +107,12 @@ void RegisterRoutes(http::Router& router, MenuService& menu, bool menu_reads_inl
     return Response::Json(std::move(*draft));
   }, {.permission = "menu:write"});
 
+  router.Get("/api/v1/menu/{market}/live", [&menu](Request& req) -> Reply {
+    auto live = menu.LiveJson(std::string(req.PathParam("market")));
+    if (!live) return core::Fail(live.error());
+    return Response::Json(std::move(*live));
+  }, {.permission = "menu:write"});
+
   router.Put("/api/v1/menu/{market}/draft", [&menu](Request& req) -> Reply {
     auto body = http::ParseJsonBody(req, {.max_bytes = 4 << 20, .max_depth = 32});
     if (!body) return core::Fail(body.error());

@@ -23,6 +23,7 @@ constexpr const char* kInsertDraft =
     "VALUES ($1, $2, 'draft', $3, $4, $5, $5)";
 constexpr const char* kUpdateDraft = "UPDATE menu_versions SET catalog = $2, created_by = $3, updated_at = $4 WHERE id = $1";
 constexpr const char* kSelectDraftCatalog = "SELECT catalog FROM menu_versions WHERE market = $1 AND status = 'draft'";
+constexpr const char* kSelectLiveCatalog = "SELECT catalog FROM menu_versions WHERE market = $1 AND status = 'published'";
 constexpr const char* kSchedule =
     "UPDATE menu_versions SET status = 'scheduled', publish_at = $2, updated_at = $3 WHERE id = $1";
 constexpr const char* kSupersede =
@@ -111,6 +112,12 @@ std::optional<VersionInfo> MenuRepository::Draft(db::Session& s, const std::stri
 
 std::optional<std::string> MenuRepository::DraftCatalog(db::Session& s, const std::string& market) const {
   auto rows = s.Query(kSelectDraftCatalog, db::Params(market));
+  if (rows.empty()) return std::nullopt;
+  return rows[0].Text("catalog");
+}
+
+std::optional<std::string> MenuRepository::LiveCatalog(db::Session& s, const std::string& market) const {
+  auto rows = s.Query(kSelectLiveCatalog, db::Params(market));
   if (rows.empty()) return std::nullopt;
   return rows[0].Text("catalog");
 }

@@ -52,6 +52,8 @@ class MenuRepository {
 
   std::optional<VersionInfo> Draft(db::Session& s, const std::string& market) const;
   std::optional<std::string> DraftCatalog(db::Session& s, const std::string& market) const;
+  /// The catalog of the market's published version (the one stores' menus are built from).
+  std::optional<std::string> LiveCatalog(db::Session& s, const std::string& market) const;
   void InsertDraft(db::Session& tx, const VersionInfo& v, const std::string& catalog_json) const;
   void UpdateDraft(db::Session& tx, const VersionInfo& v, const std::string& catalog_json, core::TimePoint now) const;
   void Schedule(db::Session& tx, const std::string& version_id, core::TimePoint at, core::TimePoint now) const;

@@ -185,6 +185,13 @@ core::Result<std::string> MenuService::DraftJson(const std::string& market) cons
   return std::move(*catalog);
 }
 
+core::Result<std::string> MenuService::LiveJson(const std::string& market) const {
+  if (auto known = CheckMarket(market); !known) return Fail(known.error());
+  auto catalog = repository_.LiveCatalog(db_, market);
+  if (!catalog) return Fail(Error::NotFound(fmt::format("the {} market has no published menu", market)));
+  return std::move(*catalog);
+}
+
 core::Result<VersionInfo> MenuService::Publish(const std::string& market, std::optional<core::TimePoint> at,
                                                const std::string& actor) {
   if (auto known = CheckMarket(market); !known) return Fail(known.error());

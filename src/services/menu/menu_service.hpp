@@ -72,6 +72,8 @@ class MenuService final : public MenuClient {
   /// Replaces the market's draft with a validated catalog (admin JSON form).
   core::Result<VersionInfo> SaveDraft(const std::string& market, const boost::json::value& catalog, const std::string& actor);
   core::Result<std::string> DraftJson(const std::string& market) const;
+  /// The published catalog in the same admin JSON form: where an editor starts a new draft.
+  core::Result<std::string> LiveJson(const std::string& market) const;
   /// Publishes the draft now, or schedules it (`at` in the future). Emits menu.published.
   core::Result<VersionInfo> Publish(const std::string& market, std::optional<core::TimePoint> at, const std::string& actor);
   /// Publishes scheduled versions whose time has come; returns how many.

@@ -134,6 +134,23 @@ TEST_F(MenuServiceTest, PublishingSwapsTheServedMenuAndEmitsAnEvent) {
   EXPECT_EQ(versions[1].status, "superseded");
 }
 
+// Issue 16: the console starts a draft from the live menu; it is the published catalog, not a draft.
+TEST_F(MenuServiceTest, TheLiveCatalogIsThePublishedOneInTheDraftsForm) {
+  EXPECT_EQ(service_->LiveJson("USD").error().code, core::ErrorCode::kNotFound);  // nothing published yet
+  PublishDemo("USD");
+  auto live = service_->LiveJson("USD");
+  ASSERT_TRUE(live);
+  auto reparsed = ParseCatalog(json::parse(*live));
+  ASSERT_TRUE(reparsed) << reparsed.error().detail;  // it saves back as a draft unchanged
+  auto renamed = json::parse(*live);
+  renamed.as_object()["products"].as_array()[0].as_object()["name"].as_object()["en"] = "Draft Only";
+  ASSERT_TRUE(service_->SaveDraft("USD", renamed, "stf_admin"));
+  EXPECT_EQ(service_->LiveJson("USD")->find("Draft Only"), std::string::npos);  // a draft is not live
+  ASSERT_TRUE(service_->Publish("USD", std::nullopt, "stf_admin"));
+  EXPECT_NE(service_->LiveJson("USD")->find("Draft Only"), std::string::npos);
+  EXPECT_EQ(service_->LiveJson("usd").error().code, core::ErrorCode::kNotFound);
+}
+
 // Issue 10: versions are a paged list of a market that exists; items are known by id.
 TEST_F(MenuServiceTest, VersionsArePagedAndAnUnknownMarketIsNotFound) {
   EXPECT_FALSE(service_->IsMenuItem("cheese_pizza"));  // nothing published yet
