@@ -58,7 +58,7 @@ export function ChartView({ series, id }: { series: Series; id: string }) {
         <>
           <div className="adm-canvas"><canvas ref={canvas} role="img" aria-label={`${series.title}: chart; the numbers are in the table below`} /></div>
           <table className="adm-table adm-chart-data" data-testid="chart-data">
-            <thead><tr><th scope="col">{series.kind === 'doughnut' ? '' : 'Hour'}</th>{series.datasets.map((d) => <th key={d.label} scope="col">{d.label}</th>)}</tr></thead>
+            <thead><tr><th scope="col">{series.kind === 'doughnut' ? '' : series.axisLabel ?? 'Hour'}</th>{series.datasets.map((d) => <th key={d.label} scope="col">{d.label}</th>)}</tr></thead>
             <tbody>
               {series.labels.map((label, i) => (
                 <tr key={label}>

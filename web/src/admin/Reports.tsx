@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { console_, type ReportQuery } from './api';
 import { ChartView } from './Chart';
-import { channelSplit, kitchenTimes, productMix, promiseAccuracy, type Refund, salesByHour, type Series } from './charts';
+import { channelSplit, kitchenTimes, productMix, promiseAccuracy, type Refund, salesByHour, type Series, stationTimes } from './charts';
 import { explain, money, Problem, time, useConsole } from './common';
 
 /** Today in the store's time zone (business days are the store's own). */
@@ -14,6 +14,7 @@ const CSV: { label: string; report: 'sales' | 'kitchen' | 'refunds'; group_by: s
   { label: 'Product mix', report: 'sales', group_by: 'product' },
   { label: 'Channel split', report: 'sales', group_by: 'channel' },
   { label: 'Kitchen times and promise accuracy', report: 'kitchen', group_by: 'hour' },
+  { label: 'Kitchen times by station', report: 'kitchen', group_by: 'station' },
   { label: 'Refunds', report: 'refunds', group_by: '' },
 ];
 
@@ -31,9 +32,10 @@ export default function Reports() {
     setError(null);
     const q: ReportQuery = { store_id: storeId, from, to };
     try {
-      const [hours, products, channels, kitchen, given] = await Promise.all([
+      const [hours, products, channels, kitchen, stations, given] = await Promise.all([
         console_.sales({ ...q, group_by: 'hour' }), console_.sales({ ...q, group_by: 'product' }),
-        console_.sales({ ...q, group_by: 'channel' }), console_.kitchen({ ...q, group_by: 'hour' }), console_.refunds(q),
+        console_.sales({ ...q, group_by: 'channel' }), console_.kitchen({ ...q, group_by: 'hour' }),
+        console_.kitchen({ ...q, group_by: 'station' }), console_.refunds(q),
       ]);
       setRefunds(given.items);
       setCharts([
@@ -42,6 +44,7 @@ export default function Reports() {
         { id: 'channel-split', series: channelSplit(channels) },
         { id: 'promise-accuracy', series: promiseAccuracy(kitchen) },
         { id: 'kitchen-times', series: kitchenTimes(kitchen) },
+        { id: 'station-times', series: stationTimes(stations) },
       ]);
     } catch (e) {
       setError(explain(e));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { channelSplit, formatValue, type KitchenReport, kitchenTimes, productMix, promiseAccuracy, salesByHour, type SalesReport } from './charts';
+import { channelSplit, formatValue, type KitchenReport, kitchenTimes, productMix, promiseAccuracy, salesByHour, type SalesReport, stationTimes } from './charts';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 const sales = (rows: Partial<SalesReport['rows'][number]>[]): SalesReport =>
@@ -46,6 +46,20 @@ describe('report → chart series', () => {
     // Seconds are kept: a stage of 7 s is not drawn as nothing.
     const quick = kitchenTimes({ ...report, rows: [kitchenRow('9', 1, 7, 30, 45, 0, -400)] });
     expect(quick.datasets.map((d) => d.data[0])).toEqual([0.117, 0.5, 0.75]);
+  });
+
+  test('kitchen times by station: the slowest station first, an oven\'s time as bake', () => {
+    const stay = (key: string, label: string, items: number, wait: number, make: number | null, bake: number | null) => ({
+      key, label, tickets: 1, items, wait_seconds: summary(wait), make_seconds: summary(make), bake_seconds: summary(bake),
+      prep_seconds: summary(wait + (make ?? 0) + (bake ?? 0)),
+    });
+    const report = { from: '2026-11-26', to: '2026-11-26', group_by: 'station', total: {} as KitchenReport['total'],
+      rows: [stay('cut', 'Cut & box', 2, 0, 20, null), stay('make', 'Make line', 2, 120, 90, null), stay('oven', 'Oven', 2, 0, null, 360),
+        stay('fryer', 'Fryer', 0, 0, 0, null)] } as KitchenReport;
+    const s = stationTimes(report);
+    expect(s.labels).toEqual(['Oven', 'Make line', 'Cut & box']);  // by time there; a station nobody used is left out
+    expect(s.axisLabel).toBe('Station');
+    expect(s.datasets.map((d) => d.data)).toEqual([[0, 2, 0], [0, 1.5, 0.333], [6, 0, 0]]);
   });
 
   test('no rows: no labels, nothing invented', () => {

@@ -29,11 +29,12 @@ export interface Summary {
 }
 export interface KitchenFigures {
   tickets: number;
+  items?: number; // the station basis: stays of items at a station
   wait_seconds: Summary;
   make_seconds: Summary;
   bake_seconds: Summary;
   prep_seconds: Summary;
-  promise: { tickets: number; late: number; share_late: number | null; ready_minus_promised_seconds: Summary };
+  promise?: { tickets: number; late: number; share_late: number | null; ready_minus_promised_seconds: Summary };
 }
 export interface KitchenRow extends KitchenFigures {
   key: string;
@@ -58,6 +59,8 @@ export interface Dataset {
 export interface Series {
   title: string;
   kind: 'bar' | 'doughnut';
+  /** The table's first column heading (default: Hour for bars). */
+  axisLabel?: string;
   labels: string[];
   datasets: Dataset[];
   currency?: string;
@@ -113,14 +116,14 @@ export function channelSplit(report: SalesReport): Series {
 
 /** Promise accuracy by hour: the share of tickets ready after their promise, and by how much (p50). */
 export function promiseAccuracy(report: KitchenReport): Series {
-  const rows = byHour(report.rows).filter((r) => r.promise.tickets > 0);
+  const rows = byHour(report.rows).filter((r) => (r.promise?.tickets ?? 0) > 0);
   return {
     title: 'Promise accuracy',
     kind: 'bar',
     labels: rows.map((r) => hourLabel(r.key)),
     datasets: [
-      { label: 'Late (% of tickets)', data: rows.map((r) => Math.round((r.promise.share_late ?? 0) * 1000) / 10), unit: 'percent', axis: 'y' },
-      { label: 'Ready − promised, median (min)', data: rows.map((r) => minutes(r.promise.ready_minus_promised_seconds.p50)), unit: 'minutes', axis: 'y1' },
+      { label: 'Late (% of tickets)', data: rows.map((r) => Math.round((r.promise?.share_late ?? 0) * 1000) / 10), unit: 'percent', axis: 'y' },
+      { label: 'Ready − promised, median (min)', data: rows.map((r) => minutes(r.promise?.ready_minus_promised_seconds.p50 ?? null)), unit: 'minutes', axis: 'y1' },
     ],
   };
 }
@@ -132,6 +135,26 @@ export function kitchenTimes(report: KitchenReport): Series {
     title: 'Kitchen times',
     kind: 'bar',
     labels: rows.map((r) => hourLabel(r.key)),
+    datasets: [
+      { label: 'Wait (min, median)', data: rows.map((r) => minutes(r.wait_seconds.p50)), unit: 'minutes' },
+      { label: 'Make (min, median)', data: rows.map((r) => minutes(r.make_seconds.p50)), unit: 'minutes' },
+      { label: 'Bake (min, median)', data: rows.map((r) => minutes(r.bake_seconds.p50)), unit: 'minutes' },
+    ],
+  };
+}
+
+/** Kitchen times by station (the report's station basis): each station's median wait before an
+ *  item is started there and its median make — or, at an oven, bake — time, stacked; slowest
+ *  station first, so the bottleneck leads. */
+export function stationTimes(report: KitchenReport): Series {
+  const rows = report.rows
+    .filter((r) => (r.items ?? 0) > 0)
+    .sort((a, b) => (b.prep_seconds.p50 ?? 0) - (a.prep_seconds.p50 ?? 0) || a.label.localeCompare(b.label));
+  return {
+    title: 'Kitchen times by station',
+    kind: 'bar',
+    axisLabel: 'Station',
+    labels: rows.map((r) => r.label),
     datasets: [
       { label: 'Wait (min, median)', data: rows.map((r) => minutes(r.wait_seconds.p50)), unit: 'minutes' },
       { label: 'Make (min, median)', data: rows.map((r) => minutes(r.make_seconds.p50)), unit: 'minutes' },

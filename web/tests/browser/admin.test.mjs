@@ -206,7 +206,7 @@ describe('admin console', () => {
     const { context, page } = await openPage(browser, platform, { acceptDownloads: true });
     await signIn(page, 'manager');
     await open(page, 'Reports');
-    for (const id of ['sales-by-hour', 'product-mix', 'channel-split', 'promise-accuracy', 'kitchen-times']) {
+    for (const id of ['sales-by-hour', 'product-mix', 'channel-split', 'promise-accuracy', 'kitchen-times', 'station-times']) {
       const chart = page.locator(`[data-chart="${id}"]`);
       await chart.locator('canvas').waitFor();
       const box = await chart.locator('canvas').boundingBox();
@@ -234,6 +234,10 @@ describe('admin console', () => {
     assert.match(channelText, /Kiosk/);
     for (const row of channels.rows) assert.ok(channelText.includes(String(row.orders)), `${row.key} ${row.orders} in ${channelText}`);
     assert.match(await page.locator('[data-chart="product-mix"] tbody').textContent(), /Cheese \(build your own\)\$\d+\.\d\d.*Garlic bread/s);
+    // Per station (issue 14's station facts): the cooked pizzas stayed at the make line, in the
+    // oven and at the cut table, the oven's time drawn as bake.
+    const stationText = await page.locator('[data-chart="station-times"] tbody').textContent();
+    for (const name of ['Make line', 'Oven', 'Cut & box']) assert.ok(stationText.includes(name), `${name} in ${stationText}`);
     // The refund given today, with its order.
     const refundRow = page.getByTestId('refunds').locator(`tr[data-order="${paid.id}"]`);
     await refundRow.waitFor();
