@@ -741,6 +741,7 @@ std::vector<Variant> QueryVariants() {
   q("from/to/group_by garbage", "?from=yesterday&to=%FF&group_by=%27&store_id=%00");
   q("bad percent-encoding", "?limit=%zz&cursor=%", true);
   q("open_now=maybe&service=%00", "?open_now=maybe&service=%00");
+  q("phone=' OR 1=1 (not E.164)", "?phone=%27%20OR%201%3D1&cashier_id=%00");
   return v;
 }
 
