@@ -319,6 +319,10 @@ core::Status FactFolder::Fold(db::Session& tx, const order::events::OrderConfirm
                  currency, e.subtotal.amount, e.discount_total.amount, e.tax_total.amount, e.delivery_fee.amount, e.tip.amount,
                  e.total.amount, units));
   if (inserted == 0) return Ok();  // one order.confirmed per order: nothing new
+  if (e.cashier_id) {
+    // A counter order: whose day it counts in (decision 0034).
+    tx.Exec("UPDATE analytics_orders SET cashier_id = $2 WHERE order_id = $1", db::Params(e.order_id, *e.cashier_id));
+  }
   for (const auto& line : e.lines) {
     const bool deal = !line.deal_id.empty();
     const order::events::Item* item = line.items.empty() ? nullptr : &line.items.front();

@@ -1,0 +1,5 @@
+-- The end-of-day per cashier (decision 0034): who took a counter order (the staff account or the
+-- POS device), from order.confirmed's cashier_id. NULL for web and kiosk orders and for orders
+-- confirmed before it was published.
+ALTER TABLE analytics_orders ADD COLUMN cashier_id TEXT;
+CREATE INDEX analytics_orders_cashier ON analytics_orders (cashier_id, business_date);
