@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "lib/core/text_rules.hpp"
 #include "lib/json/write.hpp"
 
@@ -141,8 +143,10 @@ core::Result<OrderRequest> ParseOrderRequest(const json::object& obj, bool place
   }
   if (placement) {
     if (const json::value* c = obj.if_contains("customer"); c && !c->is_null()) {
-      r.for_customer = true;
       const json::object* customer = c->if_object();
+      // {"id": null, "name": null} (or {}) names nobody: as if it were not sent.
+      r.for_customer = !customer || std::any_of(customer->begin(), customer->end(),
+                                                [](const auto& member) { return !member.value().is_null(); });
       if (!customer) {
         errors.Add("customer", R"(must be {"id"?: a customer account id, "name"?: the name on the ticket})");
       } else {
