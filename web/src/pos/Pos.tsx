@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { api, ApiError, newIdempotencyKey, setAccessToken } from '../api/client';
+import { accessToken, api, ApiError, newIdempotencyKey, setAccessToken } from '../api/client';
 import type { CartDeal, CartItem, Menu, MenuDeal, MenuProduct, Money, Order, OrderRequest, Placement, Quote, Store, TokenGrant } from '../api/types';
 import { claims } from '../driver/driver';
 import { type DeviceCredentials, useDeviceToken } from '../lib/device';
@@ -72,7 +72,9 @@ export function Pos() {
     localStorage.removeItem(DEVICE);
     setDevice(null);
   });
-  const who = session ? claims(session.access) : device ? { subject: device.client_id, stores: [device.store_id], roles: ['pos'] } : null;
+  // A till's identity comes from its own access token (its device id, its store, the pos role).
+  const deviceToken = device && deviceReady ? accessToken() : null;
+  const who = session ? claims(session.access) : deviceToken ? claims(deviceToken) : null;
   const roles = who?.roles ?? [];
   const storeId = who?.stores[0] ?? '';
   const signedIn = !!session || (!!device && deviceReady);
@@ -438,16 +440,8 @@ function Orders({ store, roles }: { store: Store; roles: string[] }) {
               <td>{STATUS_WORDS[o.status] ?? o.status}</td>
               <td>{money(o.total)}</td>
               <td className="pos-actions">
-                <a className="button" href={`/pos/receipt/${o.id}`} onClick={(e) => { e.preventDefault(); navigate(`/pos/receipt/${o.id}`); }}>Receipt</a>
-                {can(roles, 'hand_over') && o.status === 'ready' && o.type !== 'delivery' && (
-                  <button type="button" onClick={() => act(() => pos.status(o.id, o.type === 'dine_in' ? 'served' : 'picked_up'))}>Hand over</button>
-                )}
-                {can(roles, 'cancel') && !FINAL.includes(o.status) && o.status !== 'out_for_delivery' && (
-                  <button type="button" onClick={() => setCancelling(o)}>Cancel</button>
-                )}
-                {can(roles, 'refund') && COMPLETED.includes(o.status) && (
-                  <button type="button" onClick={() => setRefunding(o)}>Refund</button>
-                )}
+                <OrderActions order={o} roles={roles} onHandOver={() => act(() => pos.status(o.id, o.type === 'dine_in' ? 'served' : 'picked_up'))}
+                  onCancel={() => setCancelling(o)} onRefund={() => setRefunding(o)} />
               </td>
             </tr>
           ))}
@@ -459,6 +453,30 @@ function Orders({ store, roles }: { store: Store; roles: string[] }) {
       )}
       {refunding && <RefundDialog orderId={refunding.id} onClose={() => { setRefunding(null); void load(); }} />}
     </section>
+  );
+}
+
+/** What may be done to an order from the counter: only the actions the role may take, when the order allows them. */
+export function OrderActions({ order: o, roles, onHandOver, onCancel, onRefund }: {
+  order: Pick<Order, 'id' | 'status' | 'type' | 'number'>;
+  roles: readonly string[];
+  onHandOver: () => void;
+  onCancel: () => void;
+  onRefund: () => void;
+}) {
+  return (
+    <>
+      <a className="button" href={`/pos/receipt/${o.id}`} onClick={(e) => { e.preventDefault(); navigate(`/pos/receipt/${o.id}`); }}>Receipt</a>
+      {can(roles, 'hand_over') && o.status === 'ready' && o.type !== 'delivery' && (
+        <button type="button" onClick={onHandOver}>Hand over</button>
+      )}
+      {can(roles, 'cancel') && !FINAL.includes(o.status) && o.status !== 'out_for_delivery' && (
+        <button type="button" onClick={onCancel}>Cancel</button>
+      )}
+      {can(roles, 'refund') && COMPLETED.includes(o.status) && (
+        <button type="button" onClick={onRefund} aria-label={`Refund order #${o.number}`}>Refund</button>
+      )}
+    </>
   );
 }
 

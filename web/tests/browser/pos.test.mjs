@@ -288,6 +288,28 @@ describe('POS', () => {
     await context.close();
   });
 
+  test('a till provisioned as a pos device works the counter of its store without a staff account', async () => {
+    const code = await platform.api('POST', `/api/v1/stores/${platform.midtown}/devices/provisioning-codes`,
+      { token: platform.manager, body: { type: 'pos', name: 'Till 1' } });
+    assert.equal(code.status, 201, JSON.stringify(code.body));
+    const { context, page } = await openPage(browser, platform, { viewport: { width: 1366, height: 900 } });
+    await page.goto('/pos/');
+    await page.getByLabel(/Provisioning code/).fill(code.body.code);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('navigation', { name: 'POS' }).waitFor();
+    assert.match(await page.locator('header.top').textContent(), /POS · Veta Hut Midtown/);
+    // Its own end of day (the till is the cashier of what it takes), and no refund anywhere.
+    await page.getByRole('link', { name: 'End of day' }).click();
+    await page.getByRole('heading', { name: 'End of day — your drawer' }).waitFor();
+    await page.getByRole('link', { name: 'Orders' }).click();
+    await page.locator('[data-testid="order-row"]').first().waitFor();
+    assert.equal(await page.getByRole('button', { name: /Refund/ }).count(), 0);
+    a11y.push(...(await axe(page, 'pos orders (till)')));
+    await shot(page, '62-pos-till-orders');
+    assert.deepEqual(await page.apiErrors(), []);
+    await context.close();
+  });
+
   test('no serious or critical accessibility violation on any POS screen', () => {
     assert.deepEqual(a11y, []);
   });
