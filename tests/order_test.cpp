@@ -328,6 +328,7 @@ TEST_F(OrderE2E, ACounterOrderForACustomerFoundByPhoneTakesCashAndIsRefundedByLi
   EXPECT_EQ(order.at("customer_id").as_string(), customer_id_);
   EXPECT_EQ(order.at("customer_name").as_string(), "Demo Customer");
   EXPECT_FALSE(order.at("cashier_id").as_string().empty());
+  EXPECT_EQ(order.at("cashier_name").as_string(), "Loop Cashier");
   const auto& pay = order.at("payment").as_object();
   EXPECT_EQ(pay.at("status").as_string(), "captured");  // the cash is in the drawer now
   EXPECT_EQ(Amount(pay.at("captured")), total);

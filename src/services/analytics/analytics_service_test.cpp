@@ -610,6 +610,7 @@ TEST_F(AnalyticsServiceTest, TheCashierEndOfDaySumsEachCashiersCounterOrdersAndT
   auto counter = [&](std::string id, std::int64_t number, std::string cashier, std::string method) {
     auto o = Confirmed(std::move(id), kLoop, number, "pos", "carryout", "2026-03-02T18:00:00Z", "2026-03-02",
                        {MakeLine(0, Pizza(), 2, 2000, 200)});
+    o.cashier_name = cashier == "stf_kim" ? std::optional<std::string>("Kim") : std::nullopt;
     o.cashier_id = std::move(cashier);
     o.payment_method = std::move(method);
     return o;
@@ -640,6 +641,8 @@ TEST_F(AnalyticsServiceTest, TheCashierEndOfDaySumsEachCashiersCounterOrdersAndT
   ASSERT_EQ(report.rows.size(), 2u);  // the web order has no cashier
   const auto& kim = report.rows[0].cashier_id == "stf_kim" ? report.rows[0] : report.rows[1];
   const auto& lee = report.rows[0].cashier_id == "stf_kim" ? report.rows[1] : report.rows[0];
+  EXPECT_EQ(kim.cashier_name, "Kim");
+  EXPECT_EQ(lee.cashier_name, "");  // no name given
   EXPECT_EQ(kim.figures.orders, 3);
   EXPECT_EQ(kim.figures.sales, 3 * 2200);
   EXPECT_EQ(kim.figures.cash_collected, 4400);
@@ -663,9 +666,9 @@ TEST_F(AnalyticsServiceTest, TheCashierEndOfDaySumsEachCashiersCounterOrdersAndT
 
   const std::string csv = CashiersCsv(report);
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
-            "store_id,cashier_id,currency,orders,cancelled,sales,cash_collected,cash_refunded,cash_expected,card_captured,"
+            "store_id,cashier_id,cashier_name,currency,orders,cancelled,sales,cash_collected,cash_refunded,cash_expected,card_captured,"
             "card_refunded");
-  EXPECT_NE(csv.find("str_loop,stf_kim,USD,3,0,66.00,44.00,11.00,33.00,22.00,0.00"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("str_loop,stf_kim,Kim,USD,3,0,66.00,44.00,11.00,33.00,22.00,0.00"), std::string::npos) << csv;
 }
 
 }  // namespace

@@ -68,6 +68,7 @@ json::object RowJson(const CashierRow& r) {
                    {"card_captured", Money(f.card_captured, r.currency)},
                    {"card_refunded", Money(f.card_refunded, r.currency)}};
   if (!r.cashier_id.empty()) out["cashier_id"] = r.cashier_id;
+  if (!r.cashier_name.empty()) out["cashier_name"] = r.cashier_name;
   if (!r.store_id.empty()) out["store_id"] = r.store_id;
   return out;
 }
@@ -129,16 +130,19 @@ core::Result<std::optional<std::string>> CashierParam(const Request& req) {
 CashierReport CashierReports::Summary(const ReportQuery& query, const StoreScope& scope,
                                       const std::optional<std::string>& cashier_id) {
   std::map<std::tuple<std::string, std::string, std::string>, CashierFigures> rows;  // store, cashier, currency
+  std::map<std::string, std::string> names;  // cashier id → name
   {
     auto f = FilterOf("o.business_date", "o.store_id", query.period, scope, cashier_id);
     for (const auto& r : db_.Query(
-             fmt::format("SELECT o.store_id AS store_id, o.cashier_id AS cashier_id, o.currency AS currency, "
+             fmt::format("SELECT o.store_id AS store_id, o.cashier_id AS cashier_id, MAX(o.cashier_name) AS cashier_name, "
+                         "o.currency AS currency, "
                          "COUNT(*) AS orders, SUM(CASE WHEN o.final_status IN ('cancelled', 'rejected') THEN 1 ELSE 0 END) "
                          "AS cancelled, SUM(CASE WHEN o.final_status IN ('cancelled', 'rejected') THEN 0 ELSE o.total END) "
                          "AS sales FROM analytics_orders o WHERE {} GROUP BY o.store_id, o.cashier_id, o.currency",
                          f.sql),
              f.params)) {
       auto& figures = rows[{r.Text("store_id"), r.Text("cashier_id"), r.Text("currency")}];
+      if (auto name = r.OptText("cashier_name"); name && !name->empty()) names[r.Text("cashier_id")] = *name;
       figures.orders += r.Int("orders");
       figures.cancelled += r.Int("cancelled");
       figures.sales += r.Int("sales");
@@ -163,10 +167,11 @@ CashierReport CashierReports::Summary(const ReportQuery& query, const StoreScope
   std::map<std::string, CashierFigures> totals;
   for (const auto& [key, figures] : rows) {
     const auto& [store, cashier, currency] = key;
-    report.rows.push_back({cashier, store, currency, figures});
+    auto name = names.find(cashier);
+    report.rows.push_back({cashier, name == names.end() ? "" : name->second, store, currency, figures});
     totals[currency] += figures;
   }
-  for (const auto& [currency, figures] : totals) report.totals.push_back({"", "", currency, figures});
+  for (const auto& [currency, figures] : totals) report.totals.push_back({"", "", "", currency, figures});
   return report;
 }
 
@@ -181,13 +186,13 @@ std::string CashiersJson(const CashierReport& report) {
 }
 
 std::string CashiersCsv(const CashierReport& report) {
-  CsvWriter csv({"store_id", "cashier_id", "currency", "orders", "cancelled", "sales", "cash_collected", "cash_refunded",
+  CsvWriter csv({"store_id", "cashier_id", "cashier_name", "currency", "orders", "cancelled", "sales", "cash_collected", "cash_refunded",
                  "cash_expected", "card_captured", "card_refunded"});
   for (const auto& r : report.rows) {
     const auto& f = r.figures;
     const int e = Exponent(r.currency);
     auto money = [&](std::int64_t v) { return CsvCell::Number(DecimalAmount(v, e)); };
-    csv.Row({CsvCell::Text(r.store_id), CsvCell::Text(r.cashier_id), CsvCell::Text(r.currency),
+    csv.Row({CsvCell::Text(r.store_id), CsvCell::Text(r.cashier_id), CsvCell::Text(r.cashier_name), CsvCell::Text(r.currency),
              CsvCell::Number(std::to_string(f.orders)), CsvCell::Number(std::to_string(f.cancelled)), money(f.sales),
              money(f.cash_collected), money(f.cash_refunded), money(f.cash_expected()), money(f.card_captured),
              money(f.card_refunded)});

@@ -20,6 +20,7 @@ namespace vetahut::analytics {
 
 struct CashierRow {
   std::string cashier_id;
+  std::string cashier_name;  ///< "" for a till (a pos device) and orders taken before names were kept
   std::string store_id;
   std::string currency;
   CashierFigures figures;

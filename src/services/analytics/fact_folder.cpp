@@ -321,7 +321,8 @@ core::Status FactFolder::Fold(db::Session& tx, const order::events::OrderConfirm
   if (inserted == 0) return Ok();  // one order.confirmed per order: nothing new
   if (e.cashier_id) {
     // A counter order: whose day it counts in (decision 0034).
-    tx.Exec("UPDATE analytics_orders SET cashier_id = $2 WHERE order_id = $1", db::Params(e.order_id, *e.cashier_id));
+    tx.Exec("UPDATE analytics_orders SET cashier_id = $2, cashier_name = $3 WHERE order_id = $1",
+            db::Params(e.order_id, *e.cashier_id, e.cashier_name.value_or("")));
   }
   for (const auto& line : e.lines) {
     const bool deal = !line.deal_id.empty();

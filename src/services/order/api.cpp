@@ -79,6 +79,7 @@ json::object OrderObject(const Order& order, OrderService& orders) {
   out["payment"] = std::move(pay);
   out["channel"] = order.channel;
   if (order.channel == "pos") out["cashier_id"] = order.placed_by;
+  if (!order.cashier_name.empty()) out["cashier_name"] = order.cashier_name;
   if (!order.customer_name.empty()) out["customer_name"] = order.customer_name;
   json::array refunds;
   for (const auto& r : orders.Refunds(order.id)) {
@@ -117,6 +118,7 @@ std::string TrackingJson(const Order& order, OrderService& orders) {
   out.erase("customer_id");
   out.erase("contact");
   out.erase("cashier_id");
+  out.erase("cashier_name");
   out.erase("refunds");
   out.erase("address");
   if (json::object* pay = out["payment"].if_object()) {

@@ -449,6 +449,11 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
     }
     if (!request.customer_name.empty()) customer_name = request.customer_name;
   }
+  // Who took a counter order, by name, for the receipt and the end-of-day (a till is no account).
+  std::string cashier_name;
+  if (caller.channel == menu::SalesChannel::kPos && !caller.customer) {
+    if (auto staff = clients_.customers.GetContact(caller.subject)) cashier_name = staff->name;
+  }
 
   const auto now = clock_.Now();
   const std::string order_id = ids_.Next("ord");
@@ -511,6 +516,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   o.payment_method = request.payment_method;
   o.payment_token = request.payment_token;
   o.cash_tendered = request.cash_tendered.value_or(0);
+  o.cashier_name = cashier_name;
   if (request.scheduled_for) o.scheduled_for = core::FormatRfc3339(*request.scheduled_for);
   o.promised_at = core::FormatRfc3339(promised);
   o.ready_by = core::FormatRfc3339(ReadyBy(*checked, promised));
@@ -616,7 +622,10 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
       }
     }
     confirmed.payment_method = order.payment_method;
-    if (order.channel == "pos") confirmed.cashier_id = order.placed_by;
+    if (order.channel == "pos") {
+      confirmed.cashier_id = order.placed_by;
+      if (!order.cashier_name.empty()) confirmed.cashier_name = order.cashier_name;
+    }
     confirmed.subtotal = {order.subtotal, order.currency};
     confirmed.discount_total = {order.discount_total, order.currency};
     confirmed.tax_total = {order.tax_total, order.currency};

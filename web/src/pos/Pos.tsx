@@ -564,6 +564,7 @@ function Receipt({ orderId, store }: { orderId: string; store: Store }) {
     <article className="pos-receipt" aria-labelledby="receipt-title" data-testid="receipt">
       <h1 id="receipt-title">{store.name}</h1>
       <p>Order #{order.number} · {when}{order.customer_name ? ` · ${order.customer_name}` : ''}</p>
+      {order.cashier_name && <p className="meta">Served by {order.cashier_name}</p>}
       <dl className="summary" data-testid="receipt-lines">
         {(order.quote?.lines ?? []).map((l, i) => (
           <div key={i} className="row">
@@ -620,7 +621,7 @@ function EndOfDay({ store, roles, subject }: { store: Store; roles: string[]; su
   return (
     <section aria-labelledby="day-title">
       <h1 id="day-title">End of day{all ? ' — every cashier' : ' — your drawer'}</h1>
-      <label>Business day<input type="date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
+      <label className="pos-day">Business day<input type="date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
       <button type="button" onClick={load}>Refresh</button>
       {error && <p className="error" role="alert">{error}</p>}
       {report && (report.cashiers.length === 0 ? <p>No counter orders on this day.</p> : (
@@ -632,7 +633,7 @@ function EndOfDay({ store, roles, subject }: { store: Store; roles: string[]; su
           <tbody>
             {[...report.cashiers, ...(all && report.cashiers.length > 1 ? report.totals : [])].map((r, i) => (
               <tr key={i} data-testid="day-row" data-cashier={r.cashier_id ?? 'total'}>
-                <th scope="row">{r.cashier_id ? (r.cashier_id === subject ? 'You' : r.cashier_id) : 'Total'}</th>
+                <th scope="row">{r.cashier_id ? (r.cashier_id === subject ? 'You' : r.cashier_name || `Till ${r.cashier_id}`) : 'Total'}</th>
                 <td>{r.orders}{r.cancelled ? ` (${r.cancelled} cancelled)` : ''}</td>
                 <td>{money(r.sales)}</td><td>{money(r.cash_collected)}</td><td>{money(r.cash_refunded)}</td>
                 <td data-testid="cash-expected"><strong>{money(r.cash_expected)}</strong></td>

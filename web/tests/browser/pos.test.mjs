@@ -244,6 +244,7 @@ describe('POS', () => {
     const cashierRow = page.locator(`[data-testid="day-row"][data-cashier="${figures.cashier_id}"]`);
     await cashierRow.waitFor();
     assert.equal(await cashierRow.getByTestId('cash-expected').textContent(), usd(figures.cash_expected.amount));
+    assert.equal(await cashierRow.locator('th').textContent(), 'Demo Cashier');
     a11y.push(...(await axe(page, 'pos end of day (manager)')));
     await shot(page, '57-pos-end-of-day-manager');
     assert.deepEqual(await page.apiErrors(), []);
@@ -268,6 +269,7 @@ describe('POS', () => {
     assert.match(await page.getByTestId('receipt-lines').textContent(), /2 × Cheese \(build your own\).*Large/);
     assert.match(await page.getByTestId('receipt-lines').textContent(), /1 × Cheese \(build your own\).*Small/);
     assert.equal(await page.getByTestId('receipt-total').textContent(), usd(order.total.amount));
+    assert.match(await receipt.textContent(), /Served by Demo Cashier/);
     assert.match(await receipt.textContent(), new RegExp(`Change${usd(5000 - order.total.amount).replace(/[.$]/g, '\\$&')}`));
     assert.equal(await page.getByRole('button', { name: 'Print' }).isVisible(), false, 'the print button is not printed');
     assert.equal(await page.locator('header.top').isVisible(), false);

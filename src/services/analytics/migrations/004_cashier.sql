@@ -2,4 +2,5 @@
 -- POS device), from order.confirmed's cashier_id. NULL for web and kiosk orders and for orders
 -- confirmed before it was published.
 ALTER TABLE analytics_orders ADD COLUMN cashier_id TEXT;
+ALTER TABLE analytics_orders ADD COLUMN cashier_name TEXT;
 CREATE INDEX analytics_orders_cashier ON analytics_orders (cashier_id, business_date);
