@@ -12,9 +12,9 @@ core::Result<std::int64_t> ChangeDue(std::int64_t total, std::int64_t tendered) 
     return core::Fail(core::Error::Validation(
         {{"payment.tendered", fmt::format("is less than the total ({} < {} minor units)", tendered, total)}}));
   }
-  if (total > 0 && tendered / kMaxTenderFactor > total) {
+  if (tendered > kMaxTender) {
     return core::Fail(core::Error::Validation(
-        {{"payment.tendered", fmt::format("is more than {} times the total: check the amount", kMaxTenderFactor)}}));
+        {{"payment.tendered", fmt::format("is more than any drawer takes ({} minor units): check the amount", kMaxTender)}}));
   }
   return tendered - total;
 }

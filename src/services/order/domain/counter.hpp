@@ -10,11 +10,12 @@
 
 namespace vetahut::order {
 
-/// Cash handed over for `total`: the change to give back. Less than the total, or more than
-/// kMaxTenderFactor times it (a typo such as 5000.00 for 50.00), is a kValidation on
-/// `payment.tendered`.
+/// Cash handed over for `total`: the change to give back. Less than the total is a kValidation
+/// on `payment.tendered`; so is more than kMaxTender minor units (no drawer holds that much — a
+/// mistyped amount). A big note for a small item is fine: the counter sees the change before
+/// placing.
 core::Result<std::int64_t> ChangeDue(std::int64_t total, std::int64_t tendered);
-inline constexpr std::int64_t kMaxTenderFactor = 100;
+inline constexpr std::int64_t kMaxTender = 100'000'000;  // 1,000,000.00 in a two-decimal currency
 
 /// One line as it was sold: what the customer paid for it.
 struct SoldLine {

@@ -15,8 +15,10 @@ TEST(ChangeDue, LessThanTheTotalOrAnAbsurdTenderIsRefusedNamingTheField) {
   auto short_by_a_cent = ChangeDue(1799, 1798);
   ASSERT_FALSE(short_by_a_cent);
   EXPECT_EQ(short_by_a_cent.error().fields.at(0).field, "payment.tendered");
-  EXPECT_FALSE(ChangeDue(1799, 1799 * kMaxTenderFactor + kMaxTenderFactor));  // 100× the total is a typo
-  EXPECT_TRUE(ChangeDue(1799, 10000));
+  auto typo = ChangeDue(1799, kMaxTender + 1);
+  ASSERT_FALSE(typo);
+  EXPECT_EQ(typo.error().fields.at(0).field, "payment.tendered");
+  EXPECT_EQ(*ChangeDue(50, 10000), 9950);  // a $100 note for a 50-cent item is change, not a typo
 }
 
 TEST(TaxWasAdded, ReadsTheTotals) {
