@@ -1,12 +1,10 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { accessToken, api, ApiError, newIdempotencyKey, setAccessToken } from '../api/client';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { accessToken, api, ApiError, newIdempotencyKey, setAccessToken, tokenClaims as claims } from '../api/client';
 import type { CartDeal, CartItem, Menu, MenuDeal, MenuProduct, Money, Order, OrderRequest, Placement, Quote, Store, TokenGrant } from '../api/types';
-import { claims } from '../driver/driver';
 import { type DeviceCredentials, useDeviceToken } from '../lib/device';
 import { I18nContext, useI18n } from '../lib/i18n';
 import { useLocaleState } from '../lib/locale';
 import { describe, initialState, toCartItem } from '../lib/pizza';
-import { navigate, usePath } from '../lib/router';
 import { CardForm, cardInput, emptyCard, isDemo } from '../ui/CardForm';
 import { DealBuilder } from '../ui/DealBuilder';
 import { Dialog } from '../ui/Dialog';
@@ -35,6 +33,22 @@ interface Line {
   deal?: CartDeal;
 }
 type Pay = 'cash' | 'card' | 'later';
+
+// The POS's own few lines of history routing. The customer app's lib/router, imported here too,
+// would be split out of the customer app's first chunk and cost its menu a request on a slow phone.
+const pathListeners = new Set<() => void>();
+if (typeof window !== 'undefined') window.addEventListener('popstate', () => pathListeners.forEach((l) => l()));
+function navigate(to: string): void {
+  history.pushState(null, '', to);
+  window.scrollTo(0, 0);
+  pathListeners.forEach((l) => l());
+}
+function usePath(): string {
+  return useSyncExternalStore((l) => {
+    pathListeners.add(l);
+    return () => pathListeners.delete(l);
+  }, () => location.pathname);
+}
 
 function loadSession(): Session | null {
   try {
