@@ -353,6 +353,19 @@ TEST_F(OrderE2E, ACounterOrderForACustomerFoundByPhoneTakesCashAndIsRefundedByLi
   EXPECT_GT(one_pizza, 0);
   EXPECT_LT(one_pizza, total / 2);
   EXPECT_EQ(Amount(refunded.at("payment").at("refunded")), one_pizza);
+  // The manager's refunds report says why (analytics folds payment.refunded a moment later).
+  std::string reason;
+  for (int i = 0; i < 100 && reason.empty(); ++i) {
+    auto report = client_.Get(url_ + "/api/v1/reports/refunds?store_id=" + store_ + "&from=" +
+                                  std::string(order.at("business_date").as_string()), manager_);
+    ASSERT_EQ(report->status, 200) << report->body;
+    const json::value parsed = json::parse(report->body);
+    for (const auto& item : parsed.at("items").as_array()) {
+      if (item.at("order_id").as_string() == id) reason = std::string(item.at("reason").as_string());
+    }
+    if (reason.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(reason, "burnt");
   auto again = client_.Post(refunds, R"({"lines": [{"index": 0, "quantity": 2}], "reason": "burnt"})",
                             With(manager_, "Idempotency-Key", "l2"));
   ExpectProblem(*again, 422);

@@ -630,7 +630,9 @@ TEST_F(AnalyticsServiceTest, TheCashierEndOfDaySumsEachCashiersCounterOrdersAndT
   ev.push_back(Event(Pay<PaymentCaptured>("ord_k3", "card", 2200, "captured"), "2026-03-02T18:30:00Z", "ord_k3"));
   ev.push_back(Event(Pay<PaymentCaptured>("ord_l1", "pay_at_store", 2200, "captured"), "2026-03-02T18:00:02Z", "ord_l1"));
   ev.push_back(Event(Pay<PaymentCaptured>("ord_w", "card", 1100, "captured"), "2026-03-02T18:40:00Z", "ord_w"));
-  ev.push_back(Event(Pay<PaymentRefunded>("ord_k2", "pay_at_store", 1100, "partially_refunded"), "2026-03-02T19:00:00Z", "ord_k2"));
+  auto cold = Pay<PaymentRefunded>("ord_k2", "pay_at_store", 1100, "partially_refunded");
+  cold.reason = "cold pizza";
+  ev.push_back(Event(cold, "2026-03-02T19:00:00Z", "ord_k2"));
   ev.push_back(Event(Status(l1, "confirmed", "cancelled", "2026-03-02T18:10:00Z"), "2026-03-02T18:10:00Z", "ord_l1"));
   ev.push_back(Event(Pay<PaymentRefunded>("ord_l1", "pay_at_store", 2200, "refunded"), "2026-03-02T18:10:01Z", "ord_l1"));
   Deliver(ev);
@@ -663,6 +665,13 @@ TEST_F(AnalyticsServiceTest, TheCashierEndOfDaySumsEachCashiersCounterOrdersAndT
   EXPECT_TRUE(cashiers.Summary(monday, StoreScope{false, {kGinza}}, std::nullopt).rows.empty());
   ReportQuery tuesday{std::nullopt, {Day("2026-03-03"), Day("2026-03-03")}, "", ReportFormat::kJson};
   EXPECT_TRUE(cashiers.Summary(tuesday, StoreScope{true, {}}, std::nullopt).rows.empty());
+
+  // The refunds report says why (the reason travels with payment.refunded).
+  const auto refunds = *reports_->Refunds(monday, StoreScope{true, {}}, 10, "");
+  auto given = std::find_if(refunds.items.begin(), refunds.items.end(), [](const Refund& r) { return r.order_id == "ord_k2"; });
+  ASSERT_NE(given, refunds.items.end());
+  EXPECT_EQ(given->reason, "cold pizza");
+  EXPECT_NE(RefundsCsv(refunds).find(",cold pizza\r\n"), std::string::npos) << RefundsCsv(refunds);
 
   const std::string csv = CashiersCsv(report);
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),

@@ -391,6 +391,7 @@ core::Status FactFolder::FoldPayment(db::Session& tx, std::string_view kind, con
   tx.Exec(kInsertPayment, db::Params(meta.event_id, e.order_id, e.payment_id, kind, e.method, e.status, e.amount, e.currency,
                                      e.decline_code, core::FormatRfc3339(FromMicros(meta.time_us)), meta.time_us, store_id,
                                      date));
+  if (e.reason) tx.Exec("UPDATE analytics_payments SET reason = $2 WHERE event_id = $1", db::Params(meta.event_id, *e.reason));
   if (kind == "captured" || kind == "refunded") RefreshOrder(tx, e.order_id);
   if (store_id) MarkLake(tx, *store_id, *date);
   return Ok();

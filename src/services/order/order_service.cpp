@@ -745,7 +745,8 @@ bool OrderService::Step(const std::string& order_id) {
       // Captured already (e.g. a completed order's payment): give the money back instead.
       auto view = clients_.payments.Get(o.id);
       if (view && view->captured > view->refunded) {
-        voided = clients_.payments.Refund(o.id, core::Money(view->captured - view->refunded, total.currency()), "compensation")
+        voided = clients_.payments.Refund(o.id, core::Money(view->captured - view->refunded, total.currency()), "compensation",
+                                          o.reason)
                      .map([](auto&&) {});
       } else {
         voided = core::Ok();
@@ -916,7 +917,7 @@ core::Result<Order> OrderService::Refund(const std::string& order_id, const Refu
     return Fail(Error::Validation({{"amount", R"(give an amount or lines: [{"index", "quantity"}])"}}));
   }
   if (order->saga_step == kCapture) RunSaga(order_id);  // the capture must land before its refund
-  auto refunded = clients_.payments.Refund(order_id, amount, key);
+  auto refunded = clients_.payments.Refund(order_id, amount, key, request.reason);
   if (!refunded) return Fail(refunded.error());
   const std::string now = core::FormatRfc3339(clock_.Now());
   repository_.InsertRefund(db_, RefundRow{ids_.Next("rfd"), order_id, key, amount.amount(), request.reason,

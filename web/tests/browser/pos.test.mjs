@@ -232,6 +232,7 @@ describe('POS', () => {
     }
     assert.ok(item, 'the refund is in the refunds report');
     assert.equal(item.amount.amount, amount);
+    assert.equal(item.reason, 'burnt crust');
 
     // The end of the day: the cashier's drawer should hold what they collected less what went back.
     const mine = await platform.api('GET', `/api/v1/reports/cashiers?store_id=${platform.midtown}&from=${day}`, { token: cashier });
