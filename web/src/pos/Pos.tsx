@@ -288,6 +288,9 @@ function NewOrder({ store, menu, roles }: { store: Store; menu: Menu; roles: str
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(0, String(e));
       setError(err.status === 402 ? t('declined', { reason: err.message }) : errorText(err));
+      // The server answered: the next attempt (another card, more cash) is a new request. Unreached
+      // (offline), the same key lets a retry find the order if it was placed after all.
+      if (err.status !== 0) setKey(newIdempotencyKey());
     } finally {
       setBusy(false);
     }

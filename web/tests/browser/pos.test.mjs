@@ -291,6 +291,42 @@ describe('POS', () => {
     await context.close();
   });
 
+  test('a counter order paid by card through the sandbox; a declined card says why and places nothing', async () => {
+    const { context, page } = await openPage(browser, platform, { viewport: { width: 1366, height: 900 } });
+    await signIn(page, 'cashier@demo.vetahut.test', 'demo-cashier-password');
+    await page.getByRole('button', { name: /Cheese \(build your own\)/ }).click();
+    await page.waitForFunction(() => /Price/.test(document.querySelector('[data-testid="builder-price"]')?.textContent ?? ''));
+    await page.getByRole('dialog').getByRole('button', { name: /Add to cart/ }).click();
+    await page.getByTestId('quote').waitFor();
+    await page.getByLabel('Name on the order').fill('Walk-in Wanda');
+    await page.getByLabel('Card', { exact: true }).check();
+    const pay = async (number) => {
+      await page.getByLabel('Card number').fill(number);
+      await page.getByLabel('Expiry month').fill('12');
+      await page.getByLabel('Expiry year').fill('2030');
+      await page.getByLabel(/Security code/).fill('123');
+      await page.getByTestId('pos-place').click();
+    };
+    const before = (await platform.api('GET', `/api/v1/stores/${platform.midtown}/orders?limit=200`, { token: platform.manager })).body.orders.length;
+    await pay('4000000000000002');
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.getByRole('alert').textContent(), /declined/i);
+    await shot(page, '63-pos-card-declined');
+    await pay('4242424242424242');
+    await page.getByTestId('placed').waitFor();
+    const number = Number(/#(\d+)/.exec(await page.getByRole('heading', { level: 1 }).textContent())[1]);
+    const orders = (await platform.api('GET', `/api/v1/stores/${platform.midtown}/orders?limit=200`, { token: platform.manager })).body.orders;
+    const placed = orders.find((o) => o.number === number);
+    assert.equal(orders.filter((o) => o.status !== 'rejected').length, before + 1, 'the declined attempt placed nothing');
+    const full = (await platform.api('GET', `/api/v1/orders/${placed.id}`, { token: platform.manager })).body;
+    assert.equal(full.payment.method, 'card');
+    assert.equal(full.payment.status, 'authorized');
+    assert.equal(full.customer_name, 'Walk-in Wanda');
+    await shot(page, '64-pos-card-approved');
+    assert.deepEqual(await page.apiErrors(), []);
+    await context.close();
+  });
+
   test('a till provisioned as a pos device works the counter of its store without a staff account', async () => {
     const code = await platform.api('POST', `/api/v1/stores/${platform.midtown}/devices/provisioning-codes`,
       { token: platform.manager, body: { type: 'pos', name: 'Till 1' } });
