@@ -397,6 +397,9 @@ std::vector<Node> Vocabulary(const std::string& store_id) {
       money("amount", "100"),
       T("status", "preparing"),
       O("payment", {T("method", "pay_at_store"), TNull("token", "tok_hostile_probe")}),
+      // the counter (POS): the customer a phone order is for; a refund by line
+      O("customer", {TNull("id", "cus_hostile_probe"), TNull("name", "Hostile Probe")}),
+      A("lines", O("", {N("index", "0"), N("quantity", "1")})),
       A("items", O("", {T("product_id", "cheese_pizza"), T("size", "large"),
                         T("crust", "hand_tossed"), N("quantity", "1"), T("notes", "well done"),
                         A("toppings", O("", {T("topping_id", "pepperoni"), T("portion", "left"),
@@ -741,6 +744,7 @@ std::vector<Variant> QueryVariants() {
   q("from/to/group_by garbage", "?from=yesterday&to=%FF&group_by=%27&store_id=%00");
   q("bad percent-encoding", "?limit=%zz&cursor=%", true);
   q("open_now=maybe&service=%00", "?open_now=maybe&service=%00");
+  q("phone=' OR 1=1 (not E.164)", "?phone=%27%20OR%201%3D1&cashier_id=%00");
   return v;
 }
 

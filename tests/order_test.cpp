@@ -284,6 +284,101 @@ TEST_F(OrderE2E, CancellationVoidsAndRefundsReturnCapturedMoney) {
   EXPECT_EQ(client_.Get(url_ + "/api/v1/admin/payments/reconciliation", Admin(url_))->body, R"({"balanced":true,"problems":[]})");
 }
 
+TEST_F(OrderE2E, ACounterOrderForACustomerFoundByPhoneTakesCashAndIsRefundedByLineWithAReason) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
+  Expect(client_.Post(url_ + "/api/v1/admin/users", fmt::format(R"({{"email": "loop.cashier@example.test",
+      "password": "loop-cashier-password", "name": "Loop Cashier", "phone": "+13125550112",
+      "roles": [{{"role": "cashier", "store_id": "{}"}}]}})", store_), Admin(url_)), 201);
+  const auto cashier = Bearer(TokenFor(url_, "loop.cashier%40example.test", "loop-cashier-password"));
+
+  // The phone rings: the cashier finds the caller by number.
+  auto found = client_.Get(url_ + "/api/v1/stores/" + store_ + "/customers?phone=%2B12125550004", cashier);
+  ASSERT_EQ(found->status, 200) << found->body;
+  auto customers = json::parse(found->body).at("customers").as_array();
+  ASSERT_EQ(customers.size(), 1u);
+  EXPECT_EQ(customers[0].at("id").as_string(), customer_id_);
+  ExpectProblem(*client_.Get(url_ + "/api/v1/stores/" + store_ + "/customers?phone=12125550004", cashier), 422);
+  ExpectProblem(*client_.Get(url_ + "/api/v1/stores/" + store_ + "/customers?phone=%2B12125550004", customer_), 403);
+
+  auto body = [&](std::int64_t tendered, const std::string& customer) {
+    return fmt::format(R"({{"store_id": "{}", "type": "carryout", "customer": {{"id": "{}"}},
+        "payment": {{"method": "pay_at_store", "tendered": {{"amount": {}, "currency": "USD"}}}},
+        "items": [{{"product_id": "cheese_pizza", "size": "large", "quantity": 2}},
+                  {{"product_id": "cheese_pizza", "size": "small", "quantity": 1}}]}})", store_, customer, tendered);
+  };
+  const std::size_t before = StoreOrders();
+  auto short_cash = Place(body(100, customer_id_), "short", &cashier);
+  ExpectProblem(*short_cash, 422);
+  EXPECT_NE(short_cash->body.find("payment.tendered"), std::string::npos) << short_cash->body;
+  auto nobody = Place(body(100000, "cus_nobody"), "nobody", &cashier);
+  ExpectProblem(*nobody, 422);
+  EXPECT_NE(nobody->body.find("customer.id"), std::string::npos) << nobody->body;
+  auto by_customer = Place(body(100000, customer_id_), "self", &customer_);  // counter fields are the counter's
+  ExpectProblem(*by_customer, 422);
+  EXPECT_EQ(StoreOrders(), before);  // none of them changed anything
+
+  auto placed = Place(body(10000, customer_id_), "counter", &cashier);
+  ASSERT_EQ(placed->status, 201) << placed->body;
+  auto order = json::parse(placed->body).as_object();
+  const std::string id(order.at("id").as_string());
+  const std::int64_t total = Amount(order.at("total"));
+  EXPECT_EQ(Status(order), "confirmed");
+  EXPECT_EQ(order.at("channel").as_string(), "pos");
+  EXPECT_EQ(order.at("customer_id").as_string(), customer_id_);
+  EXPECT_EQ(order.at("customer_name").as_string(), "Demo Customer");
+  EXPECT_FALSE(order.at("cashier_id").as_string().empty());
+  EXPECT_EQ(order.at("cashier_name").as_string(), "Loop Cashier");
+  const auto& pay = order.at("payment").as_object();
+  EXPECT_EQ(pay.at("status").as_string(), "captured");  // the cash is in the drawer now
+  EXPECT_EQ(Amount(pay.at("captured")), total);
+  EXPECT_EQ(Amount(pay.at("tendered")), 10000);
+  EXPECT_EQ(Amount(pay.at("change")), 10000 - total);
+  // The customer sees the phone order as theirs.
+  EXPECT_NE(client_.Get(url_ + "/api/v1/me/orders", customer_)->body.find(id), std::string::npos);
+
+  for (const char* step : {"preparing", "ready", "picked_up"}) Expect(Move(id, step, manager_), 200);
+  EXPECT_EQ(Amount(GetOrder(id, manager_).at("payment").at("captured")), total);  // not collected twice
+  const std::string refunds = url_ + "/api/v1/orders/" + id + "/refunds";
+  ExpectProblem(*client_.Post(refunds, R"({"lines": [{"index": 0, "quantity": 1}], "reason": "burnt"})",
+                              With(cashier, "Idempotency-Key", "c1")), 403);  // a cashier may not refund
+  auto one = client_.Post(refunds, R"({"lines": [{"index": 0, "quantity": 1}], "reason": "burnt"})",
+                          With(manager_, "Idempotency-Key", "l1"));
+  ASSERT_EQ(one->status, 201) << one->body;
+  auto refunded = json::parse(one->body).as_object();
+  const auto& record = refunded.at("refunds").as_array().at(0).as_object();
+  EXPECT_EQ(record.at("reason").as_string(), "burnt");
+  EXPECT_EQ(record.at("lines").as_array().at(0).at("quantity").as_int64(), 1);
+  const std::int64_t one_pizza = Amount(record.at("amount"));
+  EXPECT_GT(one_pizza, 0);
+  EXPECT_LT(one_pizza, total / 2);
+  EXPECT_EQ(Amount(refunded.at("payment").at("refunded")), one_pizza);
+  // The manager's refunds report says why (analytics folds payment.refunded a moment later).
+  std::string reason;
+  for (int i = 0; i < 100 && reason.empty(); ++i) {
+    auto report = client_.Get(url_ + "/api/v1/reports/refunds?store_id=" + store_ + "&from=" +
+                                  std::string(order.at("business_date").as_string()), manager_);
+    ASSERT_EQ(report->status, 200) << report->body;
+    const json::value parsed = json::parse(report->body);
+    for (const auto& item : parsed.at("items").as_array()) {
+      if (item.at("order_id").as_string() == id) reason = std::string(item.at("reason").as_string());
+    }
+    if (reason.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(reason, "burnt");
+  auto again = client_.Post(refunds, R"({"lines": [{"index": 0, "quantity": 2}], "reason": "burnt"})",
+                            With(manager_, "Idempotency-Key", "l2"));
+  ExpectProblem(*again, 422);
+  EXPECT_NE(again->body.find("lines[0].quantity"), std::string::npos) << again->body;
+  auto rest = client_.Post(refunds, R"({"lines": [{"index": 0, "quantity": 1}, {"index": 1, "quantity": 1}], "reason": "late"})",
+                           With(manager_, "Idempotency-Key", "l3"));
+  ASSERT_EQ(rest->status, 201) << rest->body;
+  auto all = json::parse(rest->body).as_object();
+  EXPECT_EQ(Status(all), "refunded");  // every unit of every line: the whole order, to the cent
+  EXPECT_EQ(Amount(all.at("payment").at("refunded")), total);
+  EXPECT_EQ(client_.Get(url_ + "/api/v1/admin/payments/reconciliation", Admin(url_))->body, R"({"balanced":true,"problems":[]})");
+}
+
 TEST_F(OrderE2E, APaymentPendingTooLongIsVoidedAndTheOrderRejected) {
   env_.push_back({"VETAHUT_ORDER_PAYMENT_TIMEOUT_S", "2"});
   ServeProcess serve(data_dir_, env_, {"--demo"});

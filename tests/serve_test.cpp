@@ -401,6 +401,7 @@ TEST_F(ServeTest, EachTargetServesOnlyItsModulesRoutes) {
   EXPECT_EQ(analytics_routes,
             (std::set<std::string>{"GET /api/v1/reports/sales", "GET /api/v1/reports/kitchen", "GET /api/v1/reports/kitchen/late",
                                    "GET /api/v1/reports/delivery", "GET /api/v1/reports/refunds",
+                                   "GET /api/v1/reports/cashiers",
                                    "POST /api/v1/admin/analytics/rebuild", "POST /api/v1/admin/analytics/lake/export"}));
   module_routes += analytics_routes.size();
   union_of_modules.insert(analytics_routes.begin(), analytics_routes.end());

@@ -4,8 +4,8 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // The apps, one build: the customer app at /, the kiosk at /kiosk/, the kitchen display at /kds/,
-// the driver app at /driver/, the manager and admin console at /admin/ (the only page that loads
-// Chart.js, decision 0035). Hashed files go under
+// the driver app at /driver/, the POS at /pos/, the manager and admin console at /admin/ (the only
+// page that loads Chart.js, decision 0035). Hashed files go under
 // /assets/ (the server caches those for a year); scripts/postbuild.mjs precompresses and checks
 // the JavaScript budget.
 // The code is React; the production build runs it on Preact's React-compatible core (about 35 KB
@@ -28,7 +28,7 @@ export default defineConfig(({ mode }) => ({
     rollupOptions: {
       input: { main: resolve(__dirname, 'index.html'), kiosk: resolve(__dirname, 'kiosk/index.html'),
         kds: resolve(__dirname, 'kds/index.html'),
-        driver: resolve(__dirname, 'driver/index.html'),
+        driver: resolve(__dirname, 'driver/index.html'), pos: resolve(__dirname, 'pos/index.html'),
         admin: resolve(__dirname, 'admin/index.html') },
     },
   },

@@ -92,6 +92,13 @@ std::vector<PermissionRule> BuildPolicyTable() {
       {"reports:read", Roles({manager, admin}), false,
        "read sales, kitchen, delivery and refund reports (the handler checks each store with reports:store)"},
       {"reports:store", Roles({manager, admin}), true, "read a store's reports"},
+      // The end of a cashier's day: cashiers and a POS till see their own figures, managers their
+      // stores' (decision 0034); the handler narrows the rows.
+      {"reports:cashier", Roles({kRoleCashier, kRolePos, manager, admin}), false,
+       "read the end-of-day cashier summary (cashiers and POS devices: their own; managers: their stores')"},
+      // A phone order starts with the caller's number: the counter finds the account.
+      {"customers:lookup", Roles({kRoleCashier, kRolePos, manager, admin}), true,
+       "find a customer by phone number to take their order"},
       {"analytics:manage", Roles({admin}), false, "rebuild the analytics facts from their events and export the data lake"},
   };
 }

@@ -18,6 +18,7 @@
 #include "lib/db/database.hpp"
 #include "lib/db/migrations.hpp"
 #include "lib/db/test_database.hpp"
+#include "services/analytics/cashier_report.hpp"
 #include "services/analytics/fact_folder.hpp"
 #include "services/analytics/lake.hpp"
 #include "services/analytics/module.hpp"
@@ -672,6 +673,82 @@ TEST_F(AnalyticsServiceTest, TheLakeResumesFromItsWatermark) {
   }
   EXPECT_EQ(loop_days, (std::set<std::string>{"2026-03-02"}));  // not Sunday again
   EXPECT_FALSE(fs::exists(lake_dir_ / "orders/date=2026-03-01/store=str_loop"));
+}
+
+TEST_F(AnalyticsServiceTest, TheCashierEndOfDaySumsEachCashiersCounterOrdersAndTheirDrawer) {
+  // Monday at the Loop: Kim takes two counter orders in cash (one refunded in part, in cash, on
+  // the day) and one by card; Lee one in cash that is cancelled; a web order has no cashier.
+  auto counter = [&](std::string id, std::int64_t number, std::string cashier, std::string method) {
+    auto o = Confirmed(std::move(id), kLoop, number, "pos", "carryout", "2026-03-02T18:00:00Z", "2026-03-02",
+                       {MakeLine(0, Pizza(), 2, 2000, 200)});
+    o.cashier_name = cashier == "stf_kim" ? std::optional<std::string>("Kim") : std::nullopt;
+    o.cashier_id = std::move(cashier);
+    o.payment_method = std::move(method);
+    return o;
+  };
+  const auto k1 = counter("ord_k1", 1, "stf_kim", "pay_at_store");
+  const auto k2 = counter("ord_k2", 2, "stf_kim", "pay_at_store");
+  const auto k3 = counter("ord_k3", 3, "stf_kim", "card");
+  const auto l1 = counter("ord_l1", 4, "stf_lee", "pay_at_store");
+  const auto web = Confirmed("ord_w", kLoop, 5, "web", "carryout", "2026-03-02T18:05:00Z", "2026-03-02",
+                             {MakeLine(0, Pizza(), 1, 1000, 100)});
+  std::vector<bus::CloudEvent> ev;
+  for (const auto* o : {&k1, &k2, &k3, &l1, &web}) ev.push_back(Event(*o, "2026-03-02T18:00:01Z", o->order_id));
+  using payment::events::PaymentCaptured;
+  using payment::events::PaymentRefunded;
+  ev.push_back(Event(Pay<PaymentCaptured>("ord_k1", "pay_at_store", 2200, "captured"), "2026-03-02T18:00:02Z", "ord_k1"));
+  ev.push_back(Event(Pay<PaymentCaptured>("ord_k2", "pay_at_store", 2200, "captured"), "2026-03-02T18:00:02Z", "ord_k2"));
+  ev.push_back(Event(Pay<PaymentCaptured>("ord_k3", "card", 2200, "captured"), "2026-03-02T18:30:00Z", "ord_k3"));
+  ev.push_back(Event(Pay<PaymentCaptured>("ord_l1", "pay_at_store", 2200, "captured"), "2026-03-02T18:00:02Z", "ord_l1"));
+  ev.push_back(Event(Pay<PaymentCaptured>("ord_w", "card", 1100, "captured"), "2026-03-02T18:40:00Z", "ord_w"));
+  auto cold = Pay<PaymentRefunded>("ord_k2", "pay_at_store", 1100, "partially_refunded");
+  cold.reason = "cold pizza";
+  ev.push_back(Event(cold, "2026-03-02T19:00:00Z", "ord_k2"));
+  ev.push_back(Event(Status(l1, "confirmed", "cancelled", "2026-03-02T18:10:00Z"), "2026-03-02T18:10:00Z", "ord_l1"));
+  ev.push_back(Event(Pay<PaymentRefunded>("ord_l1", "pay_at_store", 2200, "refunded"), "2026-03-02T18:10:01Z", "ord_l1"));
+  Deliver(ev);
+
+  CashierReports cashiers(*db_, 31);
+  ReportQuery monday{std::nullopt, {Day("2026-03-02"), Day("2026-03-02")}, "", ReportFormat::kJson};
+  auto report = cashiers.Summary(monday, StoreScope{false, {kLoop}}, std::nullopt);
+  ASSERT_EQ(report.rows.size(), 2u);  // the web order has no cashier
+  const auto& kim = report.rows[0].cashier_id == "stf_kim" ? report.rows[0] : report.rows[1];
+  const auto& lee = report.rows[0].cashier_id == "stf_kim" ? report.rows[1] : report.rows[0];
+  EXPECT_EQ(kim.cashier_name, "Kim");
+  EXPECT_EQ(lee.cashier_name, "");  // no name given
+  EXPECT_EQ(kim.figures.orders, 3);
+  EXPECT_EQ(kim.figures.sales, 3 * 2200);
+  EXPECT_EQ(kim.figures.cash_collected, 4400);
+  EXPECT_EQ(kim.figures.cash_refunded, 1100);
+  EXPECT_EQ(kim.figures.cash_expected(), 3300);
+  EXPECT_EQ(kim.figures.card_captured, 2200);
+  EXPECT_EQ(lee.figures.orders, 1);
+  EXPECT_EQ(lee.figures.cancelled, 1);
+  EXPECT_EQ(lee.figures.sales, 0);
+  EXPECT_EQ(lee.figures.cash_expected(), 0);  // collected, then given back
+  ASSERT_EQ(report.totals.size(), 1u);
+  EXPECT_EQ(report.totals[0].figures.cash_expected(), 3300);
+
+  // One cashier only; another store's scope sees nothing; the next day holds none of it.
+  auto only_kim = cashiers.Summary(monday, StoreScope{true, {}}, std::string("stf_kim"));
+  ASSERT_EQ(only_kim.rows.size(), 1u);
+  EXPECT_EQ(only_kim.rows[0].figures.cash_expected(), 3300);
+  EXPECT_TRUE(cashiers.Summary(monday, StoreScope{false, {kGinza}}, std::nullopt).rows.empty());
+  ReportQuery tuesday{std::nullopt, {Day("2026-03-03"), Day("2026-03-03")}, "", ReportFormat::kJson};
+  EXPECT_TRUE(cashiers.Summary(tuesday, StoreScope{true, {}}, std::nullopt).rows.empty());
+
+  // The refunds report says why (the reason travels with payment.refunded).
+  const auto refunds = *reports_->Refunds(monday, StoreScope{true, {}}, 10, "");
+  auto given = std::find_if(refunds.items.begin(), refunds.items.end(), [](const Refund& r) { return r.order_id == "ord_k2"; });
+  ASSERT_NE(given, refunds.items.end());
+  EXPECT_EQ(given->reason, "cold pizza");
+  EXPECT_NE(RefundsCsv(refunds).find(",cold pizza\r\n"), std::string::npos) << RefundsCsv(refunds);
+
+  const std::string csv = CashiersCsv(report);
+  EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
+            "store_id,cashier_id,cashier_name,currency,orders,cancelled,sales,cash_collected,cash_refunded,cash_expected,card_captured,"
+            "card_refunded");
+  EXPECT_NE(csv.find("str_loop,stf_kim,Kim,USD,3,0,66.00,44.00,11.00,33.00,22.00,0.00"), std::string::npos) << csv;
 }
 
 }  // namespace

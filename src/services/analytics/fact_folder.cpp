@@ -328,6 +328,11 @@ core::Status FactFolder::Fold(db::Session& tx, const order::events::OrderConfirm
                  currency, e.subtotal.amount, e.discount_total.amount, e.tax_total.amount, e.delivery_fee.amount, e.tip.amount,
                  e.total.amount, units));
   if (inserted == 0) return Ok();  // one order.confirmed per order: nothing new
+  if (e.cashier_id) {
+    // A counter order: whose day it counts in (decision 0034).
+    tx.Exec("UPDATE analytics_orders SET cashier_id = $2, cashier_name = $3 WHERE order_id = $1",
+            db::Params(e.order_id, *e.cashier_id, e.cashier_name.value_or("")));
+  }
   for (const auto& line : e.lines) {
     const bool deal = !line.deal_id.empty();
     const order::events::Item* item = line.items.empty() ? nullptr : &line.items.front();
@@ -395,6 +400,7 @@ core::Status FactFolder::FoldPayment(db::Session& tx, std::string_view kind, con
   tx.Exec(kInsertPayment, db::Params(meta.event_id, e.order_id, e.payment_id, kind, e.method, e.status, e.amount, e.currency,
                                      e.decline_code, core::FormatRfc3339(FromMicros(meta.time_us)), meta.time_us, store_id,
                                      date));
+  if (e.reason) tx.Exec("UPDATE analytics_payments SET reason = $2 WHERE event_id = $1", db::Params(meta.event_id, *e.reason));
   if (kind == "captured" || kind == "refunded") RefreshOrder(tx, e.order_id);
   if (store_id) MarkLake(tx, *store_id, *date);
   return Ok();

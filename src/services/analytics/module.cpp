@@ -9,6 +9,7 @@
 #include "lib/metrics/registry.hpp"
 #include "migrations/analytics.hpp"
 #include "services/analytics/api.hpp"
+#include "services/analytics/cashier_report.hpp"
 #include "services/analytics/fact_folder.hpp"
 #include "services/analytics/lake.hpp"
 #include "services/analytics/reports.hpp"
@@ -78,6 +79,8 @@ class AnalyticsModule final : public module::Module {
     }));
 
     RegisterRoutes(ctx.router, *facts_, *reports_, *lake_);
+    cashiers_ = std::make_unique<CashierReports>(ctx.db, settings_.max_report_days);
+    RegisterCashierRoutes(ctx.router, *cashiers_);
 
     auto& behind = ctx.metrics.AddGauge("analytics_lake_days_behind",
                                         "Closed days of a store not yet exported to the data lake.", {"store"});
@@ -106,6 +109,7 @@ class AnalyticsModule final : public module::Module {
   AnalyticsSettings settings_;
   std::unique_ptr<FactFolder> facts_;
   std::unique_ptr<ReportService> reports_;
+  std::unique_ptr<CashierReports> cashiers_;
   std::unique_ptr<LakeExporter> lake_;
 };
 

@@ -288,18 +288,19 @@ std::string RefundsJson(const Page<Refund>& page) {
                                  {"amount", Money(r.amount, r.currency)},
                                  {"order_number", r.order_number},
                                  {"order_business_date", r.order_business_date},
-                                 {"order_total", Money(r.order_total, r.currency)}});
+                                 {"order_total", Money(r.order_total, r.currency)},
+                                 {"reason", r.reason}});
   }
   return json_text::Serialize(json::object{{"items", std::move(items)}, {"next_cursor", Cursor(page.next_cursor)}});
 }
 
 std::string RefundsCsv(const Page<Refund>& page) {
   CsvWriter csv({"refund_id", "order_id", "store_id", "date", "at", "currency", "amount", "order_number",
-                 "order_business_date", "order_total"});
+                 "order_business_date", "order_total", "reason"});
   for (const auto& r : page.items) {
     csv.Row({Text(r.id), Text(r.order_id), Text(r.store_id), Text(r.local_date), Text(r.at), Text(r.currency),
              Decimal(r.amount, r.currency), Int(r.order_number), Text(r.order_business_date),
-             Decimal(r.order_total, r.currency)});
+             Decimal(r.order_total, r.currency), Text(r.reason)});
   }
   return csv.text();
 }

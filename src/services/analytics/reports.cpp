@@ -445,7 +445,7 @@ core::Result<Page<Refund>> ReportService::Refunds(const ReportQuery& query, cons
   const auto rows = db_.Query(
       fmt::format("SELECT p.event_id AS id, p.order_id AS order_id, p.store_id AS store_id, p.local_date AS local_date, "
                   "p.at AS at, p.amount AS amount, p.currency AS currency, o.number AS number, o.business_date AS "
-                  "business_date, o.total AS total FROM analytics_payments p LEFT JOIN analytics_orders o ON o.order_id = "
+                  "business_date, o.total AS total, p.reason AS reason FROM analytics_payments p LEFT JOIN analytics_orders o ON o.order_id = "
                   "p.order_id WHERE p.kind = 'refunded' AND {}{} ORDER BY p.at_us, p.event_id LIMIT {}",
                   f.sql, after, limit_param),
       f.params);
@@ -466,6 +466,7 @@ core::Result<Page<Refund>> ReportService::Refunds(const ReportQuery& query, cons
     refund.order_number = r.OptInt("number").value_or(0);
     refund.order_business_date = r.OptText("business_date").value_or("");
     refund.order_total = r.OptInt("total").value_or(0);
+    refund.reason = r.OptText("reason").value_or("");
     page.items.push_back(std::move(refund));
   }
   return page;

@@ -133,6 +133,7 @@ struct Refund {
   std::int64_t amount = 0;
   std::int64_t order_number = 0;
   std::int64_t order_total = 0;
+  std::string reason;  ///< why, when the refunding staff member said
 };
 
 /// A page of a list: `next_cursor` when more follow.

@@ -101,6 +101,16 @@ std::optional<Account> AccountRepository::FindByEmail(db::Session& s, const std:
   return a;
 }
 
+std::vector<Account> AccountRepository::FindCustomersByPhone(db::Session& s, const std::string& phone, int limit) const {
+  auto rows = s.Query(std::string("SELECT ") + kAccountColumns +
+                          " FROM customer_accounts WHERE phone = $1 AND kind = 'customer' AND deleted_at IS NULL "
+                          "ORDER BY id LIMIT $2",
+                      db::Params(phone, static_cast<std::int64_t>(limit)));
+  std::vector<Account> out;
+  for (const auto& row : rows) out.push_back(AccountFromRow(row));
+  return out;
+}
+
 std::vector<Account> AccountRepository::ListStaff(db::Session& s, int limit, const std::string& after_id) const {
   std::vector<Account> out;
   for (const auto& r : s.Query(std::string("SELECT ") + kAccountColumns +

@@ -94,6 +94,8 @@ class AccountRepository {
   void Erase(db::Session& tx, const std::string& id, core::TimePoint now) const;
   std::optional<Account> FindById(db::Session& s, const std::string& id) const;
   std::optional<Account> FindByEmail(db::Session& s, const std::string& email) const;
+  /// Live customer accounts (not staff, not erased) with this E.164 phone, at most `limit`.
+  std::vector<Account> FindCustomersByPhone(db::Session& s, const std::string& phone, int limit) const;
   std::vector<Account> ListStaff(db::Session& s, int limit, const std::string& after_id) const;
   /// Live staff accounts holding `role` for `store_id` or for every store (roles not loaded).
   std::vector<Account> ListStaffWithRole(db::Session& s, const std::string& store_id, const std::string& role) const;

@@ -343,6 +343,25 @@ void RegisterRoutes(http::Router& router, IdentityService& identity, LoyaltyLedg
     return r;
   }, {.permission = "me:read"});
 
+  // A phone order: the counter finds the caller's account (name, saved addresses) by number.
+  router.Get("/api/v1/stores/{store_id}/customers", [&identity](Request& req) -> Reply {
+    const std::string phone(req.Query("phone").value_or(""));
+    auto found = identity.FindCustomersByPhone(phone);
+    if (!found) return core::Fail(found.error());
+    boost::json::array customers;
+    for (const auto& m : *found) {
+      boost::json::array addresses;
+      for (const auto& a : m.addresses) addresses.push_back(boost::json::parse(AddressToJson(a)));
+      customers.push_back(boost::json::object{{"id", m.account.id},
+                                              {"name", m.account.name},
+                                              {"phone", m.account.phone},
+                                              {"addresses", std::move(addresses)}});
+    }
+    auto r = Response::Json(json_text::Serialize(boost::json::object{{"customers", std::move(customers)}}));
+    r.SetHeader("Cache-Control", "no-store");
+    return r;
+  }, {.permission = "customers:lookup"});
+
   // A customer keeps at most 20 addresses: the page is cut from the whole list (in id order).
   router.Get("/api/v1/me/addresses", [&identity](Request& req) -> Reply {
     auto page = http::ParsePage(req, 20, 100);

@@ -520,6 +520,18 @@ core::Result<Account> IdentityService::GetAccount(const std::string& id) const {
   return *a;
 }
 
+core::Result<std::vector<IdentityService::PhoneMatch>> IdentityService::FindCustomersByPhone(const std::string& phone) const {
+  if (!core::IsE164Phone(phone)) return Fail(Error::Validation({{"phone", "must be an E.164 number like +12125550100"}}));
+  auto tx = db_.Begin();
+  std::vector<PhoneMatch> out;
+  for (auto& a : repo_.FindCustomersByPhone(tx, phone, 5)) {
+    auto addresses = repo_.ListAddresses(tx, a.id);
+    out.push_back({std::move(a), std::move(addresses)});
+  }
+  tx.Commit();
+  return out;
+}
+
 core::Result<Account> IdentityService::UpdateProfile(const std::string& id, const ProfilePatch& patch) {
   auto tx = db_.Begin();
   auto a = repo_.FindById(tx, id);

@@ -127,6 +127,13 @@ class IdentityService final : public auth::TokenVerifier {
   core::Result<std::pair<Device, std::string>> ProvisionDevice(const std::string& code);
 
   core::Result<Account> GetAccount(const std::string& id) const;
+  /// A phone order at the counter: the customer accounts with this E.164 number and their saved
+  /// addresses (at most 5 accounts). A number that is not E.164 is a kValidation on `phone`.
+  struct PhoneMatch {
+    Account account;
+    std::vector<Address> addresses;
+  };
+  core::Result<std::vector<PhoneMatch>> FindCustomersByPhone(const std::string& phone) const;
   core::Result<Account> UpdateProfile(const std::string& id, const ProfilePatch& patch);
   core::Result<Address> AddAddress(const std::string& account_id, Address address);
   core::Status DeleteAddress(const std::string& account_id, const std::string& address_id);

@@ -364,5 +364,29 @@ TEST_F(IdentityTest, AStoresStaffWithARoleAreListedForNotifications) {
   EXPECT_EQ(names("str_A", "store_manager"), (std::vector<std::string>{"Ann"}));
 }
 
+TEST_F(IdentityTest, ThePhoneLookupFindsLiveCustomersOnlyWithTheirAddresses) {
+  Account alice = RegisterAlice();
+  ASSERT_TRUE(identity_->AddAddress(alice.id, Address{"", "Home", "1 Main St", "", "Springfield", "IL", "62701", "US",
+                                                      39.78, -89.65}));
+  ASSERT_TRUE(identity_->CreateStaff("root", {"staff@example.com", "correct-horse-battery", "Staff", "+12125550123",
+                                              {{"cashier", "sto_1"}}}));
+  auto found = identity_->FindCustomersByPhone("+12125550123");
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->size(), 1u);  // the staff account with the same number is not a customer
+  EXPECT_EQ((*found)[0].account.id, alice.id);
+  ASSERT_EQ((*found)[0].addresses.size(), 1u);
+  EXPECT_EQ((*found)[0].addresses[0].line1, "1 Main St");
+
+  auto nobody = identity_->FindCustomersByPhone("+12125550999");
+  ASSERT_TRUE(nobody);
+  EXPECT_TRUE(nobody->empty());
+  auto bad = identity_->FindCustomersByPhone("' OR 1=1 --");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().fields.at(0).field, "phone");
+
+  ASSERT_TRUE(identity_->DeleteAccount(alice.id));
+  EXPECT_TRUE(identity_->FindCustomersByPhone("+12125550123")->empty());  // erased: no longer found
+}
+
 }  // namespace
 }  // namespace vetahut::customer

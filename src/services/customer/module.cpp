@@ -120,6 +120,7 @@ class CustomerModule final : public module::Module {
         {"manager@demo.vetahut.test", "demo-manager-password", "Demo Manager", "+12125550002", {{"store_manager", midtown}}},
         {"cook@demo.vetahut.test", "demo-cook-password", "Demo Cook", "+12125550003", {{"cook", midtown}}},
         {"driver@demo.vetahut.test", "demo-driver-password", "Demo Driver", "+12125550005", {{"driver", midtown}}},
+        {"cashier@demo.vetahut.test", "demo-cashier-password", "Demo Cashier", "+12125550006", {{"cashier", midtown}}},
     };
     for (const auto& s : staff) {
       if (midtown.empty() && s.roles.front().role != "admin") continue;

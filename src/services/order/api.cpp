@@ -71,7 +71,26 @@ json::object OrderObject(const Order& order, OrderService& orders) {
   } else {
     pay["status"] = "none";
   }
+  if (order.cash_tendered > 0) {
+    // Cash at the counter (decision 0033): what was handed over and the change given back.
+    pay["tendered"] = json::object{{"amount", order.cash_tendered}, {"currency", order.currency}};
+    pay["change"] = json::object{{"amount", order.cash_tendered - order.total}, {"currency", order.currency}};
+  }
   out["payment"] = std::move(pay);
+  out["channel"] = order.channel;
+  if (order.channel == "pos") out["cashier_id"] = order.placed_by;
+  if (!order.cashier_name.empty()) out["cashier_name"] = order.cashier_name;
+  if (!order.customer_name.empty()) out["customer_name"] = order.customer_name;
+  json::array refunds;
+  for (const auto& r : orders.Refunds(order.id)) {
+    refunds.push_back(json::object{{"id", r.id},
+                                   {"amount", json::object{{"amount", r.amount}, {"currency", order.currency}}},
+                                   {"reason", r.reason},
+                                   {"lines", json::parse(r.lines)},
+                                   {"refunded_by", r.refunded_by},
+                                   {"at", r.created_at}});
+  }
+  out["refunds"] = std::move(refunds);
   return out;
 }
 
@@ -98,6 +117,9 @@ std::string TrackingJson(const Order& order, OrderService& orders) {
   json::object out = OrderObject(order, orders);
   out.erase("customer_id");
   out.erase("contact");
+  out.erase("cashier_id");
+  out.erase("cashier_name");
+  out.erase("refunds");
   out.erase("address");
   if (json::object* pay = out["payment"].if_object()) {
     pay->erase("authorized");
@@ -126,6 +148,54 @@ std::string Page(const std::vector<Order>& list, int limit) {
   json::object out{{"orders", std::move(items)}};
   if (static_cast<int>(list.size()) == limit) out["next_cursor"] = list.back().id;
   return json_text::Serialize(out);
+}
+
+/// A refund's body: `amount` {amount, currency}, or `lines` [{index, quantity}]; `reason` (≤ 200
+/// characters). Every problem at once, naming its field.
+core::Result<RefundRequest> ParseRefund(const json::object& body) {
+  RefundRequest r;
+  core::FieldErrors errors;
+  const json::value* amount_value = body.if_contains("amount");
+  const json::value* lines_value = body.if_contains("lines");
+  if (amount_value && !amount_value->is_null() && lines_value && !lines_value->is_null()) {
+    errors.Add("lines", "give either an amount or lines, not both");
+  } else if (lines_value && !lines_value->is_null()) {
+    const json::array* lines = lines_value->if_array();
+    if (!lines || lines->empty() || lines->size() > 100) {
+      errors.Add("lines", R"(must be a list of 1 to 100 {"index": line, "quantity": units})");
+    } else {
+      for (std::size_t i = 0; i < lines->size(); ++i) {
+        const json::object* line = (*lines)[i].if_object();
+        const json::value* index = line ? line->if_contains("index") : nullptr;
+        const json::value* quantity = line ? line->if_contains("quantity") : nullptr;
+        if (!index || !index->is_int64() || !quantity || !quantity->is_int64()) {
+          errors.Add(fmt::format("lines[{}]", i), R"(must be {"index": a line's index, "quantity": units to refund})");
+          continue;
+        }
+        r.lines.push_back({index->as_int64(), quantity->as_int64()});
+      }
+    }
+  } else {
+    const json::object* amount = amount_value ? amount_value->if_object() : nullptr;
+    const json::value* value = amount ? amount->if_contains("amount") : nullptr;
+    const json::value* currency = amount ? amount->if_contains("currency") : nullptr;
+    if (!value || !value->is_int64() || !currency || !currency->is_string()) {
+      errors.Add("amount", R"(is required unless lines are given: {"amount": minor units, "currency": "USD"})");
+    } else if (auto code = core::Currency::Parse(currency->as_string(), "amount.currency"); !code) {
+      return core::Fail(code.error());
+    } else {
+      r.amount = core::Money(value->as_int64(), *code);
+    }
+  }
+  if (const json::value* reason = body.if_contains("reason"); reason && !reason->is_null()) {
+    if (!reason->is_string()) {
+      errors.Add("reason", "must be a text of at most 200 characters");
+    } else {
+      r.reason = core::CleanText("reason", reason->as_string(), {.max_chars = 200, .required = false}, errors);
+    }
+  }
+  if (!errors.empty()) return core::Fail(errors.ToError());
+  return r;
 }
 
 menu::SalesChannel ChannelOf(const auth::Caller* caller) {
@@ -259,17 +329,12 @@ void RegisterRoutes(http::Router& router, OrderService& orders) {
     if (key.empty() || key.size() > 255) {
       return core::Fail(core::Error::BadRequest("the Idempotency-Key header is required (at most 255 characters)"));
     }
-    auto body = ObjectBody(req, 4096);
+    auto body = ObjectBody(req, 16 * 1024);
     if (!body) return core::Fail(body.error());
-    const json::object* amount = body->if_contains("amount") ? body->at("amount").if_object() : nullptr;
-    const json::value* value = amount ? amount->if_contains("amount") : nullptr;
-    const json::value* currency = amount ? amount->if_contains("currency") : nullptr;
-    if (!value || !value->is_int64() || !currency || !currency->is_string()) {
-      return core::Fail(core::Error::Validation({{"amount", R"(is required: {"amount": minor units, "currency": "USD"})"}}));
-    }
-    auto code = core::Currency::Parse(currency->as_string(), "amount.currency");
-    if (!code) return core::Fail(code.error());
-    auto refunded = orders.Refund(order->id, core::Money(value->as_int64(), *code), key);
+    auto request = ParseRefund(*body);
+    if (!request) return core::Fail(request.error());
+    request->refunded_by = CallerOrThrow(req).principal.subject;
+    auto refunded = orders.Refund(order->id, *request, key);
     if (!refunded) return core::Fail(refunded.error());
     return Response::Json(OrderJson(*refunded, orders), 201);
   }, {.permission = "orders:refund"});

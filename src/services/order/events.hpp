@@ -154,6 +154,10 @@ struct OrderConfirmed : OrderRef {
   std::optional<std::string> scheduled_for;  ///< RFC 3339 slot start of an order-ahead
   std::optional<DeliveryAddress> address;
   std::string payment_method;  ///< card | pay_at_store
+  /// The staff account (or POS device) that took a counter order — the cashier of the
+  /// end-of-day summary; absent for web and kiosk orders and events written before it existed.
+  std::optional<std::string> cashier_id;
+  std::optional<std::string> cashier_name;  ///< the cashier's name, when a staff account took it
   core::MoneyAmount subtotal;
   core::MoneyAmount discount_total;
   core::MoneyAmount tax_total;
@@ -173,6 +177,8 @@ struct OrderConfirmed : OrderRef {
     v("scheduled_for", scheduled_for);
     v("address", address);
     v("payment_method", payment_method);
+    v("cashier_id", cashier_id);
+    v("cashier_name", cashier_name);
     v("subtotal", subtotal);
     v("discount_total", discount_total);
     v("tax_total", tax_total);

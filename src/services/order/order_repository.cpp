@@ -12,16 +12,16 @@ constexpr const char* kColumns =
     "subtotal, discount_total, tax_total, delivery_fee, tip, total, loyalty_basis, reward_id, reward_points, "
     "payment_method, payment_token, scheduled_for, promised_at, address, quote, lines, request_hash, reason, saga_step, "
     "saga_attempts, saga_next_at, payment_deadline, created_at, updated_at, ready_by, contact_email, contact_phone, "
-    "tracking_key";
+    "tracking_key, cash_tendered, cashier_name";
 constexpr const char* kRunnableSteps = "('authorize', 'pay_at_store', 'await_payment', 'capture', 'compensate')";
 constexpr const char* kInsert =
     "INSERT INTO order_orders (id, store_id, customer_id, placed_by, customer_name, channel, number, business_date, "
     "type, status, currency, subtotal, discount_total, tax_total, delivery_fee, tip, total, loyalty_basis, reward_id, "
     "reward_points, payment_method, payment_token, scheduled_for, promised_at, address, quote, lines, request_hash, "
     "reason, saga_step, saga_attempts, saga_next_at, saga_lease_until, payment_deadline, created_at, updated_at, "
-    "ready_by, contact_email, contact_phone, tracking_key) "
+    "ready_by, contact_email, contact_phone, tracking_key, cash_tendered, cashier_name) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, "
-    "$24, $25, $26, $27, $28, '', $29, 0, $30, $31, $32, $33, $33, $34, $35, $36, $37)";
+    "$24, $25, $26, $27, $28, '', $29, 0, $30, $31, $32, $33, $33, $34, $35, $36, $37, $38, $39)";
 constexpr const char* kNextNumber =
     "INSERT INTO order_numbers (store_id, business_date, last_number) VALUES ($1, $2, 1) "
     "ON CONFLICT (store_id, business_date) DO UPDATE SET last_number = order_numbers.last_number + 1 "
@@ -66,6 +66,8 @@ Order FromRow(const db::Row& r) {
   o.contact_email = r.Text("contact_email");
   o.contact_phone = r.Text("contact_phone");
   o.tracking_key = r.OptText("tracking_key");
+  o.cash_tendered = r.Int("cash_tendered");
+  o.cashier_name = r.Text("cashier_name");
   o.address = r.OptText("address");
   o.quote = r.Text("quote");
   o.lines = r.Text("lines");
@@ -155,7 +157,24 @@ void OrderRepository::Insert(db::Session& tx, const Order& o, std::int64_t lease
                      o.discount_total, o.tax_total, o.delivery_fee, o.tip, o.total, o.loyalty_basis, o.reward_id,
                      o.reward_points, o.payment_method, o.payment_token, o.scheduled_for, o.promised_at, o.address,
                      o.quote, o.lines, o.request_hash, o.saga_step, o.saga_next_at, lease_until, o.payment_deadline,
-                     o.created_at, o.ready_by, o.contact_email, o.contact_phone, o.tracking_key));
+                     o.created_at, o.ready_by, o.contact_email, o.contact_phone, o.tracking_key, o.cash_tendered, o.cashier_name));
+}
+
+void OrderRepository::InsertRefund(db::Session& tx, const RefundRow& r) const {
+  tx.Exec("INSERT INTO order_refunds (id, order_id, idempotency_key, amount, reason, lines, refunded_by, created_at) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id, idempotency_key) DO NOTHING",
+          db::Params(r.id, r.order_id, r.idempotency_key, r.amount, r.reason, r.lines, r.refunded_by, r.created_at));
+}
+
+std::vector<RefundRow> OrderRepository::Refunds(db::Session& s, const std::string& order_id) const {
+  std::vector<RefundRow> out;
+  for (const auto& row : s.Query("SELECT id, order_id, idempotency_key, amount, reason, lines, refunded_by, created_at "
+                                 "FROM order_refunds WHERE order_id = $1 ORDER BY created_at, id",
+                                 db::Params(order_id))) {
+    out.push_back({row.Text("id"), row.Text("order_id"), row.Text("idempotency_key"), row.Int("amount"),
+                   row.Text("reason"), row.Text("lines"), row.Text("refunded_by"), row.Text("created_at")});
+  }
+  return out;
 }
 
 std::int64_t OrderRepository::NextEventSeq(db::Session& tx, const std::string& order_id) const {

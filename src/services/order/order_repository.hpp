@@ -18,6 +18,16 @@ struct OrderEventRow {
   std::string data;  ///< JSON sent to trackers
 };
 
+/// One refund of an order (the money is in the payment ledger; this says why and of what).
+struct RefundRow {
+  std::string id, order_id, idempotency_key;
+  std::int64_t amount = 0;
+  std::string reason;
+  std::string lines;  ///< JSON [{"index", "quantity"}]; [] for a refund by amount
+  std::string refunded_by;
+  std::string created_at;
+};
+
 class OrderRepository {
  public:
   std::optional<Order> Find(db::Session& s, const std::string& order_id) const;
@@ -38,6 +48,11 @@ class OrderRepository {
   std::int64_t NextNumber(db::Session& tx, const std::string& store_id, const std::string& business_date) const;
   /// Inserts the order with its saga lease held until `lease_until` (µs).
   void Insert(db::Session& tx, const Order& o, std::int64_t lease_until) const;
+
+  /// Records a refund once per (order, idempotency key).
+  void InsertRefund(db::Session& tx, const RefundRow& refund) const;
+  /// An order's refunds, oldest first.
+  std::vector<RefundRow> Refunds(db::Session& s, const std::string& order_id) const;
 
   std::int64_t NextEventSeq(db::Session& tx, const std::string& order_id) const;
   void AppendEvent(db::Session& tx, const std::string& order_id, std::int64_t seq, const std::string& status,

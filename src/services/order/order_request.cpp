@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "lib/core/text_rules.hpp"
 #include "lib/json/write.hpp"
 
@@ -123,6 +125,45 @@ core::Result<OrderRequest> ParseOrderRequest(const json::object& obj, bool place
         }
       } else if (r.payment_method != "pay_at_store") {
         errors.Add("payment.method", "must be card or pay_at_store");
+      }
+      if (const json::value* t = payment->if_contains("tendered"); t && !t->is_null()) {
+        const json::object* money = t->if_object();
+        const json::value* amount = money ? money->if_contains("amount") : nullptr;
+        const json::value* currency = money ? money->if_contains("currency") : nullptr;
+        if (r.payment_method != "pay_at_store") {
+          errors.Add("payment.tendered", "is cash handed over at the counter: only with pay_at_store");
+        } else if (!amount || !amount->is_int64() || amount->as_int64() < 0 || !currency || !currency->is_string()) {
+          errors.Add("payment.tendered", R"(must be {"amount": minor units ≥ 0, "currency": "USD"})");
+        } else {
+          r.cash_tendered = amount->as_int64();
+          r.tendered_currency = std::string(currency->as_string());
+        }
+      }
+    }
+  }
+  if (placement) {
+    if (const json::value* c = obj.if_contains("customer"); c && !c->is_null()) {
+      const json::object* customer = c->if_object();
+      // {"id": null, "name": null} (or {}) names nobody: as if it were not sent.
+      r.for_customer = !customer || std::any_of(customer->begin(), customer->end(),
+                                                [](const auto& member) { return !member.value().is_null(); });
+      if (!customer) {
+        errors.Add("customer", R"(must be {"id"?: a customer account id, "name"?: the name on the ticket})");
+      } else {
+        if (const json::value* id = customer->if_contains("id"); id && !id->is_null()) {
+          if (!id->is_string() || id->as_string().empty() || id->as_string().size() > 64) {
+            errors.Add("customer.id", "must be a customer account id (from the phone lookup)");
+          } else {
+            r.customer_id = std::string(id->as_string());
+          }
+        }
+        if (const json::value* n = customer->if_contains("name"); n && !n->is_null()) {
+          if (!n->is_string()) {
+            errors.Add("customer.name", "must be a text of at most 100 characters");
+          } else {
+            r.customer_name = core::CleanText("customer.name", n->as_string(), {.max_chars = 100, .required = false}, errors);
+          }
+        }
       }
     }
   }

@@ -23,6 +23,14 @@ struct OrderRequest {
   std::optional<core::TimePoint> scheduled_for; ///< order-ahead slot start; nullopt = ASAP
   std::string payment_method;                   ///< placement: card | pay_at_store
   std::string payment_token;                    ///< placement, card
+  /// Placement at the counter, pay_at_store: cash handed over now (decision 0033).
+  std::optional<std::int64_t> cash_tendered;
+  std::string tendered_currency;
+  /// Placement at the counter: the account the order is for (a phone order) and the name on the
+  /// ticket — `customer: {"id"?, "name"?}`.
+  std::optional<std::string> customer_id;
+  std::string customer_name;
+  bool for_customer = false;                    ///< `customer` was sent
   bool wants_reward = false;                    ///< a reward_id was sent
   std::vector<std::string> notes;               ///< per cart line (items, then deals); "" = none
 };

@@ -12,6 +12,7 @@
 #include "lib/log/log.hpp"
 #include "lib/task/periodic_task.hpp"
 #include "migrations/order.hpp"
+#include "services/order/domain/counter.hpp"
 #include "services/order/events.hpp"
 
 namespace vetahut::order {
@@ -423,6 +424,36 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   // The name on the ticket: given with the order (guests, the counter); a signed-in customer's is
   // looked up by whoever shows it, off the placement path.
   std::string customer_name = contact.name;
+  // The counter's own fields: the customer a phone order is for, and cash handed over.
+  std::optional<std::string> for_customer_id;
+  if (request.for_customer || request.cash_tendered) {
+    if (caller.channel != menu::SalesChannel::kPos) {
+      return Fail(Error::Validation({{request.for_customer ? "customer" : "payment.tendered",
+                                      "is for orders taken at the counter (POS) only"}}));
+    }
+    if (request.cash_tendered) {
+      if (request.tendered_currency != priced.currency) {
+        return Fail(Error::Validation({{"payment.tendered", "must be in the order's currency " + priced.currency}}));
+      }
+      if (auto change = ChangeDue(priced.total.amount, *request.cash_tendered); !change) return Fail(change.error());
+    }
+    if (request.customer_id) {
+      auto account = clients_.customers.GetContact(*request.customer_id);
+      if (!account) {
+        return Fail(account.error().code == core::ErrorCode::kNotFound
+                        ? Error::Validation({{"customer.id", "no such customer (look them up by phone)"}})
+                        : account.error());
+      }
+      for_customer_id = request.customer_id;
+      customer_name = account->name;
+    }
+    if (!request.customer_name.empty()) customer_name = request.customer_name;
+  }
+  // Who took a counter order, by name, for the receipt and the end-of-day (a till is no account).
+  std::string cashier_name;
+  if (caller.channel == menu::SalesChannel::kPos && !caller.customer) {
+    if (auto staff = clients_.customers.GetContact(caller.subject)) cashier_name = staff->name;
+  }
 
   const auto now = clock_.Now();
   const std::string order_id = ids_.Next("ord");
@@ -462,6 +493,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   o.id = order_id;
   o.store_id = store_id;
   if (caller.customer) o.customer_id = caller.subject;
+  if (for_customer_id) o.customer_id = for_customer_id;
   o.placed_by = caller.subject;
   o.customer_name = customer_name;
   o.contact_email = contact.email;
@@ -483,6 +515,8 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   o.reward_points = reward_points;
   o.payment_method = request.payment_method;
   o.payment_token = request.payment_token;
+  o.cash_tendered = request.cash_tendered.value_or(0);
+  o.cashier_name = cashier_name;
   if (request.scheduled_for) o.scheduled_for = core::FormatRfc3339(*request.scheduled_for);
   o.promised_at = core::FormatRfc3339(promised);
   o.ready_by = core::FormatRfc3339(ReadyBy(*checked, promised));
@@ -588,6 +622,10 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
       }
     }
     confirmed.payment_method = order.payment_method;
+    if (order.channel == "pos") {
+      confirmed.cashier_id = order.placed_by;
+      if (!order.cashier_name.empty()) confirmed.cashier_name = order.cashier_name;
+    }
     confirmed.subtotal = {order.subtotal, order.currency};
     confirmed.discount_total = {order.discount_total, order.currency};
     confirmed.tax_total = {order.tax_total, order.currency};
@@ -678,6 +716,14 @@ bool OrderService::Step(const std::string& order_id) {
   if (o.saga_step == kPayAtStore) {
     if (o.status != OrderStatus::kPendingPayment) return SetStep(o, std::string(kCompensate), Micros(now), false);
     if (auto due = clients_.payments.PayAtStore(o.id, total); !due) return retry_or(due.error(), [] { return false; });
+    if (o.cash_tendered > 0) {
+      // Cash handed over at the counter is collected now (decision 0033), not at the hand-over:
+      // the drawer holds it from this moment. Capture is idempotent per order, so the capture
+      // on completion finds it done.
+      if (auto collected = clients_.payments.Capture(o.id, total); !collected) {
+        return retry_or(collected.error(), [] { return false; });
+      }
+    }
     Apply(o, OrderStatus::kConfirmed, std::string(kFulfil), "", kNever);
     return false;
   }
@@ -699,7 +745,8 @@ bool OrderService::Step(const std::string& order_id) {
       // Captured already (e.g. a completed order's payment): give the money back instead.
       auto view = clients_.payments.Get(o.id);
       if (view && view->captured > view->refunded) {
-        voided = clients_.payments.Refund(o.id, core::Money(view->captured - view->refunded, total.currency()), "compensation")
+        voided = clients_.payments.Refund(o.id, core::Money(view->captured - view->refunded, total.currency()), "compensation",
+                                          o.reason)
                      .map([](auto&&) {});
       } else {
         voided = core::Ok();
@@ -824,22 +871,67 @@ core::Result<Order> OrderService::Transition(const std::string& order_id, OrderS
   return Fail(Error::Conflict("the order is changing right now; reload it and try again"));
 }
 
-core::Result<Order> OrderService::Refund(const std::string& order_id, const core::Money& amount, const std::string& key) {
+core::Result<Order> OrderService::Refund(const std::string& order_id, const RefundRequest& request,
+                                         const std::string& key) {
   auto order = Get(order_id);
   if (!order) return order;
-  if (!IsCompleted(order->status)) {
+  if (!IsCompleted(order->status) && order->status != OrderStatus::kRefunded) {
     return Fail(Error::Conflict(fmt::format(
         "a {} order is not refunded: cancel it instead (its payment is released, never captured)", StatusName(order->status))));
   }
+  const auto earlier = repository_.Refunds(db_, order_id);
+  for (const auto& r : earlier) {
+    if (r.idempotency_key == key) return order;  // the same refund again: already done
+  }
+  if (order->status == OrderStatus::kRefunded) {
+    return Fail(Error::Conflict("the order was refunded in full already"));
+  }
+  const auto currency = core::Currency::Find(order->currency);
+  if (!currency) throw core::ErrorException(Error::Internal("order " + order_id + " has an unknown currency"));
+  core::Money amount(0, *currency);
+  json::array lines_json;
+  if (!request.lines.empty()) {
+    auto lines = events::LinesFromJson(order->lines);
+    if (!lines) throw core::ErrorException(Error::Internal("order " + order_id + " has unreadable lines"));
+    std::vector<SoldLine> sold;
+    for (const auto& l : *lines) {
+      sold.push_back({l.index, l.quantity, l.line_total.amount, l.discount ? l.discount->amount : 0,
+                      l.tax ? l.tax->amount : 0});
+    }
+    std::map<std::int64_t, std::int64_t> refunded_units;
+    for (const auto& r : earlier) {
+      const json::value parsed = json::parse(r.lines);
+      for (const auto& v : parsed.as_array()) {
+        refunded_units[v.at("index").to_number<std::int64_t>()] += v.at("quantity").to_number<std::int64_t>();
+      }
+    }
+    const bool tax_added = TaxWasAdded(order->subtotal, order->discount_total, order->tax_total, order->delivery_fee,
+                                       order->tip, order->total);
+    auto value = RefundForLines(sold, tax_added, request.lines, refunded_units);
+    if (!value) return Fail(value.error());
+    amount = core::Money(*value, *currency);
+    for (const auto& l : request.lines) lines_json.push_back(json::object{{"index", l.index}, {"quantity", l.quantity}});
+  } else if (request.amount) {
+    amount = *request.amount;
+  } else {
+    return Fail(Error::Validation({{"amount", R"(give an amount or lines: [{"index", "quantity"}])"}}));
+  }
   if (order->saga_step == kCapture) RunSaga(order_id);  // the capture must land before its refund
-  auto refunded = clients_.payments.Refund(order_id, amount, key);
+  auto refunded = clients_.payments.Refund(order_id, amount, key, request.reason);
   if (!refunded) return Fail(refunded.error());
+  const std::string now = core::FormatRfc3339(clock_.Now());
+  repository_.InsertRefund(db_, RefundRow{ids_.Next("rfd"), order_id, key, amount.amount(), request.reason,
+                                          json_text::Serialize(lines_json), request.refunded_by, now});
+  log::Info("order refunded", {{"order_id", order_id}, {"amount", amount.amount()}, {"by", request.refunded_by}});
   if (refunded->refunded >= refunded->captured) {
-    auto done = Transition(order_id, OrderStatus::kRefunded, Actor::kStaff, "refunded");
+    auto done = Transition(order_id, OrderStatus::kRefunded, Actor::kStaff,
+                           request.reason.empty() ? "refunded" : request.reason);
     if (!done && done.error().code != core::ErrorCode::kConflict) return done;
   }
   return Get(order_id);
 }
+
+std::vector<RefundRow> OrderService::Refunds(const std::string& order_id) { return repository_.Refunds(db_, order_id); }
 
 void OrderService::Start() { runner_->Start(); }
 

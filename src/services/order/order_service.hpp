@@ -23,6 +23,7 @@
 #include "services/location/client.hpp"
 #include "services/menu/client.hpp"
 #include "services/order/client.hpp"
+#include "services/order/domain/counter.hpp"
 #include "services/order/domain/order.hpp"
 #include "services/order/domain/order_status.hpp"
 #include "services/order/order_repository.hpp"
@@ -65,6 +66,15 @@ struct Caller {
 /// The subject a guest's card tokens and placements are bound to (decision 0028).
 inline constexpr std::string_view kGuestSubject = payment::kGuestOwner;
 
+/// POST /api/v1/orders/{id}/refunds: an amount, or units of lines (priced from the order), with a
+/// reason, by whom.
+struct RefundRequest {
+  std::optional<core::Money> amount;
+  std::vector<RefundUnits> lines;  ///< non-empty: a refund by line
+  std::string reason;
+  std::string refunded_by;
+};
+
 /// The outcome of POST /api/v1/orders.
 struct Placement {
   Order order;
@@ -102,8 +112,11 @@ class OrderService final : public OrderClient {
   /// Moves an order (staff: kitchen and hand-over steps; customers and staff: cancel). Runs the
   /// saga's follow-up (capture on completion, compensation on cancellation) before returning.
   core::Result<Order> Transition(const std::string& order_id, OrderStatus to, Actor actor, const std::string& reason);
-  /// Refunds `amount` of a completed order; a full refund moves it to refunded.
-  core::Result<Order> Refund(const std::string& order_id, const core::Money& amount, const std::string& key);
+  /// Refunds an amount, or units of lines, of a completed order, recording why and by whom; a
+  /// full refund moves it to refunded. The same `key` again changes nothing.
+  core::Result<Order> Refund(const std::string& order_id, const RefundRequest& request, const std::string& key);
+  /// The order's refunds, oldest first.
+  std::vector<RefundRow> Refunds(const std::string& order_id);
   /// The payment as the API shows it (`status` "none" when there is none yet).
   std::optional<payment::PaymentView> Payment(const std::string& order_id);
 

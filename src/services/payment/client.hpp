@@ -79,9 +79,10 @@ class PaymentClient {
   /// Order cancelled or rejected before capture: releases the hold. Nothing held → Ok; already
   /// captured → kConflict (refund instead); no payment → kNotFound.
   virtual core::Status Void(const std::string& order_id) = 0;
-  /// Returns `amount` (≤ captured − refunded) to the customer; `key` makes it idempotent.
+  /// Returns `amount` (≤ captured − refunded) to the customer; `key` makes it idempotent; the
+  /// `reason` ("" for none) travels with payment.refunded.
   virtual core::Result<PaymentView> Refund(const std::string& order_id, const core::Money& amount,
-                                           const std::string& key) = 0;
+                                           const std::string& key, const std::string& reason) = 0;
   virtual core::Result<PaymentView> Get(const std::string& order_id) = 0;
 };
 

@@ -2,6 +2,7 @@
 /// Events the payment service publishes (codec in events.cpp): one payload shape, a type per
 /// money movement. The order saga listens to authorized/failed to continue a payment that was
 /// pending; analytics and notifications to the rest.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,9 @@ struct PaymentChanged {
   std::int64_t amount = 0;  ///< minor units moved by this change (0 for a decline)
   std::string currency;
   std::string decline_code;  ///< set for failed authorizations
+  /// Refunds: why, as the refunding staff member said (absent when nobody said, and from events
+  /// written before it existed).
+  std::optional<std::string> reason;
 
   template <class V>
   void Visit(V& v) {
@@ -30,6 +34,7 @@ struct PaymentChanged {
     v("amount", amount);
     v("currency", currency);
     v("decline_code", decline_code);
+    v("reason", reason);
   }
 };
 

@@ -65,7 +65,7 @@ core::Result<CardTokenInfo> PaymentService::FindToken(const std::string& token, 
 template <class E>
 void PaymentService::Record(const std::string& order_id, const std::string& operation_key, const std::string& kind,
                             std::int64_t amount, const std::function<void(db::Session&, PaymentRow&)>& apply,
-                            bool settled) {
+                            bool settled, const std::string& reason) {
   auto tx = db_.Begin();
   auto row = repository_.FindByOrder(tx, order_id);
   if (!row) throw core::ErrorException(Error::Internal("payment vanished for order " + order_id));
@@ -82,6 +82,7 @@ void PaymentService::Record(const std::string& order_id, const std::string& oper
   event.amount = amount;
   event.currency = row->currency;
   event.decline_code = row->decline_code;
+  if (!reason.empty()) event.reason = reason;
   outbox_.Add(tx, bus::MakeTypedEvent(ids_, clock_, order_id, event));
   if (settled) {
     events::PaymentSettled decided;
@@ -276,7 +277,7 @@ core::Status PaymentService::Void(const std::string& order_id) {
 }
 
 core::Result<PaymentView> PaymentService::Refund(const std::string& order_id, const core::Money& amount,
-                                                 const std::string& key) {
+                                                 const std::string& key, const std::string& reason) {
   auto row = repository_.FindByOrder(db_, order_id);
   if (!row) return Fail(Error::NotFound("no payment for order " + order_id));
   const std::string operation_key = order_id + ":refund:" + key;
@@ -302,7 +303,7 @@ core::Result<PaymentView> PaymentService::Refund(const std::string& order_id, co
                                     [&](db::Session&, PaymentRow& r) {
              r.refunded += value;
              r.status = r.refunded == r.captured ? "refunded" : "partially_refunded";
-           });
+           }, false, reason);
   }
   return Get(order_id);
 }

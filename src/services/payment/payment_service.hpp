@@ -41,7 +41,8 @@ class PaymentService final : public PaymentClient {
   core::Result<AuthorizationOutcome> CheckPending(const std::string& order_id) override;
   core::Status Capture(const std::string& order_id, const core::Money& amount) override;
   core::Status Void(const std::string& order_id) override;
-  core::Result<PaymentView> Refund(const std::string& order_id, const core::Money& amount, const std::string& key) override;
+  core::Result<PaymentView> Refund(const std::string& order_id, const core::Money& amount, const std::string& key,
+                                   const std::string& reason) override;
   core::Result<PaymentView> Get(const std::string& order_id) override;
 
   /// A provider callback: verified, deduplicated by event id, recorded. Settles a pending
@@ -58,7 +59,8 @@ class PaymentService final : public PaymentClient {
   /// the ledger already has `operation_key`) and its event `E`.
   template <class E>
   void Record(const std::string& order_id, const std::string& operation_key, const std::string& kind,
-              std::int64_t amount, const std::function<void(db::Session&, PaymentRow&)>& apply, bool settled = false);
+              std::int64_t amount, const std::function<void(db::Session&, PaymentRow&)>& apply, bool settled = false,
+              const std::string& reason = "");
   /// Records an authorization's outcome with the event that says how it went (and, when it was
   /// pending until now, payment.settled).
   void RecordAuthorization(const std::string& order_id, ProviderStatus status, const std::string& reference,

@@ -135,6 +135,19 @@ export const api = {
   favourite: (itemId: string, on: boolean) => call<void>(on ? 'PUT' : 'DELETE', `/api/v1/me/favourites/${enc(itemId)}`),
 };
 
+/**
+ * Who an access token is for, from its claims (no call needed): the staff member or device, their
+ * stores and roles. Shown to decide what a screen offers; the server checks every call itself.
+ */
+export function tokenClaims(token: string): { subject: string; stores: string[]; roles: string[] } {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    return { subject: String(payload.sub ?? ''), stores: payload.stores ?? [], roles: payload.roles ?? [] };
+  } catch {
+    return { subject: '', stores: [], roles: [] };
+  }
+}
+
 /** The token calls are sent with now (a stream asks for it before every reconnection). */
 export function accessToken(): string | null {
   return bearer;

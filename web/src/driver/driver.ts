@@ -37,14 +37,7 @@ export interface DriverState {
 }
 
 /** The staff member and their stores from an access token's claims (no call needed). */
-export function claims(token: string): { subject: string; stores: string[]; roles: string[] } {
-  try {
-    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
-    return { subject: String(payload.sub ?? ''), stores: payload.stores ?? [], roles: payload.roles ?? [] };
-  } catch {
-    return { subject: '', stores: [], roles: [] };
-  }
-}
+export { tokenClaims as claims } from '../api/client';
 
 /** One line for the address, as the driver reads it aloud. */
 export function addressLine(d: Delivery): string {

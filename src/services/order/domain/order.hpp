@@ -29,6 +29,8 @@ struct Order {
   std::int64_t reward_points = 0;
   std::string payment_method;
   std::string payment_token;
+  std::int64_t cash_tendered = 0;  ///< cash handed over at the counter (decision 0033); 0 = none
+  std::string cashier_name;        ///< the staff member who took a counter order ("" for a till or online)
   std::optional<std::string> scheduled_for;
   std::string promised_at;
   std::string ready_by;  ///< when the kitchen must have it ready: promised_at less the delivery leg
