@@ -14,6 +14,7 @@ packages=(
   libhowardhinnant-date-dev libctemplate-dev libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev tzdata curl
   libavro-dev  # analytics: Avro object container files for the data lake
+  librabbitmq-dev  # the RabbitMQ bus (bus.url = amqp://...)
   python3 python3-yaml  # docs/openapi.yaml is embedded in the binary as JSON at build time
 )
 if [[ "${1:-}" == "--test" ]]; then
@@ -23,6 +24,7 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(clang-14 libclang-rt-14-dev)  # libFuzzer + sanitizers for scripts/fuzz.sh
   packages+=(chromium fonts-liberation)  # the web apps' browser tests: playwright-core drives Debian's Chromium
   packages+=(gnuplot-nox)  # the latency-over-time chart of bench/loadgen
+  packages+=(rabbitmq-server)  # scripts/with-rabbitmq.sh: the RabbitMQ bus's tests on a real broker
 fi
 
 missing=()
