@@ -172,6 +172,17 @@ class Connection {
   Connection(const ConnInfo& info, const AmqpBusOptions& o, int heartbeat) {
     conn_ = amqp_new_connection();
     if (!conn_) ThrowUnavailable("out of memory");
+    try {
+      Open(info, o, heartbeat);
+    } catch (...) {
+      amqp_destroy_connection(conn_);  // a throwing constructor runs no destructor
+      conn_ = nullptr;
+      throw;
+    }
+  }
+
+ private:
+  void Open(const ConnInfo& info, const AmqpBusOptions& o, int heartbeat) {
     amqp_socket_t* socket = amqp_tcp_socket_new(conn_);
     if (!socket) Fail("no socket");
     auto tv = ToTimeval(o.connect_timeout);
@@ -189,6 +200,8 @@ class Connection {
     CheckRpc("confirm.select");
     healthy_ = true;
   }
+
+ public:
   ~Connection() {
     if (!conn_) return;
     if (healthy_) {
@@ -705,6 +718,17 @@ void AmqpBus::Start() {
   if (state_->started || state_->stopping) return;
   state_->started = true;
   State* state = state_.get();
+  // Declare every consumer's queues now, so events published right after Start (the relays' first
+  // rounds) are routed to them. One bounded attempt: with the broker down, the threads retry.
+  if (!state_->queues.empty()) {
+    try {
+      Connection c(state_->info, state_->options, 0);
+      for (auto& [name, q] : state_->queues) state_->DeclareConsumerTopology(c, q->subscription);
+    } catch (const core::ErrorException& e) {
+      log::Warn("bus: consumer queues not declared at start (the broker is unavailable); consumers keep retrying",
+                {{"error", std::string(e.what())}});
+    }
+  }
   for (auto& [name, q] : state_->queues) {
     ConsumerQueue* raw = q.get();
     q->thread = std::thread([state, raw] { state->RunConsumer(*raw); });
