@@ -718,6 +718,8 @@ void AmqpBus::Start() {
   if (state_->started || state_->stopping) return;
   state_->started = true;
   State* state = state_.get();
+  log::Info("bus: RabbitMQ", {{"broker", fmt::format("{}:{}", state_->info.host, state_->info.port)},
+                             {"vhost", state_->info.vhost}, {"consumers", std::int64_t(state_->queues.size())}});
   // Declare every consumer's queues now, so events published right after Start (the relays' first
   // rounds) are routed to them. One bounded attempt: with the broker down, the threads retry.
   if (!state_->queues.empty()) {
