@@ -9,6 +9,8 @@
 #       rabbit application stops: connections are closed and the port refuses new ones, as when
 #       the broker is restarted), `... start` brings it back with its durable queues and
 #       persistent messages; both return once done. Tests use it to simulate an outage.
+#       `... block` raises a memory alarm (publishers are blocked: no confirms), `... unblock`
+#       clears it.
 # The broker, its epmd and the temp directory are always removed on exit; the command's exit code
 # is passed through. Brokers left behind by a killed earlier run are cleaned up at start.
 #
@@ -150,7 +152,11 @@ case "\${1:-}" in
   start) '$RABBITMQ_LIB/rabbitmqctl' -q start_app
          for _ in \$(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/$amqp_port) 2>/dev/null && exit 0; sleep 0.1; done
          echo "rabbitmq ctl: the AMQP port did not reopen" >&2; exit 1 ;;
-  *) echo "usage: \$0 stop|start" >&2; exit 2 ;;
+  # A memory alarm: the broker stops reading from publishing connections (no confirms), as when
+  # it runs out of memory or disk.
+  block) exec '$RABBITMQ_LIB/rabbitmqctl' -q set_vm_memory_high_watermark 0 ;;
+  unblock) exec '$RABBITMQ_LIB/rabbitmqctl' -q set_vm_memory_high_watermark 0.4 ;;
+  *) echo "usage: \$0 stop|start|block|unblock" >&2; exit 2 ;;
 esac
 EOF
 chmod +x "$dir/ctl"

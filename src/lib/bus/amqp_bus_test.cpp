@@ -336,6 +336,58 @@ TEST_F(AmqpBusTest, WhileTheBrokerIsDownPublishFailsAndAfterwardsBothSidesReconn
   EXPECT_LT(SteadyClock::now() - t1, 2s);
 }
 
+TEST_F(AmqpBusTest, ABrokerThatDoesNotConfirmInTimeIsUnavailable) {
+  REQUIRE_BROKER();
+  auto options = FastOptions();
+  options.confirm_timeout = 1000ms;
+  AmqpBus bus(AmqpUrl(), options);
+  bus.Publish(Event("nobody.listens"));  // connected
+  Broker("block");  // a memory alarm: the broker stops reading what publishers send
+  const auto t0 = SteadyClock::now();
+  try {
+    bus.Publish(Event("nobody.listens"));
+    ADD_FAILURE() << "Publish returned without a confirm";
+  } catch (const core::ErrorException& e) {
+    EXPECT_EQ(e.error().code, core::ErrorCode::kUnavailable) << e.what();
+  }
+  const auto waited = SteadyClock::now() - t0;
+  Broker("unblock");
+  EXPECT_GE(waited, 900ms);
+  EXPECT_LT(waited, 3s);
+  bool published = false;
+  for (int i = 0; i < 100 && !published; ++i) {
+    try {
+      bus.Publish(Event("nobody.listens"));
+      published = true;
+    } catch (const core::ErrorException&) {
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+  EXPECT_TRUE(published);
+}
+
+TEST_F(AmqpBusTest, AModuleThatIsDownGetsItsEventsWhenItComesBack) {
+  REQUIRE_BROKER();
+  Seen seen;
+  auto first = std::make_unique<AmqpBus>(AmqpUrl(), FastOptions());
+  first->Subscribe(Recording("kitchen", {Type("order.*")}, seen));
+  StartAndWait(*first);  // the module's durable queue exists from its first start on
+  first->Stop();
+  first.reset();
+
+  AmqpBus producer(AmqpUrl(), FastOptions());
+  auto e = Event("order.confirmed");
+  producer.Publish(e);  // the kitchen is down: its queue keeps the event
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(seen.size(), 0u);
+
+  AmqpBus again(AmqpUrl(), FastOptions());
+  again.Subscribe(Recording("kitchen", {Type("order.*")}, seen));
+  StartAndWait(again);
+  ASSERT_TRUE(WaitFor([&] { return seen.size() == 1; }));
+  EXPECT_EQ(seen.Ids()[0], e.id);
+}
+
 TEST_F(AmqpBusTest, StopIsPromptAndIdempotent) {
   REQUIRE_BROKER();
   Seen a, b;
