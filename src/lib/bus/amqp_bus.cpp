@@ -775,6 +775,7 @@ std::vector<DeadLetter> AmqpBus::DeadLetters(const std::string& consumer, int li
       }
     } catch (const core::ErrorException& e) {
       state_->admin.reset();  // e.g. no such queue (the channel is closed): nothing dead-lettered there
+      if (std::string(e.what()).starts_with("bus (amqp): cannot connect")) throw;  // the broker is down: say so
       log::Debug("bus: dead letters not read", {{"consumer", name}, {"error", std::string(e.what())}});
     }
   }
@@ -831,11 +832,16 @@ std::vector<QueueStats> AmqpBus::Stats() {
     for (auto& [name, q] : state_->queues) queues.push_back(q.get());
   }
   std::lock_guard lock(state_->admin_mutex);
+  bool broker_ok = true;
   for (ConsumerQueue* q : queues) {
     QueueStats s;
     s.consumer = q->subscription.consumer;
     s.handled = q->handled.load();
     s.failed_attempts = q->failed_attempts.load();
+    if (!broker_ok) {
+      out.push_back(std::move(s));
+      continue;
+    }
     try {
       Connection& c = state_->Admin();
       s.depth = c.DeclareQueue(AmqpNames::Queue(s.consumer), true);
@@ -843,6 +849,7 @@ std::vector<QueueStats> AmqpBus::Stats() {
       s.dead_letters = c.DeclareQueue(AmqpNames::Dead(s.consumer), true);
     } catch (const core::ErrorException& e) {
       state_->admin.reset();  // broker down or queues not declared yet: counters only
+      broker_ok = !std::string(e.what()).starts_with("bus (amqp): cannot connect");  // one connect timeout per scrape
       log::Debug("bus: queue depth not read", {{"consumer", s.consumer}, {"error", std::string(e.what())}});
     }
     out.push_back(std::move(s));
