@@ -1,5 +1,5 @@
-// End to end on the chain's bus: the real `vetahut serve` on PostgreSQL with `bus.url` pointing at a
-// real RabbitMQ (scripts/with-rabbitmq.sh), an order placed through the API reaches the kitchen
+// End to end on the chain's bus: the real `vetahut serve` on PostgreSQL with `bus.url` pointing at
+// a real RabbitMQ (scripts/with-rabbitmq.sh), an order placed through the API reaches the kitchen
 // through the broker (order's outbox → vetahut.events → the kitchen's queue), and the admin's
 // dead-letter list reads the broker's dead-letter queues. Skipped without VETAHUT_TEST_AMQP_URL.
 #include <gtest/gtest.h>
@@ -17,7 +17,8 @@ class AmqpE2E : public OrderFixture {
   void SetUp() override {
     const char* amqp = std::getenv("VETAHUT_TEST_AMQP_URL");
     if (!amqp || !*amqp) {
-      GTEST_SKIP() << "VETAHUT_TEST_AMQP_URL is not set: run through scripts/with-rabbitmq.sh (scripts/test.sh does)";
+      GTEST_SKIP() << "VETAHUT_TEST_AMQP_URL is not set: run through scripts/with-rabbitmq.sh "
+                      "(scripts/test.sh does)";
     }
     OrderFixture::SetUp();
     env_.push_back({"VETAHUT_BUS_URL", amqp});
@@ -28,15 +29,17 @@ TEST_F(AmqpE2E, AnOrderReachesTheKitchenThroughRabbitMQ) {
   ServeProcess serve(data_dir_, env_, {"--demo"});
   ASSERT_FALSE(Boot(serve).empty()) << serve.Log();
   const std::string email = "cook.amqp@example.test";
-  Expect(client_.Post(url_ + "/api/v1/admin/users", fmt::format(R"({{"email": "{}", "password": "cook-password-1",
+  Expect(client_.Post(url_ + "/api/v1/admin/users",
+                      fmt::format(R"({{"email": "{}", "password": "cook-password-1",
       "name": "Sam Cook", "phone": "+13125550123", "roles": [{{"role": "cook", "store_id": "{}"}}]}})",
-                                                               email, store_),
+                                  email, store_),
                       Admin(url_)),
          201);
   const auto cook = Bearer(TokenFor(url_, "cook.amqp%40example.test", "cook-password-1"));
   SseClient kitchen;
   ASSERT_TRUE(kitchen.Open(url_ + "/api/v1/stores/" + store_ + "/kitchen/stream", cook));
-  ASSERT_TRUE(kitchen.WaitFor([](const SseEvent& e) { return e.event == "snapshot"; })) << serve.Log();
+  ASSERT_TRUE(kitchen.WaitFor([](const SseEvent& e) { return e.event == "snapshot"; }))
+      << serve.Log();
 
   auto placed = client_.Post(url_ + "/api/v1/orders", OrderBody(R"({"method": "pay_at_store"})"),
                              With(customer_, "Idempotency-Key", "amqp-1"));
@@ -51,7 +54,8 @@ TEST_F(AmqpE2E, AnOrderReachesTheKitchenThroughRabbitMQ) {
   auto dead = client_.Get(url_ + "/api/v1/admin/dead-letters", Admin(url_));
   ASSERT_EQ(dead->status, 200) << dead->body;
   const std::string log = serve.Log();
-  EXPECT_NE(log.find("\"bus: RabbitMQ\""), std::string::npos) << "the server did not run on the AMQP bus";
+  EXPECT_NE(log.find("\"bus: RabbitMQ\""), std::string::npos)
+      << "the server did not run on the AMQP bus";
   EXPECT_EQ(log.find("bus consumer: broker unavailable"), std::string::npos);
 }
 

@@ -65,11 +65,13 @@ std::string ReplyText(const amqp_rpc_reply_t& r) {
     case AMQP_RESPONSE_SERVER_EXCEPTION:
       if (r.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
         auto* m = static_cast<amqp_connection_close_t*>(r.reply.decoded);
-        return fmt::format("connection closed by the broker: {} {}", m->reply_code, Str(m->reply_text));
+        return fmt::format("connection closed by the broker: {} {}", m->reply_code,
+                           Str(m->reply_text));
       }
       if (r.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
         auto* m = static_cast<amqp_channel_close_t*>(r.reply.decoded);
-        return fmt::format("channel closed by the broker: {} {}", m->reply_code, Str(m->reply_text));
+        return fmt::format("channel closed by the broker: {} {}", m->reply_code,
+                           Str(m->reply_text));
       }
       return fmt::format("unexpected broker method {:#x}", r.reply.id);
   }
@@ -92,7 +94,8 @@ ConnInfo ParseUrl(const std::string& url) {
     throw core::ErrorException(core::Error::BadRequest(
         "bus.url: not an AMQP URL (amqp://USER:PASS@HOST:PORT/VHOST, vhost / written %2f)"));
   }
-  if (info.ssl) throw core::ErrorException(core::Error::BadRequest("bus.url: amqps:// is not supported yet"));
+  if (info.ssl)
+    throw core::ErrorException(core::Error::BadRequest("bus.url: amqps:// is not supported yet"));
   return ConnInfo{info.host, info.port, info.user, info.password, info.vhost};
 }
 
@@ -117,15 +120,24 @@ struct Delivery {
 
 std::optional<std::int64_t> IntValue(const amqp_field_value_t& v) {
   switch (v.kind) {
-    case AMQP_FIELD_KIND_I8: return v.value.i8;
-    case AMQP_FIELD_KIND_U8: return v.value.u8;
-    case AMQP_FIELD_KIND_I16: return v.value.i16;
-    case AMQP_FIELD_KIND_U16: return v.value.u16;
-    case AMQP_FIELD_KIND_I32: return v.value.i32;
-    case AMQP_FIELD_KIND_U32: return v.value.u32;
-    case AMQP_FIELD_KIND_I64: return v.value.i64;
-    case AMQP_FIELD_KIND_U64: return static_cast<std::int64_t>(v.value.u64);
-    default: return std::nullopt;
+    case AMQP_FIELD_KIND_I8:
+      return v.value.i8;
+    case AMQP_FIELD_KIND_U8:
+      return v.value.u8;
+    case AMQP_FIELD_KIND_I16:
+      return v.value.i16;
+    case AMQP_FIELD_KIND_U16:
+      return v.value.u16;
+    case AMQP_FIELD_KIND_I32:
+      return v.value.i32;
+    case AMQP_FIELD_KIND_U32:
+      return v.value.u32;
+    case AMQP_FIELD_KIND_I64:
+      return v.value.i64;
+    case AMQP_FIELD_KIND_U64:
+      return static_cast<std::int64_t>(v.value.u64);
+    default:
+      return std::nullopt;
   }
 }
 
@@ -186,13 +198,14 @@ class Connection {
     amqp_socket_t* socket = amqp_tcp_socket_new(conn_);
     if (!socket) Fail("no socket");
     auto tv = ToTimeval(o.connect_timeout);
-    if (int s = amqp_socket_open_noblock(socket, info.host.c_str(), info.port, &tv); s != AMQP_STATUS_OK) {
+    if (int s = amqp_socket_open_noblock(socket, info.host.c_str(), info.port, &tv);
+        s != AMQP_STATUS_OK) {
       Fail(fmt::format("cannot connect to {}:{}: {}", info.host, info.port, amqp_error_string2(s)));
     }
     amqp_set_handshake_timeout(conn_, &tv);
     amqp_set_rpc_timeout(conn_, &tv);
-    Check(amqp_login(conn_, info.vhost.c_str(), 0, 131072, heartbeat, AMQP_SASL_METHOD_PLAIN, info.user.c_str(),
-                     info.password.c_str()),
+    Check(amqp_login(conn_, info.vhost.c_str(), 0, 131072, heartbeat, AMQP_SASL_METHOD_PLAIN,
+                     info.user.c_str(), info.password.c_str()),
           "login");
     amqp_channel_open(conn_, kChannel);
     CheckRpc("channel.open");
@@ -229,13 +242,14 @@ class Connection {
   }
 
   void DeclareExchange() {
-    amqp_exchange_declare(conn_, kChannel, amqp_cstring_bytes(AmqpNames::kExchange), amqp_cstring_bytes("topic"),
-                          0, 1, 0, 0, amqp_empty_table);
+    amqp_exchange_declare(conn_, kChannel, amqp_cstring_bytes(AmqpNames::kExchange),
+                          amqp_cstring_bytes("topic"), 0, 1, 0, 0, amqp_empty_table);
     CheckRpc("exchange.declare vetahut.events");
   }
 
   /// Declares a durable queue (or only looks at it: passive); returns its message count.
-  std::int64_t DeclareQueue(const std::string& name, bool passive, amqp_table_t args = amqp_empty_table) {
+  std::int64_t DeclareQueue(const std::string& name, bool passive,
+                            amqp_table_t args = amqp_empty_table) {
     auto* ok = amqp_queue_declare(conn_, kChannel, Bytes(name), passive ? 1 : 0, 1, 0, 0, args);
     CheckRpc("queue.declare");
     return ok ? static_cast<std::int64_t>(ok->message_count) : 0;
@@ -244,8 +258,8 @@ class Connection {
   /// Publishes one message (persistent); returns its publish sequence number.
   std::uint64_t Send(const Outgoing& m) {
     amqp_basic_properties_t p{};
-    p._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG |
-               AMQP_BASIC_TYPE_FLAG | AMQP_BASIC_TIMESTAMP_FLAG;
+    p._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG |
+               AMQP_BASIC_MESSAGE_ID_FLAG | AMQP_BASIC_TYPE_FLAG | AMQP_BASIC_TIMESTAMP_FLAG;
     p.content_type = amqp_cstring_bytes("application/cloudevents+json");
     p.delivery_mode = 2;  // persistent
     p.message_id = Bytes(m.message_id);
@@ -276,8 +290,8 @@ class Connection {
       p.headers.num_entries = n;
       p.headers.entries = entries;
     }
-    CheckStatus(amqp_basic_publish(conn_, kChannel, Bytes(m.exchange), Bytes(m.routing_key), m.mandatory ? 1 : 0, 0,
-                                   &p, Bytes(m.body)),
+    CheckStatus(amqp_basic_publish(conn_, kChannel, Bytes(m.exchange), Bytes(m.routing_key),
+                                   m.mandatory ? 1 : 0, 0, &p, Bytes(m.body)),
                 "basic.publish");
     const std::uint64_t seq = next_seq_++;
     unconfirmed_.insert(seq);
@@ -289,10 +303,12 @@ class Connection {
   bool Pump(SteadyClock::time_point deadline, std::deque<Delivery>* deliveries) {
     amqp_maybe_release_buffers(conn_);
     amqp_frame_t frame;
-    auto tv = ToTimeval(std::chrono::duration_cast<std::chrono::microseconds>(deadline - SteadyClock::now()));
+    auto tv = ToTimeval(
+        std::chrono::duration_cast<std::chrono::microseconds>(deadline - SteadyClock::now()));
     const int status = amqp_simple_wait_frame_noblock(conn_, &frame, &tv);
     if (status == AMQP_STATUS_TIMEOUT) return false;
-    if (status != AMQP_STATUS_OK) Fail(fmt::format("connection lost: {}", amqp_error_string2(status)));
+    if (status != AMQP_STATUS_OK)
+      Fail(fmt::format("connection lost: {}", amqp_error_string2(status)));
     if (frame.frame_type != AMQP_FRAME_METHOD) return true;
     switch (frame.payload.method.id) {
       case AMQP_BASIC_ACK_METHOD: {
@@ -341,7 +357,8 @@ class Connection {
       }
       case AMQP_CONNECTION_CLOSE_METHOD: {
         auto* m = static_cast<amqp_connection_close_t*>(frame.payload.method.decoded);
-        const std::string text = fmt::format("connection closed by the broker: {} {}", m->reply_code, Str(m->reply_text));
+        const std::string text = fmt::format("connection closed by the broker: {} {}",
+                                             m->reply_code, Str(m->reply_text));
         amqp_connection_close_ok_t ok{};
         amqp_send_method(conn_, 0, AMQP_CONNECTION_CLOSE_OK_METHOD, &ok);
         Fail(text);
@@ -417,7 +434,8 @@ struct RetryArgs {
   std::string target;
   amqp_table_entry_t entries[3];
   amqp_table_t table;
-  RetryArgs(const std::string& consumer_queue, std::chrono::milliseconds delay) : target(consumer_queue) {
+  RetryArgs(const std::string& consumer_queue, std::chrono::milliseconds delay)
+      : target(consumer_queue) {
     entries[0].key = amqp_cstring_bytes("x-message-ttl");
     entries[0].value.kind = AMQP_FIELD_KIND_I64;
     entries[0].value.value.i64 = delay.count();
@@ -499,8 +517,8 @@ struct AmqpBus::State {
     const std::string queue = AmqpNames::Queue(s.consumer);
     c.DeclareQueue(queue, false);
     for (const auto& pattern : s.patterns) {
-      amqp_queue_bind(c.get(), kChannel, Bytes(queue), amqp_cstring_bytes(AmqpNames::kExchange), Bytes(pattern),
-                      amqp_empty_table);
+      amqp_queue_bind(c.get(), kChannel, Bytes(queue), amqp_cstring_bytes(AmqpNames::kExchange),
+                      Bytes(pattern), amqp_empty_table);
       c.CheckRpc("queue.bind");
     }
     for (auto delay : RetryDelays()) {
@@ -539,7 +557,8 @@ struct AmqpBus::State {
     out.message_id = event ? event->id : d.message_id;
     out.type = event ? event->type : d.type;
     out.timestamp = std::chrono::duration_cast<std::chrono::seconds>(
-                        core::SystemClock::Instance().Now().time_since_epoch()).count();
+                        core::SystemClock::Instance().Now().time_since_epoch())
+                        .count();
     out.attempts = attempts;
     out.error = why.substr(0, 2000);
     if (Permanent(*failure) || attempts >= options.max_attempts) {
@@ -548,8 +567,11 @@ struct AmqpBus::State {
       c.Send(out);
       c.WaitConfirms(SteadyClock::now() + options.confirm_timeout, &pending);
       c.Ack(d.tag);
-      log::Error("event dead-lettered", {{"consumer", consumer}, {"event_id", out.message_id}, {"type", out.type},
-                                         {"attempts", attempts}, {"error", why}});
+      log::Error("event dead-lettered", {{"consumer", consumer},
+                                         {"event_id", out.message_id},
+                                         {"type", out.type},
+                                         {"attempts", attempts},
+                                         {"error", why}});
       return;
     }
     const auto delay = Delay(static_cast<int>(attempts));
@@ -557,9 +579,12 @@ struct AmqpBus::State {
     c.Send(out);
     c.WaitConfirms(SteadyClock::now() + options.confirm_timeout, &pending);
     c.Ack(d.tag);
-    log::Warn("event consumer failed; will retry", {{"consumer", consumer}, {"event_id", out.message_id},
-                                                    {"type", out.type}, {"attempt", attempts},
-                                                    {"retry_in_ms", std::int64_t(delay.count())}, {"error", why}});
+    log::Warn("event consumer failed; will retry", {{"consumer", consumer},
+                                                    {"event_id", out.message_id},
+                                                    {"type", out.type},
+                                                    {"attempt", attempts},
+                                                    {"retry_in_ms", std::int64_t(delay.count())},
+                                                    {"error", why}});
   }
 
   void RunConsumer(ConsumerQueue& q) {
@@ -568,10 +593,11 @@ struct AmqpBus::State {
       try {
         Connection c(info, options, options.heartbeat_seconds);
         DeclareConsumerTopology(c, q.subscription);
-        amqp_basic_qos(c.get(), kChannel, 0, static_cast<std::uint16_t>(std::clamp(options.prefetch, 1, 65535)), 0);
+        amqp_basic_qos(c.get(), kChannel, 0,
+                       static_cast<std::uint16_t>(std::clamp(options.prefetch, 1, 65535)), 0);
         c.CheckRpc("basic.qos");
-        amqp_basic_consume(c.get(), kChannel, Bytes(AmqpNames::Queue(q.subscription.consumer)), amqp_empty_bytes, 0,
-                           0, 0, amqp_empty_table);
+        amqp_basic_consume(c.get(), kChannel, Bytes(AmqpNames::Queue(q.subscription.consumer)),
+                           amqp_empty_bytes, 0, 0, 0, amqp_empty_table);
         c.CheckRpc("basic.consume");
         if (backoff != options.first_reconnect) {
           log::Info("bus consumer reconnected", {{"consumer", q.subscription.consumer}});
@@ -594,7 +620,8 @@ struct AmqpBus::State {
         q.connected = false;
         if (stopping) break;
         log::Warn("bus consumer: broker unavailable; reconnecting",
-                  {{"consumer", q.subscription.consumer}, {"error", std::string(e.what())},
+                  {{"consumer", q.subscription.consumer},
+                   {"error", std::string(e.what())},
                    {"retry_in_ms", std::int64_t(backoff.count())}});
         if (!SleepUnlessStopping(backoff)) break;
         backoff = std::min(backoff * 2, options.max_reconnect);
@@ -616,9 +643,10 @@ struct AmqpBus::State {
     publisher.reset();
     const auto now = SteadyClock::now();
     if (now < next_publisher_attempt) {
-      ThrowUnavailable(fmt::format("broker unreachable; next connect attempt in {} ms",
-                                   std::chrono::duration_cast<std::chrono::milliseconds>(next_publisher_attempt - now)
-                                       .count()));
+      ThrowUnavailable(fmt::format(
+          "broker unreachable; next connect attempt in {} ms",
+          std::chrono::duration_cast<std::chrono::milliseconds>(next_publisher_attempt - now)
+              .count()));
     }
     try {
       auto c = std::make_unique<Connection>(info, options, 0);
@@ -629,8 +657,9 @@ struct AmqpBus::State {
       next_publisher_attempt = {};
       return *publisher;
     } catch (const core::ErrorException&) {
-      publisher_backoff = publisher_backoff.count() == 0 ? options.first_reconnect
-                                                         : std::min(publisher_backoff * 2, options.max_reconnect);
+      publisher_backoff = publisher_backoff.count() == 0
+                              ? options.first_reconnect
+                              : std::min(publisher_backoff * 2, options.max_reconnect);
       next_publisher_attempt = SteadyClock::now() + publisher_backoff;
       throw;
     }
@@ -660,7 +689,8 @@ struct AmqpBus::State {
   }
 };
 
-AmqpBus::AmqpBus(const std::string& url, AmqpBusOptions options) : state_(std::make_unique<State>()) {
+AmqpBus::AmqpBus(const std::string& url, AmqpBusOptions options)
+    : state_(std::make_unique<State>()) {
   state_->info = ParseUrl(url);
   if (options.max_attempts < 1) options.max_attempts = 1;
   state_->options = options;
@@ -688,11 +718,13 @@ void AmqpBus::Publish(const std::vector<CloudEvent>& events) {
       Outgoing out;
       out.exchange = AmqpNames::kExchange;
       out.routing_key = event.type;
-      out.mandatory = true;  // an event no queue is bound for comes back (logged), never silently "confirmed"
+      out.mandatory =
+          true;  // an event no queue is bound for comes back (logged), never silently "confirmed"
       out.body = event.ToJson();
       out.message_id = event.id;
       out.type = event.type;
-      out.timestamp = std::chrono::duration_cast<std::chrono::seconds>(event.time.time_since_epoch()).count();
+      out.timestamp =
+          std::chrono::duration_cast<std::chrono::seconds>(event.time.time_since_epoch()).count();
       c.Send(out);
     }
     c.WaitConfirms(SteadyClock::now() + state_->options.confirm_timeout, nullptr);
@@ -706,7 +738,8 @@ void AmqpBus::Subscribe(Subscription subscription) {
   std::lock_guard lock(state_->mutex);
   if (state_->started) throw std::logic_error("AmqpBus::Subscribe after Start");
   if (state_->queues.contains(subscription.consumer)) {
-    throw std::logic_error("bus consumer '" + subscription.consumer + "' subscribed twice: one queue per module");
+    throw std::logic_error("bus consumer '" + subscription.consumer +
+                           "' subscribed twice: one queue per module");
   }
   auto q = std::make_unique<ConsumerQueue>();
   q->subscription = std::move(subscription);
@@ -718,8 +751,10 @@ void AmqpBus::Start() {
   if (state_->started || state_->stopping) return;
   state_->started = true;
   State* state = state_.get();
-  log::Info("bus: RabbitMQ", {{"broker", fmt::format("{}:{}", state_->info.host, state_->info.port)},
-                             {"vhost", state_->info.vhost}, {"consumers", std::int64_t(state_->queues.size())}});
+  log::Info("bus: RabbitMQ",
+            {{"broker", fmt::format("{}:{}", state_->info.host, state_->info.port)},
+             {"vhost", state_->info.vhost},
+             {"consumers", std::int64_t(state_->queues.size())}});
   // Declare every consumer's queues now, so events published right after Start (the relays' first
   // rounds) are routed to them. One bounded attempt: with the broker down, the threads retry.
   if (!state_->queues.empty()) {
@@ -727,8 +762,10 @@ void AmqpBus::Start() {
       Connection c(state_->info, state_->options, 0);
       for (auto& [name, q] : state_->queues) state_->DeclareConsumerTopology(c, q->subscription);
     } catch (const core::ErrorException& e) {
-      log::Warn("bus: consumer queues not declared at start (the broker is unavailable); consumers keep retrying",
-                {{"error", std::string(e.what())}});
+      log::Warn(
+          "bus: consumer queues not declared at start (the broker is unavailable); consumers keep "
+          "retrying",
+          {{"error", std::string(e.what())}});
     }
   }
   for (auto& [name, q] : state_->queues) {
@@ -762,7 +799,8 @@ void AmqpBus::Stop() {
 }
 
 std::vector<DeadLetter> AmqpBus::DeadLetters(const std::string& consumer, int limit) {
-  std::vector<std::string> consumers = consumer.empty() ? state_->Consumers() : std::vector<std::string>{consumer};
+  std::vector<std::string> consumers =
+      consumer.empty() ? state_->Consumers() : std::vector<std::string>{consumer};
   std::vector<DeadLetter> out;
   std::lock_guard lock(state_->admin_mutex);
   for (const auto& name : consumers) {
@@ -774,15 +812,19 @@ std::vector<DeadLetter> AmqpBus::DeadLetters(const std::string& consumer, int li
         out.push_back({name, m.message_id, m.type, m.error, m.attempts, m.failed_at, m.body});
       }
     } catch (const core::ErrorException& e) {
-      state_->admin.reset();  // e.g. no such queue (the channel is closed): nothing dead-lettered there
-      if (std::string(e.what()).starts_with("bus (amqp): cannot connect")) throw;  // the broker is down: say so
-      log::Debug("bus: dead letters not read", {{"consumer", name}, {"error", std::string(e.what())}});
+      state_->admin
+          .reset();  // e.g. no such queue (the channel is closed): nothing dead-lettered there
+      if (std::string(e.what()).starts_with("bus (amqp): cannot connect"))
+        throw;  // the broker is down: say so
+      log::Debug("bus: dead letters not read",
+                 {{"consumer", name}, {"error", std::string(e.what())}});
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const DeadLetter& a, const DeadLetter& b) {
     return std::tie(a.failed_at, a.event_id) > std::tie(b.failed_at, b.event_id);
   });
-  if (limit >= 0 && static_cast<int>(out.size()) > limit) out.resize(static_cast<std::size_t>(limit));
+  if (limit >= 0 && static_cast<int>(out.size()) > limit)
+    out.resize(static_cast<std::size_t>(limit));
   return out;
 }
 
@@ -791,10 +833,12 @@ core::Status AmqpBus::Redrive(const std::string& consumer, const std::string& ev
   try {
     Connection& c = state_->Admin();
     auto messages = state_->TakeAll(c, AmqpNames::Dead(consumer), 100000);
-    auto it = std::find_if(messages.begin(), messages.end(), [&](const Delivery& d) { return d.message_id == event_id; });
+    auto it = std::find_if(messages.begin(), messages.end(),
+                           [&](const Delivery& d) { return d.message_id == event_id; });
     if (it == messages.end()) {
       if (!messages.empty()) c.Requeue(messages.back().tag, true);
-      return core::Fail(core::Error::NotFound(fmt::format("no dead letter {} for consumer {}", event_id, consumer)));
+      return core::Fail(core::Error::NotFound(
+          fmt::format("no dead letter {} for consumer {}", event_id, consumer)));
     }
     // Back on the consumer's own queue (not the exchange: other modules handled it already),
     // confirmed, then removed from the dead letters: a second re-drive finds nothing.
@@ -805,20 +849,24 @@ core::Status AmqpBus::Redrive(const std::string& consumer, const std::string& ev
     out.message_id = it->message_id;
     out.type = it->type;
     out.timestamp = std::chrono::duration_cast<std::chrono::seconds>(
-                        core::SystemClock::Instance().Now().time_since_epoch()).count();
+                        core::SystemClock::Instance().Now().time_since_epoch())
+                        .count();
     out.attempts = 0;
     c.Send(out);
     c.WaitConfirms(SteadyClock::now() + state_->options.confirm_timeout, nullptr);
     c.Ack(it->tag);
-    if (messages.size() > 1) c.Requeue(messages.back().tag == it->tag ? messages[messages.size() - 2].tag
-                                                                      : messages.back().tag,
-                                       true);
+    if (messages.size() > 1)
+      c.Requeue(
+          messages.back().tag == it->tag ? messages[messages.size() - 2].tag : messages.back().tag,
+          true);
     log::Info("dead letter re-driven", {{"consumer", consumer}, {"event_id", event_id}});
     return core::Ok();
   } catch (const core::ErrorException& e) {
     state_->admin.reset();
-    if (e.error().code == core::ErrorCode::kUnavailable && std::string(e.what()).find("404") != std::string::npos) {
-      return core::Fail(core::Error::NotFound(fmt::format("no dead letter {} for consumer {}", event_id, consumer)));
+    if (e.error().code == core::ErrorCode::kUnavailable &&
+        std::string(e.what()).find("404") != std::string::npos) {
+      return core::Fail(core::Error::NotFound(
+          fmt::format("no dead letter {} for consumer {}", event_id, consumer)));
     }
     return core::Fail(e.error());
   }
@@ -845,12 +893,15 @@ std::vector<QueueStats> AmqpBus::Stats() {
     try {
       Connection& c = state_->Admin();
       s.depth = c.DeclareQueue(AmqpNames::Queue(s.consumer), true);
-      for (auto delay : state_->RetryDelays()) s.depth += c.DeclareQueue(AmqpNames::Retry(s.consumer, delay), true);
+      for (auto delay : state_->RetryDelays())
+        s.depth += c.DeclareQueue(AmqpNames::Retry(s.consumer, delay), true);
       s.dead_letters = c.DeclareQueue(AmqpNames::Dead(s.consumer), true);
     } catch (const core::ErrorException& e) {
       state_->admin.reset();  // broker down or queues not declared yet: counters only
-      broker_ok = !std::string(e.what()).starts_with("bus (amqp): cannot connect");  // one connect timeout per scrape
-      log::Debug("bus: queue depth not read", {{"consumer", s.consumer}, {"error", std::string(e.what())}});
+      broker_ok = !std::string(e.what()).starts_with(
+          "bus (amqp): cannot connect");  // one connect timeout per scrape
+      log::Debug("bus: queue depth not read",
+                 {{"consumer", s.consumer}, {"error", std::string(e.what())}});
     }
     out.push_back(std::move(s));
   }

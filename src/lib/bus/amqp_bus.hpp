@@ -14,16 +14,16 @@ namespace vetahut::bus {
 
 /// Delivery and connection settings of the RabbitMQ bus.
 struct AmqpBusOptions {
-  int max_attempts = 5;                           ///< per consumer and event, then dead-lettered
-  std::chrono::milliseconds first_backoff{200};   ///< before the 2nd attempt; doubles per attempt
-  std::chrono::milliseconds max_backoff{60000};   ///< the retry delay's cap
-  int prefetch = 20;                              ///< unacknowledged deliveries per consumer connection
-  std::chrono::milliseconds confirm_timeout{5000};   ///< Publish waits this long for the broker's confirms
-  std::chrono::milliseconds connect_timeout{2000};   ///< TCP connect, handshake and each declare
-  std::chrono::milliseconds first_reconnect{200};    ///< after a lost connection; doubles
-  std::chrono::milliseconds max_reconnect{5000};     ///< the reconnect back-off's cap
-  std::chrono::milliseconds poll{200};            ///< a consumer thread notices Stop at least this often
-  int heartbeat_seconds = 30;                     ///< AMQP heartbeat of the consumer connections
+  int max_attempts = 5;                             ///< per consumer and event, then dead-lettered
+  std::chrono::milliseconds first_backoff{200};     ///< before the 2nd attempt; doubles per attempt
+  std::chrono::milliseconds max_backoff{60000};     ///< the retry delay's cap
+  int prefetch = 20;                                ///< unacknowledged deliveries per consumer
+  std::chrono::milliseconds confirm_timeout{5000};  ///< Publish waits this long for confirms
+  std::chrono::milliseconds connect_timeout{2000};  ///< TCP connect, handshake and each declare
+  std::chrono::milliseconds first_reconnect{200};   ///< after a lost connection; doubles
+  std::chrono::milliseconds max_reconnect{5000};    ///< the reconnect back-off's cap
+  std::chrono::milliseconds poll{200};  ///< a consumer thread notices Stop at least this often
+  int heartbeat_seconds = 30;           ///< AMQP heartbeat of the consumer connections
 
   /// The settings the in-process bus shares (attempts and back-off) with the rest at defaults.
   static AmqpBusOptions From(const InProcessBusOptions& o);

@@ -32,19 +32,20 @@ std::string AmqpUrl() {
   return url ? url : "";
 }
 
-#define REQUIRE_BROKER()                                                                                 \
-  do {                                                                                                   \
-    if (AmqpUrl().empty()) {                                                                             \
-      GTEST_SKIP() << "VETAHUT_TEST_AMQP_URL is not set: run through scripts/with-rabbitmq.sh "          \
-                      "(scripts/test.sh does) to test the RabbitMQ bus on a real broker";                \
-    }                                                                                                    \
+#define REQUIRE_BROKER()                                                                        \
+  do {                                                                                          \
+    if (AmqpUrl().empty()) {                                                                    \
+      GTEST_SKIP() << "VETAHUT_TEST_AMQP_URL is not set: run through scripts/with-rabbitmq.sh " \
+                      "(scripts/test.sh does) to test the RabbitMQ bus on a real broker";       \
+    }                                                                                           \
   } while (0)
 
 /// Stops or starts the broker (the rabbit application) through VETAHUT_TEST_AMQP_CTL.
 void Broker(const char* what) {
   const char* ctl = std::getenv("VETAHUT_TEST_AMQP_CTL");
   ASSERT_TRUE(ctl && *ctl) << "VETAHUT_TEST_AMQP_CTL is not set (scripts/with-rabbitmq.sh sets it)";
-  ASSERT_EQ(std::system((std::string(ctl) + " " + what).c_str()), 0) << "broker " << what << " failed";
+  ASSERT_EQ(std::system((std::string(ctl) + " " + what).c_str()), 0)
+      << "broker " << what << " failed";
 }
 
 template <class F>
@@ -100,7 +101,8 @@ class AmqpBusTest : public ::testing::Test {
   std::string Consumer(const std::string& module) const { return prefix_ + "_" + module; }
   std::string Type(const std::string& what) const { return "com.vetahut." + prefix_ + "." + what; }
   CloudEvent Event(const std::string& what) {
-    return MakeEvent(ids_, core::SystemClock::Instance(), "/vetahut/test", Type(what), "subj-1", R"({"n":1})");
+    return MakeEvent(ids_, core::SystemClock::Instance(), "/vetahut/test", Type(what), "subj-1",
+                     R"({"n":1})");
   }
   Subscription Recording(const std::string& module, std::vector<std::string> patterns, Seen& seen) {
     Subscription s;
@@ -127,9 +129,10 @@ TEST_F(AmqpBusTest, PublishedEventsAreConfirmedAndConsumed) {
   AmqpBus bus(AmqpUrl(), FastOptions());
   bus.Subscribe(Recording("kitchen", {"com.vetahut." + prefix_ + ".order.*"}, seen));
   StartAndWait(bus);
-  std::vector<CloudEvent> batch = {Event("order.confirmed"), Event("order.cancelled"), Event("order.confirmed"),
+  std::vector<CloudEvent> batch = {Event("order.confirmed"), Event("order.cancelled"),
+                                   Event("order.confirmed"),
                                    Event("menu.published")};  // the last one: nobody consumes it
-  bus.Publish(batch);  // returns after the broker's confirms
+  bus.Publish(batch);                                         // returns after the broker's confirms
   ASSERT_TRUE(WaitFor([&] { return seen.size() >= 3; }));
   std::this_thread::sleep_for(200ms);
   EXPECT_EQ(seen.Ids(), (std::vector<std::string>{batch[0].id, batch[1].id, batch[2].id}));
@@ -167,7 +170,8 @@ TEST_F(AmqpBusTest, EachModuleGetsEveryEventAndReplicasOfAModuleShareThem) {
   std::vector<CloudEvent> batch;
   for (int i = 0; i < 40; ++i) batch.push_back(Event("order.confirmed"));
   a.Publish(batch);
-  ASSERT_TRUE(WaitFor([&] { return kitchen_a.size() + kitchen_b.size() >= 40 && loyalty.size() >= 40; }));
+  ASSERT_TRUE(
+      WaitFor([&] { return kitchen_a.size() + kitchen_b.size() >= 40 && loyalty.size() >= 40; }));
   std::this_thread::sleep_for(300ms);  // nothing more arrives
   std::multiset<std::string> kitchen;
   for (auto& id : kitchen_a.Ids()) kitchen.insert(id);
@@ -407,7 +411,8 @@ TEST_F(AmqpBusTest, OpenBusOpensTheAmqpBusAndNoBrokerIsUnavailable) {
   auto db = db::Database::Open("sqlite::memory:");
   auto bus = OpenBus(AmqpUrl(), *db);
   ASSERT_NE(dynamic_cast<AmqpBus*>(bus.get()), nullptr);
-  EXPECT_NO_THROW(bus->Publish(Event("nobody.listens")));  // returned as unroutable, logged, not an error
+  EXPECT_NO_THROW(
+      bus->Publish(Event("nobody.listens")));  // returned as unroutable, logged, not an error
   auto nowhere = OpenBus("amqp://guest:guest@127.0.0.1:1/%2f", *db);
   try {
     nowhere->Publish(Event("x"));
@@ -438,7 +443,8 @@ TEST_F(AmqpBusTest, EventsCommittedWhileTheBrokerIsDownAreDeliveredWhenItReturns
   AmqpBus bus(AmqpUrl(), FastOptions());
   bus.Subscribe(IdempotentConsumer(*db, Consumer("kitchen"), {Type("order.*")},
                                    [](db::Transaction& tx, const CloudEvent& e) -> core::Status {
-                                     tx.Exec("INSERT INTO amqp_effects (event_id) VALUES ($1)", db::Params(e.id));
+                                     tx.Exec("INSERT INTO amqp_effects (event_id) VALUES ($1)",
+                                             db::Params(e.id));
                                      AcknowledgeIn(tx);  // does nothing on this bus
                                      return core::Ok();
                                    }));
