@@ -83,7 +83,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-port_free() { [[ -z "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]]; }
+# Free = no socket at all on it, not only no listener: the Erlang distribution port cannot be
+# bound again while the previous run's connections to it are in TIME_WAIT.
+port_free() { [[ -z "$(ss -Htan "sport = :$1" 2>/dev/null)" ]]; }
 
 mkdir -p "$dir/mnesia" "$dir/log" "$dir/home"
 echo '[].' >"$dir/enabled_plugins"
