@@ -16,6 +16,7 @@ packages=(
   libhowardhinnant-date-dev libctemplate-dev libgtest-dev libgmock-dev libbenchmark-dev
   zlib1g-dev tzdata curl
   libavro-dev  # analytics: Avro object container files for the data lake
+  librabbitmq-dev  # the RabbitMQ bus (bus.url = amqp://...)
   python3 python3-yaml  # docs/openapi.yaml is embedded in the binary as JSON at build time
 )
 web=1
@@ -40,6 +41,7 @@ if ((test)); then
   packages+=(gnuplot-nox)  # the latency-over-time chart of bench/loadgen
   # deploy/k8s is rendered with `kubectl kustomize` (tests/deploy_k8s_test.py); any kubectl will do.
   command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
+  packages+=(rabbitmq-server)  # scripts/with-rabbitmq.sh: the RabbitMQ bus's tests on a real broker
 fi
 
 missing=()

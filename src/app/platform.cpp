@@ -546,8 +546,10 @@ void Platform::Start() {
     log::Context context(req.request_id, req.trace_id);
     log::Error("handler threw", {{"path", req.path}, {"error", what}});
   });
-  for (auto& relay : p.relays) relay->Start();
+  // The bus first: a broker's consumer queues must exist (declared and bound) before the relays'
+  // first rounds publish, or those events find no queue (decision 0038).
   p.bus->Start();
+  for (auto& relay : p.relays) relay->Start();
   for (auto& t : p.tasks) t->Start();
   p.server->Start();
   p.started = true;

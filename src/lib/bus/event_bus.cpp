@@ -9,6 +9,7 @@
 #include <mutex>
 #include <random>
 
+#include "lib/bus/amqp_bus.hpp"
 #include "lib/db/database.hpp"
 #include "lib/log/log.hpp"
 #include "lib/task/periodic_task.hpp"
@@ -372,8 +373,9 @@ std::vector<QueueStats> InProcessBus::Stats() {
 
 std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database& db, InProcessBusOptions options) {
   if (url == "inproc:") return std::make_unique<InProcessBus>(db, options);
+  if (url.starts_with("amqp://")) return std::make_unique<AmqpBus>(url, AmqpBusOptions::From(options));
   throw core::ErrorException(core::Error::BadRequest(
-      fmt::format("bus.url '{}' is not supported by this build (supported: inproc:)", url)));
+      fmt::format("bus.url '{}' is not supported (supported: inproc:, amqp://USER:PASS@HOST:PORT/VHOST)", url)));
 }
 
 }  // namespace vetahut::bus
