@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, setAccessToken } from '../api/client';
-import type { Store, TokenGrant } from '../api/types';
+import { api, ApiError } from '../api/client';
+import type { Store } from '../api/types';
+import { useStaffSession } from '../lib/staffSession';
 import { console_ } from './api';
 import { Board } from './Board';
 import { Ctx, explain, Problem } from './common';
@@ -15,27 +16,6 @@ import { StaffDevices } from './StaffDevices';
 import { StoreSettings } from './StoreSettings';
 
 
-interface Session {
-  access: string;
-  refresh?: string;
-  expiresAt: number;
-}
-const KEY = 'vetahut.admin';
-
-function load(): Session | null {
-  try {
-    return JSON.parse(localStorage.getItem(KEY) ?? 'null');
-  } catch {
-    return null;
-  }
-}
-function adopt(grant: TokenGrant): Session {
-  const s = { access: grant.access_token, refresh: grant.refresh_token, expiresAt: Date.now() + grant.expires_in * 1000 };
-  localStorage.setItem(KEY, JSON.stringify(s));
-  setAccessToken(s.access);
-  return s;
-}
-
 /** The screen and store in the address: /admin/?store=…#reports (a link can be shared). */
 function fromAddress(): { screen: Screen | null; storeId: string | null } {
   const screen = location.hash.slice(1) as Screen;
@@ -44,11 +24,7 @@ function fromAddress(): { screen: Screen | null; storeId: string | null } {
 
 /** The manager and admin console: sign in, pick a store, the screens the role may use. */
 export function Admin() {
-  const [session, setSession] = useState<Session | null>(() => {
-    const s = load();
-    setAccessToken(s && s.expiresAt > Date.now() ? s.access : null);
-    return s && s.expiresAt > Date.now() ? s : null;
-  });
+  const { session, adopt, clear } = useStaffSession('vetahut.admin');
   const [error, setError] = useState<string | null>(null);
   const [stores, setStores] = useState<Store[]>([]);
   const [address, setAddress] = useState(fromAddress);
@@ -63,20 +39,6 @@ export function Admin() {
       window.removeEventListener('popstate', onHash);
     };
   }, []);
-
-  // Renew the access token before it expires; a refused refresh signs out.
-  useEffect(() => {
-    if (!session?.refresh) return;
-    const timer = setTimeout(async () => {
-      try {
-        setSession(adopt(await api.refresh(session.refresh as string)));
-      } catch {
-        localStorage.removeItem(KEY);
-        setSession(null);
-      }
-    }, Math.max(10000, session.expiresAt - Date.now() - 60000));
-    return () => clearTimeout(timer);
-  }, [session]);
 
   // The stores this person works at (an admin: every store).
   useEffect(() => {
@@ -93,11 +55,9 @@ export function Admin() {
 
   const signOut = useCallback(() => {
     api.logout().catch(() => {});
-    localStorage.removeItem(KEY);
-    setAccessToken(null);
-    setSession(null);
+    clear();
     setStores([]);
-  }, []);
+  }, [clear]);
 
   if (!session || !who) {
     return (
@@ -106,7 +66,7 @@ export function Admin() {
           e.preventDefault();
           const f = new FormData(e.currentTarget);
           try {
-            setSession(adopt(await api.signIn(String(f.get('email')), String(f.get('password')))));
+            adopt(await api.signIn(String(f.get('email')), String(f.get('password'))));
             setError(null);
           } catch (err) {
             setError(err instanceof ApiError && err.status === 400 ? 'The email or password is wrong.' : explain(err));

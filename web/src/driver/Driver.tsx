@@ -1,29 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, setAccessToken } from '../api/client';
-import type { Store, TokenGrant } from '../api/types';
+import { api, ApiError } from '../api/client';
+import type { Store } from '../api/types';
+import { useStaffSession } from '../lib/staffSession';
 import { drivers } from './api';
 import { addressLine, claims, type Delivery, type DriverState, mapsLink, offers, pingDue, type StoreDeliveries } from './driver';
 
-interface Session {
-  access: string;
-  refresh?: string;
-  expiresAt: number;
-}
-const KEY = 'vetahut.driver';
-
-function load(): Session | null {
-  try {
-    return JSON.parse(localStorage.getItem(KEY) ?? 'null');
-  } catch {
-    return null;
-  }
-}
-function adopt(grant: TokenGrant): Session {
-  const s = { access: grant.access_token, refresh: grant.refresh_token, expiresAt: Date.now() + grant.expires_in * 1000 };
-  localStorage.setItem(KEY, JSON.stringify(s));
-  setAccessToken(s.access);
-  return s;
-}
 const message = (e: unknown) => (e instanceof ApiError ? (e.status === 403 ? `Not allowed: ${e.message}` : e.message) : String(e));
 /**
  * A time in the store's time zone (not the phone's). Intl directly: importing the customer app's
@@ -48,11 +29,7 @@ export function DeliveryCard({ d, zone, children }: { d: Delivery; zone?: string
 
 /** The driver's phone: sign in, clock in and out, take runs, deliver, share the position on a run. */
 export function Driver() {
-  const [session, setSession] = useState<Session | null>(() => {
-    const s = load();
-    setAccessToken(s?.access ?? null);
-    return s;
-  });
+  const { session, adopt, clear } = useStaffSession('vetahut.driver');
   const [me, setMe] = useState<DriverState | null>(null);
   const [store, setStore] = useState<Store | null>(null);
   const [waiting, setWaiting] = useState<StoreDeliveries | null>(null);
@@ -63,20 +40,6 @@ export function Driver() {
   const who = session ? claims(session.access) : null;
   const storeId = me?.store_id || who?.stores[0] || '';
 
-  // Renew the access token before it expires; a refused refresh signs out.
-  useEffect(() => {
-    if (!session?.refresh) return;
-    const timer = setTimeout(async () => {
-      try {
-        setSession(adopt(await api.refresh(session.refresh as string)));
-      } catch {
-        localStorage.removeItem(KEY);
-        setSession(null);
-      }
-    }, Math.max(10000, session.expiresAt - Date.now() - 60000));
-    return () => clearTimeout(timer);
-  }, [session]);
-
   const refresh = useCallback(async () => {
     if (!session) return;
     try {
@@ -86,12 +49,10 @@ export function Driver() {
       if (state.on_shift && sid) setWaiting(await drivers.waiting(sid));
       else setWaiting(null);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) {
-        localStorage.removeItem(KEY);
-        setSession(null);
-      } else setError(message(e));
+      if (e instanceof ApiError && e.status === 401) clear();
+      else setError(message(e));
     }
-  }, [session]);
+  }, [session, clear]);
   useEffect(() => {
     void refresh();
     const poll = setInterval(refresh, 10000);
@@ -134,14 +95,12 @@ export function Driver() {
         e.preventDefault();
         const f = new FormData(e.currentTarget);
         try {
-          const s = adopt(await api.signIn(String(f.get('email')), String(f.get('password'))));
-          if (!claims(s.access).roles.includes('driver')) {
-            localStorage.removeItem(KEY);
-            setAccessToken(null);
+          const grant = await api.signIn(String(f.get('email')), String(f.get('password')));
+          if (!claims(grant.access_token).roles.includes('driver')) {
             throw new Error('This app is for drivers: your account has no driver role.');
           }
           setError(null);
-          setSession(s);
+          adopt(grant);
         } catch (err) {
           setError(message(err));
         }
@@ -218,7 +177,7 @@ export function Driver() {
       <header className="top">
         <span className="brand"><img src="/icons/icon.svg" alt="" width="28" height="28" /> Driver</span>
         {session && (
-          <button type="button" disabled={onRun} onClick={() => { localStorage.removeItem(KEY); setAccessToken(null); setSession(null); setMe(null); }}>
+          <button type="button" disabled={onRun} onClick={() => { clear(); setMe(null); }}>
             Sign out
           </button>
         )}

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { accessToken, api, ApiError, newIdempotencyKey, setAccessToken, tokenClaims as claims } from '../api/client';
+import { accessToken, api, ApiError, newIdempotencyKey, tokenClaims as claims } from '../api/client';
 import type { CartDeal, CartItem, Menu, MenuDeal, MenuProduct, Money, Order, OrderRequest, Placement, Quote, Store, TokenGrant } from '../api/types';
 import { type DeviceCredentials, useDeviceToken } from '../lib/device';
 import { I18nContext, useI18n } from '../lib/i18n';
 import { useLocaleState } from '../lib/locale';
+import { useStaffSession } from '../lib/staffSession';
 import { describe, initialState, toCartItem } from '../lib/pizza';
 import { CardForm, cardInput, emptyCard, isDemo } from '../ui/CardForm';
 import { DealBuilder } from '../ui/DealBuilder';
@@ -14,12 +15,6 @@ import { QuoteSummary } from '../ui/QuoteSummary';
 import { type CashierReport, type CustomerMatches, pos } from './api';
 import { can, changeDue, isCounterRole, localDate, parseAmount, plainError, quickTenders, refundedUnits, refundLines } from './pos';
 
-interface Session {
-  access: string;
-  refresh?: string;
-  expiresAt: number;
-}
-const KEY = 'vetahut.pos';
 const DEVICE = 'vetahut.pos.device';
 type OrderType = 'carryout' | 'delivery' | 'dine_in';
 type Customer = CustomerMatches['customers'][number];
@@ -50,19 +45,6 @@ function usePath(): string {
   }, () => location.pathname);
 }
 
-function loadSession(): Session | null {
-  try {
-    return JSON.parse(localStorage.getItem(KEY) ?? 'null');
-  } catch {
-    return null;
-  }
-}
-function adopt(grant: TokenGrant): Session {
-  const s = { access: grant.access_token, refresh: grant.refresh_token, expiresAt: Date.now() + grant.expires_in * 1000 };
-  localStorage.setItem(KEY, JSON.stringify(s));
-  setAccessToken(s.access);
-  return s;
-}
 const errorText = (e: unknown) => (e instanceof ApiError ? plainError(e.status, e.message) : String(e));
 const STATUS_WORDS: Record<string, string> = {
   pending_payment: 'Awaiting payment', confirmed: 'Confirmed', preparing: 'Making', baking: 'In the oven', ready: 'Ready',
@@ -76,11 +58,7 @@ const FINAL = ['cancelled', 'rejected', 'refunded', ...COMPLETED];
 export function Pos() {
   const i18n = useLocaleState();
   const path = usePath();
-  const [session, setSession] = useState<Session | null>(() => {
-    const s = loadSession();
-    setAccessToken(s?.access ?? null);
-    return s;
-  });
+  const { session, adopt, clear } = useStaffSession('vetahut.pos');
   const [device, setDevice] = useState<DeviceCredentials | null>(() => JSON.parse(localStorage.getItem(DEVICE) ?? 'null'));
   const deviceReady = useDeviceToken(session ? null : device, () => {
     localStorage.removeItem(DEVICE);
@@ -96,35 +74,17 @@ export function Pos() {
   const [menu, setMenu] = useState<Menu | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  // Renew the staff token before it expires; a refused refresh signs out.
-  useEffect(() => {
-    if (!session?.refresh) return;
-    const timer = setTimeout(async () => {
-      try {
-        setSession(adopt(await api.refresh(session.refresh as string)));
-      } catch {
-        localStorage.removeItem(KEY);
-        setSession(null);
-      }
-    }, Math.max(10000, session.expiresAt - Date.now() - 60000));
-    return () => clearTimeout(timer);
-  }, [session]);
-
   useEffect(() => {
     if (!signedIn || !storeId) return;
     api.store(storeId).then(setStore).catch((e) => setError(errorText(e)));
     api.menu(storeId, i18n.locale).then(setMenu).catch((e) => setError(errorText(e)));
   }, [signedIn, storeId, i18n.locale]);
 
-  const signOut = () => {
-    localStorage.removeItem(KEY);
-    setAccessToken(null);
-    setSession(null);
-  };
+  const signOut = clear;
 
   let body;
   if (!signedIn || !who) {
-    body = <SignIn device={device} onSession={setSession} onDevice={(c) => { localStorage.setItem(DEVICE, JSON.stringify(c)); setDevice(c); }} />;
+    body = <SignIn device={device} onGrant={adopt} onDevice={(c) => { localStorage.setItem(DEVICE, JSON.stringify(c)); setDevice(c); }} />;
   } else if (!isCounterRole(roles) || !storeId) {
     body = (
       <div className="pos-panel">
@@ -166,7 +126,7 @@ export function Pos() {
 }
 
 /** Staff sign in with their account; a till provisioned as a `pos` device connects with a manager's code. */
-function SignIn({ device, onSession, onDevice }: { device: DeviceCredentials | null; onSession: (s: Session) => void; onDevice: (c: DeviceCredentials) => void }) {
+function SignIn({ device, onGrant, onDevice }: { device: DeviceCredentials | null; onGrant: (g: TokenGrant) => void; onDevice: (c: DeviceCredentials) => void }) {
   const [error, setError] = useState<string | null>(null);
   if (device) return <p>Connecting the till…</p>;
   return (
@@ -175,13 +135,11 @@ function SignIn({ device, onSession, onDevice }: { device: DeviceCredentials | n
         e.preventDefault();
         const f = new FormData(e.currentTarget);
         try {
-          const s = adopt(await api.signIn(String(f.get('email')), String(f.get('password'))));
-          if (!isCounterRole(claims(s.access).roles)) {
-            localStorage.removeItem(KEY);
-            setAccessToken(null);
+          const grant = await api.signIn(String(f.get('email')), String(f.get('password')));
+          if (!isCounterRole(claims(grant.access_token).roles)) {
             throw new Error('This screen is for cashiers and store managers: your account has neither role.');
           }
-          onSession(s);
+          onGrant(grant);
         } catch (err) {
           setError(errorText(err));
         }
