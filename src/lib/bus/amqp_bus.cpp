@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "lib/bus/retry_rules.hpp"
 #include "lib/log/log.hpp"
 
 namespace vetahut::bus {
@@ -41,18 +42,6 @@ amqp_bytes_t Bytes(const std::string& s) {
   return b;
 }
 
-bool Permanent(const core::Error& error) {
-  return error.code == core::ErrorCode::kBadRequest || error.code == core::ErrorCode::kValidation;
-}
-
-std::string Describe(const core::Error& error) {
-  std::string out = error.detail;
-  for (const auto& f : error.fields) {
-    const std::string field = fmt::format("{}: {}", f.field, f.message);
-    if (field != error.detail) out += "; " + field;
-  }
-  return out;
-}
 
 std::string ReplyText(const amqp_rpc_reply_t& r) {
   switch (r.reply_type) {
@@ -500,9 +489,7 @@ struct AmqpBus::State {
   }
 
   std::chrono::milliseconds Delay(int attempt) const {
-    auto d = options.first_backoff;
-    for (int i = 1; i < attempt && d < options.max_backoff; ++i) d *= 2;
-    return std::min(d, options.max_backoff);
+    return BackoffStep(options.first_backoff, options.max_backoff, attempt);
   }
 
   /// Waits `d` unless Stop comes first; false when stopping.
@@ -550,7 +537,7 @@ struct AmqpBus::State {
     }
     q.failed_attempts++;
     const std::int64_t attempts = d.attempts + 1;
-    const std::string why = Describe(*failure);
+    const std::string why = DescribeFailure(*failure);
     Outgoing out;
     out.exchange = "";  // the default exchange: straight to a queue by name
     out.body = d.body;
@@ -561,7 +548,7 @@ struct AmqpBus::State {
                         .count();
     out.attempts = attempts;
     out.error = why.substr(0, 2000);
-    if (Permanent(*failure) || attempts >= options.max_attempts) {
+    if (IsPermanentFailure(*failure) || attempts >= options.max_attempts) {
       out.routing_key = AmqpNames::Dead(consumer);
       out.failed_at = NowRfc3339();
       c.Send(out);

@@ -11,6 +11,7 @@
 
 #include "lib/bus/amqp_bus.hpp"
 #include "lib/db/database.hpp"
+#include "lib/bus/retry_rules.hpp"
 #include "lib/log/log.hpp"
 #include "lib/task/periodic_task.hpp"
 
@@ -22,18 +23,6 @@ std::int64_t NowMillis() {
       .count();
 }
 
-bool Permanent(const core::Error& error) {
-  return error.code == core::ErrorCode::kBadRequest || error.code == core::ErrorCode::kValidation;
-}
-
-std::string Describe(const core::Error& error) {
-  std::string out = error.detail;
-  for (const auto& f : error.fields) {
-    const std::string field = fmt::format("{}: {}", f.field, f.message);
-    if (field != error.detail) out += "; " + field;  // decoders put the first problem in the detail
-  }
-  return out;
-}
 
 /// The delivery the calling thread's handler is running (for AcknowledgeIn).
 struct Delivery {
@@ -76,9 +65,7 @@ struct InProcessBus::State {
   explicit State(db::Database& d) : db(d) {}
 
   std::chrono::milliseconds Backoff(std::int64_t attempts) {
-    auto delay = options.first_backoff;
-    for (std::int64_t i = 1; i < attempts && delay < options.max_backoff; ++i) delay *= 2;
-    delay = std::min(delay, options.max_backoff);
+    const auto delay = BackoffStep(options.first_backoff, options.max_backoff, attempts);
     std::lock_guard lock(random_mutex);
     std::uniform_int_distribution<std::int64_t> jitter(-delay.count() / 4, delay.count() / 4);
     return delay + std::chrono::milliseconds(jitter(random));
@@ -152,8 +139,8 @@ struct InProcessBus::State {
         continue;
       }
       q.failed_attempts++;
-      const std::string why = Describe(*failure);
-      if (Permanent(*failure) || attempts >= options.max_attempts) {
+      const std::string why = DescribeFailure(*failure);
+      if (IsPermanentFailure(*failure) || attempts >= options.max_attempts) {
         DeadLetter(q, seq, event_id, type, envelope, why, attempts);
         continue;
       }
