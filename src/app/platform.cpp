@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "app/service_clients.hpp"
 #include "lib/auth/caller.hpp"
 #include "lib/auth/policy.hpp"
 #include "lib/auth/verifier.hpp"
@@ -28,6 +29,7 @@
 #include "lib/metrics/http_metrics.hpp"
 #include "lib/metrics/registry.hpp"
 #include "lib/ratelimit/gcra.hpp"
+#include "lib/rpc/channel.hpp"
 #include "lib/module/module.hpp"
 #include "lib/task/periodic_task.hpp"
 #include "services/analytics/module.hpp"
@@ -35,7 +37,6 @@
 #include "services/customer/module.hpp"
 #include "services/integration/module.hpp"
 #include "services/kitchen/module.hpp"
-#include "services/location/http_client.hpp"
 #include "services/location/module.hpp"
 #include "services/menu/module.hpp"
 #include "services/notification/module.hpp"
@@ -199,13 +200,6 @@ std::unique_ptr<http::StaticSite> LoadWebApps(const config::Config& config) {
       "(<code>scripts/run.sh</code> does both), or set <code>app.web_dir</code>.");
 }
 
-/// Where a client lives when no module of this process provides it.
-std::string RemoteHint(const std::string& client) {
-  if (client == "stores") return "set clients.location to the location service's URL";
-  if (client == "auth.verifier") return "set auth.jwks_url to the customer service's /.well-known/jwks.json";
-  return "HTTP clients for it come with the distributed mode";
-}
-
 }  // namespace
 
 std::vector<std::string> RunMigrations(const config::Config& config) {
@@ -281,18 +275,7 @@ void Platform::Build() {
   for (const auto& m : p.modules) {
     for (const auto& c : m->provides()) provided.insert(c);
   }
-  auto remote = [&](const std::string& client) {
-    if (client == "stores" && !p.config.clients.location.empty()) {
-      p.clients.ProvideRemote<location::StoreDirectoryClient>(
-          client, std::make_shared<location::HttpStoreDirectory>(p.config.clients.location, core::SystemClock::Instance()));
-    } else if (client == "auth.verifier" && !p.config.auth.jwks_url.empty()) {
-      p.clients.ProvideRemote<auth::TokenVerifier>(
-          client, std::make_shared<auth::JwksVerifier>(p.config.auth.jwks_url,
-                                                       auth::VerifyOptions{p.config.auth.issuer, p.config.auth.audience},
-                                                       core::SystemClock::Instance()));
-    }
-    return p.clients.Has(client);
-  };
+  auto remote = [&](const std::string& client) { return ProvideRemoteClient(p.config, p.clients, client); };
   for (const auto& m : p.modules) {
     for (const auto& client : m->needs()) {
       if (provided.contains(client) || p.clients.Has(client) || remote(client)) continue;
@@ -304,6 +287,8 @@ void Platform::Build() {
       if (!provided.contains(client) && !p.clients.Has(client)) remote(client);
     }
   }
+  // Staff actions go to the customer service's audit log wherever it runs.
+  if (!provided.contains("audit")) remote("audit");
   // Every process checks tokens: with the customer module's keys, or the keys it publishes.
   if (!provided.contains("auth.verifier") && !remote("auth.verifier")) {
     throw std::runtime_error(fmt::format("--target {} cannot verify access tokens without the customer module: {}",
@@ -325,7 +310,14 @@ void Platform::Build() {
   p.router.Use([&p, &limited](http::Request& req, const http::Next& next) -> core::Result<http::Response> {
     log::Context context(req.request_id, req.trace_id);
     const std::string permission = req.route ? req.route->permission : std::string();
-    if (auto header = req.Header("authorization"); header && header->starts_with("Bearer ")) {
+    // Another service of the chain (decision 0041): the shared token, on internal routes only.
+    if (auto token = req.Header(rpc::kServiceTokenHeader)) {
+      if (!rpc::TokenMatches(*token, p.config.clients.service_token)) {
+        return core::Fail(core::Error::Unauthenticated("the service token is not valid"));
+      }
+      std::string caller(req.Header(rpc::kCallerHeader).value_or("unnamed"));
+      auth::SetCaller(req, {auth::Principal{"service:" + caller, auth::PrincipalKind::kService, {}, {}}, {}});
+    } else if (auto header = req.Header("authorization"); header && header->starts_with("Bearer ")) {
       auth::Claims claims;
       auto principal = p.clients.Get<auth::TokenVerifier>("auth.verifier").Authenticate(header->substr(7), &claims);
       if (!principal) {
@@ -336,7 +328,8 @@ void Platform::Build() {
     }
     const auth::Caller* caller = auth::CallerOf(req);
     std::optional<std::pair<const ratelimit::Policy*, ratelimit::Decision>> rate;
-    if (p.limiter && req.route && !IsOperatorRoute(req.route->pattern)) {
+    const bool service = caller && caller->principal.kind == auth::PrincipalKind::kService;
+    if (p.limiter && req.route && !IsOperatorRoute(req.route->pattern) && !service) {
       const ratelimit::Policy& policy = caller ? p.principal_limit : p.anonymous_limit;
       const std::string key =
           caller ? "p:" + caller->principal.subject : "ip:" + ClientAddress(req, p.config.ratelimit.trust_forwarded_for);
@@ -366,7 +359,7 @@ void Platform::Build() {
     auto result = next(req);
     // Staff and device actions that change something are written to the audit log (the customer
     // service's; a process without it writes the entry to its log).
-    if (caller && caller->principal.kind != auth::PrincipalKind::kCustomer && req.method != http::Method::kGet &&
+    if (caller && caller->principal.kind != auth::PrincipalKind::kCustomer && !service && req.method != http::Method::kGet &&
         req.method != http::Method::kHead && result && result->status < 400) {
       const std::string action = fmt::format("{} {}", http::MethodName(req.method), req.route->pattern);
       if (auto* audit = p.clients.Find<customer::AuditLog>("audit")) {
@@ -458,6 +451,8 @@ void Platform::Build() {
     m->Build(contexts.back());
     ++p.modules_built;
   }
+  // The clients this process offers, to the processes that call them (with the service token).
+  ServeInternalClients(p.router, p.clients, provided);
   if (p.config.demo) {
     for (std::size_t i = 0; i < p.modules.size(); ++i) p.modules[i]->LoadDemo(contexts[i]);
   }
