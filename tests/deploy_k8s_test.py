@@ -69,6 +69,10 @@ INTERNET = {
 PRIVATE = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
 # The port each official image of an external server listens on (deploy/compose.yaml).
 IMAGE_PORTS = {"postgres": 5432, "rabbitmq": 5672, "redis": 6379}
+# Clients the platform itself gives every process but the gateway, beyond its modules' needs: staff
+# actions are written to the customer service's audit log wherever they happen (decision 0041;
+# src/app/platform.cpp asks for it with remote("audit")).
+PLATFORM_NEEDS = {"audit": "staff actions to its audit log"}
 # `vetahut serve --target` with this name loads the configuration, then refuses the target: what
 # the binary says first tells whether it accepted the configuration.
 CONFIG_CHECK_TARGET = "zz_config_check"
@@ -113,9 +117,18 @@ def read_modules(source):
     return out
 
 
+def check_platform_needs(source):
+    """PLATFORM_NEEDS still says what src/app/platform.cpp does."""
+    path = os.path.join(source, "src", "app", "platform.cpp")
+    text = open(path).read() if os.path.isfile(path) else ""
+    for c in PLATFORM_NEEDS:
+        check(f'remote("{c}")' in text, f"src/app/platform.cpp no longer asks every process for the '{c}' client: "
+              "update PLATFORM_NEEDS in this test")
+
+
 def call_graph(modules):
-    """calls: {process: {module it calls: why}} — each module's needs and wants, mapped to the module
-    that provides the client, and the gateway to every module. edges: those calls plus every process
+    """calls: {process: {module it calls: why}} — each module's needs and wants (and PLATFORM_NEEDS),
+    mapped to the module that provides the client, and the gateway to every module. edges: those calls plus every process
     to the module that signs tokens (its JWKS). signer: that module."""
     provider = {}
     for name, m in modules.items():
@@ -128,6 +141,11 @@ def call_graph(modules):
             if check(c in provider, f"src/services/{name}/module.cpp: needs or wants client '{c}', which no module provides"):
                 if provider[c] != name:
                     calls[name].setdefault(provider[c], f"its client '{c}'")
+    for c, why in PLATFORM_NEEDS.items():
+        if check(c in provider, f"no module provides '{c}', which every process uses ({why})"):
+            for name in modules:
+                if provider[c] != name:
+                    calls[name].setdefault(provider[c], why)
     signer = provider.get("auth.verifier")
     check(signer, "no module provides 'auth.verifier' (the one that signs tokens and publishes the JWKS)")
     edges = {(a, b) for a, callees in calls.items() for b in callees}
@@ -1003,6 +1021,7 @@ def main():
         sys.exit("kubectl is not installed: scripts/install-deps.sh --test installs Debian's kubernetes-client")
     modules = modules_of(args.vetahut)
     graph = call_graph(read_modules(args.source))
+    check_platform_needs(args.source)
     overlays_dir = os.path.join(args.source, "deploy", "k8s", "overlays")
     overlays = sorted(os.path.join(overlays_dir, d) for d in os.listdir(overlays_dir))
     check(overlays, "deploy/k8s/overlays: none")
