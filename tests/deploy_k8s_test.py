@@ -662,6 +662,13 @@ def check_chain(name, kinds, graph, source):
     def reaches_http(ports):
         return not ports or (HTTP_PORT, "TCP") in ports
 
+    # A pod selector is the chain's only if it asks for a label every pod of the chain has (`{}`, or
+    # a component alone, could also pick other pods of the namespace).
+    common = set.intersection(*(set(pod_labels(d).items()) for d in deployments.values())) if deployments else set()
+
+    def of_chain(peer):
+        return peer is not None and set(peer) == {"podSelector"} and common & set((peer["podSelector"].get("matchLabels") or {}).items())
+
     got = {"ingress": set(), "egress": set()}
     outside = set()
     for dn, d in sorted(deployments.items()):
@@ -675,7 +682,7 @@ def check_chain(name, kinds, graph, source):
             for rule in (p["spec"].get("ingress") or []) if "Ingress" in types(p) else []:
                 ports = ports_of(rule)
                 for peer in rule.get("from") or [None]:
-                    if peer is not None and set(peer) == {"podSelector"}:
+                    if of_chain(peer):
                         for src, o in deployments.items():
                             if src != dn and selects(peer["podSelector"], pod_labels(o)) and reaches_http(ports):
                                 got["ingress"].add((src, dn))
@@ -693,7 +700,7 @@ def check_chain(name, kinds, graph, source):
                         if check(ports and {port for port, _ in ports} == {53},
                                  f"{where}: NetworkPolicy {pn} lets it connect anywhere on {sorted(ports) or 'every port'}"):
                             dns = True
-                    elif set(peer) == {"podSelector"}:
+                    elif of_chain(peer):
                         for dst, o in deployments.items():
                             if dst != dn and selects(peer["podSelector"], pod_labels(o)) and reaches_http(ports):
                                 got["egress"].add((dn, dst))
