@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "app/gateway.hpp"
 #include "app/service_clients.hpp"
 #include "lib/auth/caller.hpp"
 #include "lib/auth/policy.hpp"
@@ -84,6 +85,7 @@ core::Result<std::vector<std::string>> ModulesForTarget(const std::string& targe
   std::vector<std::string> available;
   for (const auto& m : AllModules()) available.emplace_back(m->name());
   if (target == "all") return available;
+  if (target == "gateway") return std::vector<std::string>{};  // no module: it forwards to them (decision 0042)
   std::vector<std::string> chosen;
   std::string_view rest = target;
   while (true) {
@@ -91,7 +93,8 @@ core::Result<std::vector<std::string>> ModulesForTarget(const std::string& targe
     const std::string name(rest.substr(0, comma));
     if (std::find(available.begin(), available.end(), name) == available.end()) {
       return core::Fail(core::Error::BadRequest(fmt::format(
-          "--target {}: '{}' is not a module of this build; available: all, {}", target, name, fmt::join(available, ", "))));
+          "--target {}: '{}' is not a module of this build; available: all, gateway (alone), {}", target, name,
+          fmt::join(available, ", "))));
     }
     if (std::find(chosen.begin(), chosen.end(), name) == chosen.end()) chosen.push_back(name);
     if (comma == std::string_view::npos) break;
@@ -249,6 +252,7 @@ struct Platform::Parts {
   std::unique_ptr<http::Server> server;
   std::unique_ptr<http::StaticSite> web;
   std::unique_ptr<ratelimit::Limiter> limiter;  ///< null when [ratelimit] enabled = false
+  std::unique_ptr<Gateway> gateway;              ///< --target gateway only
   ratelimit::Policy anonymous_limit, principal_limit;
   bool built = false;
   bool started = false;
@@ -264,6 +268,8 @@ void Platform::Build() {
   auto& p = *parts_;
   if (p.built) return;
   p.modules = SelectModules(p.config);
+  // A gateway keeps nothing: its database is only the (empty) in-process bus's.
+  if (p.config.target == "gateway") p.config.db.url = "sqlite::memory:";
   p.database = OpenDatabase(p.config);
   for (const auto& name : db::Migrate(*p.database, MigrationsOf(p.modules)).applied) {
     log::Info("migration applied", {{"migration", name}});
@@ -287,8 +293,10 @@ void Platform::Build() {
       if (!provided.contains(client) && !p.clients.Has(client)) remote(client);
     }
   }
-  // Staff actions go to the customer service's audit log wherever it runs.
-  if (!provided.contains("audit")) remote("audit");
+  const bool is_gateway = p.config.target == "gateway";
+  // Staff actions go to the customer service's audit log wherever it runs (the gateway leaves
+  // that to the service that carries the action out).
+  if (!provided.contains("audit") && !is_gateway) remote("audit");
   // Every process checks tokens: with the customer module's keys, or the keys it publishes.
   if (!provided.contains("auth.verifier") && !remote("auth.verifier")) {
     throw std::runtime_error(fmt::format("--target {} cannot verify access tokens without the customer module: {}",
@@ -359,7 +367,7 @@ void Platform::Build() {
     auto result = next(req);
     // Staff and device actions that change something are written to the audit log (the customer
     // service's; a process without it writes the entry to its log).
-    if (caller && caller->principal.kind != auth::PrincipalKind::kCustomer && !service && req.method != http::Method::kGet &&
+    if (caller && caller->principal.kind != auth::PrincipalKind::kCustomer && !service && !p.gateway && req.method != http::Method::kGet &&
         req.method != http::Method::kHead && result && result->status < 400) {
       const std::string action = fmt::format("{} {}", http::MethodName(req.method), req.route->pattern);
       if (auto* audit = p.clients.Find<customer::AuditLog>("audit")) {
@@ -453,6 +461,49 @@ void Platform::Build() {
   }
   // The clients this process offers, to the processes that call them (with the service token).
   ServeInternalClients(p.router, p.clients, provided);
+  // The front door of a chain: every service's public routes, forwarded (decision 0042).
+  if (is_gateway) {
+    p.gateway = std::make_unique<Gateway>(p.config, p.registry);
+    std::vector<std::string> services;
+    for (const auto& m : AllModules()) {
+      if (const std::string* urls = p.config.clients.UrlOf(m->name()); urls && !urls->empty()) services.emplace_back(m->name());
+    }
+    if (services.empty()) throw std::runtime_error("--target gateway: no service to forward to; set [clients] (clients.order, …)");
+    p.gateway->Register(p.router, PublicRoutesOf(p.config, services));
+    Gateway* gateway = p.gateway.get();
+    p.tasks.push_back(std::make_unique<task::PeriodicTask>(
+        task::TaskOptions{.name = "upstream health", .period = std::chrono::seconds(2), .run_at_start = true}, [gateway] {
+          gateway->CheckHealth();
+          return task::Next::Period();
+        }));
+    RegisterHome(p.router, [gateway](http::Method method, const std::string& target, const http::Request& original) {
+      const std::string path = target.substr(0, target.find('?'));
+      return gateway->Fetch(gateway->ServiceOf(method == http::Method::kHead ? http::Method::kGet : method, path), method,
+                            target, original);
+    });
+  } else if (provided.contains("stores")) {
+    // The first screen in one call, answered here from the routes this process serves.
+    RegisterHome(p.router, [&p](http::Method method, const std::string& target, const http::Request& original)
+                               -> core::Result<http::Response> {
+      http::Request inner;
+      inner.method = method;
+      inner.target = target;
+      const auto q = target.find('?');
+      inner.path = target.substr(0, q);
+      inner.query = q == std::string::npos ? std::string() : target.substr(q + 1);
+      inner.remote_address = original.remote_address;
+      inner.request_id = original.request_id;
+      inner.trace_id = original.trace_id;
+      if (auto language = original.Header("accept-language")) inner.headers.push_back({"Accept-Language", std::string(*language)});
+      auto match = p.router.Find(method, inner.path);
+      if (!match.route || match.route->permission != auth::kPublic) {
+        return core::Fail(core::Error::Internal(fmt::format("no public route for {}", inner.path)));
+      }
+      inner.route = match.route;
+      inner.path_params = std::move(match.params);
+      return (*match.handler)(inner);
+    });
+  }
   if (p.config.demo) {
     for (std::size_t i = 0; i < p.modules.size(); ++i) p.modules[i]->LoadDemo(contexts[i]);
   }
@@ -585,8 +636,9 @@ void Platform::RunUntilSignal() {
 
 void Platform::Stop() {
   auto& p = *parts_;
-  // Open event streams would hold the drain.
+  // Open event streams would hold the drain (a gateway's relayed ones too).
   for (std::size_t i = 0; i < p.modules_built; ++i) p.modules[i]->CloseStreams();
+  if (p.gateway) p.gateway->CloseStreams();
   if (p.server) p.server->Stop();
   for (std::size_t i = 0; i < p.modules_built; ++i) p.modules[i]->Stop();
   for (auto& t : p.tasks) t->Stop();

@@ -118,6 +118,13 @@ class StreamRelay::Impl {
 
   std::size_t active() const { return active_.load(); }
 
+  void CloseAll() {
+    std::unique_lock lock(mu_);
+    const std::uint64_t asked = ++close_requests_;
+    curl_multi_wakeup(multi_);
+    closed_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return close_done_ >= asked; });
+  }
+
  private:
   static std::size_t OnHeader(char* data, std::size_t size, std::size_t count, void* user) {
     auto* t = static_cast<Transfer*>(user);
@@ -188,6 +195,10 @@ class StreamRelay::Impl {
         if (it == running_.end()) continue;
         auto t = it->second;
         const CURLcode code = msg->data.result;
+        // Off the books before its caller hears of it.
+        curl_multi_remove_handle(multi_, t->easy);
+        running_.erase(it);
+        --active_;
         if (t->streaming) {
           t->stream->Close();  // the upstream ended: the client reconnects with Last-Event-ID
         } else if (code == CURLE_OK) {
@@ -203,9 +214,15 @@ class StreamRelay::Impl {
               t->too_large ? std::string("the upstream's answer is too large")
                            : fmt::format("the upstream failed: {}", t->error[0] ? t->error : curl_easy_strerror(code)))));
         }
-        Remove(t);
+        Drop(*t, "the stream ended");
       }
       // Clients that left while their upstream was quiet, and callers that stopped waiting.
+      std::uint64_t close_requests;
+      {
+        std::lock_guard lock(mu_);
+        close_requests = close_requests_;
+      }
+      const bool close_all = close_requests > close_done_seen_;
       std::vector<std::shared_ptr<Transfer>> gone;
       for (auto& [easy, t] : running_) {
         bool abandoned;
@@ -213,9 +230,15 @@ class StreamRelay::Impl {
           std::lock_guard lock(t->mu);
           abandoned = t->abandoned;
         }
-        if (abandoned || (t->streaming && t->stream->closed())) gone.push_back(t);
+        if (close_all || abandoned || (t->streaming && t->stream->closed())) gone.push_back(t);
       }
       for (auto& t : gone) Remove(t);
+      if (close_all) {
+        close_done_seen_ = close_requests;
+        std::lock_guard lock(mu_);
+        close_done_ = close_requests;
+        closed_cv_.notify_all();
+      }
       curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
     }
   }
@@ -243,6 +266,9 @@ class StreamRelay::Impl {
   std::atomic<std::size_t> active_{0};
   mutable std::mutex mu_;
   std::deque<std::shared_ptr<Transfer>> pending_;
+  std::condition_variable closed_cv_;
+  std::uint64_t close_requests_ = 0, close_done_ = 0;  // mu_
+  std::uint64_t close_done_seen_ = 0;                   // relay thread only
   std::map<CURL*, std::shared_ptr<Transfer>> running_;  // relay thread only
 };
 
@@ -252,5 +278,6 @@ core::Result<Response> StreamRelay::Open(const std::string& url, const std::vect
   return impl_->Open(url, headers);
 }
 std::size_t StreamRelay::active() const { return impl_->active(); }
+void StreamRelay::CloseAll() { impl_->CloseAll(); }
 
 }  // namespace vetahut::http

@@ -32,6 +32,8 @@ class StreamRelay {
   /// unreachable or silent past head_timeout → kUnavailable.
   core::Result<Response> Open(const std::string& url, const std::vector<Header>& headers);
 
+  /// Ends every stream being relayed now (shutdown); returns once they are closed.
+  void CloseAll();
   /// Streams being relayed now.
   std::size_t active() const;
 

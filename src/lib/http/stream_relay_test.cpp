@@ -90,6 +90,20 @@ TEST_F(StreamRelayTest, AClientThatLeavesEndsTheUpstreamRequest) {
   EXPECT_TRUE(upstream_->closed());
 }
 
+TEST_F(StreamRelayTest, CloseAllEndsEveryStreamAtShutdown) {
+  StreamRelay relay;
+  auto a = relay.Open(base_ + "/events", {{"Accept", "text/event-stream"}});
+  ASSERT_TRUE(a) << a.error().detail;
+  auto first_upstream = upstream_;
+  auto b = relay.Open(base_ + "/events", {{"Accept", "text/event-stream"}});
+  ASSERT_TRUE(b) << b.error().detail;
+  EXPECT_EQ(relay.active(), 2u);
+  relay.CloseAll();
+  EXPECT_TRUE(a->stream->closed());
+  EXPECT_TRUE(b->stream->closed());
+  EXPECT_EQ(relay.active(), 0u);
+}
+
 TEST_F(StreamRelayTest, AnAnswerThatIsNotAStreamComesBackWhole) {
   StreamRelay relay;
   auto opened = relay.Open(base_ + "/missing", {{"Accept", "text/event-stream"}});

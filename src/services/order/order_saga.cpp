@@ -96,7 +96,7 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
   if (release) t_lease.released = true;
   log::Info("order status changed", {{"order_id", order.id}, {"from", StatusName(order.status)}, {"to", StatusName(to)}});
   if (events_committed_) events_committed_();
-  tracker_.Publish(order.id, {seq, std::string(StatusName(to)), data, EndsTracking(to)});
+  Announce(order.id, {seq, std::string(StatusName(to)), data, EndsTracking(to)});
   return true;
 }
 
@@ -292,7 +292,7 @@ core::Status OrderService::UpdatePromise(const std::string& order_id, const std:
     tx.Commit();
   }
   log::Info("order promise moved", {{"order_id", order_id}, {"promised_at", promised_at}, {"cause", cause}});
-  tracker_.Publish(order_id, {seq, std::string(StatusName(updated.status)), data, false});
+  Announce(order_id, {seq, std::string(StatusName(updated.status)), data, false});
   return core::Ok();
 }
 
