@@ -23,17 +23,28 @@
 #   scripts/chain.sh                                  # the chain, with demo data; Ctrl-C stops it
 #   scripts/chain.sh --bin build/ci/src/app/vetahut -- ctest -L chain
 #
+# The end-to-end tests start one chain per test this way (tests/serve_process.hpp, engine "chain"):
+#   chain.sh --inside --bin B --db-url postgresql://…/DB --data-dir D --log - --base-port P --port F
+# on the engines the test run already has: the database DB gets the services' schemas, RabbitMQ a
+# virtual host named DB (kept across restarts of the chain, fresh for each test), every process
+# shares the data directory D and writes its log lines to the chain's stderr, and a JSON line
+# {"msg":"listening","url":"…"} says where the front door is.
+#
 # Env: CHAIN_PORT (front door, default 18080; the processes take the 20 ports after 18100, or
 # after CHAIN_BASE_PORT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-bin="" port=${CHAIN_PORT:-18080} demo=1 command=()
+bin="" port=${CHAIN_PORT:-18080} demo=1 command=() db_url="" data_dir="" log_to="" base=${CHAIN_BASE_PORT:-18100}
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --bin) bin=$2; shift 2 ;;
     --port) port=$2; shift 2 ;;
+    --base-port) base=$2; shift 2 ;;
+    --db-url) db_url=$2; shift 2 ;;
+    --data-dir) data_dir=$2; shift 2 ;;
+    --log) log_to=$2; shift 2 ;;
     --no-demo) demo=0; shift ;;
     --inside) inside=1; shift ;;
     --) shift; command=("$@"); break ;;
@@ -60,7 +71,14 @@ fi
 
 : "${VETAHUT_TEST_PG_URL:?chain: no PostgreSQL (run scripts/chain.sh, not --inside)}"
 : "${VETAHUT_TEST_AMQP_URL:?chain: no RabbitMQ}"
-base=${CHAIN_BASE_PORT:-18100}
+db_url=${db_url:-$VETAHUT_TEST_PG_URL}
+amqp_url=$VETAHUT_TEST_AMQP_URL
+if [[ "$db_url" != "$VETAHUT_TEST_PG_URL" ]]; then
+  # A chain of its own: a virtual host named after its database, so no other chain's events reach it.
+  vhost=$(sed -E 's|^.*/([^/?]*)(\?.*)?$|\1|' <<<"$db_url")
+  "${VETAHUT_TEST_AMQP_CTL:?chain: no RabbitMQ control script}" vhost "$vhost" >/dev/null
+  amqp_url="${VETAHUT_TEST_AMQP_URL%/*}/$vhost"
+fi
 dir=$(mktemp -d "${TMPDIR:-/tmp}/vetahut-chain.XXXXXX")
 chmod 0711 "$dir"
 mkdir -p "$dir/logs" "$dir/pids" "$dir/env"
@@ -72,10 +90,10 @@ token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 for s in "${services[@]}"; do
   export "VH_PG_PASSWORD_${s^^}=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 done
-psql -q -v ON_ERROR_STOP=1 "$VETAHUT_TEST_PG_URL" -f deploy/postgres/init-schemas.sql >"$dir/logs/init-schemas.log" 2>&1 \
+psql -q -v ON_ERROR_STOP=1 "$db_url" -f deploy/postgres/init-schemas.sql >"$dir/logs/init-schemas.log" 2>&1 \
   || { cat "$dir/logs/init-schemas.log" >&2; log "creating the services' roles and schemas failed"; exit 1; }
-pg_hostport=$(sed -E 's|^postgresql://[^@]*@([^/]*)/.*$|\1|' <<<"$VETAHUT_TEST_PG_URL")
-pg_db=$(sed -E 's|^.*/([^/?]*)(\?.*)?$|\1|' <<<"$VETAHUT_TEST_PG_URL")
+pg_hostport=$(sed -E 's|^postgresql://[^@]*@([^/]*)/.*$|\1|' <<<"$db_url")
+pg_db=$(sed -E 's|^.*/([^/?]*)(\?.*)?$|\1|' <<<"$db_url")
 
 # --- who runs where ---------------------------------------------------------------------------
 declare -A port_of target_of
@@ -111,11 +129,13 @@ for name in "${!port_of[@]}"; do
     else
       pw_var="VH_PG_PASSWORD_${target^^}"
       echo "VETAHUT_DB_URL=postgresql://vh_$target:${!pw_var}@$pg_hostport/$pg_db"
-      echo "VETAHUT_BUS_URL=$VETAHUT_TEST_AMQP_URL"
+      echo "VETAHUT_BUS_URL=$amqp_url"
       [[ $target != customer ]] && echo "VETAHUT_AUTH_JWKS_URL=$(url_of customer)/.well-known/jwks.json"
     fi
   } >"$dir/env/$name"
   mkdir -p "$dir/data/$name"
+  # One data directory for all (the tests read notification files and the lake there).
+  [[ -n "$data_dir" ]] && rm -rf "$dir/data/$name" && ln -s "$(realpath "$data_dir")" "$dir/data/$name"
 done
 
 # --- the control script: start, stop, kill one process ----------------------------------------
@@ -123,7 +143,7 @@ cat >"$dir/ctl" <<EOF
 #!/usr/bin/env bash
 # chain control: ctl start|stop|kill|url|wait NAME
 set -euo pipefail
-dir=$dir bin=$bin demo=$demo
+dir=$dir bin=$bin demo=$demo log_to=$log_to
 declare -A port_of=($(for k in "${!port_of[@]}"; do printf '[%s]=%s ' "$k" "${port_of[$k]}"; done))
 declare -A target_of=($(for k in "${!target_of[@]}"; do printf '[%s]=%s ' "$k" "${target_of[$k]}"; done))
 name=\${2:?usage: ctl start|stop|kill|url|wait NAME}
@@ -143,7 +163,11 @@ case "\$1" in
   start)
     args=(serve --target "\${target_of[\$name]}" --listen "127.0.0.1:\${port_of[\$name]}" --data-dir "\$dir/data/\$name")
     [[ \$demo == 1 && \${target_of[\$name]} != gateway ]] && args+=(--demo)
-    ( set -a; . "\$dir/env/\$name"; set +a; exec "\$bin" "\${args[@]}" ) >>"\$dir/logs/\$name.log" 2>&1 &
+    if [[ "\$log_to" == - ]]; then
+      ( set -a; . "\$dir/env/\$name"; set +a; exec "\$bin" "\${args[@]}" ) >&2 &
+    else
+      ( set -a; . "\$dir/env/\$name"; set +a; exec "\$bin" "\${args[@]}" ) >>"\$dir/logs/\$name.log" 2>&1 &
+    fi
     echo \$! >"\$dir/pids/\$name"
     wait_ready ;;
   wait) wait_ready ;;
@@ -255,6 +279,7 @@ if [[ ${#command[@]} -gt 0 ]]; then
   set -e
   exit $code
 fi
+echo "{\"msg\":\"listening\",\"url\":\"$front\",\"target\":\"chain\"}" >&2
 echo "veta_hut chain is running: open $front/  (12 processes behind nginx; logs in $dir/logs; Ctrl-C to stop)"
 while kill -0 "$nginx_pid" 2>/dev/null; do sleep 1; done
 log "nginx stopped"
