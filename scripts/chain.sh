@@ -153,7 +153,7 @@ wait_ready() {
   for _ in \$(seq 1 600); do
     curl -sf -o /dev/null "\$url/readyz" && return 0
     if ! kill -0 "\$(cat "\$dir/pids/\$name")" 2>/dev/null; then
-      echo "chain: \$name stopped while starting; its log:" >&2; tail -n 30 "\$dir/logs/\$name.log" >&2; return 1
+      echo "chain: \$name stopped while starting; its log:" >&2; tail -n 30 "\$dir/logs/\$name.log" >&2 2>/dev/null; return 1
     fi
     sleep 0.1
   done

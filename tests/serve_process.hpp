@@ -52,7 +52,8 @@ class ServeProcess {
       if (k == "VETAHUT_TEST_CHAIN_DB_URL") db_url = v;
     }
     // A chain takes 13 ports from its base: the front door, then one per process.
-    const int base = 20000 + static_cast<int>(std::random_device{}() % 2000) * 20;
+    // Below the kernel's ephemeral range (32768 and up), so no outgoing connection holds one.
+    const int base = 10000 + static_cast<int>(std::random_device{}() % 1100) * 20;
     pid_ = fork();
     if (pid_ == 0) {
       // The server must ignore SIGPIPE itself: start it with the default disposition whatever
@@ -107,6 +108,23 @@ class ServeProcess {
         return "";
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return "";
+  }
+
+  /// Where the process running `target` listens: the server itself, or in a chain that service's
+  /// own process (what Prometheus scrapes), from its "listening" line.
+  std::string UrlOf(const std::string& target) {
+    if (!chain_) return WaitForUrl();
+    std::ifstream in(log_path_);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find("\"msg\":\"listening\"") == std::string::npos) continue;
+      if (line.find("\"target\":\"" + target + "\"") == std::string::npos) continue;
+      auto start = line.find("\"url\":\"");
+      if (start == std::string::npos) continue;
+      start += 7;
+      return line.substr(start, line.find('"', start) - start);
     }
     return "";
   }
