@@ -228,6 +228,10 @@ start_all gateway-1 gateway-2
 # --- nginx, the front door --------------------------------------------------------------------
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 mkdir -p "$dir/nginx"
+# The front door's configuration is compose's (deploy/nginx/chain.conf), with this run's addresses.
+sed -e "s|gateway-1:8080|127.0.0.1:${port_of[gateway-1]}|; s|gateway-2:8080|127.0.0.1:${port_of[gateway-2]}|" \
+    -e "s|^\( *\)listen 8080;|\1listen 127.0.0.1:$port;|" deploy/nginx/chain.conf >"$dir/nginx/vetahut.conf"
+grep -q "listen 127.0.0.1:$port;" "$dir/nginx/vetahut.conf" || { log "deploy/nginx/chain.conf has no 'listen 8080;'"; exit 1; }
 cat >"$dir/nginx/nginx.conf" <<EOF
 worker_processes 1;
 pid $dir/nginx/nginx.pid;
@@ -240,27 +244,7 @@ http {
   fastcgi_temp_path $dir/nginx/fastcgi;
   uwsgi_temp_path $dir/nginx/uwsgi;
   scgi_temp_path $dir/nginx/scgi;
-  upstream gateways {
-    server 127.0.0.1:${port_of[gateway-1]} max_fails=1 fail_timeout=2s;
-    server 127.0.0.1:${port_of[gateway-2]} max_fails=1 fail_timeout=2s;
-    keepalive 64;
-  }
-  server {
-    listen 127.0.0.1:$port;
-    client_max_body_size 2m;
-    location / {
-      proxy_pass http://gateways;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$host;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto \$scheme;
-      # Event streams pass as they come; only idempotent requests move to the other gateway.
-      proxy_buffering off;
-      proxy_read_timeout 1h;
-      proxy_next_upstream error timeout;
-    }
-  }
+  include $dir/nginx/vetahut.conf;
 }
 EOF
 "$nginx_bin" -q -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g 'daemon off;' >>"$dir/logs/nginx.log" 2>&1 &
@@ -279,7 +263,7 @@ if [[ ${#command[@]} -gt 0 ]]; then
   set -e
   exit $code
 fi
-echo "{\"msg\":\"listening\",\"url\":\"$front\",\"target\":\"chain\"}" >&2
+echo "{\"msg\":\"listening\",\"url\":\"$front\",\"target\":\"chain\",\"ctl\":\"$dir/ctl\"}" >&2
 echo "veta_hut chain is running: open $front/  (12 processes behind nginx; logs in $dir/logs; Ctrl-C to stop)"
 while kill -0 "$nginx_pid" 2>/dev/null; do sleep 1; done
 log "nginx stopped"

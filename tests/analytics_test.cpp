@@ -295,7 +295,7 @@ TEST_F(AnalyticsE2E, OrdersBecomeReportsToTheCentAndTheLakeReadsBackTheSame) {
   EXPECT_FALSE(fs::exists(data_dir_ / "lake" / "orders" / ("date=" + today) / ("store=" + river)));
 
   // Operators see the fold on /metrics.
-  auto metrics = client_.Get(url_ + "/metrics");
+  auto metrics = client_.Get(serve.UrlOf("analytics") + "/metrics");
   EXPECT_NE(metrics->body.find("analytics_events_folded_total{type=\"com.vetahut.order.confirmed\"}"), std::string::npos);
 }
 

@@ -826,7 +826,9 @@ struct Route {
 std::vector<Route> RouteTable() {
   const std::string out_file =
       fs::temp_directory_path() / ("vetahut-hostile-routes-" + RandomSuffix() + ".json");
-  const std::string command = std::string(VETAHUT_BINARY) + " routes --json > " + out_file;
+  // Through a chain, what its front door serves: the gateway's routes (no process's own).
+  const std::string command =
+      std::string(VETAHUT_BINARY) + " routes --json" + (ChainEngine() ? " --target gateway" : "") + " > " + out_file;
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
   std::ifstream in(out_file);
   const std::string text(std::istreambuf_iterator<char>(in), {});
@@ -875,7 +877,7 @@ class HostileSuite : public OrderFixture {
   void OpenDatabase() {
     std::string url;
     for (const auto& [k, v] : env_) {
-      if (k == "VETAHUT_DB_URL") url = v;
+      if (k == "VETAHUT_DB_URL" || k == "VETAHUT_TEST_CHAIN_DB_URL") url = v;
     }
     if (url.empty()) url = "sqlite:" + (data_dir_ / "vetahut.db").string();
     db_ = vetahut::db::Database::Open(url, {.pool_size = 1});

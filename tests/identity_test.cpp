@@ -70,6 +70,10 @@ class IdentityE2E : public PlatformTest {
     for (const auto& [k, v] : env_) {
       if (k == "VETAHUT_DB_URL") return v;
     }
+    // A chain: the customer service's schema, through the role that owns it.
+    for (const auto& [k, v] : admin_env_) {
+      if (k == "VETAHUT_DB_URL") return v;
+    }
     return "sqlite:" + (data_dir_ / "vetahut.db").string();
   }
 

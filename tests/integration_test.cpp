@@ -268,10 +268,10 @@ TEST_F(IntegrationE2E, APartnerReceivesARealOrdersEventsSignedAndInOrderAndCanTe
   // /metrics counts deliveries by outcome and shows the queue drained (the sender records
   // successes a moment after the receiver has them).
   const std::string drained = "integration_webhook_queue_depth{subscription=\"" + id + "\"} 0";
-  auto metrics = client_.Get(url_ + "/metrics");
+  auto metrics = client_.Get(serve.UrlOf("integration") + "/metrics");
   for (int i = 0; i < 100 && metrics->body.find(drained) == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    metrics = client_.Get(url_ + "/metrics");
+    metrics = client_.Get(serve.UrlOf("integration") + "/metrics");
   }
   EXPECT_NE(metrics->body.find("integration_webhook_deliveries_total{outcome=\"delivered\"}"), std::string::npos);
   EXPECT_NE(metrics->body.find(drained), std::string::npos);

@@ -201,7 +201,7 @@ TEST_F(NotificationE2E,
   EXPECT_EQ(std::string(sent[0].at("provider_id").as_string()).substr(0, 2), "SM");
   ExpectProblem(*client_.Get(url_ + "/api/v1/admin/notifications?status=lost", Admin(url_)), 422);
   ExpectProblem(*client_.Get(url_ + "/api/v1/admin/notifications", customer_), 403);
-  auto metrics = client_.Get(url_ + "/metrics");
+  auto metrics = client_.Get(serve.UrlOf("notification") + "/metrics");
   EXPECT_NE(metrics->body.find("notification_messages_total{channel=\"sms\",outcome=\"sent\"}"),
             std::string::npos);
 }

@@ -129,6 +129,19 @@ class ServeProcess {
     return "";
   }
 
+  /// A chain's control script (`ctl kill order-1`, `ctl start order-1`, …; scripts/chain.sh).
+  std::string ChainCtl() {
+    std::ifstream in(log_path_);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto at = line.find("\"ctl\":\"");
+      if (line.find("\"target\":\"chain\"") == std::string::npos || at == std::string::npos) continue;
+      at += 7;
+      return line.substr(at, line.find('"', at) - at);
+    }
+    return "";
+  }
+
   /// Sends `signal` and returns the exit status.
   int Kill(int signal) {
     if (pid_ <= 0) return exit_status_;
