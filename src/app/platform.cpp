@@ -15,6 +15,7 @@
 #include "lib/auth/verifier.hpp"
 #include "lib/bus/event_bus.hpp"
 #include "lib/bus/outbox.hpp"
+#include "lib/cache/cache.hpp"
 #include "lib/core/id.hpp"
 #include "lib/db/database.hpp"
 #include "lib/db/migrations.hpp"
@@ -243,6 +244,8 @@ struct Platform::Parts {
   config::Config config;
   std::unique_ptr<db::Database> database;
   std::unique_ptr<bus::EventBus> bus;
+  /// cache.url: shared rate limits, revocations, in-flight markers; outlives everything that uses it.
+  std::unique_ptr<cache::Cache> cache;
   std::vector<std::unique_ptr<bus::OutboxRelay>> relays;
   core::IdGenerator ids{core::SystemClock::Instance()};
   metrics::Registry registry;
@@ -275,6 +278,10 @@ void Platform::Build() {
     log::Info("migration applied", {{"migration", name}});
   }
   p.bus = bus::OpenBus(p.config.bus.url, *p.database, bus::InProcessBusOptions{.max_attempts = p.config.bus.max_attempts});
+  cache::CacheOptions cache_options;
+  cache_options.pool_size = p.config.cache.pool_size;
+  cache_options.timeout = p.config.cache.timeout;
+  p.cache = cache::OpenCache(p.config.cache.url, cache_options, core::SystemClock::Instance());
 
   // Clients no module here provides come from services elsewhere, where the configuration says.
   std::set<std::string> provided;
@@ -289,7 +296,7 @@ void Platform::Build() {
       p.clients.ProvideRemote<auth::TokenVerifier>(
           client, std::make_shared<auth::JwksVerifier>(p.config.auth.jwks_url,
                                                        auth::VerifyOptions{p.config.auth.issuer, p.config.auth.audience},
-                                                       core::SystemClock::Instance()));
+                                                       core::SystemClock::Instance(), p.cache.get()));
     }
     return p.clients.Has(client);
   };
@@ -449,7 +456,7 @@ void Platform::Build() {
   for (auto& m : p.modules) {
     p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, std::string(m->name()), relay_options));
     bus::OutboxRelay* relay = p.relays.back().get();
-    contexts.push_back({p.config, *p.database, *p.bus, core::SystemClock::Instance(), p.ids, p.registry, p.router,
+    contexts.push_back({p.config, *p.database, *p.bus, *p.cache, core::SystemClock::Instance(), p.ids, p.registry, p.router,
                         p.clients, [relay] { relay->Notify(); },
                         [&p](task::TaskOptions options, task::PeriodicTask::Round round) -> task::PeriodicTask& {
                           p.tasks.push_back(std::make_unique<task::PeriodicTask>(std::move(options), std::move(round)));
@@ -489,6 +496,14 @@ void Platform::Build() {
   auto& dead_letters = p.registry.AddGauge("bus_dead_letters", "Events a consumer gave up on, waiting for a re-drive.", {"consumer"});
   auto& handled = p.registry.AddCounter("bus_events_handled_total", "Events a consumer acknowledged.", {"consumer"});
   auto& failures = p.registry.AddCounter("bus_event_failures_total", "Failed attempts to handle an event.", {"consumer"});
+  auto& cache_failures = p.registry.AddCounter("cache_failures_total",
+                                               "Cache calls that failed (Redis down, slow or refusing); each use falls back.").Get();
+  auto& cache_up = p.registry.AddGauge("cache_up", "1 while the cache answers (always for memory:), 0 while Redis is down.").Get();
+  p.registry.OnCollect([&p, &cache_failures, &cache_up] {
+    const auto stats = p.cache->Stats();
+    cache_failures.Inc(double(stats.failures) - cache_failures.Value());
+    cache_up.Set(stats.reachable ? 1 : 0);
+  });
   auto& up = p.registry.AddGauge("vetahut_build_info", "Build information; always 1.", {"version", "target"});
   up.WithLabels({VETAHUT_VERSION, p.config.target}).Set(1);
   p.registry.OnCollect([&p, &outbox_pending, &outbox_lag] {
@@ -559,7 +574,8 @@ void Platform::Start() {
   log::Info("listening", {{"url", url()},
                           {"target", p.config.target},
                           {"modules", fmt::format("{}", fmt::join(names, ","))},
-                          {"db", p.database->engine() == db::Engine::kSqlite ? "sqlite" : "postgres"}});
+                          {"db", p.database->engine() == db::Engine::kSqlite ? "sqlite" : "postgres"},
+                          {"cache", p.cache->Describe()}});
 }
 
 std::string Platform::url() const {
