@@ -257,8 +257,11 @@ struct Platform::Parts {
   std::size_t modules_built = 0;  ///< the first N modules finished Build (only they are stopped)
   std::unique_ptr<http::Server> server;
   std::unique_ptr<http::StaticSite> web;
-  std::unique_ptr<ratelimit::Limiter> limiter;  ///< null when [ratelimit] enabled = false
+  /// This process's own limiter (null when [ratelimit] enabled = false): the quotas while the
+  /// shared cache is unavailable, and on routes that run on the I/O thread (decision 0043).
+  std::unique_ptr<ratelimit::Limiter> limiter;
   ratelimit::Policy anonymous_limit, principal_limit;
+  cache::OutageLog rate_outage{"rate limits", "each process limits its clients on its own, with the same quotas"};
   bool built = false;
   bool started = false;
 };
@@ -326,10 +329,13 @@ void Platform::Build() {
   }
   auto& limited = p.registry.AddCounter("http_rate_limited_total", "Requests refused with 429 by the per-client rate limit.",
                                         {"client"});
+  auto& fallbacks = p.registry.AddCounter(
+      "http_rate_limit_fallbacks_total",
+      "Rate-limit decisions this process made alone because the shared cache (Redis) was unavailable.").Get();
 
   // Routes. Authentication and authorization first: every route declares its permission, the
   // policy (lib/auth/policy.cpp, docs/rbac.md) decides, store-scoped by the {store_id} parameter.
-  p.router.Use([&p, &limited](http::Request& req, const http::Next& next) -> core::Result<http::Response> {
+  p.router.Use([&p, &limited, &fallbacks](http::Request& req, const http::Next& next) -> core::Result<http::Response> {
     log::Context context(req.request_id, req.trace_id);
     const std::string permission = req.route ? req.route->permission : std::string();
     if (auto header = req.Header("authorization"); header && header->starts_with("Bearer ")) {
@@ -349,7 +355,21 @@ void Platform::Build() {
           caller ? "p:" + caller->principal.subject : "ip:" + ClientAddress(req, p.config.ratelimit.trust_forwarded_for);
       const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                            core::SystemClock::Instance().Now().time_since_epoch()).count();
-      rate.emplace(&policy, p.limiter->Take(key, policy, now));
+      // Every replica counts against one quota in the shared cache. When the cache fails, this
+      // process decides alone with the same quotas (a client may get one quota per replica for the
+      // outage); so do routes that run on the I/O thread, which must not wait on the network.
+      ratelimit::Decision decision;
+      if (req.route->non_blocking && p.cache->Shared()) {
+        decision = p.limiter->Take(key, policy, now);
+      } else if (auto shared = p.cache->TakeRate("rl:" + key, policy, now)) {
+        p.rate_outage.Succeeded();
+        decision = *shared;
+      } else {
+        p.rate_outage.Failed(shared.error());
+        fallbacks.Inc();
+        decision = p.limiter->Take(key, policy, now);
+      }
+      rate.emplace(&policy, decision);
       if (!rate->second.allowed) {
         limited.WithLabels({caller ? "account" : "address"}).Inc();
         http::Response refused = http::ProblemResponse(
