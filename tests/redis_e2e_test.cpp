@@ -34,7 +34,8 @@ bool WaitFor(F&& done, std::chrono::milliseconds timeout) {
 
 std::size_t Count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
-  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size()))
+    ++n;
   return n;
 }
 
@@ -49,7 +50,8 @@ class RedisE2E : public OrderFixture {
   void SetUp() override {
     const char* redis = std::getenv("VETAHUT_TEST_REDIS_URL");
     if (!redis || !*redis) {
-      GTEST_SKIP() << "VETAHUT_TEST_REDIS_URL is not set: run through scripts/with-redis.sh (scripts/test.sh does)";
+      GTEST_SKIP() << "VETAHUT_TEST_REDIS_URL is not set: run through scripts/with-redis.sh "
+                      "(scripts/test.sh does)";
     }
     OrderFixture::SetUp();
     redis_ = redis;
@@ -61,20 +63,23 @@ class RedisE2E : public OrderFixture {
 
   /// Uses Redis database `db` (each test its own: a previous test's keys do not count).
   void UseCache(int db) {
-    env_.push_back({"VETAHUT_CACHE_URL", redis_.substr(0, redis_.rfind('/') + 1) + std::to_string(db)});
+    env_.push_back(
+        {"VETAHUT_CACHE_URL", redis_.substr(0, redis_.rfind('/') + 1) + std::to_string(db)});
   }
 
   /// Stops or starts Redis through VETAHUT_TEST_REDIS_CTL (scripts/with-redis.sh).
   void Redis(const std::string& what) {
     const char* ctl = std::getenv("VETAHUT_TEST_REDIS_CTL");
     ASSERT_TRUE(ctl && *ctl) << "VETAHUT_TEST_REDIS_CTL is not set (scripts/with-redis.sh sets it)";
-    ASSERT_EQ(std::system((std::string(ctl) + " " + what).c_str()), 0) << "redis " << what << " failed";
+    ASSERT_EQ(std::system((std::string(ctl) + " " + what).c_str()), 0)
+        << "redis " << what << " failed";
     stopped_ = what == "stop";
   }
 
   /// Another process on the same database and cache, with its own data directory.
-  std::unique_ptr<ServeProcess> Replica(const std::string& name, std::vector<std::string> args = {},
-                                        std::vector<std::pair<std::string, std::string>> extra_env = {}) {
+  std::unique_ptr<ServeProcess> Replica(
+      const std::string& name, std::vector<std::string> args = {},
+      std::vector<std::pair<std::string, std::string>> extra_env = {}) {
     const auto dir = data_dir_ / name;
     fs::create_directories(dir);
     auto env = env_;
@@ -109,7 +114,9 @@ TEST_F(RedisE2E, ReplicasShareOneQuotaAndLimitAloneWhileRedisIsDown) {
     for (int i = 0; i < n; ++i) out.push_back(get(only ? *only : i % 2 ? url_b : url_a, client));
     return out;
   };
-  auto count = [](const std::vector<int>& statuses, int status) { return std::count(statuses.begin(), statuses.end(), status); };
+  auto count = [](const std::vector<int>& statuses, int status) {
+    return std::count(statuses.begin(), statuses.end(), status);
+  };
 
   // One client alternating between the replicas gets one quota of 10, not one per replica.
   auto shared = requests(14, "203.0.113.1");
@@ -125,27 +132,35 @@ TEST_F(RedisE2E, ReplicasShareOneQuotaAndLimitAloneWhileRedisIsDown) {
   EXPECT_LT(Steady::now() - started, 5s);
   EXPECT_EQ(count(on_a, 200), 10) << "A limits alone with the quota of 10";
   EXPECT_EQ(on_a[10], 429);
-  EXPECT_EQ(count(on_b, 200), 10) << "B limits alone: during the outage a client gets a quota per replica";
+  EXPECT_EQ(count(on_b, 200), 10)
+      << "B limits alone: during the outage a client gets a quota per replica";
   const std::string metrics = client_.Get(url_a + "/metrics")->body;
   EXPECT_EQ(Metric(metrics, "http_rate_limit_fallbacks_total"), 11) << metrics;
   EXPECT_EQ(Metric(metrics, "cache_up"), 0) << metrics;
   EXPECT_GE(Metric(metrics, "cache_failures_total"), 11) << metrics;
-  EXPECT_EQ(Count(a->Log(), R"("use":"rate limits")"), 1u) << "the outage is logged once, not per request\n" << a->Log();
+  EXPECT_EQ(Count(a->Log(), R"("use":"rate limits")"), 1u)
+      << "the outage is logged once, not per request\n"
+      << a->Log();
 
   // Redis is back (empty): once their back-off has passed the replicas share a quota again.
   Redis("start");
-  ASSERT_TRUE(WaitFor([&] {
-    get(url_a, "203.0.113.9");
-    get(url_b, "203.0.113.9");
-    return Metric(client_.Get(url_a + "/metrics")->body, "cache_up") == 1 &&
-           Metric(client_.Get(url_b + "/metrics")->body, "cache_up") == 1;
-  }, 15s)) << "the replicas did not use Redis again";
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        get(url_a, "203.0.113.9");
+        get(url_b, "203.0.113.9");
+        return Metric(client_.Get(url_a + "/metrics")->body, "cache_up") == 1 &&
+               Metric(client_.Get(url_b + "/metrics")->body, "cache_up") == 1;
+      },
+      15s))
+      << "the replicas did not use Redis again";
   auto again = requests(14, "203.0.113.3");
   EXPECT_EQ(count(again, 200), 10) << "after the outage the quota is shared again";
   const std::string log_a = a->Log();
   const auto back = log_a.find(R"("msg":"the cache is back")");
   ASSERT_NE(back, std::string::npos) << log_a;
-  EXPECT_NE(log_a.substr(back, log_a.find('\n', back) - back).find(R"("use":"rate limits")"), std::string::npos) << log_a;
+  EXPECT_NE(log_a.substr(back, log_a.find('\n', back) - back).find(R"("use":"rate limits")"),
+            std::string::npos)
+      << log_a;
 }
 
 TEST_F(RedisE2E, ALogoutIsRefusedByEveryProcessAndReachesThemAfterAnOutage) {
@@ -157,7 +172,8 @@ TEST_F(RedisE2E, ALogoutIsRefusedByEveryProcessAndReachesThemAfterAnOutage) {
   const std::string url_b = b->WaitForUrl();
   ASSERT_FALSE(url_b.empty()) << b->Log();
   // A process without the customer module verifies tokens with the keys A publishes.
-  auto c = Replica("c", {"--target", "location,menu"}, {{"VETAHUT_AUTH_JWKS_URL", url_a + "/.well-known/jwks.json"}});
+  auto c = Replica("c", {"--target", "location,menu"},
+                   {{"VETAHUT_AUTH_JWKS_URL", url_a + "/.well-known/jwks.json"}});
   const std::string url_c = c->WaitForUrl();
   ASSERT_FALSE(url_c.empty()) << c->Log();
 
@@ -167,15 +183,18 @@ TEST_F(RedisE2E, ALogoutIsRefusedByEveryProcessAndReachesThemAfterAnOutage) {
     return r ? r->status : 0;
   };
   auto refused_everywhere = [&](const std::string& token) {
-    return status(url_a, token, "/api/v1/admin/users") == 401 && status(url_b, token, "/api/v1/admin/users") == 401 &&
+    return status(url_a, token, "/api/v1/admin/users") == 401 &&
+           status(url_b, token, "/api/v1/admin/users") == 401 &&
            status(url_c, token, "/api/v1/menu/us/draft") == 401;
   };
   auto accepted_elsewhere = [&](const std::string& token) {
-    return status(url_b, token, "/api/v1/admin/users") == 200 && status(url_c, token, "/api/v1/menu/us/draft") != 401;
+    return status(url_b, token, "/api/v1/admin/users") == 200 &&
+           status(url_c, token, "/api/v1/menu/us/draft") != 401;
   };
   auto sign_in = [&] { return TokenFor(url_a, "admin@example.test", kAdminPassword); };
   auto logout = [&](const std::string& token) {
-    auto r = client_.Post(url_a + "/api/v1/auth/logout", "", {{"Authorization", "Bearer " + token}});
+    auto r =
+        client_.Post(url_a + "/api/v1/auth/logout", "", {{"Authorization", "Bearer " + token}});
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 204) << r->body;
   };
@@ -195,15 +214,19 @@ TEST_F(RedisE2E, ALogoutIsRefusedByEveryProcessAndReachesThemAfterAnOutage) {
   Redis("stop");
   const std::string during = sign_in();
   logout(during);
-  EXPECT_EQ(status(url_a, during, "/api/v1/admin/users"), 401) << "the process that logged out refuses it";
+  EXPECT_EQ(status(url_a, during, "/api/v1/admin/users"), 401)
+      << "the process that logged out refuses it";
   EXPECT_TRUE(accepted_elsewhere(during)) << "fail open while Redis is down (decision 0043)";
-  EXPECT_EQ(status(url_b, first, "/api/v1/admin/users"), 401) << "a revoked token B has seen stays refused";
-  EXPECT_EQ(status(url_c, first, "/api/v1/menu/us/draft"), 401) << "a revoked token C has seen stays refused";
+  EXPECT_EQ(status(url_b, first, "/api/v1/admin/users"), 401)
+      << "a revoked token B has seen stays refused";
+  EXPECT_EQ(status(url_c, first, "/api/v1/menu/us/draft"), 401)
+      << "a revoked token C has seen stays refused";
 
   // … until Redis is back (empty: nothing persisted) and A has written its revocations again.
   Redis("start");
   EXPECT_TRUE(WaitFor([&] { return refused_everywhere(during); }, 20s))
-      << "the logout made during the outage did not reach the other processes\n" << a->Log();
+      << "the logout made during the outage did not reach the other processes\n"
+      << a->Log();
   EXPECT_TRUE(WaitFor([&] { return refused_everywhere(before); }, 20s))
       << "the revocations Redis lost in its restart were not written again";
   const std::string log_a = a->Log();
@@ -213,7 +236,8 @@ TEST_F(RedisE2E, ALogoutIsRefusedByEveryProcessAndReachesThemAfterAnOutage) {
 
 TEST_F(RedisE2E, ADuplicatePlacementOnAnotherReplicaWhileTheFirstIsInFlightHears409) {
   UseCache(3);
-  env_.push_back({"VETAHUT_PAYMENT_SANDBOX_LATENCY_MS", "1500"});  // each card placement is in flight ≥ 1.5 s
+  env_.push_back(
+      {"VETAHUT_PAYMENT_SANDBOX_LATENCY_MS", "1500"});  // each card placement is in flight ≥ 1.5 s
   auto a = Replica("a", {"--demo"});
   ASSERT_FALSE(Boot(*a).empty()) << a->Log();
   const std::string url_a = url_;
@@ -239,7 +263,8 @@ TEST_F(RedisE2E, ADuplicatePlacementOnAnotherReplicaWhileTheFirstIsInFlightHears
     const auto started = Steady::now();
     HttpClient c({.connect_timeout = 2000ms, .timeout = 20000ms});
     auto r = c.Post(url_b + "/api/v1/orders", body, With(customer_, "Idempotency-Key", key));
-    out.second_took = std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - started);
+    out.second_took =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now() - started);
     out.second_status = r ? r->status : 0;
     out.second_body = r ? r->body : r.error().detail;
     first.join();
@@ -250,11 +275,14 @@ TEST_F(RedisE2E, ADuplicatePlacementOnAnotherReplicaWhileTheFirstIsInFlightHears
   Race marked = race(body, "two-replicas-1");
   EXPECT_EQ(marked.first_status, 201) << marked.first_body;
   EXPECT_EQ(marked.second_status, 409) << marked.second_body;
-  EXPECT_NE(marked.second_body.find("a request with this Idempotency-Key is in progress"), std::string::npos)
+  EXPECT_NE(marked.second_body.find("a request with this Idempotency-Key is in progress"),
+            std::string::npos)
       << marked.second_body;
   EXPECT_LT(marked.second_took, 1000ms) << "the duplicate must not wait for the first placement";
-  auto settled = client_.Post(url_b + "/api/v1/orders", body, With(customer_, "Idempotency-Key", "two-replicas-1"));
-  ASSERT_EQ(settled->status, 200) << "once placed, the key replays on any replica: " << settled->body;
+  auto settled = client_.Post(url_b + "/api/v1/orders", body,
+                              With(customer_, "Idempotency-Key", "two-replicas-1"));
+  ASSERT_EQ(settled->status, 200) << "once placed, the key replays on any replica: "
+                                  << settled->body;
   EXPECT_EQ(json::parse(settled->body).at("id"), json::parse(marked.first_body).at("id"));
   EXPECT_EQ(StoreOrders(), 1u);
 
@@ -263,7 +291,8 @@ TEST_F(RedisE2E, ADuplicatePlacementOnAnotherReplicaWhileTheFirstIsInFlightHears
   const std::string second_body = OrderBody(Card(kApproved));
   Race unmarked = race(second_body, "two-replicas-2");
   EXPECT_TRUE(unmarked.first_status == 201 || unmarked.first_status == 200) << unmarked.first_body;
-  EXPECT_TRUE(unmarked.second_status == 201 || unmarked.second_status == 200) << unmarked.second_body;
+  EXPECT_TRUE(unmarked.second_status == 201 || unmarked.second_status == 200)
+      << unmarked.second_body;
   EXPECT_EQ((unmarked.first_status == 201) + (unmarked.second_status == 201), 1);
   EXPECT_EQ(json::parse(unmarked.first_body).at("id"), json::parse(unmarked.second_body).at("id"));
   EXPECT_EQ(StoreOrders(), 2u);

@@ -12,10 +12,13 @@ Revocations::Revocations(cache::Cache* cache, std::chrono::seconds leeway)
     : cache_(cache),
       leeway_(leeway),
       outage_("token revocations",
-              "logouts are refused by the process that made them and written to the cache when it is back; other "
-              "processes accept a token they do not know as revoked (fail open: it expires within auth.access_token_ttl_s)") {}
+              "logouts are refused by the process that made them and written to the cache when it "
+              "is back; other "
+              "processes accept a token they do not know as revoked (fail open: it expires within "
+              "auth.access_token_ttl_s)") {}
 
-core::Status Revocations::Write(const std::string& jti, core::TimePoint until, core::TimePoint now) {
+core::Status Revocations::Write(const std::string& jti, core::TimePoint until,
+                                core::TimePoint now) {
   const auto ttl = std::chrono::ceil<std::chrono::milliseconds>(until - now);
   auto written = cache_->Set(Key(jti), "1", ttl);
   if (written) {
@@ -31,7 +34,8 @@ void Revocations::ForgetExpired(core::TimePoint now) const {
 }
 
 bool Revocations::Revoke(const Claims& claims, core::TimePoint now) {
-  if (claims.token_id.empty()) return true;  // nothing to name it by (tokens we issue always have one)
+  if (claims.token_id.empty())
+    return true;  // nothing to name it by (tokens we issue always have one)
   const core::TimePoint until = claims.expires_at + leeway_;
   if (until <= now) return true;  // it cannot verify any more anyway
   {
@@ -50,7 +54,8 @@ bool Revocations::IsRevoked(const Claims& claims, core::TimePoint now) const {
   if (claims.token_id.empty()) return false;
   {
     std::lock_guard lock(mutex_);
-    if (auto it = entries_.find(claims.token_id); it != entries_.end() && it->second.until > now) return true;
+    if (auto it = entries_.find(claims.token_id); it != entries_.end() && it->second.until > now)
+      return true;
   }
   if (!cache_) return false;
   auto revoked = cache_->Exists(Key(claims.token_id));
@@ -87,9 +92,11 @@ std::size_t Revocations::Sync(core::TimePoint now, std::chrono::seconds rewrite_
       // The cache is down again: the rest waits for the next round (a failed call costs nothing).
       std::lock_guard lock(mutex_);
       for (std::size_t j = i; j < writes.size(); ++j) {
-        if (auto it = entries_.find(writes[j].first); it != entries_.end() && it->second.pending) ++waiting;
+        if (auto it = entries_.find(writes[j].first); it != entries_.end() && it->second.pending)
+          ++waiting;
       }
-      next_rewrite_ = core::TimePoint{};  // and everything again once it is back: it may have restarted empty
+      next_rewrite_ =
+          core::TimePoint{};  // and everything again once it is back: it may have restarted empty
       return waiting;
     }
     std::lock_guard lock(mutex_);

@@ -37,7 +37,8 @@ class Revocations {
   /// Writes the revocations the cache has not taken yet and forgets expired ones; every
   /// `rewrite_every` also writes again every revocation made here, so a Redis that restarted
   /// empty learns them again. Returns how many are still waiting for the cache.
-  std::size_t Sync(core::TimePoint now, std::chrono::seconds rewrite_every = std::chrono::seconds(30));
+  std::size_t Sync(core::TimePoint now,
+                   std::chrono::seconds rewrite_every = std::chrono::seconds(30));
 
  private:
   struct Entry {

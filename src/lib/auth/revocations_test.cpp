@@ -11,7 +11,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-core::TimePoint Start() { return core::TimePoint(std::chrono::microseconds(1'700'000'000'000'000LL)); }
+core::TimePoint Start() {
+  return core::TimePoint(std::chrono::microseconds(1'700'000'000'000'000LL));
+}
 
 Claims Token(std::string jti, core::TimePoint now, std::chrono::seconds life = 900s) {
   Claims c;
@@ -59,7 +61,8 @@ TEST(Revocations, WithoutACacheOnlyThisProcessKnows) {
   EXPECT_TRUE(alone.Revoke(token, clock.Now()));
   EXPECT_TRUE(alone.IsRevoked(token, clock.Now()));
   EXPECT_EQ(alone.Sync(clock.Now()), 0u);
-  EXPECT_FALSE(alone.IsRevoked(Token("", clock.Now()), clock.Now())) << "a token without an id is never revoked";
+  EXPECT_FALSE(alone.IsRevoked(Token("", clock.Now()), clock.Now()))
+      << "a token without an id is never revoked";
 }
 
 TEST(Revocations, WhileTheCacheIsDownTheLogoutHoldsHereAndOtherProcessesFailOpen) {
@@ -68,11 +71,14 @@ TEST(Revocations, WhileTheCacheIsDownTheLogoutHoldsHereAndOtherProcessesFailOpen
   Revocations customer_service(down.get()), gateway(down.get());
   const Claims token = Token("jti-1", clock.Now());
   EXPECT_FALSE(customer_service.Revoke(token, clock.Now())) << "the cache did not take it";
-  EXPECT_TRUE(customer_service.IsRevoked(token, clock.Now())) << "the process that logged out still refuses it";
-  EXPECT_FALSE(gateway.IsRevoked(token, clock.Now())) << "fail open: a down cache does not sign everyone out";
+  EXPECT_TRUE(customer_service.IsRevoked(token, clock.Now()))
+      << "the process that logged out still refuses it";
+  EXPECT_FALSE(gateway.IsRevoked(token, clock.Now()))
+      << "fail open: a down cache does not sign everyone out";
   EXPECT_EQ(customer_service.Sync(clock.Now()), 1u) << "waiting for the cache";
   clock.Advance(900s + 30s);
-  EXPECT_EQ(customer_service.Sync(clock.Now()), 0u) << "an expired token's revocation is no longer needed";
+  EXPECT_EQ(customer_service.Sync(clock.Now()), 0u)
+      << "an expired token's revocation is no longer needed";
 }
 
 TEST(Revocations, ARevokedTokenOnceSeenStaysRefusedWhenTheCacheFails) {
@@ -86,8 +92,10 @@ TEST(Revocations, ARevokedTokenOnceSeenStaysRefusedWhenTheCacheFails) {
   ASSERT_TRUE(gateway.IsRevoked(token, clock.Now()));
   ASSERT_TRUE(shared.Delete("revoked:jti-1"));  // … and the cache lost it (a Redis restarted empty)
   EXPECT_TRUE(gateway.IsRevoked(token, clock.Now())) << "remembered by the gateway";
-  EXPECT_EQ(customer_service.Sync(clock.Now()), 0u);  // the first sync writes every own revocation again
-  EXPECT_TRUE(shared.Exists("revoked:jti-1").value()) << "the customer service told the cache again";
+  EXPECT_EQ(customer_service.Sync(clock.Now()),
+            0u);  // the first sync writes every own revocation again
+  EXPECT_TRUE(shared.Exists("revoked:jti-1").value())
+      << "the customer service told the cache again";
 }
 
 }  // namespace

@@ -33,12 +33,15 @@ class Cache {
   /// GCRA (lib/ratelimit): decides one request for `key` under `policy` at `now` (µs since the
   /// epoch) and stores the key's new TAT when allowed, atomically for every process sharing the
   /// cache. The Decision is the in-process limiter's for the same TAT.
-  virtual core::Result<ratelimit::Decision> TakeRate(std::string_view key, const ratelimit::Policy& policy,
+  virtual core::Result<ratelimit::Decision> TakeRate(std::string_view key,
+                                                     const ratelimit::Policy& policy,
                                                      ratelimit::Micros now) = 0;
   /// Stores `value` under `key` for `ttl` unless the key exists; true if it was stored.
-  virtual core::Result<bool> SetIfAbsent(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) = 0;
+  virtual core::Result<bool> SetIfAbsent(std::string_view key, std::string_view value,
+                                         std::chrono::milliseconds ttl) = 0;
   /// Stores `value` under `key` for `ttl`, replacing what was there.
-  virtual core::Status Set(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) = 0;
+  virtual core::Status Set(std::string_view key, std::string_view value,
+                           std::chrono::milliseconds ttl) = 0;
   /// Whether `key` is there (and not expired).
   virtual core::Result<bool> Exists(std::string_view key) = 0;
   /// Removes `key`; nothing happens when it is not there.
@@ -56,17 +59,18 @@ class Cache {
 
 /// The Redis cache's settings (section [cache]).
 struct CacheOptions {
-  int pool_size = 4;                                  ///< connections per process, at most
-  std::chrono::milliseconds timeout{200};             ///< to connect, and for each command's reply
-  std::chrono::milliseconds first_backoff{100};       ///< after a failure, calls fail at once this long…
-  std::chrono::milliseconds max_backoff{5000};        ///< …doubling up to this, until a call succeeds
-  std::string key_prefix = "vetahut:";                ///< before every key (several platforms may share a server)
+  int pool_size = 4;                             ///< connections per process, at most
+  std::chrono::milliseconds timeout{200};        ///< to connect, and for each command's reply
+  std::chrono::milliseconds first_backoff{100};  ///< after a failure, calls fail at once this long…
+  std::chrono::milliseconds max_backoff{5000};  ///< …doubling up to this, until a call succeeds
+  std::string key_prefix = "vetahut:";  ///< before every key (several platforms may share a server)
 };
 
 /// The cache `url` names (`memory:` or `redis://…`). Throws std::invalid_argument for a URL
 /// ParseCacheUrl refuses (the configuration checks it first). Does not connect: a Redis that is
 /// down at start-up is a cache that is down, not a process that cannot start.
-std::unique_ptr<Cache> OpenCache(const std::string& url, const CacheOptions& options, const core::Clock& clock);
+std::unique_ptr<Cache> OpenCache(const std::string& url, const CacheOptions& options,
+                                 const core::Clock& clock);
 
 /// Logs the start and the end of an outage of one use of the cache — once each, not per call:
 /// "rate limits: the cache is unavailable; each process limits on its own" … "rate limits: the

@@ -34,7 +34,8 @@ core::Result<std::string> PercentDecode(std::string_view text, std::string_view 
 }
 
 bool IsHostChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_';
 }
 
 }  // namespace
@@ -42,17 +43,20 @@ bool IsHostChar(char c) {
 std::string CacheUrl::Redacted() const {
   if (kind == Kind::kMemory) return "memory:";
   const bool v6 = host.find(':') != std::string::npos;
-  return fmt::format("redis://{}{}{}{}:{}/{}", password.empty() ? "" : "***@", v6 ? "[" : "", host, v6 ? "]" : "", port, db);
+  return fmt::format("redis://{}{}{}{}:{}/{}", password.empty() ? "" : "***@", v6 ? "[" : "", host,
+                     v6 ? "]" : "", port, db);
 }
 
 core::Result<CacheUrl> ParseCacheUrl(std::string_view url) {
   CacheUrl out;
   if (url == "memory:") return out;
   if (url.starts_with("rediss://")) {
-    return core::Fail(Bad("rediss:// (TLS) is not supported (Debian's hiredis has no TLS): use redis:// on a private "
-                          "network or through a TLS tunnel"));
+    return core::Fail(Bad(
+        "rediss:// (TLS) is not supported (Debian's hiredis has no TLS): use redis:// on a private "
+        "network or through a TLS tunnel"));
   }
-  if (!url.starts_with("redis://")) return core::Fail(Bad("must be memory: or redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]"));
+  if (!url.starts_with("redis://"))
+    return core::Fail(Bad("must be memory: or redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]"));
   out.kind = CacheUrl::Kind::kRedis;
   std::string_view rest = url.substr(8);
   if (rest.find_first_of("?#") != std::string_view::npos) {
@@ -77,7 +81,8 @@ core::Result<CacheUrl> ParseCacheUrl(std::string_view url) {
       out.username = std::move(*user);
       out.password = std::move(*password);
     }
-    if (out.password.empty() && !out.username.empty()) return core::Fail(Bad("a user needs a password (USER:PASSWORD@)"));
+    if (out.password.empty() && !out.username.empty())
+      return core::Fail(Bad("a user needs a password (USER:PASSWORD@)"));
   }
   // Host and port, then the database.
   std::string_view hostport = rest;
@@ -89,7 +94,8 @@ core::Result<CacheUrl> ParseCacheUrl(std::string_view url) {
   std::string_view port_text;
   if (hostport.starts_with('[')) {
     const auto close = hostport.find(']');
-    if (close == std::string_view::npos) return core::Fail(Bad("an IPv6 host must be written [ADDRESS]"));
+    if (close == std::string_view::npos)
+      return core::Fail(Bad("an IPv6 host must be written [ADDRESS]"));
     out.host = std::string(hostport.substr(1, close - 1));
     std::string_view after = hostport.substr(close + 1);
     if (!after.empty()) {
@@ -97,7 +103,8 @@ core::Result<CacheUrl> ParseCacheUrl(std::string_view url) {
       port_text = after.substr(1);
       if (port_text.empty()) return core::Fail(Bad("the port after ':' is missing"));
     }
-    const bool hex = !out.host.empty() && out.host.find_first_not_of("0123456789abcdefABCDEF:.") == std::string::npos;
+    const bool hex = !out.host.empty() &&
+                     out.host.find_first_not_of("0123456789abcdefABCDEF:.") == std::string::npos;
     if (!hex) return core::Fail(Bad(fmt::format("'{}' is not an IPv6 address", out.host)));
   } else {
     const auto colon = hostport.rfind(':');
@@ -108,7 +115,8 @@ core::Result<CacheUrl> ParseCacheUrl(std::string_view url) {
     }
     if (out.host.empty()) return core::Fail(Bad("the host is missing (redis://HOST:PORT/DB)"));
     for (char c : out.host) {
-      if (!IsHostChar(c)) return core::Fail(Bad(fmt::format("'{}' is not a host name or address", out.host)));
+      if (!IsHostChar(c))
+        return core::Fail(Bad(fmt::format("'{}' is not a host name or address", out.host)));
     }
   }
   if (!port_text.empty()) {
@@ -123,7 +131,8 @@ core::Result<CacheUrl> ParseCacheUrl(std::string_view url) {
     int db = 0;
     auto [p, ec] = std::from_chars(path.data(), path.data() + path.size(), db);
     if (ec != std::errc() || p != path.data() + path.size() || db < 0 || db > 65535) {
-      return core::Fail(Bad(fmt::format("the database must be a number (0-15 on a default Redis), got '{}'", path)));
+      return core::Fail(Bad(
+          fmt::format("the database must be a number (0-15 on a default Redis), got '{}'", path)));
     }
     out.db = db;
   }

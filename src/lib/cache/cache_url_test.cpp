@@ -70,7 +70,8 @@ TEST(CacheUrl, EachMistakeIsRefusedWithItsReason) {
     auto parsed = ParseCacheUrl(url);
     ASSERT_FALSE(parsed) << url;
     EXPECT_EQ(parsed.error().code, core::ErrorCode::kBadRequest);
-    EXPECT_NE(parsed.error().detail.find(why), std::string::npos) << url << ": " << parsed.error().detail;
+    EXPECT_NE(parsed.error().detail.find(why), std::string::npos)
+        << url << ": " << parsed.error().detail;
   }
 }
 

@@ -11,7 +11,8 @@ constexpr std::size_t kSweepEvery = 1024;  // writes between sweeps of expired e
 MemoryCache::MemoryCache(const core::Clock& clock) : clock_(clock) {}
 MemoryCache::~MemoryCache() = default;
 
-core::Result<ratelimit::Decision> MemoryCache::TakeRate(std::string_view key, const ratelimit::Policy& policy,
+core::Result<ratelimit::Decision> MemoryCache::TakeRate(std::string_view key,
+                                                        const ratelimit::Policy& policy,
                                                         ratelimit::Micros now) {
   return limiter_.Take(key, policy, now);
 }
@@ -26,7 +27,8 @@ MemoryCache::Entry* MemoryCache::Live(std::string_view key, core::TimePoint now)
   return &it->second;
 }
 
-void MemoryCache::Put(std::string_view key, std::string_view value, std::chrono::milliseconds ttl, core::TimePoint now) {
+void MemoryCache::Put(std::string_view key, std::string_view value, std::chrono::milliseconds ttl,
+                      core::TimePoint now) {
   if (++since_sweep_ >= kSweepEvery) {
     since_sweep_ = 0;
     std::erase_if(entries_, [now](const auto& e) { return e.second.expires_at <= now; });
@@ -39,7 +41,8 @@ void MemoryCache::Put(std::string_view key, std::string_view value, std::chrono:
   }
 }
 
-core::Result<bool> MemoryCache::SetIfAbsent(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) {
+core::Result<bool> MemoryCache::SetIfAbsent(std::string_view key, std::string_view value,
+                                            std::chrono::milliseconds ttl) {
   const auto now = clock_.Now();
   std::lock_guard lock(mutex_);
   if (Live(key, now)) return false;
@@ -47,7 +50,8 @@ core::Result<bool> MemoryCache::SetIfAbsent(std::string_view key, std::string_vi
   return true;
 }
 
-core::Status MemoryCache::Set(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) {
+core::Status MemoryCache::Set(std::string_view key, std::string_view value,
+                              std::chrono::milliseconds ttl) {
   const auto now = clock_.Now();
   std::lock_guard lock(mutex_);
   Put(key, value, ttl, now);

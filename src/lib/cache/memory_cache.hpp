@@ -18,8 +18,10 @@ class MemoryCache final : public Cache {
 
   core::Result<ratelimit::Decision> TakeRate(std::string_view key, const ratelimit::Policy& policy,
                                              ratelimit::Micros now) override;
-  core::Result<bool> SetIfAbsent(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) override;
-  core::Status Set(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) override;
+  core::Result<bool> SetIfAbsent(std::string_view key, std::string_view value,
+                                 std::chrono::milliseconds ttl) override;
+  core::Status Set(std::string_view key, std::string_view value,
+                   std::chrono::milliseconds ttl) override;
   core::Result<bool> Exists(std::string_view key) override;
   core::Status Delete(std::string_view key) override;
   core::Result<bool> DeleteIfValue(std::string_view key, std::string_view value) override;
@@ -37,11 +39,14 @@ class MemoryCache final : public Cache {
   };
   struct KeyHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view key) const noexcept { return std::hash<std::string_view>{}(key); }
+    std::size_t operator()(std::string_view key) const noexcept {
+      return std::hash<std::string_view>{}(key);
+    }
   };
   /// The live entry under `key`, or nullptr (an expired one is erased). Holds mutex_.
   Entry* Live(std::string_view key, core::TimePoint now);
-  void Put(std::string_view key, std::string_view value, std::chrono::milliseconds ttl, core::TimePoint now);
+  void Put(std::string_view key, std::string_view value, std::chrono::milliseconds ttl,
+           core::TimePoint now);
 
   const core::Clock& clock_;
   ratelimit::Limiter limiter_;

@@ -21,11 +21,13 @@ TEST(MemoryCache, SetIfAbsentStoresOnceUntilTheTtlHasPassed) {
   core::ManualClock clock(Start());
   MemoryCache cache(clock);
   EXPECT_EQ(cache.SetIfAbsent("marker", "a", 30s).value(), true);
-  EXPECT_EQ(cache.SetIfAbsent("marker", "b", 30s).value(), false) << "a second request finds the first one's marker";
+  EXPECT_EQ(cache.SetIfAbsent("marker", "b", 30s).value(), false)
+      << "a second request finds the first one's marker";
   clock.Advance(29s);
   EXPECT_EQ(cache.SetIfAbsent("marker", "b", 30s).value(), false);
   clock.Advance(1s);
-  EXPECT_EQ(cache.SetIfAbsent("marker", "b", 30s).value(), true) << "a marker whose owner died expires";
+  EXPECT_EQ(cache.SetIfAbsent("marker", "b", 30s).value(), true)
+      << "a marker whose owner died expires";
 }
 
 TEST(MemoryCache, SetReplacesAndExistsFollowsTheTtl) {
@@ -52,7 +54,8 @@ TEST(MemoryCache, DeleteIfValueRemovesOnlyTheOwnersMarker) {
   ASSERT_TRUE(cache.SetIfAbsent("marker", "first", 5s).value());
   clock.Advance(5s);  // the first owner took too long: its marker expired …
   ASSERT_TRUE(cache.SetIfAbsent("marker", "second", 5s).value());  // … and another request took it
-  EXPECT_FALSE(cache.DeleteIfValue("marker", "first").value()) << "the first owner must not release the second's marker";
+  EXPECT_FALSE(cache.DeleteIfValue("marker", "first").value())
+      << "the first owner must not release the second's marker";
   EXPECT_TRUE(cache.Exists("marker").value());
   EXPECT_TRUE(cache.DeleteIfValue("marker", "second").value());
   EXPECT_FALSE(cache.Exists("marker").value());
@@ -66,7 +69,8 @@ TEST(MemoryCache, TakeRateDecidesLikeTheInProcessLimiter) {
   const ratelimit::Policy policy{"anonymous", 5, 10s};
   const ratelimit::Micros t0 = Start().time_since_epoch().count();
   // A burst of the whole quota, refusals, then one request per interval (2 s) as time passes.
-  for (ratelimit::Micros at : std::initializer_list<ratelimit::Micros>{0, 0, 1, 2, 3, 4, 5, kS, 2 * kS, 2 * kS + 1, 4 * kS, 30 * kS}) {
+  for (ratelimit::Micros at : std::initializer_list<ratelimit::Micros>{
+           0, 0, 1, 2, 3, 4, 5, kS, 2 * kS, 2 * kS + 1, 4 * kS, 30 * kS}) {
     const auto want = reference.Take("ip:1", policy, t0 + at);
     const auto got = cache.TakeRate("ip:1", policy, t0 + at);
     ASSERT_TRUE(got);
@@ -118,7 +122,8 @@ TEST_F(OutageLogTest, AnOutageIsLoggedOnceWhenItStartsAndOnceWhenItEnds) {
   outage.Succeeded();
   EXPECT_TRUE(lines_.empty());
   EXPECT_TRUE(outage.Failed(core::Error::Unavailable("connection refused")));
-  for (int i = 0; i < 100; ++i) EXPECT_FALSE(outage.Failed(core::Error::Unavailable("connection refused")));
+  for (int i = 0; i < 100; ++i)
+    EXPECT_FALSE(outage.Failed(core::Error::Unavailable("connection refused")));
   EXPECT_TRUE(outage.down());
   ASSERT_EQ(lines_.size(), 1u);
   EXPECT_NE(lines_[0].find("\"level\":\"warn\""), std::string::npos) << lines_[0];
@@ -129,7 +134,8 @@ TEST_F(OutageLogTest, AnOutageIsLoggedOnceWhenItStartsAndOnceWhenItEnds) {
   EXPECT_FALSE(outage.down());
   ASSERT_EQ(lines_.size(), 2u);
   EXPECT_NE(lines_[1].find("the cache is back"), std::string::npos) << lines_[1];
-  EXPECT_TRUE(outage.Failed(core::Error::Unavailable("timeout"))) << "the next outage is logged again";
+  EXPECT_TRUE(outage.Failed(core::Error::Unavailable("timeout")))
+      << "the next outage is logged again";
   EXPECT_EQ(lines_.size(), 3u);
 }
 

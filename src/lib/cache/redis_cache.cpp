@@ -65,9 +65,13 @@ timeval ToTimeval(milliseconds ms) {
   return tv;
 }
 
-std::string Millis(milliseconds ttl) { return std::to_string(std::max<std::int64_t>(ttl.count(), 1)); }
+std::string Millis(milliseconds ttl) {
+  return std::to_string(std::max<std::int64_t>(ttl.count(), 1));
+}
 
-std::string_view ReplyText(const redisReply& r) { return r.str ? std::string_view(r.str, r.len) : std::string_view(); }
+std::string_view ReplyText(const redisReply& r) {
+  return r.str ? std::string_view(r.str, r.len) : std::string_view();
+}
 
 // hiredis writes with write(2): a server that closed the connection would raise SIGPIPE, whose
 // default action ends the process. Ignore it (the write then fails with EPIPE, which fails that
@@ -93,7 +97,8 @@ class RedisCache final : public Cache {
   core::Result<ratelimit::Decision> TakeRate(std::string_view key, const ratelimit::Policy& policy,
                                              ratelimit::Micros now) override {
     const auto cells = ratelimit::CellsOf(policy);
-    const std::string k = Key(key), at = std::to_string(now), interval = std::to_string(cells.interval),
+    const std::string k = Key(key), at = std::to_string(now),
+                      interval = std::to_string(cells.interval),
                       window = std::to_string(cells.window);
     auto reply = Eval(take_, {k}, {at, interval, window});
     if (!reply) return core::Fail(reply.error());
@@ -107,7 +112,8 @@ class RedisCache final : public Cache {
     return ratelimit::Decide(policy, tat, now);
   }
 
-  core::Result<bool> SetIfAbsent(std::string_view key, std::string_view value, milliseconds ttl) override {
+  core::Result<bool> SetIfAbsent(std::string_view key, std::string_view value,
+                                 milliseconds ttl) override {
     const std::string k = Key(key), px = Millis(ttl);
     auto reply = Run({"SET", k, value, "PX", px, "NX"});
     if (!reply) return core::Fail(reply.error());
@@ -144,7 +150,8 @@ class RedisCache final : public Cache {
     const std::string k = Key(key);
     auto reply = Eval(delete_if_, {k}, {value});
     if (!reply) return core::Fail(reply.error());
-    if ((*reply)->type != REDIS_REPLY_INTEGER) return core::Fail(Unexpected("the compare-and-delete script", **reply));
+    if ((*reply)->type != REDIS_REPLY_INTEGER)
+      return core::Fail(Unexpected("the compare-and-delete script", **reply));
     return (*reply)->integer > 0;
   }
 
@@ -164,13 +171,15 @@ class RedisCache final : public Cache {
   /// A failure of a call: counted, described with where the cache is.
   core::Error Failure(std::string_view why) {
     failures_.fetch_add(1, std::memory_order_relaxed);
-    return core::Error::Unavailable(fmt::format("the cache (Redis at {}) is unavailable: {}", where_, why));
+    return core::Error::Unavailable(
+        fmt::format("the cache (Redis at {}) is unavailable: {}", where_, why));
   }
 
   /// A reply the command does not give when it works: an error reply (-LOADING, -READONLY,
   /// -NOAUTH, -OOM …) or a type we did not ask for. The server answered, so it is not down.
   core::Error Unexpected(std::string_view what, const redisReply& r) {
-    if (r.type == REDIS_REPLY_ERROR) return Failure(fmt::format("{} was refused: {}", what, ReplyText(r)));
+    if (r.type == REDIS_REPLY_ERROR)
+      return Failure(fmt::format("{} was refused: {}", what, ReplyText(r)));
     return Failure(fmt::format("{} answered a reply of type {}", what, r.type));
   }
 
@@ -228,7 +237,8 @@ class RedisCache final : public Cache {
     ContextPtr c(redisConnectWithTimeout(url_.host.c_str(), url_.port, tv));
     if (!c) return core::Fail(Down("cannot allocate a connection"));
     if (c->err) return core::Fail(Down(fmt::format("cannot connect: {}", c->errstr)));
-    if (redisSetTimeout(c.get(), tv) != REDIS_OK) return core::Fail(Down("cannot set the socket timeouts"));
+    if (redisSetTimeout(c.get(), tv) != REDIS_OK)
+      return core::Fail(Down("cannot set the socket timeouts"));
     redisEnableKeepAlive(c.get());
     auto setup = [&](std::vector<std::string_view> args, std::string_view what) -> core::Status {
       std::vector<const char*> argv;
@@ -237,9 +247,12 @@ class RedisCache final : public Cache {
         argv.push_back(a.data());
         lens.push_back(a.size());
       }
-      ReplyPtr r(static_cast<redisReply*>(redisCommandArgv(c.get(), int(argv.size()), argv.data(), lens.data())));
-      if (!r) return core::Fail(Down(fmt::format("{}: {}", what, c->errstr[0] ? c->errstr : "no reply")));
-      if (r->type == REDIS_REPLY_ERROR) return core::Fail(Down(fmt::format("{} was refused: {}", what, ReplyText(*r))));
+      ReplyPtr r(static_cast<redisReply*>(
+          redisCommandArgv(c.get(), int(argv.size()), argv.data(), lens.data())));
+      if (!r)
+        return core::Fail(Down(fmt::format("{}: {}", what, c->errstr[0] ? c->errstr : "no reply")));
+      if (r->type == REDIS_REPLY_ERROR)
+        return core::Fail(Down(fmt::format("{} was refused: {}", what, ReplyText(*r))));
       return core::Ok();
     };
     if (!url_.password.empty()) {
@@ -268,8 +281,10 @@ class RedisCache final : public Cache {
     if (down_) {
       const auto now = Steady::now();
       if (probing_ || now < retry_at_) {
-        const auto wait = std::chrono::duration_cast<milliseconds>(std::max(retry_at_ - now, Steady::duration::zero()));
-        const std::string why = fmt::format("{} (next attempt in {} ms)", last_error_, wait.count());
+        const auto wait = std::chrono::duration_cast<milliseconds>(
+            std::max(retry_at_ - now, Steady::duration::zero()));
+        const std::string why =
+            fmt::format("{} (next attempt in {} ms)", last_error_, wait.count());
         lock.unlock();
         return core::Fail(Failure(why));
       }
@@ -332,7 +347,8 @@ class RedisCache final : public Cache {
       if (!conn) return core::Fail(conn.error());
       redisContext* c = conn->context.get();
       errno = 0;
-      ReplyPtr reply(static_cast<redisReply*>(redisCommandArgv(c, int(argv.size()), argv.data(), lens.data())));
+      ReplyPtr reply(static_cast<redisReply*>(
+          redisCommandArgv(c, int(argv.size()), argv.data(), lens.data())));
       const int saved_errno = errno;
       if (reply) {
         Up();
@@ -346,8 +362,9 @@ class RedisCache final : public Cache {
       // A connection that sat idle may have been closed by a server restarted since: once, on a
       // new one. A timeout is not retried — the server is there but slow, and waiting twice as
       // long is what the timeout is meant to prevent.
-      const bool closed = err == REDIS_ERR_EOF ||
-                          (err == REDIS_ERR_IO && (saved_errno == ECONNRESET || saved_errno == EPIPE));
+      const bool closed =
+          err == REDIS_ERR_EOF ||
+          (err == REDIS_ERR_IO && (saved_errno == ECONNRESET || saved_errno == EPIPE));
       if (conn->reused && closed && attempt == 0) continue;
       if (err == REDIS_ERR_IO && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK)) {
         why = fmt::format("no reply within {} ms", options_.timeout.count());

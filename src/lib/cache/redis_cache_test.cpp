@@ -39,7 +39,8 @@ std::string RedisUrl() {
 void Server(const std::string& what) {
   const char* ctl = std::getenv("VETAHUT_TEST_REDIS_CTL");
   ASSERT_TRUE(ctl && *ctl) << "VETAHUT_TEST_REDIS_CTL is not set (scripts/with-redis.sh sets it)";
-  ASSERT_EQ(std::system((std::string(ctl) + " " + what).c_str()), 0) << "redis " << what << " failed";
+  ASSERT_EQ(std::system((std::string(ctl) + " " + what).c_str()), 0)
+      << "redis " << what << " failed";
 }
 
 /// Runs redis-cli against the test server (for what the cache does not do itself: SCRIPT FLUSH).
@@ -65,7 +66,9 @@ std::chrono::milliseconds Timed(F&& f) {
 }
 
 ratelimit::Micros NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 class RedisCacheTest : public ::testing::Test {
@@ -90,19 +93,23 @@ TEST_F(RedisCacheTest, KeysValuesAndExpiryBehaveAsInMemory) {
   EXPECT_FALSE(cache->Exists("revoked:t1").value());
   ASSERT_TRUE(cache->Set("revoked:t1", "1", 300ms));
   EXPECT_TRUE(cache->Exists("revoked:t1").value());
-  EXPECT_TRUE(WaitFor([&] { return !cache->Exists("revoked:t1").value(); }, 3s)) << "the key outlived its TTL";
+  EXPECT_TRUE(WaitFor([&] { return !cache->Exists("revoked:t1").value(); }, 3s))
+      << "the key outlived its TTL";
 
   EXPECT_TRUE(cache->SetIfAbsent("marker", "first", 300ms).value());
-  EXPECT_FALSE(cache->SetIfAbsent("marker", "second", 30s).value()) << "the first request's marker holds";
+  EXPECT_FALSE(cache->SetIfAbsent("marker", "second", 30s).value())
+      << "the first request's marker holds";
   EXPECT_TRUE(WaitFor([&] { return cache->SetIfAbsent("marker", "second", 30s).value(); }, 3s))
       << "a marker whose owner died must expire";
-  EXPECT_FALSE(cache->DeleteIfValue("marker", "first").value()) << "the first owner must not release the second's marker";
+  EXPECT_FALSE(cache->DeleteIfValue("marker", "first").value())
+      << "the first owner must not release the second's marker";
   EXPECT_TRUE(cache->Exists("marker").value());
   EXPECT_TRUE(cache->DeleteIfValue("marker", "second").value());
   EXPECT_FALSE(cache->Exists("marker").value());
 
   ASSERT_TRUE(cache->Set("k", std::string("binary\0value\r\n", 14), 10s));
-  EXPECT_FALSE(cache->DeleteIfValue("k", "binary").value()) << "values compare whole, NUL bytes included";
+  EXPECT_FALSE(cache->DeleteIfValue("k", "binary").value())
+      << "values compare whole, NUL bytes included";
   EXPECT_TRUE(cache->DeleteIfValue("k", std::string("binary\0value\r\n", 14)).value());
   EXPECT_TRUE(cache->Delete("never-there"));
   EXPECT_EQ(cache->Stats().failures, 0u);
@@ -115,7 +122,8 @@ TEST_F(RedisCacheTest, TakeRateGivesTheInProcessLimitersDecisions) {
   const ratelimit::Policy policy{"anonymous", 5, 10s};
   const ratelimit::Micros t0 = NowMicros();
   constexpr ratelimit::Micros kS = 1'000'000;
-  for (ratelimit::Micros at : std::initializer_list<ratelimit::Micros>{0, 0, 1, 2, 3, 4, 5, kS, 2 * kS, 2 * kS + 1, 4 * kS, 7 * kS + 999}) {
+  for (ratelimit::Micros at : std::initializer_list<ratelimit::Micros>{
+           0, 0, 1, 2, 3, 4, 5, kS, 2 * kS, 2 * kS + 1, 4 * kS, 7 * kS + 999}) {
     const auto want = reference.Take("ip:1", policy, t0 + at);
     const auto got = cache->TakeRate("ip:1", policy, t0 + at);
     ASSERT_TRUE(got) << got.error().detail;
@@ -170,7 +178,8 @@ TEST_F(RedisCacheTest, TheRateScriptIsSentAgainWhenTheServerForgotIt) {
 TEST_F(RedisCacheTest, StoppedRedisFailsFastAndIsUsedAgainWhenItIsBack) {
   auto cache = Open();
   const ratelimit::Policy policy{"anonymous", 1000, 60s};
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(cache->TakeRate("ip:outage", policy, NowMicros()));  // pooled connections
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(cache->TakeRate("ip:outage", policy, NowMicros()));  // pooled connections
   ASSERT_TRUE(cache->Set("revoked:outage", "1", 60s));
 
   Server("stop");
@@ -199,10 +208,12 @@ TEST_F(RedisCacheTest, StoppedRedisFailsFastAndIsUsedAgainWhenItIsBack) {
   EXPECT_GE(cache->Stats().failures, 1001u);
 
   Server("start");  // empty: nothing is persisted
-  EXPECT_TRUE(WaitFor([&] { return cache->TakeRate("ip:outage", policy, NowMicros()).has_value(); }, 5s))
+  EXPECT_TRUE(
+      WaitFor([&] { return cache->TakeRate("ip:outage", policy, NowMicros()).has_value(); }, 5s))
       << "the cache did not reconnect after Redis came back";
   EXPECT_TRUE(cache->Stats().reachable);
-  EXPECT_FALSE(cache->Exists("revoked:outage").value()) << "this test server keeps nothing across a restart";
+  EXPECT_FALSE(cache->Exists("revoked:outage").value())
+      << "this test server keeps nothing across a restart";
   EXPECT_TRUE(cache->SetIfAbsent("marker", "x", 10s).value());
   EXPECT_TRUE(cache->DeleteIfValue("marker", "x").value()) << "the scripts are loaded again";
 }
@@ -215,13 +226,15 @@ TEST_F(RedisCacheTest, ARedisThatDoesNotAnswerCostsOneTimeoutThenFailsFast) {
   core::Status first;
   auto took = Timed([&] { first = cache->Set("k", "w", 60s); });
   ASSERT_FALSE(first);
-  EXPECT_NE(first.error().detail.find("no reply within 200 ms"), std::string::npos) << first.error().detail;
+  EXPECT_NE(first.error().detail.find("no reply within 200 ms"), std::string::npos)
+      << first.error().detail;
   EXPECT_LT(took, 1000ms) << "bounded by the timeout, not by the server";
   took = Timed([&] {
     for (int i = 0; i < 100; ++i) EXPECT_FALSE(cache->Exists("k"));
   });
   EXPECT_LT(took, 1000ms) << "while in back-off, calls do not wait for the paused server";
-  EXPECT_TRUE(WaitFor([&] { return cache->Exists("k").has_value(); }, 5s)) << "not used again after the pause";
+  EXPECT_TRUE(WaitFor([&] { return cache->Exists("k").has_value(); }, 5s))
+      << "not used again after the pause";
   EXPECT_TRUE(cache->Exists("k").value());
 }
 
@@ -233,7 +246,8 @@ TEST_F(RedisCacheTest, ARefusedPasswordOrDatabaseIsAnErrorNotAHang) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, core::ErrorCode::kUnavailable);
   EXPECT_NE(r.error().detail.find("AUTH was refused"), std::string::npos) << r.error().detail;
-  EXPECT_EQ(r.error().detail.find("not-the-password"), std::string::npos) << "the password is never in a message";
+  EXPECT_EQ(r.error().detail.find("not-the-password"), std::string::npos)
+      << "the password is never in a message";
   auto wrong_db = Open("redis://" + hostport + "/99");
   r = wrong_db->Exists("k");
   ASSERT_FALSE(r);
