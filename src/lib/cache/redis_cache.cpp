@@ -240,7 +240,8 @@ class RedisCache final : public Cache {
     if (redisSetTimeout(c.get(), tv) != REDIS_OK)
       return core::Fail(Down("cannot set the socket timeouts"));
     redisEnableKeepAlive(c.get());
-    auto setup = [&](std::vector<std::string_view> args, std::string_view what) -> core::Status {
+    auto setup = [&](const std::vector<std::string_view>& args,
+                     std::string_view what) -> core::Status {
       std::vector<const char*> argv;
       std::vector<std::size_t> lens;
       for (auto a : args) {
