@@ -324,6 +324,17 @@ class RedisCache final : public Cache {
     idle_cv_.notify_one();
   }
 
+  /// Closes every idle connection (they may all be dead), making room for new ones.
+  void DropIdle() {
+    std::vector<ContextPtr> dropped;
+    {
+      std::lock_guard lock(mutex_);
+      open_ -= static_cast<int>(idle_.size());
+      dropped.swap(idle_);
+    }
+    idle_cv_.notify_all();
+  }
+
   /// A connection that failed is closed, making room for a new one.
   void Discard() {
     {
@@ -361,12 +372,16 @@ class RedisCache final : public Cache {
       conn->context.reset();  // a connection whose command failed is in an unknown state
       Discard();
       // A connection that sat idle may have been closed by a server restarted since: once, on a
-      // new one. A timeout is not retried — the server is there but slow, and waiting twice as
-      // long is what the timeout is meant to prevent.
+      // new one — the other idle connections are as old, so they go too. A timeout is not
+      // retried: the server is there but slow, and waiting twice as long is what the timeout is
+      // meant to prevent.
       const bool closed =
           err == REDIS_ERR_EOF ||
           (err == REDIS_ERR_IO && (saved_errno == ECONNRESET || saved_errno == EPIPE));
-      if (conn->reused && closed && attempt == 0) continue;
+      if (conn->reused && closed && attempt == 0) {
+        DropIdle();
+        continue;
+      }
       if (err == REDIS_ERR_IO && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK)) {
         why = fmt::format("no reply within {} ms", options_.timeout.count());
       }

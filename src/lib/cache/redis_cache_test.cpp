@@ -218,6 +218,26 @@ TEST_F(RedisCacheTest, StoppedRedisFailsFastAndIsUsedAgainWhenItIsBack) {
   EXPECT_TRUE(cache->DeleteIfValue("marker", "x").value()) << "the scripts are loaded again";
 }
 
+TEST_F(RedisCacheTest, ARestartBetweenTwoCallsCostsNoFailure) {
+  auto cache = Open();
+  // Several pooled connections, all of which the restart will close.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) ASSERT_TRUE(cache->Set("k", "v", 60s));
+    });
+  }
+  for (auto& t : threads) t.join();
+  Server("stop");
+  Server("start");
+  for (int i = 0; i < 10; ++i) {
+    auto r = cache->Exists("k");
+    ASSERT_TRUE(r) << "call " << i << " after the restart: " << r.error().detail;
+  }
+  EXPECT_EQ(cache->Stats().failures, 0u)
+      << "the dead connections were replaced without a failed call";
+}
+
 TEST_F(RedisCacheTest, ARedisThatDoesNotAnswerCostsOneTimeoutThenFailsFast) {
   options_.timeout = 200ms;
   auto cache = Open();
