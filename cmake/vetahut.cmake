@@ -34,14 +34,20 @@ endfunction()
 # vetahut_serve_test(<target> SOURCES … DEPS …) — an end-to-end test that runs the real `vetahut`
 # binary, registered for SQLite and for PostgreSQL (VETAHUT_TEST_ENGINE tells the harness which).
 function(vetahut_serve_test target)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "CHAIN" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${target} ${ARG_SOURCES})
   target_link_libraries(${target} PRIVATE ${ARG_DEPS} vetahut_http vetahut_db Boost::json fmt::fmt GTest::gtest GTest::gtest_main)
-  target_compile_definitions(${target} PRIVATE VETAHUT_BINARY="$<TARGET_FILE:vetahut>")
+  target_compile_definitions(${target} PRIVATE VETAHUT_BINARY="$<TARGET_FILE:vetahut>" VETAHUT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   add_dependencies(${target} vetahut)
   add_test(NAME ${target}_sqlite COMMAND ${target} --gtest_brief=1)
   set_tests_properties(${target}_sqlite PROPERTIES LABELS "e2e" ENVIRONMENT "VETAHUT_TEST_ENGINE=sqlite")
   add_test(NAME ${target}_postgres COMMAND ${target} --gtest_brief=1)
   set_tests_properties(${target}_postgres PROPERTIES LABELS "e2e;postgres" ENVIRONMENT "VETAHUT_TEST_ENGINE=postgres"
     RESOURCE_LOCK postgres)
+  # CHAIN: the same tests through the chain's front door (scripts/chain.sh, one chain per test).
+  if(ARG_CHAIN)
+    add_test(NAME ${target}_chain COMMAND ${target} --gtest_brief=1)
+    set_tests_properties(${target}_chain PROPERTIES LABELS "e2e;chain;postgres;rabbitmq"
+      ENVIRONMENT "VETAHUT_TEST_ENGINE=chain" RESOURCE_LOCK "chain")
+  endif()
 endfunction()

@@ -10,7 +10,7 @@
 #       the broker is restarted), `... start` brings it back with its durable queues and
 #       persistent messages; both return once done. Tests use it to simulate an outage.
 #       `... block` raises a memory alarm (publishers are blocked: no confirms), `... unblock`
-#       clears it.
+#       clears it. `... vhost NAME` creates a virtual host NAME (once) that guest may use.
 # The broker, its epmd and the temp directory are always removed on exit; the command's exit code
 # is passed through. Brokers left behind by a killed earlier run are cleaned up at start.
 #
@@ -158,7 +158,12 @@ case "\${1:-}" in
   # it runs out of memory or disk.
   block) exec '$RABBITMQ_LIB/rabbitmqctl' -q set_vm_memory_high_watermark 0 ;;
   unblock) exec '$RABBITMQ_LIB/rabbitmqctl' -q set_vm_memory_high_watermark 0.4 ;;
-  *) echo "usage: \$0 stop|start|block|unblock" >&2; exit 2 ;;
+  # A virtual host of its own for one chain of processes (created once; guest may use it).
+  vhost) name=\${2:?usage: \$0 vhost NAME}
+         '$RABBITMQ_LIB/rabbitmqctl' -q list_vhosts name | grep -qx "\$name" && exit 0
+         '$RABBITMQ_LIB/rabbitmqctl' -q add_vhost "\$name"
+         exec '$RABBITMQ_LIB/rabbitmqctl' -q set_permissions -p "\$name" guest '.*' '.*' '.*' ;;
+  *) echo "usage: \$0 stop|start|block|unblock|vhost NAME" >&2; exit 2 ;;
 esac
 EOF
 chmod +x "$dir/ctl"

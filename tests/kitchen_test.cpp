@@ -128,7 +128,7 @@ TEST_F(KitchenE2E, AnOrderIsOnTheKitchenStreamAndTheCooksBumpsMoveTheCustomersTr
   EXPECT_FALSE(left->at("ticket").at("at_station").as_bool());
   EXPECT_EQ(Status(GetOrder(id, customer_)), "picked_up");
   // Operators see the kitchen on /metrics: queues per station, and how early or late tickets were.
-  auto metrics = client_.Get(url_ + "/metrics");
+  auto metrics = client_.Get(serve.UrlOf("kitchen") + "/metrics");
   ASSERT_EQ(metrics->status, 200);
   EXPECT_NE(metrics->body.find("kitchen_station_queue_items{store=\"" + store_ + "\",station=\"make\"}"), std::string::npos);
   EXPECT_NE(metrics->body.find("kitchen_ready_minus_promised_seconds_count{store=\"" + store_ + "\"} 1"), std::string::npos)

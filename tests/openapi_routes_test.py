@@ -30,7 +30,13 @@ def main():
     with open(f"{args.source}/docs/openapi.yaml", encoding="utf-8") as f:
         doc = yaml.safe_load(f)
     routes = json.loads(subprocess.check_output([args.vetahut, "routes", "--json"]))
-    served = {(r["method"].lower(), r["pattern"]): r["permission"] for r in routes}
+    # /internal/v1/... are the services' calls to each other (decision 0041), never public.
+    served = {(r["method"].lower(), r["pattern"]): r["permission"] for r in routes
+              if not r["pattern"].startswith("/internal/")}
+    internal = [r for r in routes if r["pattern"].startswith("/internal/")]
+    if not internal or any(r["permission"] != "internal" for r in internal):
+        print("every /internal/ route must exist with permission 'internal'")
+        return 1
     documented = {}
     for path, ops in doc["paths"].items():
         for method, op in ops.items():

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -32,29 +33,53 @@ inline std::string RandomSuffix() {
   return std::to_string(rd() % 1000000000);
 }
 
+/// True when the test runs against the chain (VETAHUT_TEST_ENGINE=chain): every service its own
+/// process behind two gateways and nginx (scripts/chain.sh), on PostgreSQL and RabbitMQ.
+inline bool ChainEngine() {
+  const char* engine = std::getenv("VETAHUT_TEST_ENGINE");
+  return engine && std::string(engine) == "chain";
+}
+
 /// A `vetahut serve` child process; stderr (JSON logs) is captured to a file.
 class ServeProcess {
  public:
   ServeProcess(const fs::path& data_dir, std::vector<std::pair<std::string, std::string>> env,
                std::vector<std::string> extra_args = {})
       : log_path_(data_dir.string() + ".log." + RandomSuffix()) {
+    const bool chain = ChainEngine();
+    std::string db_url;
+    for (const auto& [k, v] : env) {
+      if (k == "VETAHUT_TEST_CHAIN_DB_URL") db_url = v;
+    }
+    // A chain takes 13 ports from its base: the front door, then one per process.
+    // Below the kernel's ephemeral range (32768 and up), so no outgoing connection holds one.
+    const int base = 10000 + static_cast<int>(std::random_device{}() % 1100) * 20;
     pid_ = fork();
     if (pid_ == 0) {
       // The server must ignore SIGPIPE itself: start it with the default disposition whatever
       // the test runner ignores, so a regression shows here.
       signal(SIGPIPE, SIG_DFL);
+      if (chain) setpgid(0, 0);  // the chain's processes go with it when the test kills it
       int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(fd, 2);
       dup2(fd, 1);
       for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
       std::vector<std::string> args = {VETAHUT_BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir.string()};
+      if (chain) {
+        args = {"/bin/bash", VETAHUT_SOURCE_DIR "/scripts/chain.sh", "--inside", "--bin", VETAHUT_BINARY, "--db-url", db_url,
+                "--data-dir", data_dir.string(), "--log", "-", "--port", std::to_string(base), "--base-port", std::to_string(base)};
+        if (std::find(extra_args.begin(), extra_args.end(), "--demo") == extra_args.end()) args.push_back("--no-demo");
+        extra_args.clear();
+      }
       for (auto& a : extra_args) args.push_back(a);
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
-      execv(VETAHUT_BINARY, argv.data());
+      execv(args[0].c_str(), argv.data());
       _exit(127);
     }
+    if (chain) setpgid(pid_, pid_);
+    chain_ = chain;
   }
 
   ~ServeProcess() {
@@ -63,12 +88,14 @@ class ServeProcess {
 
   /// Waits for the "listening" log line and returns the base URL ("" if the process died).
   std::string WaitForUrl() {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(chain_ ? 120 : 60);
     while (std::chrono::steady_clock::now() < deadline) {
       std::ifstream in(log_path_);
       std::string line;
       while (std::getline(in, line)) {
         if (line.find("\"msg\":\"listening\"") == std::string::npos) continue;
+        // A chain's processes say where they listen too; its front door is the one to use.
+        if (chain_ && line.find("\"target\":\"chain\"") == std::string::npos) continue;
         auto start = line.find("\"url\":\"");
         if (start == std::string::npos) continue;
         start += 7;
@@ -85,10 +112,27 @@ class ServeProcess {
     return "";
   }
 
+  /// Where the process running `target` listens: the server itself, or in a chain that service's
+  /// own process (what Prometheus scrapes), from its "listening" line.
+  std::string UrlOf(const std::string& target) {
+    if (!chain_) return WaitForUrl();
+    std::ifstream in(log_path_);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find("\"msg\":\"listening\"") == std::string::npos) continue;
+      if (line.find("\"target\":\"" + target + "\"") == std::string::npos) continue;
+      auto start = line.find("\"url\":\"");
+      if (start == std::string::npos) continue;
+      start += 7;
+      return line.substr(start, line.find('"', start) - start);
+    }
+    return "";
+  }
+
   /// Sends `signal` and returns the exit status.
   int Kill(int signal) {
     if (pid_ <= 0) return exit_status_;
-    kill(pid_, signal);
+    kill(chain_ ? -pid_ : pid_, signal);  // a chain: every process of it
     int status = 0;
     waitpid(pid_, &status, 0);
     pid_ = -1;
@@ -125,6 +169,7 @@ class ServeProcess {
   pid_t pid_ = -1;
   int exit_status_ = 0;
   std::string log_path_;
+  bool chain_ = false;
 };
 
 class PlatformTest : public ::testing::Test {
@@ -133,7 +178,7 @@ class PlatformTest : public ::testing::Test {
     data_dir_ = fs::temp_directory_path() / ("vetahut-serve-test-" + RandomSuffix());
     fs::create_directories(data_dir_);
     const char* engine = std::getenv("VETAHUT_TEST_ENGINE");
-    if (engine && std::string(engine) == "postgres") {
+    if (engine && (std::string(engine) == "postgres" || ChainEngine())) {
       const char* pg = std::getenv("VETAHUT_TEST_PG_URL");
       ASSERT_TRUE(pg && *pg) << "VETAHUT_TEST_PG_URL is not set: run it through scripts/with-postgres.sh";
       // A database of its own, so the run starts empty and repeats cleanly.
@@ -141,7 +186,20 @@ class PlatformTest : public ::testing::Test {
       vetahut::db::Database::Open(pg)->Exec("CREATE DATABASE " + name);
       std::string url = pg;
       url = url.substr(0, url.rfind('/') + 1) + name;
-      env_.push_back({"VETAHUT_DB_URL", url});
+      if (ChainEngine()) {
+        // The chain's services each own a schema of it (deploy/postgres/init-schemas.sql); the
+        // first admin is written where the customer service keeps accounts.
+        env_.push_back({"VETAHUT_TEST_CHAIN_DB_URL", url});
+        std::string init = "psql -q -v ON_ERROR_STOP=1 '" + url + "' -f " VETAHUT_SOURCE_DIR "/deploy/postgres/init-schemas.sql > " +
+                           (data_dir_ / "init-schemas.log").string() + " 2>&1";
+        for (const char* s : {"LOCATION", "CUSTOMER", "MENU", "PAYMENT", "KITCHEN", "ORDER", "NOTIFICATION", "INTEGRATION", "ANALYTICS"}) {
+          init = "VH_PG_PASSWORD_" + std::string(s) + "=test-password " + init;
+        }
+        ASSERT_EQ(std::system(init.c_str()), 0) << std::ifstream(data_dir_ / "init-schemas.log").rdbuf();
+        admin_env_ = {{"VETAHUT_DB_URL", "postgresql://vh_customer:test-password@" + url.substr(url.find('@') + 1)}};
+      } else {
+        env_.push_back({"VETAHUT_DB_URL", url});
+      }
     }
     env_.push_back({"VETAHUT_LOG_LEVEL", "info"});
     AddAdmin();
@@ -152,7 +210,7 @@ class PlatformTest : public ::testing::Test {
   /// Creates the first admin the way an operator does: `vetahut user add`.
   void AddAdmin() {
     std::string command = "VETAHUT_NEW_USER_PASSWORD='" + std::string(kAdminPassword) + "' ";
-    for (const auto& [k, v] : env_) command += k + "='" + v + "' ";
+    for (const auto& [k, v] : ChainEngine() ? admin_env_ : env_) command += k + "='" + v + "' ";
     command += std::string(VETAHUT_BINARY) + " user add --email admin@example.test --name 'Test Admin' --phone +12125550000 " +
                "--role admin --data-dir " + data_dir_.string() + " > " + (data_dir_ / "user-add.log").string() + " 2>&1";
     ASSERT_EQ(std::system(command.c_str()), 0) << std::ifstream(data_dir_ / "user-add.log").rdbuf();
@@ -195,6 +253,7 @@ class PlatformTest : public ::testing::Test {
 
   fs::path data_dir_;
   std::vector<std::pair<std::string, std::string>> env_;
+  std::vector<std::pair<std::string, std::string>> admin_env_;  ///< a chain: `user add` on the customer schema
   HttpClient client_;
 };
 

@@ -311,8 +311,9 @@ TEST_F(ServeTest, LocationAdminInputIsValidatedFieldByField) {
   EXPECT_TRUE(json::parse(resume->body).at("accepting_orders").as_bool()) << resume->body;
 }
 
-/// The routes `vetahut routes --target <target>` lists, as "METHOD pattern".
-std::set<std::string> RoutesOf(const std::string& target) {
+/// The routes `vetahut routes --target <target>` lists, as "METHOD pattern": the public ones, or
+/// only the internal ones (/internal/v1/..., decision 0041).
+std::set<std::string> RoutesOf(const std::string& target, bool internal = false) {
   const std::string out_file = fs::temp_directory_path() / ("vetahut-routes-" + RandomSuffix() + ".json");
   const std::string command = std::string(VETAHUT_BINARY) + " routes --json --target " + target + " > " + out_file;
   EXPECT_EQ(std::system(command.c_str()), 0) << command;
@@ -322,7 +323,9 @@ std::set<std::string> RoutesOf(const std::string& target) {
   std::set<std::string> routes;
   const json::value list = json::parse(text);
   for (const auto& r : list.as_array()) {
-    routes.insert(std::string(r.at("method").as_string()) + " " + std::string(r.at("pattern").as_string()));
+    const std::string pattern(r.at("pattern").as_string());
+    if (pattern.starts_with("/internal/") != internal) continue;
+    routes.insert(std::string(r.at("method").as_string()) + " " + pattern);
   }
   return routes;
 }
@@ -340,6 +343,11 @@ TEST_F(ServeTest, EachTargetServesOnlyItsModulesRoutes) {
                   "POST /api/v1/menu/{market}/publish", "GET /api/v1/menu/{market}/versions",
                   "PUT /api/v1/stores/{store_id}/availability/{item_id}", "PUT /api/v1/stores/{store_id}/prices/{item_id}",
                   "PUT /api/v1/stores/{store_id}/tax"}));
+  // What other processes call: the menu client's methods, answering only to the service token.
+  EXPECT_EQ(RoutesOf("menu", true), (std::set<std::string>{"POST /internal/v1/menu/price-cart", "POST /internal/v1/menu/is-menu-item",
+                                                            "POST /internal/v1/menu/set-item-availability"}));
+  EXPECT_EQ(RoutesOf("payment", true).size(), 8u);
+  EXPECT_TRUE(RoutesOf("analytics", true).empty()) << "analytics offers no client";
   EXPECT_EQ(RoutesOf("payment"),
             with({"POST /api/v1/payments/tokens", "POST /api/v1/guest/payments/tokens", "GET /api/v1/admin/payments/reconciliation",
                   "POST /api/v1/payments/webhooks/{provider}"}));
@@ -463,7 +471,7 @@ TEST_F(ServeTest, TargetsRunOneServicePerProcessOnTheSameBinary) {
   ServeProcess unknown(data_dir_, env_, {"--target", "pizzaiolo"});
   status = unknown.Wait();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
-  EXPECT_NE(unknown.Log().find("'pizzaiolo' is not a module of this build; available: all, location"), std::string::npos)
+  EXPECT_NE(unknown.Log().find("'pizzaiolo' is not a module of this build; available: all, gateway (alone), location"), std::string::npos)
       << unknown.Log();
 }
 
@@ -489,3 +497,27 @@ TEST_F(ServeTest, ABadCacheUrlStopsStartUpSayingWhy) {
 }
 
 }  // namespace
+
+TEST_F(ServeTest, TheFirstScreenComesInOneCall) {
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  const std::string url = serve.WaitForUrl();
+  ASSERT_FALSE(url.empty()) << serve.Log();
+  // Near the Empire State Building: the demo Midtown store, its status, and the ETag its menu has.
+  auto home = client_.Get(url + "/api/v1/home?lat=40.7484&lon=-73.9857");
+  ASSERT_TRUE(home);
+  ASSERT_EQ(home->status, 200) << home->body;
+  const auto body = json::parse(home->body).as_object();
+  const std::string store(body.at("store").at("id").as_string());
+  EXPECT_EQ(body.at("store").at("name").as_string(), "Veta Hut Midtown");
+  EXPECT_TRUE(body.at("status").at("accepting_orders").is_bool());
+  EXPECT_TRUE(body.at("status").at("open_now").is_bool());
+  auto menu = client_.Get(url + "/api/v1/stores/" + store + "/menu");
+  ASSERT_EQ(menu->status, 200);
+  EXPECT_EQ(body.at("menu").at("etag").as_string(), *menu->Header("etag"));
+  EXPECT_EQ(body.at("menu").at("href").as_string(), "/api/v1/stores/" + store + "/menu");
+  // Coordinates are required and checked, each by name.
+  auto bad = client_.Get(url + "/api/v1/home?lat=91");
+  ASSERT_EQ(bad->status, 422) << bad->body;
+  EXPECT_NE(bad->body.find(R"("field":"lat")"), std::string::npos) << bad->body;
+  EXPECT_NE(bad->body.find(R"("field":"lon")"), std::string::npos) << bad->body;
+}

@@ -119,7 +119,9 @@ int main(int argc, char** argv) {
       // services elsewhere are stood in for by the URLs they would have.
       config.db.url = "sqlite::memory:";
       config.demo = false;
-      if (config.clients.location.empty()) config.clients.location = "http://127.0.0.1:1";
+      for (const char* service : {"location", "menu", "customer", "payment", "order", "kitchen", "notification", "analytics", "integration"}) {
+        if (std::string* url = config.clients.UrlOf(service); url->empty()) *url = "http://127.0.0.1:1";
+      }
       if (config.auth.jwks_url.empty()) config.auth.jwks_url = "http://127.0.0.1:1/.well-known/jwks.json";
       vetahut::log::SetLevel(vetahut::log::Level::kError);
       vetahut::app::Platform platform(config);

@@ -10,6 +10,8 @@
 #include <map>
 #include <set>
 
+#include "app/gateway.hpp"
+#include "app/service_clients.hpp"
 #include "lib/auth/caller.hpp"
 #include "lib/auth/policy.hpp"
 #include "lib/auth/verifier.hpp"
@@ -29,6 +31,7 @@
 #include "lib/metrics/http_metrics.hpp"
 #include "lib/metrics/registry.hpp"
 #include "lib/ratelimit/gcra.hpp"
+#include "lib/rpc/channel.hpp"
 #include "lib/module/module.hpp"
 #include "lib/task/periodic_task.hpp"
 #include "services/analytics/module.hpp"
@@ -36,7 +39,6 @@
 #include "services/customer/module.hpp"
 #include "services/integration/module.hpp"
 #include "services/kitchen/module.hpp"
-#include "services/location/http_client.hpp"
 #include "services/location/module.hpp"
 #include "services/menu/module.hpp"
 #include "services/notification/module.hpp"
@@ -84,6 +86,7 @@ core::Result<std::vector<std::string>> ModulesForTarget(const std::string& targe
   std::vector<std::string> available;
   for (const auto& m : AllModules()) available.emplace_back(m->name());
   if (target == "all") return available;
+  if (target == "gateway") return std::vector<std::string>{};  // no module: it forwards to them (decision 0042)
   std::vector<std::string> chosen;
   std::string_view rest = target;
   while (true) {
@@ -91,7 +94,8 @@ core::Result<std::vector<std::string>> ModulesForTarget(const std::string& targe
     const std::string name(rest.substr(0, comma));
     if (std::find(available.begin(), available.end(), name) == available.end()) {
       return core::Fail(core::Error::BadRequest(fmt::format(
-          "--target {}: '{}' is not a module of this build; available: all, {}", target, name, fmt::join(available, ", "))));
+          "--target {}: '{}' is not a module of this build; available: all, gateway (alone), {}", target, name,
+          fmt::join(available, ", "))));
     }
     if (std::find(chosen.begin(), chosen.end(), name) == chosen.end()) chosen.push_back(name);
     if (comma == std::string_view::npos) break;
@@ -200,13 +204,6 @@ std::unique_ptr<http::StaticSite> LoadWebApps(const config::Config& config) {
       "(<code>scripts/run.sh</code> does both), or set <code>app.web_dir</code>.");
 }
 
-/// Where a client lives when no module of this process provides it.
-std::string RemoteHint(const std::string& client) {
-  if (client == "stores") return "set clients.location to the location service's URL";
-  if (client == "auth.verifier") return "set auth.jwks_url to the customer service's /.well-known/jwks.json";
-  return "HTTP clients for it come with the distributed mode";
-}
-
 }  // namespace
 
 std::vector<std::string> RunMigrations(const config::Config& config) {
@@ -260,6 +257,7 @@ struct Platform::Parts {
   /// This process's own limiter (null when [ratelimit] enabled = false): the quotas while the
   /// shared cache is unavailable, and on routes that run on the I/O thread (decision 0043).
   std::unique_ptr<ratelimit::Limiter> limiter;
+  std::unique_ptr<Gateway> gateway;  ///< --target gateway only
   ratelimit::Policy anonymous_limit, principal_limit;
   cache::OutageLog rate_outage{"rate limits", "each process limits its clients on its own, with the same quotas"};
   bool built = false;
@@ -276,6 +274,8 @@ void Platform::Build() {
   auto& p = *parts_;
   if (p.built) return;
   p.modules = SelectModules(p.config);
+  // A gateway keeps nothing: its database is only the (empty) in-process bus's.
+  if (p.config.target == "gateway") p.config.db.url = "sqlite::memory:";
   p.database = OpenDatabase(p.config);
   for (const auto& name : db::Migrate(*p.database, MigrationsOf(p.modules)).applied) {
     log::Info("migration applied", {{"migration", name}});
@@ -292,16 +292,7 @@ void Platform::Build() {
     for (const auto& c : m->provides()) provided.insert(c);
   }
   auto remote = [&](const std::string& client) {
-    if (client == "stores" && !p.config.clients.location.empty()) {
-      p.clients.ProvideRemote<location::StoreDirectoryClient>(
-          client, std::make_shared<location::HttpStoreDirectory>(p.config.clients.location, core::SystemClock::Instance()));
-    } else if (client == "auth.verifier" && !p.config.auth.jwks_url.empty()) {
-      p.clients.ProvideRemote<auth::TokenVerifier>(
-          client, std::make_shared<auth::JwksVerifier>(p.config.auth.jwks_url,
-                                                       auth::VerifyOptions{p.config.auth.issuer, p.config.auth.audience},
-                                                       core::SystemClock::Instance(), p.cache.get()));
-    }
-    return p.clients.Has(client);
+    return ProvideRemoteClient(p.config, p.clients, client, p.cache.get());
   };
   for (const auto& m : p.modules) {
     for (const auto& client : m->needs()) {
@@ -314,6 +305,10 @@ void Platform::Build() {
       if (!provided.contains(client) && !p.clients.Has(client)) remote(client);
     }
   }
+  const bool is_gateway = p.config.target == "gateway";
+  // Staff actions go to the customer service's audit log wherever it runs (the gateway leaves
+  // that to the service that carries the action out).
+  if (!provided.contains("audit") && !is_gateway) remote("audit");
   // Every process checks tokens: with the customer module's keys, or the keys it publishes.
   if (!provided.contains("auth.verifier") && !remote("auth.verifier")) {
     throw std::runtime_error(fmt::format("--target {} cannot verify access tokens without the customer module: {}",
@@ -338,7 +333,14 @@ void Platform::Build() {
   p.router.Use([&p, &limited, &fallbacks](http::Request& req, const http::Next& next) -> core::Result<http::Response> {
     log::Context context(req.request_id, req.trace_id);
     const std::string permission = req.route ? req.route->permission : std::string();
-    if (auto header = req.Header("authorization"); header && header->starts_with("Bearer ")) {
+    // Another service of the chain (decision 0041): the shared token, on internal routes only.
+    if (auto token = req.Header(rpc::kServiceTokenHeader)) {
+      if (!rpc::TokenMatches(*token, p.config.clients.service_token)) {
+        return core::Fail(core::Error::Unauthenticated("the service token is not valid"));
+      }
+      std::string caller(req.Header(rpc::kCallerHeader).value_or("unnamed"));
+      auth::SetCaller(req, {auth::Principal{"service:" + caller, auth::PrincipalKind::kService, {}, {}}, {}});
+    } else if (auto header = req.Header("authorization"); header && header->starts_with("Bearer ")) {
       auth::Claims claims;
       auto principal = p.clients.Get<auth::TokenVerifier>("auth.verifier").Authenticate(header->substr(7), &claims);
       if (!principal) {
@@ -349,7 +351,8 @@ void Platform::Build() {
     }
     const auth::Caller* caller = auth::CallerOf(req);
     std::optional<std::pair<const ratelimit::Policy*, ratelimit::Decision>> rate;
-    if (p.limiter && req.route && !IsOperatorRoute(req.route->pattern)) {
+    const bool service = caller && caller->principal.kind == auth::PrincipalKind::kService;
+    if (p.limiter && req.route && !IsOperatorRoute(req.route->pattern) && !service) {
       const ratelimit::Policy& policy = caller ? p.principal_limit : p.anonymous_limit;
       const std::string key =
           caller ? "p:" + caller->principal.subject : "ip:" + ClientAddress(req, p.config.ratelimit.trust_forwarded_for);
@@ -393,7 +396,7 @@ void Platform::Build() {
     auto result = next(req);
     // Staff and device actions that change something are written to the audit log (the customer
     // service's; a process without it writes the entry to its log).
-    if (caller && caller->principal.kind != auth::PrincipalKind::kCustomer && req.method != http::Method::kGet &&
+    if (caller && caller->principal.kind != auth::PrincipalKind::kCustomer && !service && !p.gateway && req.method != http::Method::kGet &&
         req.method != http::Method::kHead && result && result->status < 400) {
       const std::string action = fmt::format("{} {}", http::MethodName(req.method), req.route->pattern);
       if (auto* audit = p.clients.Find<customer::AuditLog>("audit")) {
@@ -484,6 +487,51 @@ void Platform::Build() {
                         }});
     m->Build(contexts.back());
     ++p.modules_built;
+  }
+  // The clients this process offers, to the processes that call them (with the service token).
+  ServeInternalClients(p.router, p.clients, provided);
+  // The front door of a chain: every service's public routes, forwarded (decision 0042).
+  if (is_gateway) {
+    p.gateway = std::make_unique<Gateway>(p.config, p.registry);
+    std::vector<std::string> services;
+    for (const auto& m : AllModules()) {
+      if (const std::string* urls = p.config.clients.UrlOf(m->name()); urls && !urls->empty()) services.emplace_back(m->name());
+    }
+    if (services.empty()) throw std::runtime_error("--target gateway: no service to forward to; set [clients] (clients.order, …)");
+    p.gateway->Register(p.router, PublicRoutesOf(p.config, services));
+    Gateway* gateway = p.gateway.get();
+    p.tasks.push_back(std::make_unique<task::PeriodicTask>(
+        task::TaskOptions{.name = "upstream health", .period = std::chrono::seconds(2), .run_at_start = true}, [gateway] {
+          gateway->CheckHealth();
+          return task::Next::Period();
+        }));
+    RegisterHome(p.router, [gateway](http::Method method, const std::string& target, const http::Request& original) {
+      const std::string path = target.substr(0, target.find('?'));
+      return gateway->Fetch(gateway->ServiceOf(method == http::Method::kHead ? http::Method::kGet : method, path), method,
+                            target, original);
+    });
+  } else if (provided.contains("stores")) {
+    // The first screen in one call, answered here from the routes this process serves.
+    RegisterHome(p.router, [&p](http::Method method, const std::string& target, const http::Request& original)
+                               -> core::Result<http::Response> {
+      http::Request inner;
+      inner.method = method;
+      inner.target = target;
+      const auto q = target.find('?');
+      inner.path = target.substr(0, q);
+      inner.query = q == std::string::npos ? std::string() : target.substr(q + 1);
+      inner.remote_address = original.remote_address;
+      inner.request_id = original.request_id;
+      inner.trace_id = original.trace_id;
+      if (auto language = original.Header("accept-language")) inner.headers.push_back({"Accept-Language", std::string(*language)});
+      auto match = p.router.Find(method, inner.path);
+      if (!match.route || match.route->permission != auth::kPublic) {
+        return core::Fail(core::Error::Internal(fmt::format("no public route for {}", inner.path)));
+      }
+      inner.route = match.route;
+      inner.path_params = std::move(match.params);
+      return (*match.handler)(inner);
+    });
   }
   if (p.config.demo) {
     for (std::size_t i = 0; i < p.modules.size(); ++i) p.modules[i]->LoadDemo(contexts[i]);
@@ -626,8 +674,9 @@ void Platform::RunUntilSignal() {
 
 void Platform::Stop() {
   auto& p = *parts_;
-  // Open event streams would hold the drain.
+  // Open event streams would hold the drain (a gateway's relayed ones too).
   for (std::size_t i = 0; i < p.modules_built; ++i) p.modules[i]->CloseStreams();
+  if (p.gateway) p.gateway->CloseStreams();
   if (p.server) p.server->Stop();
   for (std::size_t i = 0; i < p.modules_built; ++i) p.modules[i]->Stop();
   for (auto& t : p.tasks) t->Stop();

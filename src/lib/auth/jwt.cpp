@@ -219,6 +219,8 @@ std::string_view KindName(PrincipalKind kind) {
       return "staff";
     case PrincipalKind::kDevice:
       return "device";
+    case PrincipalKind::kService:
+      return "service";
   }
   return "customer";
 }

@@ -13,9 +13,11 @@
 namespace vetahut::auth {
 
 /// Who a token was issued to.
-enum class PrincipalKind { kCustomer, kStaff, kDevice };
+/// kService is a service of the chain calling another's internal routes with the service token
+/// (decision 0041): never in a token, which can only name the other three.
+enum class PrincipalKind { kCustomer, kStaff, kDevice, kService };
 
-/// The token spelling of a kind: "customer" | "staff" | "device".
+/// The token spelling of a kind: "customer" | "staff" | "device" (| "service", never in a token).
 std::string_view KindName(PrincipalKind kind);
 
 /// The claims of an access token. Times are whole seconds on the wire (sub-second parts are

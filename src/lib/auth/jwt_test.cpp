@@ -314,6 +314,13 @@ TEST_F(JwtTest, ClaimsOfTheWrongTypeAreRefused) {
           R"({"iss":"https://id.vetahut.test","aud":"vetahut-api","sub":"a","kind":"root","exp":1780000900})",
           Key()),
       "claim 'kind' must be customer, staff or device");
+  // A signed token can never make its bearer a service of the chain (decision 0041).
+  ExpectRejected(
+      SignRaw(
+          header,
+          R"({"iss":"https://id.vetahut.test","aud":"vetahut-api","sub":"a","kind":"service","exp":1780000900})",
+          Key()),
+      "claim 'kind' must be customer, staff or device");
   ExpectRejected(SignRaw(header, Payload(R"("iat":9999999999999999999,)"), Key()),
                  "claim 'iat' is out of range");
 }

@@ -24,6 +24,7 @@ std::vector<PermissionRule> BuildPolicyTable() {
   return {
       {std::string(kPublic), {}, false, "call public endpoints"},
       {std::string(kAuthenticated), {}, false, "call endpoints for any signed-in caller"},
+      {std::string(kInternal), {}, false, "call the services' internal routes"},
       {"me:read", Roles({kRoleCustomer}), false,
        "read their own profile, addresses, loyalty, orders and data export"},
       {"me:write", Roles({kRoleCustomer}), false, "edit or delete their own account"},
@@ -148,7 +149,12 @@ core::Status Authorize(const Principal* principal, std::string_view permission,
     // A route naming a permission the policy lacks is a bug; deny rather than guess.
     return core::Fail(core::Error::Forbidden(fmt::format("unknown permission '{}'", permission)));
   }
-  if (permission == kAuthenticated) return core::Ok();
+  // The service token opens the internal routes and nothing else; nothing else opens them.
+  if ((permission == kInternal) != (principal->kind == PrincipalKind::kService)) {
+    return core::Fail(core::Error::Forbidden(permission == kInternal ? "internal routes answer only to the chain's services"
+                                                                     : "a service may call only internal routes"));
+  }
+  if (permission == kInternal || permission == kAuthenticated) return core::Ok();
 
   const bool role_allowed =
       std::any_of(rule->roles.begin(), rule->roles.end(),

@@ -15,6 +15,10 @@ inline constexpr std::string_view kPublic = "public";
 /// Permission of routes any valid token may call, whatever its roles.
 inline constexpr std::string_view kAuthenticated = "authenticated";
 
+/// Permission of the services' internal routes (/internal/v1/...): only a kService principal,
+/// which only the service token makes, has it; a service principal has no other.
+inline constexpr std::string_view kInternal = "internal";
+
 /// Role names as they appear in tokens.
 inline constexpr std::string_view kRoleCustomer = "customer";
 inline constexpr std::string_view kRoleCashier = "cashier";

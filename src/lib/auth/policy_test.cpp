@@ -67,7 +67,7 @@ TEST(Policy, EveryRuleNamesOnlyKnownRolesAndPermissionsAreUnique) {
                          std::find(DeviceRoles().begin(), DeviceRoles().end(), role) != DeviceRoles().end();
       EXPECT_TRUE(known) << rule.permission << " names unknown role " << role;
     }
-    if (rule.permission != kPublic && rule.permission != kAuthenticated) {
+    if (rule.permission != kPublic && rule.permission != kAuthenticated && rule.permission != kInternal) {
       EXPECT_FALSE(rule.roles.empty()) << rule.permission << " allows nobody";
     }
   }
@@ -135,6 +135,23 @@ TEST(Policy, NoPrincipalIsUnauthenticatedExceptOnPublic) {
     ASSERT_FALSE(s.has_value()) << permission;
     EXPECT_EQ(s.error().code, core::ErrorCode::kUnauthenticated) << permission;
   }
+}
+
+TEST(Policy, InternalRoutesAnswerOnlyToServicesAndServicesToNothingElse) {
+  const Principal service{"service:order", PrincipalKind::kService, {}, {}};
+  const Principal admin{"stf_1", PrincipalKind::kStaff, {"admin"}, {}};
+  EXPECT_TRUE(Authorize(&service, kInternal, ""));
+  for (const Principal* nobody : {&admin, static_cast<const Principal*>(nullptr)}) {
+    auto refused = Authorize(nobody, kInternal, "");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, nobody ? core::ErrorCode::kForbidden : core::ErrorCode::kUnauthenticated);
+  }
+  for (std::string_view permission : {kAuthenticated, std::string_view("menu:write"), std::string_view("orders:manage")}) {
+    auto refused = Authorize(&service, permission, "str_1");
+    ASSERT_FALSE(refused) << permission;
+    EXPECT_EQ(refused.error().code, core::ErrorCode::kForbidden);
+  }
+  EXPECT_TRUE(Authorize(&service, kPublic, ""));
 }
 
 TEST(Policy, UnknownPermissionIsForbiddenEvenForAdmin) {

@@ -1,5 +1,7 @@
 #include "lib/bus/amqp_bus.hpp"
 
+#include <random>
+
 #include <amqp.h>
 #include <fmt/format.h>
 
@@ -83,6 +85,65 @@ struct AmqpBus::State {
 
   std::mutex admin_mutex;  // the connection of DeadLetters / Redrive / Stats
   std::unique_ptr<Connection> admin;
+
+  // Live notices: this process's name on them, and what it listens to (set before Start).
+  std::string instance = [] {
+    std::random_device random;
+    return fmt::format("{:08x}{:08x}", random(), random());
+  }();
+  std::vector<std::pair<std::string, std::function<void(const std::string&)>>> listeners;
+  std::thread listener_thread;
+  std::atomic<bool> listening{false};
+  std::uint64_t notices_sent = 0;  // publish_mutex
+
+  /// Hears live notices through an exclusive queue of its own, reconnecting while the bus runs.
+  void RunListener() {
+    auto backoff = options.first_reconnect;
+    while (!stopping) {
+      try {
+        Connection c(info, options, options.heartbeat_seconds);
+        c.DeclareExchange();
+        auto* ok = amqp_queue_declare(c.get(), kChannel, amqp_empty_bytes, 0, 0, 1, 1, amqp_empty_table);
+        c.CheckRpc("queue.declare (live notices)");
+        const std::string queue = Str(ok->queue);
+        for (const auto& [pattern, handler] : listeners) {
+          amqp_queue_bind(c.get(), kChannel, Bytes(queue), amqp_cstring_bytes(AmqpNames::kExchange),
+                          Bytes("live." + pattern), amqp_empty_table);
+          c.CheckRpc("queue.bind (live notices)");
+        }
+        amqp_basic_consume(c.get(), kChannel, Bytes(queue), amqp_empty_bytes, 0, 1, 1, amqp_empty_table);
+        c.CheckRpc("basic.consume (live notices)");
+        listening = true;
+        backoff = options.first_reconnect;
+        std::deque<Delivery> pending;
+        while (!stopping) {
+          if (pending.empty()) {
+            c.Pump(SteadyClock::now() + options.poll, &pending);
+            continue;
+          }
+          Delivery d = std::move(pending.front());
+          pending.pop_front();
+          if (d.type == instance) continue;  // our own notice: this process showed it already
+          for (const auto& [pattern, handler] : listeners) {
+            if (!TopicMatches(pattern, std::string_view(d.routing_key).substr(5))) continue;
+            try {
+              handler(d.body);
+            } catch (const std::exception& e) {
+              log::Warn("live notice listener failed", {{"topic", d.routing_key}, {"error", std::string(e.what())}});
+            }
+          }
+        }
+        listening = false;
+      } catch (const std::exception& e) {
+        listening = false;
+        if (stopping) break;
+        log::Warn("bus: live notices unavailable; reconnecting",
+                  {{"error", std::string(e.what())}, {"retry_in_ms", std::int64_t(backoff.count())}});
+        if (!SleepUnlessStopping(backoff)) break;
+        backoff = std::min(backoff * 2, options.max_reconnect);
+      }
+    }
+  }
 
   std::vector<std::chrono::milliseconds> RetryDelays() const {
     std::vector<std::chrono::milliseconds> out;
@@ -326,6 +387,33 @@ void AmqpBus::Publish(const std::vector<CloudEvent>& events) {
   }
 }
 
+void AmqpBus::Broadcast(const std::string& topic, const std::string& body) {
+  std::lock_guard lock(state_->publish_mutex);
+  try {
+    Connection& c = state_->Publisher();
+    Outgoing out;
+    out.exchange = AmqpNames::kExchange;
+    out.routing_key = "live." + topic;
+    out.body = body;
+    out.message_id = state_->instance + "-" + std::to_string(++state_->notices_sent);
+    out.type = state_->instance;
+    out.timestamp = std::chrono::duration_cast<std::chrono::seconds>(core::SystemClock::Instance().Now().time_since_epoch()).count();
+    out.transient = true;
+    c.Send(out);
+    c.WaitConfirms(SteadyClock::now() + state_->options.confirm_timeout, nullptr);
+  } catch (const core::ErrorException& e) {
+    // A notice is never worth failing a request for: listeners catch up from the database.
+    if (state_->publisher && !state_->publisher->healthy()) state_->publisher.reset();
+    log::Debug("live notice not sent", {{"topic", topic}, {"error", std::string(e.what())}});
+  }
+}
+
+void AmqpBus::Listen(const std::string& pattern, std::function<void(const std::string& body)> handler) {
+  std::lock_guard lock(state_->mutex);
+  if (state_->started) throw std::logic_error("AmqpBus::Listen after Start");
+  state_->listeners.emplace_back(pattern, std::move(handler));
+}
+
 void AmqpBus::Subscribe(Subscription subscription) {
   std::lock_guard lock(state_->mutex);
   if (state_->started) throw std::logic_error("AmqpBus::Subscribe after Start");
@@ -364,7 +452,10 @@ void AmqpBus::Start() {
     ConsumerQueue* raw = q.get();
     q->thread = std::thread([state, raw] { state->RunConsumer(*raw); });
   }
+  if (!state_->listeners.empty()) state_->listener_thread = std::thread([state] { state->RunListener(); });
 }
+
+bool AmqpBus::Listening() const { return state_->listening.load(); }
 
 void AmqpBus::Stop() {
   {
@@ -380,6 +471,7 @@ void AmqpBus::Stop() {
   for (ConsumerQueue* q : queues) {
     if (q->thread.joinable()) q->thread.join();
   }
+  if (state_->listener_thread.joinable()) state_->listener_thread.join();
   {
     std::lock_guard lock(state_->publish_mutex);
     state_->publisher.reset();

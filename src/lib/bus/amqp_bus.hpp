@@ -49,6 +49,12 @@ class AmqpBus final : public EventBus {
   void Publish(const std::vector<CloudEvent>& events) override;
   using EventBus::Publish;
   void Subscribe(Subscription subscription) override;
+  /// On the events exchange with routing key `live.<topic>`, transient; heard through one
+  /// exclusive auto-delete queue per process.
+  void Broadcast(const std::string& topic, const std::string& body) override;
+  void Listen(const std::string& pattern, std::function<void(const std::string& body)> handler) override;
+  /// True once the live-notice queue is bound and consumed (tests wait for it).
+  bool Listening() const;
   void Start() override;
   void Stop() override;
   /// Peeks the dead-letter queues (of `consumer`, or of every consumer subscribed in this process

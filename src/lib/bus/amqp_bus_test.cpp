@@ -480,5 +480,58 @@ TEST_F(AmqpBusTest, EventsCommittedWhileTheBrokerIsDownAreDeliveredWhenItReturns
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
 
+TEST(AmqpBus, LiveNoticesReachEveryOtherProcessOnceAndNeverTheSender) {
+  REQUIRE_BROKER();
+  // Two "replicas" and a third process listening to something else.
+  AmqpBus a(AmqpUrl(), FastOptions()), b(AmqpUrl(), FastOptions()), c(AmqpUrl(), FastOptions());
+  std::mutex mutex;
+  std::vector<std::string> heard_a, heard_b, heard_c;
+  auto record = [&mutex](std::vector<std::string>& into) {
+    return [&mutex, &into](const std::string& body) {
+      std::lock_guard lock(mutex);
+      into.push_back(body);
+    };
+  };
+  a.Listen("livetest.tracked", record(heard_a));
+  b.Listen("livetest.*", record(heard_b));
+  c.Listen("livetest.other", record(heard_c));
+  a.Start();
+  b.Start();
+  c.Start();
+  ASSERT_TRUE(WaitFor([&] { return a.Listening() && b.Listening() && c.Listening(); }));
+  a.Broadcast("livetest.tracked", R"({"order_id":"o1","seq":2})");
+  b.Broadcast("livetest.tracked", R"({"order_id":"o1","seq":3})");
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard lock(mutex);
+    return heard_a.size() == 1 && heard_b.size() == 1;
+  }));
+  std::this_thread::sleep_for(300ms);  // nothing more arrives
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(heard_a, std::vector<std::string>{R"({"order_id":"o1","seq":3})"});
+  EXPECT_EQ(heard_b, std::vector<std::string>{R"({"order_id":"o1","seq":2})"});
+  EXPECT_TRUE(heard_c.empty());
+}
+
+TEST(AmqpBus, ALiveNoticeWithTheBrokerDownIsDroppedWithoutAnError) {
+  REQUIRE_BROKER();
+  AmqpBus a(AmqpUrl(), FastOptions()), b(AmqpUrl(), FastOptions());
+  std::atomic<int> heard{0};
+  b.Listen("livedown.#", [&heard](const std::string&) { ++heard; });
+  a.Start();
+  b.Start();
+  ASSERT_TRUE(WaitFor([&] { return b.Listening(); }));
+  Broker("stop");
+  const auto start = SteadyClock::now();
+  EXPECT_NO_THROW(a.Broadcast("livedown.x", "{}"));
+  EXPECT_LT(SteadyClock::now() - start, 5s);
+  Broker("start");
+  // The listener comes back by itself; notices flow again.
+  ASSERT_TRUE(WaitFor([&] { return b.Listening(); }, 30s));
+  ASSERT_TRUE(WaitFor([&] {
+    a.Broadcast("livedown.x", "{}");
+    return heard.load() > 0;
+  }, 30s));
+}
+
 }  // namespace
 }  // namespace vetahut::bus

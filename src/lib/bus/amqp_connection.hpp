@@ -101,6 +101,7 @@ inline struct timeval ToTimeval(std::chrono::microseconds d) {
 /// A message as received (copied out of librabbitmq's buffers).
 struct Delivery {
   std::uint64_t tag = 0;
+  std::string routing_key;
   std::string body;
   std::string message_id;
   std::string type;
@@ -159,6 +160,7 @@ struct Outgoing {
   std::string exchange;
   std::string routing_key;
   bool mandatory = false;
+  bool transient = false;  ///< not written to disk by the broker (live notices)
   std::string body;
   std::string message_id;
   std::string type;
@@ -252,7 +254,7 @@ class Connection {
     p._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG |
                AMQP_BASIC_MESSAGE_ID_FLAG | AMQP_BASIC_TYPE_FLAG | AMQP_BASIC_TIMESTAMP_FLAG;
     p.content_type = amqp_cstring_bytes("application/cloudevents+json");
-    p.delivery_mode = 2;  // persistent
+    p.delivery_mode = m.transient ? 1 : 2;  // persistent unless a live notice
     p.message_id = Bytes(m.message_id);
     p.type = Bytes(m.type);
     p.timestamp = static_cast<std::uint64_t>(m.timestamp);
@@ -331,10 +333,12 @@ class Connection {
       case AMQP_BASIC_DELIVER_METHOD: {
         auto* deliver = static_cast<amqp_basic_deliver_t*>(frame.payload.method.decoded);
         const std::uint64_t tag = deliver->delivery_tag;
+        std::string routing_key = Str(deliver->routing_key);  // before the frame's memory is reused
         amqp_message_t message;
         Check(amqp_read_message(conn_, frame.channel, &message, 0), "reading a delivery");
         if (deliveries) {
           deliveries->push_back(FromMessage(tag, message));
+          deliveries->back().routing_key = std::move(routing_key);
         }
         amqp_destroy_message(&message);
         if (!deliveries) Fail("unexpected delivery on a publishing connection");

@@ -75,6 +75,21 @@ class EventBus {
   }
   /// Adds a consumer's queue. Call before Start.
   virtual void Subscribe(Subscription subscription) = 0;
+
+  /// Live notices (what one replica's live streams show, for the same streams on every other
+  /// replica): not stored, not retried, lost while the broker is down — the database stays the
+  /// truth and listeners catch up from it. Every process listening hears each notice once, except
+  /// the one that sent it. `topic` is dot-separated ("order.tracked"). The in-process bus has no
+  /// other process to tell: both are no-ops there.
+  virtual void Broadcast(const std::string& topic, const std::string& body) {
+    (void)topic;
+    (void)body;
+  }
+  /// Hears the notices whose topic matches `pattern` (`*` one word, `#` any). Call before Start.
+  virtual void Listen(const std::string& pattern, std::function<void(const std::string& body)> handler) {
+    (void)pattern;
+    (void)handler;
+  }
   /// Starts draining the queues (one worker per consumer).
   virtual void Start() = 0;
   /// Lets running handlers finish and stops the workers. Idempotent.

@@ -96,6 +96,23 @@ std::optional<std::string> HttpUrlOrEmpty(const std::string& value) {
   return "must be an http:// or https:// URL";
 }
 
+std::optional<std::string> HttpUrlListOrEmpty(const std::string& value) {
+  std::string_view rest = value;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string item(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item.empty() || HttpUrlOrEmpty(item)) return "must be an http:// or https:// URL, or a comma-separated list of them";
+  }
+  return std::nullopt;
+}
+
+/// The services a process may reach in other processes ([clients]).
+constexpr const char* kServices[] = {"location", "menu",         "customer",  "payment",    "order",
+                                     "kitchen",  "notification", "analytics", "integration"};
+
 /// The sections Config reads itself, each a schema over the whole Config.
 const std::vector<Schema<Config>>& CoreSchemas() {
   static const std::vector<Schema<Config>> schemas = [] {
@@ -130,8 +147,16 @@ const std::vector<Schema<Config>>& CoreSchemas() {
     out.push_back(std::move(auth));
 
     Schema<Config> clients("clients");
-    clients.Field("location", "base URL of the location service when it runs in another process",
-                  StringAt([](Config& c) -> std::string& { return c.clients.location; }, HttpUrlOrEmpty));
+    for (const char* service : kServices) {
+      clients.Field(service, fmt::format("base URL(s) of the {} service when it runs in other processes (comma-separated replicas)", service),
+                    StringAt([service](Config& c) -> std::string& { return *c.clients.UrlOf(service); },
+                             HttpUrlListOrEmpty));
+    }
+    clients.Field("service_token", "the shared secret services present to each other's /internal/ routes (at least 32 characters)",
+                  StringAt([](Config& c) -> std::string& { return c.clients.service_token; }, [](const std::string& value) {
+                    return value.empty() || value.size() >= 32 ? std::nullopt
+                                                               : std::optional<std::string>("must be at least 32 characters");
+                  }));
     out.push_back(std::move(clients));
 
     auto millis = [](std::chrono::milliseconds ServerConfig::*member) {
@@ -396,6 +421,19 @@ std::vector<std::pair<std::string, std::string>> DescribeKeys(const std::vector<
     for (const auto& k : s.keys) out.emplace_back(s.name + "." + k.key, k.doc);
   }
   return out;
+}
+
+const std::string* ClientsConfig::UrlOf(std::string_view service) const {
+  if (service == "location") return &location;
+  if (service == "menu") return &menu;
+  if (service == "customer") return &customer;
+  if (service == "payment") return &payment;
+  if (service == "order") return &order;
+  if (service == "kitchen") return &kitchen;
+  if (service == "notification") return &notification;
+  if (service == "analytics") return &analytics;
+  if (service == "integration") return &integration;
+  return nullptr;
 }
 
 }  // namespace vetahut::config

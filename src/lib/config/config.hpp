@@ -176,8 +176,19 @@ struct AuthConfig {
 };
 
 /// Where other services run when they are not in this process (section [clients]).
+/// Each is a base URL, or a comma-separated list of replicas ("" = the service runs here).
+/// Processes call the services they need there; the gateway forwards each service's routes there.
 struct ClientsConfig {
-  std::string location;  ///< base URL of the location service, e.g. http://127.0.0.1:8081
+  std::string location;  ///< e.g. http://127.0.0.1:8081
+  std::string menu, customer, payment, order, kitchen, notification, analytics, integration;
+  /// The chain's shared secret for service-to-service calls (decision 0041); "" refuses them all.
+  std::string service_token;
+
+  /// The URL list for a module's name, or nullptr for a name that is not a service.
+  const std::string* UrlOf(std::string_view service) const;
+  std::string* UrlOf(std::string_view service) {
+    return const_cast<std::string*>(static_cast<const ClientsConfig&>(*this).UrlOf(service));
+  }
 };
 
 /// Per-client request rates (section [ratelimit]): GCRA per client address for anonymous

@@ -37,6 +37,12 @@ void EventStream::Comment(std::string_view text) {
   Enqueue(std::move(line));
 }
 
+void EventStream::SendRaw(std::string_view text) {
+  if (text.empty()) return;
+  std::lock_guard lock(mu_);
+  Enqueue(std::string(text));
+}
+
 void EventStream::Enqueue(std::string text) {
   if (closed_) return;
   if (pending_messages_ >= max_buffered_) {

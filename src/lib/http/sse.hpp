@@ -23,6 +23,9 @@ class EventStream final {
   void Send(std::string_view event, std::string_view data, std::string_view id = {});
   /// Queues a comment line (": text"), e.g. a keepalive.
   void Comment(std::string_view text);
+  /// Queues bytes already in event-stream form, as they are (a proxy relaying another server's
+  /// stream: event boundaries need not fall on calls).
+  void SendRaw(std::string_view text);
   /// Ends the stream after what is queued has been written.
   void Close();
   /// True after Close(), a client disconnect or a buffer overflow.

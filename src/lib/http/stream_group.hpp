@@ -31,6 +31,15 @@ class StreamGroup {
     return it == followers_.end() ? std::vector<std::shared_ptr<Follower>>{} : it->second;
   }
 
+  /// Every key followed now.
+  std::vector<std::string> Keys() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    out.reserve(followers_.size());
+    for (const auto& [key, list] : followers_) out.push_back(key);
+    return out;
+  }
+
   /// A comment to every stream (proxies keep idle connections) and forgets streams whose client
   /// has gone.
   void Keepalive() {

@@ -18,6 +18,15 @@ struct CustomerContact {
   std::string phone;   ///< E.164, may be empty
   bool email_verified = false;
   bool marketing_consent = false;
+  template <class V>
+  void Visit(V& v) {
+    v("customer_id", customer_id);
+    v("email", email);
+    v("name", name);
+    v("phone", phone);
+    v("email_verified", email_verified);
+    v("marketing_consent", marketing_consent);
+  }
 };
 
 class CustomerClient {

@@ -18,12 +18,26 @@ struct EstimateItem {
   std::string kind;  ///< pizza | side | drink | dessert | other
   std::string size_id;
   int quantity = 1;
+  template <class V>
+  void Visit(V& v) {
+    v("product_id", product_id);
+    v("category_id", category_id);
+    v("kind", kind);
+    v("size_id", size_id);
+    v("quantity", quantity);
+  }
 };
 
 struct EstimateRequest {
   std::string store_id;
   std::string order_type;  ///< delivery | carryout | dine_in
   std::vector<EstimateItem> items;
+  template <class V>
+  void Visit(V& v) {
+    v("store_id", store_id);
+    v("order_type", order_type);
+    v("items", items);
+  }
 };
 
 /// The kitchen's answer for an ASAP order.
@@ -32,6 +46,13 @@ struct KitchenEstimate {
   int prep_seconds = 0;        ///< its own time in an empty kitchen
   int wait_seconds = 0;        ///< ready_at − now: prep plus the queue ahead of it
   bool busy = false;           ///< the wait is past the store's busy threshold
+  template <class V>
+  void Visit(V& v) {
+    v("ready_at", ready_at);
+    v("prep_seconds", prep_seconds);
+    v("wait_seconds", wait_seconds);
+    v("busy", busy);
+  }
 };
 
 class KitchenClient {

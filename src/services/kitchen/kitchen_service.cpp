@@ -554,6 +554,23 @@ bool KitchenService::Save(Ticket& t, std::int64_t bumps_as_read, TicketStatus pr
 }
 
 void KitchenService::Publish(const Ticket& t, const KitchenSetup& setup) {
+  PublishLocal(t, setup);
+  if (stream_notifier_) stream_notifier_(t.store_id, t.seq);
+}
+
+void KitchenService::StreamChangedElsewhere(const std::string& store_id, std::int64_t seq) {
+  const auto seen = streams_.OldestSeen(store_id);
+  if (!seen || *seen >= seq) return;
+  std::vector<Ticket> changed;
+  for (const auto& id : repository_.ChangedSince(db_, store_id, *seen)) {
+    if (auto ticket = repository_.Find(db_, id)) changed.push_back(std::move(*ticket));
+  }
+  std::sort(changed.begin(), changed.end(), [](const Ticket& a, const Ticket& b) { return a.seq < b.seq; });
+  const KitchenSetup setup = SetupFor(store_id);
+  for (const auto& ticket : changed) PublishLocal(ticket, setup);
+}
+
+void KitchenService::PublishLocal(const Ticket& t, const KitchenSetup& setup) {
   if (streams_.followers() == 0) return;
   const auto open = repository_.Open(db_, t.store_id);
   streams_.Publish(t.store_id, t.seq, "ticket", [&](const std::string& station) {

@@ -90,6 +90,15 @@ class KitchenService final : public KitchenClient {
   core::Status Follow(const std::string& store_id, const std::string& station, std::int64_t last_event_id,
                       std::shared_ptr<http::EventStream> stream);
   KitchenStreams& streams() { return streams_; }
+  /// Told each change of a store's screens committed here (the module broadcasts it so screens
+  /// connected to other replicas see it too).
+  void SetStreamNotifier(std::function<void(const std::string& store_id, std::int64_t seq)> notifier) {
+    stream_notifier_ = std::move(notifier);
+  }
+  /// Change `seq` of a store's screens, committed by another replica: this process's screens of
+  /// the store catch up from the database — every ticket changed since the oldest one they saw,
+  /// in order, so a notice that overtook another loses nothing.
+  void StreamChangedElsewhere(const std::string& store_id, std::int64_t seq);
 
   /// A ticket as screens see it: items at `station` only (all for "" and the expo pass), each with
   /// its station, status and timer start; lateness thresholds for its order type.
@@ -157,7 +166,8 @@ class KitchenService final : public KitchenClient {
   /// lock. `extra` runs inside the transaction (deliveries, stock). False if the ticket moved.
   bool Save(Ticket& t, std::int64_t bumps_as_read, TicketStatus previous, const KitchenSetup& setup,
             const std::function<void(db::Transaction&)>& extra = {});
-  void Publish(const Ticket& t, const KitchenSetup& setup);
+  void Publish(const Ticket& t, const KitchenSetup& setup);  ///< to this process's screens, and the notifier
+  void PublishLocal(const Ticket& t, const KitchenSetup& setup);
   void ObserveReady(const Ticket& t);
   /// When the ticket becomes ready for a delivery order: its delivery, waiting (delivery.cpp).
   void CreateDelivery(db::Session& tx, const Ticket& t);
@@ -177,6 +187,7 @@ class KitchenService final : public KitchenClient {
   DeliveryRepository deliveries_;
   bus::Outbox outbox_{"kitchen"};
   KitchenStreams streams_;
+  std::function<void(const std::string&, std::int64_t)> stream_notifier_;
   std::array<std::mutex, 32> store_locks_;
 
   std::mutex setups_mutex_;

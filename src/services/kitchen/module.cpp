@@ -2,6 +2,7 @@
 
 #include "lib/bus/consumer.hpp"
 #include "lib/bus/event_bus.hpp"
+#include "lib/json/codec.hpp"
 #include "lib/log/log.hpp"
 #include "lib/metrics/registry.hpp"
 #include "services/kitchen/api.hpp"
@@ -9,6 +10,20 @@
 #include "services/order/events.hpp"
 
 namespace vetahut::kitchen {
+namespace {
+
+/// A change of a store's screens, as one replica tells the others.
+struct StreamNotice {
+  std::string store_id;
+  std::int64_t seq = 0;
+  template <class V>
+  void Visit(V& v) {
+    v("store_id", store_id);
+    v("seq", seq);
+  }
+};
+
+}  // namespace
 
 const config::Schema<KitchenSettings>& KitchenSchema() {
   static const config::Schema<KitchenSettings> schema = [] {
@@ -96,6 +111,19 @@ class KitchenModule final : public module::Module {
     ctx.add_task({.name = "kitchen auto-86 sync", .period = std::chrono::seconds(15)}, [this] {
       inventory_->SyncAll();
       return task::Next::Period();
+    });
+    // Screens on every replica: each change committed here is told to the others over the bus,
+    // and theirs to us (decision 0042).
+    service_->SetStreamNotifier([&bus = ctx.bus](const std::string& store_id, std::int64_t seq) {
+      bus.Broadcast("kitchen.stream", json_codec::Encode(StreamNotice{store_id, seq}));
+    });
+    ctx.bus.Listen("kitchen.stream", [this](const std::string& body) {
+      auto notice = json_codec::Decode<StreamNotice>(body);
+      if (!notice) {
+        log::Warn("unreadable kitchen stream notice", {{"error", notice.error().detail}});
+        return;
+      }
+      service_->StreamChangedElsewhere(notice->store_id, notice->seq);
     });
     ctx.add_task({.name = "kitchen stream keepalive", .period = std::chrono::seconds(5)}, [this] {
       service_->streams().Keepalive();

@@ -21,6 +21,15 @@ void KitchenStreams::Publish(const std::string& store_id, std::int64_t seq, std:
   }
 }
 
+std::optional<std::int64_t> KitchenStreams::OldestSeen(const std::string& store_id) const {
+  std::optional<std::int64_t> oldest;
+  for (const auto& f : group_.Of(store_id)) {
+    if (f->stream->closed()) continue;
+    if (!oldest || f->seen < *oldest) oldest = f->seen;
+  }
+  return oldest;
+}
+
 void KitchenStreams::Keepalive() { group_.Keepalive(); }
 
 void KitchenStreams::CloseAll() { group_.CloseAll(); }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ class KitchenStreams {
   /// station, called once per station followed.
   void Publish(const std::string& store_id, std::int64_t seq, std::string_view event,
                const std::function<std::string(const std::string& station)>& render);
+  /// The lowest sequence number a follower of `store_id` has seen; nullopt with no follower.
+  std::optional<std::int64_t> OldestSeen(const std::string& store_id) const;
   /// A comment to every stream (proxies keep idle connections) and forgets closed ones.
   void Keepalive();
   /// Ends every stream (shutdown): screens reconnect and get a fresh snapshot.

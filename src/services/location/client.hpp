@@ -63,6 +63,13 @@ struct StoreAvailability {
   bool open_now = false;          ///< for the asked service
   std::string pause_reason;
   std::optional<core::TimePoint> next_open_at;
+  template <class V>
+  void Visit(V& v) {
+    v("accepting_orders", accepting_orders);
+    v("open_now", open_now);
+    v("pause_reason", pause_reason);
+    v("next_open_at", next_open_at);
+  }
 };
 
 /// What the order service asks of the location service while it places an order.

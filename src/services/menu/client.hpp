@@ -33,6 +33,15 @@ struct PricedTopping {
   std::string amount;   ///< light | normal | extra
   bool is_default = false;
   core::MoneyAmount charge;
+  template <class V>
+  void Visit(V& v) {
+    v("topping_id", topping_id);
+    v("name", name);
+    v("portion", portion);
+    v("amount", amount);
+    v("is_default", is_default);
+    v("charge", charge);
+  }
 };
 
 /// One product as made: alone on a line, or one of a deal's items.
@@ -48,6 +57,20 @@ struct PricedItem {
   std::vector<PricedTopping> toppings;
   std::vector<std::string> removed_toppings;
   core::MoneyAmount unit_price;
+  template <class V>
+  void Visit(V& v) {
+    v("product_id", product_id);
+    v("name", name);
+    v("category_id", category_id);
+    v("kind", kind);
+    v("size_id", size_id);
+    v("size_name", size_name);
+    v("crust_id", crust_id);
+    v("crust_name", crust_name);
+    v("toppings", toppings);
+    v("removed_toppings", removed_toppings);
+    v("unit_price", unit_price);
+  }
 };
 
 /// One cart line as priced.
@@ -63,6 +86,20 @@ struct PricedLine {
   core::MoneyAmount net;
   core::MoneyAmount tax;
   std::string tax_category;  ///< food | beverage | … (the store's rate for it applied)
+  template <class V>
+  void Visit(V& v) {
+    v("index", index);
+    v("deal_id", deal_id);
+    v("name", name);
+    v("items", items);
+    v("quantity", quantity);
+    v("unit_price", unit_price);
+    v("line_total", line_total);
+    v("discount", discount);
+    v("net", net);
+    v("tax", tax);
+    v("tax_category", tax_category);
+  }
 };
 
 /// A loyalty reward the cart redeems: the order service reserves its points.
@@ -70,6 +107,12 @@ struct RedeemedReward {
   std::string reward_id;
   std::int64_t points = 0;
   core::MoneyAmount amount;
+  template <class V>
+  void Visit(V& v) {
+    v("reward_id", reward_id);
+    v("points", points);
+    v("amount", amount);
+  }
 };
 
 /// A coupon the customer asked for that did not apply, and why.
@@ -77,6 +120,12 @@ struct RejectedCoupon {
   std::string coupon_code;
   std::string reason;   ///< unknown | expired | not_yet_valid | minimum_not_met | … (stable)
   std::string message;  ///< for people, in the store's language
+  template <class V>
+  void Visit(V& v) {
+    v("coupon_code", coupon_code);
+    v("reason", reason);
+    v("message", message);
+  }
 };
 
 /// The server's price of a cart.
@@ -93,6 +142,21 @@ struct PricedCart {
   std::optional<RedeemedReward> reward;
   std::optional<RejectedCoupon> rejected_coupon;
   std::string quote_json;  ///< the quote as the API shows it
+  template <class V>
+  void Visit(V& v) {
+    v("currency", currency);
+    v("lines", lines);
+    v("subtotal", subtotal);
+    v("discount_total", discount_total);
+    v("net_subtotal", net_subtotal);
+    v("tax_total", tax_total);
+    v("delivery_fee", delivery_fee);
+    v("tip", tip);
+    v("total", total);
+    v("reward", reward);
+    v("rejected_coupon", rejected_coupon);
+    v("quote_json", quote_json);
+  }
 };
 
 class MenuClient {

@@ -24,6 +24,19 @@ struct OrderSummary {
   core::MoneyAmount total;
   std::string promised_at;
   std::string created_at;
+  template <class V>
+  void Visit(V& v) {
+    v("id", id);
+    v("store_id", store_id);
+    v("customer_id", customer_id);
+    v("number", number);
+    v("business_date", business_date);
+    v("type", type);
+    v("status", status);
+    v("total", total);
+    v("promised_at", promised_at);
+    v("created_at", created_at);
+  }
 };
 
 class OrderClient {

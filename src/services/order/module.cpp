@@ -2,6 +2,7 @@
 
 #include "lib/bus/consumer.hpp"
 #include "lib/bus/event_bus.hpp"
+#include "lib/json/codec.hpp"
 #include "lib/log/log.hpp"
 #include "lib/metrics/registry.hpp"
 #include "services/order/api.hpp"
@@ -10,6 +11,26 @@
 #include "services/payment/events.hpp"
 
 namespace vetahut::order {
+namespace {
+
+/// A tracked change, as one replica tells the others (decision 0042).
+struct TrackedNotice {
+  std::string order_id;
+  std::int64_t seq = 0;
+  std::string status;
+  std::string data;
+  bool last = false;
+  template <class V>
+  void Visit(V& v) {
+    v("order_id", order_id);
+    v("seq", seq);
+    v("status", status);
+    v("data", data);
+    v("last", last);
+  }
+};
+
+}  // namespace
 
 const config::Schema<OrderSettings>& OrderSchema() {
   static const config::Schema<OrderSettings> schema = [] {
@@ -92,9 +113,25 @@ class OrderModule final : public module::Module {
         });
     ctx.bus.Subscribe(std::move(consumer).Build());
 
+    // Trackers on every replica: each change committed here is told to the others over the bus,
+    // and theirs to us; the order's history fills what a lost notice leaves out.
+    service_->SetTrackedNotifier([&bus = ctx.bus](const std::string& order_id, const TrackedEvent& e) {
+      bus.Broadcast("order.tracked", json_codec::Encode(TrackedNotice{order_id, e.seq, e.status, e.data, e.last}));
+    });
+    ctx.bus.Listen("order.tracked", [this](const std::string& body) {
+      auto notice = json_codec::Decode<TrackedNotice>(body);
+      if (!notice) {
+        log::Warn("unreadable tracking notice", {{"error", notice.error().detail}});
+        return;
+      }
+      service_->DeliverTracked(notice->order_id, {notice->seq, notice->status, notice->data, notice->last});
+    });
+
     RegisterRoutes(ctx.router, *service_);
-    ctx.add_task({.name = "order tracking keepalive", .period = std::chrono::seconds(5)}, [this] {
+    ctx.add_task({.name = "order tracking keepalive", .period = std::chrono::seconds(5)}, [this, catch_up = 0]() mutable {
       service_->tracker().Keepalive();
+      // Every 15 s, trackers catch up from the database (a notice lost while the broker was away).
+      if (++catch_up % 3 == 0) service_->CatchUpTrackers();
       return task::Next::Period();
     });
     auto& backlog = ctx.metrics.AddGauge("order_saga_backlog",

@@ -252,10 +252,15 @@ std::int64_t OrderRepository::SagaBacklog(db::Session& s) const {
 }
 
 bool OrderRepository::SetPromise(db::Session& tx, const std::string& order_id, const std::string& promised_at,
-                                 const std::string& at) const {
-  return tx.Exec("UPDATE order_orders SET promised_at = $1, updated_at = $2 WHERE id = $3 AND status NOT IN "
-                 "('delivered', 'picked_up', 'served', 'cancelled', 'rejected', 'refunded')",
-                 db::Params(promised_at, at, order_id)) == 1;
+                                 const std::string& at, OrderStatus expected) const {
+  // Only while the status is the one the caller read: its tracking event names that status.
+  return tx.Exec("UPDATE order_orders SET promised_at = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+                 db::Params(promised_at, at, order_id, std::string(StatusName(expected)))) == 1;
+}
+
+std::string OrderRepository::PromiseOf(db::Session& tx, const std::string& order_id) const {
+  auto rows = tx.Query("SELECT promised_at FROM order_orders WHERE id = $1", db::Params(order_id));
+  return rows.empty() ? std::string() : rows[0].Text("promised_at");
 }
 
 std::vector<OrderRepository::OpenStatus> OrderRepository::OpenByStatus(db::Session& s) const {

@@ -82,8 +82,11 @@ class OrderRepository {
     std::string oldest_updated_at;
   };
   std::vector<OpenStatus> OpenByStatus(db::Session& s) const;
-  /// Sets the promise of an order that is not finished; false if it is (or unknown).
-  bool SetPromise(db::Session& tx, const std::string& order_id, const std::string& promised_at, const std::string& at) const;
+  /// Sets the promise while the order is still in status `expected`; false if it moved on (or is unknown).
+  bool SetPromise(db::Session& tx, const std::string& order_id, const std::string& promised_at, const std::string& at,
+                  OrderStatus expected) const;
+  /// The order's promised time as committed now (read after a write in `tx`: the latest).
+  std::string PromiseOf(db::Session& tx, const std::string& order_id) const;
 };
 
 }  // namespace vetahut::order

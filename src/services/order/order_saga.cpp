@@ -26,7 +26,11 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
   auto tx = db_.Begin();
   if (!repository_.ApplyStatus(tx, order, to, next_step, next_at, reason, at, release)) return false;
   const std::int64_t seq = repository_.NextEventSeq(tx, order.id);
-  const std::string data = TrackerData(order, to, reason, at);
+  // The promise as committed now: a replica may have moved it since `order` was read (the row is
+  // ours until commit, so this is the latest).
+  Order shown = order;
+  shown.promised_at = repository_.PromiseOf(tx, order.id);
+  const std::string data = TrackerData(shown, to, reason, at);
   repository_.AppendEvent(tx, order.id, seq, std::string(StatusName(to)), data, at);
   events::StatusPayload payload;
   FillRef(order, payload);
@@ -96,7 +100,7 @@ bool OrderService::Apply(const Order& order, OrderStatus to, const std::string& 
   if (release) t_lease.released = true;
   log::Info("order status changed", {{"order_id", order.id}, {"from", StatusName(order.status)}, {"to", StatusName(to)}});
   if (events_committed_) events_committed_();
-  tracker_.Publish(order.id, {seq, std::string(StatusName(to)), data, EndsTracking(to)});
+  Announce(order.id, {seq, std::string(StatusName(to)), data, EndsTracking(to)});
   return true;
 }
 
@@ -275,25 +279,30 @@ core::Status OrderService::FollowKitchen(const std::string& order_id, OrderStatu
 
 core::Status OrderService::UpdatePromise(const std::string& order_id, const std::string& promised_at,
                                          const std::string& cause) {
-  auto order = Get(order_id);
-  if (!order) return order.error().code == core::ErrorCode::kNotFound ? core::Status(core::Ok()) : Fail(order.error());
-  if (order->promised_at == promised_at || IsFinal(order->status) || IsCompleted(order->status)) return core::Ok();
   if (!core::ParseRfc3339(promised_at)) return Fail(Error::BadRequest("promised_at: must be an RFC 3339 time"));
-  const std::string at = core::FormatRfc3339(clock_.Now());
-  Order updated = *order;
-  updated.promised_at = promised_at;
-  const std::string data = TrackerData(updated, updated.status, cause, at);
-  std::int64_t seq = 0;
-  {
-    auto tx = db_.Begin();
-    if (!repository_.SetPromise(tx, order_id, promised_at, at)) return core::Ok();
-    seq = repository_.NextEventSeq(tx, order_id);
-    repository_.AppendEvent(tx, order_id, seq, std::string(StatusName(updated.status)), data, at);
-    tx.Commit();
+  // Replicas move orders concurrently: the promise is written only while the status read is
+  // still the order's, so its tracking event never names a status the order has left.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto order = Get(order_id);
+    if (!order) return order.error().code == core::ErrorCode::kNotFound ? core::Status(core::Ok()) : Fail(order.error());
+    if (order->promised_at == promised_at || IsFinal(order->status) || IsCompleted(order->status)) return core::Ok();
+    const std::string at = core::FormatRfc3339(clock_.Now());
+    Order updated = *order;
+    updated.promised_at = promised_at;
+    const std::string data = TrackerData(updated, updated.status, cause, at);
+    std::int64_t seq = 0;
+    {
+      auto tx = db_.Begin();
+      if (!repository_.SetPromise(tx, order_id, promised_at, at, order->status)) continue;  // moved meanwhile: read again
+      seq = repository_.NextEventSeq(tx, order_id);
+      repository_.AppendEvent(tx, order_id, seq, std::string(StatusName(updated.status)), data, at);
+      tx.Commit();
+    }
+    log::Info("order promise moved", {{"order_id", order_id}, {"promised_at", promised_at}, {"cause", cause}});
+    Announce(order_id, {seq, std::string(StatusName(updated.status)), data, false});
+    return core::Ok();
   }
-  log::Info("order promise moved", {{"order_id", order_id}, {"promised_at", promised_at}, {"cause", cause}});
-  tracker_.Publish(order_id, {seq, std::string(StatusName(updated.status)), data, false});
-  return core::Ok();
+  return Fail(Error::Unavailable("order " + order_id + " kept moving; the promise is retried"));
 }
 
 }  // namespace vetahut::order

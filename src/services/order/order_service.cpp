@@ -112,6 +112,39 @@ void OrderService::Track(const std::string& order_id, std::shared_ptr<http::Even
   }
 }
 
+void OrderService::Announce(const std::string& order_id, const TrackedEvent& event) {
+  DeliverTracked(order_id, event);
+  if (tracked_notifier_) tracked_notifier_(order_id, event);
+}
+
+void OrderService::DeliverTracked(const std::string& order_id, const TrackedEvent& event) {
+  auto followers = tracker_.FollowersOf(order_id);
+  if (followers.empty()) return;
+  std::int64_t behind = event.seq;
+  for (const auto& f : followers) behind = std::min(behind, f->seen);
+  if (behind >= event.seq - 1) {
+    for (const auto& f : followers) OrderTracker::Deliver(f, event);
+    return;
+  }
+  // Another replica's change is still on its way (or was lost): the history has it.
+  for (const auto& e : History(order_id, behind)) {
+    for (const auto& f : followers) OrderTracker::Deliver(f, e);
+  }
+  for (const auto& f : followers) OrderTracker::Deliver(f, event);
+}
+
+void OrderService::CatchUpTrackers() {
+  for (const auto& order_id : tracker_.Followed()) {
+    auto followers = tracker_.FollowersOf(order_id);
+    if (followers.empty()) continue;
+    std::int64_t behind = followers.front()->seen;
+    for (const auto& f : followers) behind = std::min(behind, f->seen);
+    for (const auto& e : History(order_id, behind)) {
+      for (const auto& f : followers) OrderTracker::Deliver(f, e);
+    }
+  }
+}
+
 /// Held while one placement runs; the marker goes when it does — only if it is still this
 /// placement's (after in_flight_ttl another request may own the key).
 class OrderService::InFlight {
@@ -459,7 +492,7 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   log::Info("order placed", {{"order_id", o.id}, {"store_id", o.store_id}, {"number", o.number}, {"total", o.total}});
   if (options_.placed) options_.placed(o);
   if (events_committed_) events_committed_();
-  tracker_.Publish(o.id, {1, std::string(StatusName(o.status)), TrackerData(o, o.status, "", o.created_at), false});
+  Announce(o.id, {1, std::string(StatusName(o.status)), TrackerData(o, o.status, "", o.created_at), false});
   core::CrashPoint("after_place");
 
   RunSaga(o.id, /*leased=*/true);

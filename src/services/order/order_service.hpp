@@ -125,6 +125,17 @@ class OrderService final : public OrderClient {
   /// Follows an order live (the SSE route): history after `last_event_id`, then live events.
   void Track(const std::string& order_id, std::shared_ptr<http::EventStream> stream, std::int64_t last_event_id);
   OrderTracker& tracker() { return tracker_; }
+  /// A change of an order committed here or by another replica (a live notice): to this process's
+  /// trackers of it, a gap in what they have seen filled from the order's history first.
+  void DeliverTracked(const std::string& order_id, const TrackedEvent& event);
+  /// Brings every tracker of this process up to date from the database (notices lost while the
+  /// broker was away; promise moves committed elsewhere).
+  void CatchUpTrackers();
+  /// Told each change committed here, after this process's trackers (the module broadcasts it so
+  /// trackers on other replicas see it too).
+  void SetTrackedNotifier(std::function<void(const std::string& order_id, const TrackedEvent& event)> notifier) {
+    tracked_notifier_ = std::move(notifier);
+  }
 
   /// Runs every saga step that is due (recovery after a restart, retries, payment time-outs);
   /// returns how many sagas moved.
@@ -196,6 +207,9 @@ class OrderService final : public OrderClient {
   OrderRepository repository_;
   bus::Outbox outbox_{"order"};
   OrderTracker tracker_;
+  std::function<void(const std::string&, const TrackedEvent&)> tracked_notifier_;
+  /// A change committed here: DeliverTracked, then the notifier.
+  void Announce(const std::string& order_id, const TrackedEvent& event);
   std::unique_ptr<task::PeriodicTask> runner_;
   cache::Cache* cache_ = nullptr;
   cache::OutageLog in_flight_outage_{"order in-flight markers",

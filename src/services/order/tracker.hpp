@@ -37,6 +37,10 @@ class OrderTracker {
   static void Deliver(const std::shared_ptr<Follower>& follower, const TrackedEvent& event);
   /// A committed change of `order_id`: to every follower of it.
   void Publish(const std::string& order_id, const TrackedEvent& event);
+  /// The followers of `order_id` now.
+  std::vector<std::shared_ptr<Follower>> FollowersOf(const std::string& order_id) const { return group_.Of(order_id); }
+  /// Every order followed in this process now.
+  std::vector<std::string> Followed() const { return group_.Keys(); }
   /// A comment to every stream (keeps proxies from closing idle connections) and forgets
   /// streams whose client has gone.
   void Keepalive();

@@ -23,6 +23,14 @@ struct CardTokenInfo {
   std::string last4;
   int exp_month = 0;
   int exp_year = 0;
+  template <class V>
+  void Visit(V& v) {
+    v("token", token);
+    v("brand", brand);
+    v("last4", last4);
+    v("exp_month", exp_month);
+    v("exp_year", exp_year);
+  }
 };
 
 /// What an authorization came to.
@@ -55,6 +63,24 @@ struct PaymentView {
   std::int64_t refunded = 0;
   std::string status;  ///< pending | authorized | declined | captured | voided | refunded | partially_refunded | due
   std::string decline_code;
+  template <class V>
+  void Visit(V& v) {
+    v("id", id);
+    v("order_id", order_id);
+    v("method", method);
+    v("provider", provider);
+    v("brand", brand);
+    v("last4", last4);
+    v("reference", reference);
+    v("currency", currency);
+    v("amount", amount);
+    v("authorized", authorized);
+    v("captured", captured);
+    v("voided", voided);
+    v("refunded", refunded);
+    v("status", status);
+    v("decline_code", decline_code);
+  }
 };
 
 class PaymentClient {
