@@ -358,13 +358,15 @@ void Platform::Build() {
           caller ? "p:" + caller->principal.subject : "ip:" + ClientAddress(req, p.config.ratelimit.trust_forwarded_for);
       const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                            core::SystemClock::Instance().Now().time_since_epoch()).count();
-      // Every replica counts against one quota in the shared cache. When the cache fails, this
-      // process decides alone with the same quotas (a client may get one quota per replica for the
-      // outage); so do routes that run on the I/O thread, which must not wait on the network.
+      // Every replica of this target counts against one quota in the shared cache (per target: a
+      // request a gateway forwards is not counted again against the gateway's quota by the
+      // service behind it). When the cache fails, this process decides alone with the same quotas
+      // (a client may get one quota per replica for the outage); so do routes that run on the I/O
+      // thread, which must not wait on the network.
       ratelimit::Decision decision;
       if (req.route->non_blocking && p.cache->Shared()) {
         decision = p.limiter->Take(key, policy, now);
-      } else if (auto shared = p.cache->TakeRate("rl:" + key, policy, now)) {
+      } else if (auto shared = p.cache->TakeRate("rl:" + p.config.target + ":" + key, policy, now)) {
         p.rate_outage.Succeeded();
         decision = *shared;
       } else {
