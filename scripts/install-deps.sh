@@ -17,6 +17,7 @@ packages=(
   zlib1g-dev tzdata curl
   libavro-dev  # analytics: Avro object container files for the data lake
   librabbitmq-dev  # the RabbitMQ bus (bus.url = amqp://...)
+  libhiredis-dev  # the Redis cache (cache.url = redis://...)
   python3 python3-yaml  # docs/openapi.yaml is embedded in the binary as JSON at build time
 )
 web=1
@@ -42,6 +43,7 @@ if ((test)); then
   # deploy/k8s is rendered with `kubectl kustomize` (tests/deploy_k8s_test.py); any kubectl will do.
   command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
   packages+=(rabbitmq-server)  # scripts/with-rabbitmq.sh: the RabbitMQ bus's tests on a real broker
+  packages+=(redis-server)  # scripts/with-redis.sh: the Redis cache's tests on a real server
 fi
 
 missing=()

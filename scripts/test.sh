@@ -5,16 +5,17 @@
 # `vetahut serve`, and (in the first build, label `web`) the web apps' Vitest and browser tests
 # with their budgets — then runs every fuzz target for a bounded time (VETAHUT_FUZZ_SECONDS each,
 # default 30; 0 skips the fuzzers).
-# A throwaway PostgreSQL and a throwaway RabbitMQ (label `rabbitmq`: the AMQP bus on a real broker)
-# are started on 127.0.0.1 for the run and removed afterwards.
+# A throwaway PostgreSQL, a throwaway RabbitMQ (label `rabbitmq`: the AMQP bus on a real broker) and
+# a throwaway Redis (label `redis`: the shared cache on a real server) are started on 127.0.0.1 for
+# the run and removed afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 scripts/build-web.sh
 scripts/build.sh ci
 scripts/build.sh asan
-echo "==> tests: release-with-checks build, then the sanitizer build (PostgreSQL and RabbitMQ on loopback)"
-scripts/with-postgres.sh scripts/with-rabbitmq.sh bash -c '
+echo "==> tests: release-with-checks build, then the sanitizer build (PostgreSQL, RabbitMQ and Redis on loopback)"
+scripts/with-postgres.sh scripts/with-rabbitmq.sh scripts/with-redis.sh bash -c '
   set -e
   echo "==> ctest (build/ci)"
   (cd build/ci && ctest --output-on-failure --timeout 600 -j2)

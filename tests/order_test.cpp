@@ -156,20 +156,32 @@ TEST_F(OrderE2E, TheIdempotencyKeyReplaysTheOrderAndRefusesAnotherBody) {
   EXPECT_NE(other->body.find("Idempotency-Key"), std::string::npos) << other->body;
   ExpectProblem(*client_.Post(url_ + "/api/v1/orders", body, customer_), 400);  // no key at all
   EXPECT_EQ(StoreOrders(), 1u);
-  // Concurrent retries of one key still make one order.
+  // Concurrent retries of one key still make one order: a retry that arrives while the first is
+  // being placed hears 409 "in progress" (its in-flight marker), one that arrives after gets the
+  // replay (decision 0043).
   std::vector<std::thread> racers;
   std::vector<int> statuses(4);
+  std::vector<std::string> bodies(4);
   for (int i = 0; i < 4; ++i) {
     racers.emplace_back([&, i] {
       vetahut::http::HttpClient c;
       auto r = c.Post(url_ + "/api/v1/orders", OrderBody(R"({"method": "pay_at_store"})"), With(customer_, "Idempotency-Key", "raced"));
       statuses[i] = r ? r->status : 0;
+      bodies[i] = r ? r->body : "";
     });
   }
   for (auto& t : racers) t.join();
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
-  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 3);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200) + std::count(statuses.begin(), statuses.end(), 409), 3);
+  for (int i = 0; i < 4; ++i) {
+    if (statuses[i] == 409) {
+      EXPECT_NE(bodies[i].find("is in progress"), std::string::npos) << bodies[i];
+    }
+  }
   EXPECT_EQ(StoreOrders(), 2u);
+  auto settled = Place(OrderBody(R"({"method": "pay_at_store"})"), "raced");
+  ASSERT_TRUE(settled);
+  EXPECT_EQ(settled->status, 200) << "once it has finished, the key replays: " << settled->body;
 }
 
 TEST_F(OrderE2E, ClientPricesAreIgnored) {

@@ -485,6 +485,17 @@ TEST_F(ServeTest, BadConfigurationStopsStartUpNamingTheKey) {
       << serve.Log();
 }
 
+TEST_F(ServeTest, ABadCacheUrlStopsStartUpSayingWhy) {
+  auto env = env_;
+  env.push_back({"VETAHUT_CACHE_URL", "redis://cache.internal:6379/zero"});
+  ServeProcess serve(data_dir_, env);
+  const int status = serve.Wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+  EXPECT_NE(serve.Log().find("VETAHUT_CACHE_URL: the database must be a number (0-15 on a default Redis), got 'zero'"),
+            std::string::npos)
+      << serve.Log();
+}
+
 }  // namespace
 
 TEST_F(ServeTest, TheFirstScreenComesInOneCall) {

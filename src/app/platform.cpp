@@ -17,6 +17,7 @@
 #include "lib/auth/verifier.hpp"
 #include "lib/bus/event_bus.hpp"
 #include "lib/bus/outbox.hpp"
+#include "lib/cache/cache.hpp"
 #include "lib/core/id.hpp"
 #include "lib/db/database.hpp"
 #include "lib/db/migrations.hpp"
@@ -240,6 +241,8 @@ struct Platform::Parts {
   config::Config config;
   std::unique_ptr<db::Database> database;
   std::unique_ptr<bus::EventBus> bus;
+  /// cache.url: shared rate limits, revocations, in-flight markers; outlives everything that uses it.
+  std::unique_ptr<cache::Cache> cache;
   std::vector<std::unique_ptr<bus::OutboxRelay>> relays;
   core::IdGenerator ids{core::SystemClock::Instance()};
   metrics::Registry registry;
@@ -251,9 +254,12 @@ struct Platform::Parts {
   std::size_t modules_built = 0;  ///< the first N modules finished Build (only they are stopped)
   std::unique_ptr<http::Server> server;
   std::unique_ptr<http::StaticSite> web;
-  std::unique_ptr<ratelimit::Limiter> limiter;  ///< null when [ratelimit] enabled = false
-  std::unique_ptr<Gateway> gateway;              ///< --target gateway only
+  /// This process's own limiter (null when [ratelimit] enabled = false): the quotas while the
+  /// shared cache is unavailable, and on routes that run on the I/O thread (decision 0043).
+  std::unique_ptr<ratelimit::Limiter> limiter;
+  std::unique_ptr<Gateway> gateway;  ///< --target gateway only
   ratelimit::Policy anonymous_limit, principal_limit;
+  cache::OutageLog rate_outage{"rate limits", "each process limits its clients on its own, with the same quotas"};
   bool built = false;
   bool started = false;
 };
@@ -275,13 +281,19 @@ void Platform::Build() {
     log::Info("migration applied", {{"migration", name}});
   }
   p.bus = bus::OpenBus(p.config.bus.url, *p.database, bus::InProcessBusOptions{.max_attempts = p.config.bus.max_attempts});
+  cache::CacheOptions cache_options;
+  cache_options.pool_size = p.config.cache.pool_size;
+  cache_options.timeout = p.config.cache.timeout;
+  p.cache = cache::OpenCache(p.config.cache.url, cache_options, core::SystemClock::Instance());
 
   // Clients no module here provides come from services elsewhere, where the configuration says.
   std::set<std::string> provided;
   for (const auto& m : p.modules) {
     for (const auto& c : m->provides()) provided.insert(c);
   }
-  auto remote = [&](const std::string& client) { return ProvideRemoteClient(p.config, p.clients, client); };
+  auto remote = [&](const std::string& client) {
+    return ProvideRemoteClient(p.config, p.clients, client, p.cache.get());
+  };
   for (const auto& m : p.modules) {
     for (const auto& client : m->needs()) {
       if (provided.contains(client) || p.clients.Has(client) || remote(client)) continue;
@@ -312,10 +324,13 @@ void Platform::Build() {
   }
   auto& limited = p.registry.AddCounter("http_rate_limited_total", "Requests refused with 429 by the per-client rate limit.",
                                         {"client"});
+  auto& fallbacks = p.registry.AddCounter(
+      "http_rate_limit_fallbacks_total",
+      "Rate-limit decisions this process made alone because the shared cache (Redis) was unavailable.").Get();
 
   // Routes. Authentication and authorization first: every route declares its permission, the
   // policy (lib/auth/policy.cpp, docs/rbac.md) decides, store-scoped by the {store_id} parameter.
-  p.router.Use([&p, &limited](http::Request& req, const http::Next& next) -> core::Result<http::Response> {
+  p.router.Use([&p, &limited, &fallbacks](http::Request& req, const http::Next& next) -> core::Result<http::Response> {
     log::Context context(req.request_id, req.trace_id);
     const std::string permission = req.route ? req.route->permission : std::string();
     // Another service of the chain (decision 0041): the shared token, on internal routes only.
@@ -343,7 +358,23 @@ void Platform::Build() {
           caller ? "p:" + caller->principal.subject : "ip:" + ClientAddress(req, p.config.ratelimit.trust_forwarded_for);
       const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
                            core::SystemClock::Instance().Now().time_since_epoch()).count();
-      rate.emplace(&policy, p.limiter->Take(key, policy, now));
+      // Every replica of this target counts against one quota in the shared cache (per target: a
+      // request a gateway forwards is not counted again against the gateway's quota by the
+      // service behind it). When the cache fails, this process decides alone with the same quotas
+      // (a client may get one quota per replica for the outage); so do routes that run on the I/O
+      // thread, which must not wait on the network.
+      ratelimit::Decision decision;
+      if (req.route->non_blocking && p.cache->Shared()) {
+        decision = p.limiter->Take(key, policy, now);
+      } else if (auto shared = p.cache->TakeRate("rl:" + p.config.target + ":" + key, policy, now)) {
+        p.rate_outage.Succeeded();
+        decision = *shared;
+      } else {
+        p.rate_outage.Failed(shared.error());
+        fallbacks.Inc();
+        decision = p.limiter->Take(key, policy, now);
+      }
+      rate.emplace(&policy, decision);
       if (!rate->second.allowed) {
         limited.WithLabels({caller ? "account" : "address"}).Inc();
         http::Response refused = http::ProblemResponse(
@@ -450,7 +481,7 @@ void Platform::Build() {
   for (auto& m : p.modules) {
     p.relays.push_back(std::make_unique<bus::OutboxRelay>(*p.database, *p.bus, std::string(m->name()), relay_options));
     bus::OutboxRelay* relay = p.relays.back().get();
-    contexts.push_back({p.config, *p.database, *p.bus, core::SystemClock::Instance(), p.ids, p.registry, p.router,
+    contexts.push_back({p.config, *p.database, *p.bus, *p.cache, core::SystemClock::Instance(), p.ids, p.registry, p.router,
                         p.clients, [relay] { relay->Notify(); },
                         [&p](task::TaskOptions options, task::PeriodicTask::Round round) -> task::PeriodicTask& {
                           p.tasks.push_back(std::make_unique<task::PeriodicTask>(std::move(options), std::move(round)));
@@ -535,6 +566,14 @@ void Platform::Build() {
   auto& dead_letters = p.registry.AddGauge("bus_dead_letters", "Events a consumer gave up on, waiting for a re-drive.", {"consumer"});
   auto& handled = p.registry.AddCounter("bus_events_handled_total", "Events a consumer acknowledged.", {"consumer"});
   auto& failures = p.registry.AddCounter("bus_event_failures_total", "Failed attempts to handle an event.", {"consumer"});
+  auto& cache_failures = p.registry.AddCounter("cache_failures_total",
+                                               "Cache calls that failed (Redis down, slow or refusing); each use falls back.").Get();
+  auto& cache_up = p.registry.AddGauge("cache_up", "1 while the cache answers (always for memory:), 0 while Redis is down.").Get();
+  p.registry.OnCollect([&p, &cache_failures, &cache_up] {
+    const auto stats = p.cache->Stats();
+    cache_failures.Inc(double(stats.failures) - cache_failures.Value());
+    cache_up.Set(stats.reachable ? 1 : 0);
+  });
   auto& up = p.registry.AddGauge("vetahut_build_info", "Build information; always 1.", {"version", "target"});
   up.WithLabels({VETAHUT_VERSION, p.config.target}).Set(1);
   p.registry.OnCollect([&p, &outbox_pending, &outbox_lag] {
@@ -605,7 +644,8 @@ void Platform::Start() {
   log::Info("listening", {{"url", url()},
                           {"target", p.config.target},
                           {"modules", fmt::format("{}", fmt::join(names, ","))},
-                          {"db", p.database->engine() == db::Engine::kSqlite ? "sqlite" : "postgres"}});
+                          {"db", p.database->engine() == db::Engine::kSqlite ? "sqlite" : "postgres"},
+                          {"cache", p.cache->Describe()}});
 }
 
 std::string Platform::url() const {

@@ -70,13 +70,14 @@ std::string ServiceOfClient(const std::string& client) {
   return it == Kinds().end() ? std::string() : it->second.service;
 }
 
-bool ProvideRemoteClient(const config::Config& config, Registry& clients, const std::string& client) {
+bool ProvideRemoteClient(const config::Config& config, Registry& clients, const std::string& client,
+                         cache::Cache* revocations) {
   if (clients.Has(client)) return true;
   if (client == "auth.verifier") {
     if (config.auth.jwks_url.empty()) return false;
     clients.ProvideRemote<auth::TokenVerifier>(
         client, std::make_shared<auth::JwksVerifier>(config.auth.jwks_url, auth::VerifyOptions{config.auth.issuer, config.auth.audience},
-                                                     core::SystemClock::Instance()));
+                                                     core::SystemClock::Instance(), revocations));
     return true;
   }
   const std::string service = ServiceOfClient(client);

@@ -14,12 +14,17 @@ class Router;
 namespace vetahut::module {
 class ClientRegistry;
 }
+namespace vetahut::cache {
+class Cache;
+}
 
 namespace vetahut::app {
 
 /// Offers `client` from the service configured in [clients] (or auth.jwks_url); false when the
-/// configuration names no place for it.
-bool ProvideRemoteClient(const config::Config& config, module::ClientRegistry& clients, const std::string& client);
+/// configuration names no place for it. `revocations`: the cache where logouts are shared, which
+/// the JWKS verifier asks (decision 0043; nullptr: it sees none).
+bool ProvideRemoteClient(const config::Config& config, module::ClientRegistry& clients, const std::string& client,
+                         cache::Cache* revocations = nullptr);
 
 /// What to configure so a process finds `client` elsewhere (for start-up errors).
 std::string RemoteHint(const std::string& client);

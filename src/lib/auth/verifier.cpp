@@ -7,14 +7,16 @@
 
 namespace vetahut::auth {
 
-JwksVerifier::JwksVerifier(std::string url, VerifyOptions options, const core::Clock& clock, std::chrono::seconds refresh)
+JwksVerifier::JwksVerifier(std::string url, VerifyOptions options, const core::Clock& clock, cache::Cache* revocations,
+                           std::chrono::seconds refresh)
     : url_(std::move(url)),
       options_(std::move(options)),
       clock_(clock),
       refresh_(refresh),
       http_(std::make_unique<http::HttpClient>(http::ClientOptions{.connect_timeout = std::chrono::milliseconds(1000),
                                                                    .timeout = std::chrono::milliseconds(3000),
-                                                                   .max_body = 256 * 1024})) {}
+                                                                   .max_body = 256 * 1024})),
+      revocations_(revocations, options_.leeway) {}
 
 JwksVerifier::~JwksVerifier() = default;
 
@@ -61,6 +63,7 @@ core::Result<Principal> JwksVerifier::Authenticate(std::string_view bearer_token
     claims = VerifyJwt(bearer_token, *keys, options_, clock_.Now());
   }
   if (!claims) return core::Fail(claims.error());
+  if (revocations_.IsRevoked(*claims, clock_.Now())) return core::Fail(core::Error::Unauthenticated("token revoked"));
   if (claims_out) *claims_out = *claims;
   return PrincipalFromClaims(*claims);
 }

@@ -9,6 +9,7 @@
 
 #include "lib/auth/jwt.hpp"
 #include "lib/auth/policy.hpp"
+#include "lib/auth/revocations.hpp"
 #include "lib/core/clock.hpp"
 #include "lib/core/result.hpp"
 
@@ -28,11 +29,13 @@ class TokenVerifier {
 /// Verifies with the keys of a JWKS document fetched from `url` (the customer service's
 /// /.well-known/jwks.json). The keys are fetched at the first token, refetched every `refresh`,
 /// and at once (at most every 10 s) when a token names a key id the set does not have, so a key
-/// rotation reaches every process without a restart. Logout revocations are not seen here: an
-/// access token lives at most auth.access_token_ttl_s (docs/decisions/0017-service-modules.md).
+/// rotation reaches every process without a restart. Tokens revoked by logout are refused when
+/// the customer service recorded them in the shared cache (`revocations`; null: none seen —
+/// an access token lives at most auth.access_token_ttl_s); while the cache is down the check
+/// fails open (docs/decisions/0043-redis-cache.md).
 class JwksVerifier final : public TokenVerifier {
  public:
-  JwksVerifier(std::string url, VerifyOptions options, const core::Clock& clock,
+  JwksVerifier(std::string url, VerifyOptions options, const core::Clock& clock, cache::Cache* revocations,
                std::chrono::seconds refresh = std::chrono::minutes(10));
   ~JwksVerifier() override;
   core::Result<Principal> Authenticate(std::string_view bearer_token, Claims* claims_out = nullptr) const override;
@@ -46,6 +49,7 @@ class JwksVerifier final : public TokenVerifier {
   const core::Clock& clock_;
   std::chrono::seconds refresh_;
   std::unique_ptr<http::HttpClient> http_;
+  Revocations revocations_;
   mutable std::mutex mutex_;
   mutable std::shared_ptr<const KeySet> keys_;
   mutable core::TimePoint fetched_at_{};

@@ -9,6 +9,8 @@
 #include <toml++/toml.h>
 #include <unistd.h>
 
+#include "lib/cache/cache_url.hpp"
+
 extern char** environ;
 
 namespace vetahut::config {
@@ -207,6 +209,18 @@ const std::vector<Schema<Config>>& CoreSchemas() {
         .Field("max_attempts", "attempts per consumer and event before it is dead-lettered (1..100)",
                IntAt(1, 100, [](Config& c, std::int64_t v) { c.bus.max_attempts = int(v); }));
     out.push_back(std::move(bus));
+
+    Schema<Config> cache("cache");
+    cache.Field("url", "memory: (this process only) or redis://[[USER]:PASSWORD@]HOST[:PORT][/DB], shared by every process",
+                StringAt([](Config& c) -> std::string& { return c.cache.url; }, [](const std::string& value) {
+                  auto parsed = cache::ParseCacheUrl(value);
+                  return parsed ? std::nullopt : std::optional<std::string>(parsed.error().detail);
+                }))
+        .Field("pool_size", "Redis connections per process (1..256)",
+               IntAt(1, 256, [](Config& c, std::int64_t v) { c.cache.pool_size = int(v); }))
+        .Field("timeout_ms", "milliseconds to connect to Redis and to wait for each reply (10..10000)",
+               IntAt(10, 10000, [](Config& c, std::int64_t v) { c.cache.timeout = std::chrono::milliseconds(v); }));
+    out.push_back(std::move(cache));
 
     Schema<Config> ratelimit("ratelimit");
     ratelimit

@@ -1,6 +1,6 @@
 #pragma once
 /// Process configuration: a TOML file plus `VETAHUT_<SECTION>_<KEY>` environment overrides.
-/// The sections every process has (app, server, db, bus, log, auth, clients) are read here into
+/// The sections every process has (app, server, db, bus, cache, log, auth, clients, ratelimit) are read here into
 /// `Config`; each service module declares its own section with a `Schema` of its settings struct
 /// and parses it from the raw sections `Config` keeps. Unknown sections, keys and variables and
 /// bad values stop start-up with a message naming the key and the reason.
@@ -158,6 +158,14 @@ struct BusConfig {
   int max_attempts = 5;                                  ///< per consumer and event, then dead-lettered
 };
 
+/// The cache the processes of a chain share (section [cache]): rate-limit state, revoked access
+/// tokens, in-flight markers (decision 0043). Never the only copy of anything.
+struct CacheConfig {
+  std::string url = "memory:";             ///< memory: (this process only) or redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]
+  int pool_size = 4;                       ///< Redis connections per process
+  std::chrono::milliseconds timeout{200};  ///< to connect to Redis, and for each reply
+};
+
 /// Tokens (section [auth]): every process verifies them; the customer service issues them.
 struct AuthConfig {
   std::string issuer = "vetahut";          ///< iss of access tokens
@@ -207,6 +215,7 @@ struct Config {
   ServerConfig server;
   DbConfig db;
   BusConfig bus;
+  CacheConfig cache;
   LogConfig log;
   AuthConfig auth;
   ClientsConfig clients;

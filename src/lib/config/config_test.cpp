@@ -16,6 +16,7 @@ TEST(Config, DefaultsAreTheEmbeddedPlatform) {
   EXPECT_EQ(config->target, "all");
   EXPECT_EQ(config->db.url, "sqlite:data/vetahut.db");
   EXPECT_EQ(config->bus.url, "inproc:");
+  EXPECT_EQ(config->cache.url, "memory:");
   EXPECT_EQ(config->server.host, "127.0.0.1");
   EXPECT_EQ(config->server.port, 8080);
 }
@@ -84,6 +85,10 @@ TEST(Config, BadInputStopsWithAMessageNamingTheKeyAndTheReason) {
       {"[server\nlisten = 1", {}, "test.toml:1"},
       {"", Env{{"VETAHUT_DB_POOLSIZE", "3"}}, "VETAHUT_DB_POOLSIZE"},
       {"", Env{{"VETAHUT_DB_POOL_SIZE", "lots"}}, "VETAHUT_DB_POOL_SIZE: expected an integer, got 'lots'"},
+      {"[cache]\nurl = \"memcached://cache:11211\"\n", {}, "cache.url: must be memory: or redis://"},
+      {"", Env{{"VETAHUT_CACHE_URL", "redis://cache:99999/0"}}, "VETAHUT_CACHE_URL: the port must be 1-65535"},
+      {"", Env{{"VETAHUT_CACHE_URL", "rediss://cache:6380/0"}}, "VETAHUT_CACHE_URL: rediss:// (TLS) is not supported"},
+      {"[cache]\ntimeout_ms = 0\n", {}, "cache.timeout_ms: 0 is out of range"},
   };
   for (const auto& c : cases) {
     auto config = LoadFromString(c.toml, "test.toml", c.env);
@@ -92,6 +97,18 @@ TEST(Config, BadInputStopsWithAMessageNamingTheKeyAndTheReason) {
     EXPECT_NE(config.error().detail.find(c.must_mention), std::string::npos)
         << "message '" << config.error().detail << "' does not mention '" << c.must_mention << "'";
   }
+}
+
+TEST(Config, TheCacheIsInMemoryUnlessARedisUrlIsGiven) {
+  auto config = LoadFromString("[cache]\nurl = \"redis://cache.internal:6380/2\"\npool_size = 8\n", "test.toml",
+                               Env{{"VETAHUT_CACHE_TIMEOUT_MS", "150"}});
+  ASSERT_TRUE(config) << config.error().detail;
+  EXPECT_EQ(config->cache.url, "redis://cache.internal:6380/2");
+  EXPECT_EQ(config->cache.pool_size, 8);
+  EXPECT_EQ(config->cache.timeout, std::chrono::milliseconds(150));
+  auto env = LoadFromString("[cache]\nurl = \"redis://a:6379/0\"\n", "test.toml", Env{{"VETAHUT_CACHE_URL", "memory:"}});
+  ASSERT_TRUE(env) << env.error().detail;
+  EXPECT_EQ(env->cache.url, "memory:") << "the environment wins";
 }
 
 TEST(Config, MissingFileIsAnErrorNamingThePath) {

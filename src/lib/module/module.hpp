@@ -32,6 +32,9 @@ class Database;
 namespace vetahut::bus {
 class EventBus;
 }
+namespace vetahut::cache {
+class Cache;
+}
 namespace vetahut::http {
 class Router;
 }
@@ -87,6 +90,9 @@ struct ModuleContext {
   const config::Config& config;
   db::Database& db;
   bus::EventBus& bus;
+  /// State shared with the other processes of a chain (cache.url): memory in the all-in-one,
+  /// Redis in a chain. Never the only copy of anything (decision 0043).
+  cache::Cache& cache;
   const core::Clock& clock;
   core::IdGenerator& ids;
   metrics::Registry& metrics;

@@ -19,11 +19,16 @@ Micros CeilSeconds(Micros us) { return (us + kSecond - 1) / kSecond; }
 
 }  // namespace
 
-Decision Decide(const Policy& policy, Micros tat, Micros now) {
-  Decision d;
+Cells CellsOf(const Policy& policy) {
   const Micros window = std::chrono::duration_cast<std::chrono::microseconds>(policy.window).count();
   const std::int64_t quota = std::max<std::int64_t>(policy.quota, 1);
-  const Micros interval = std::max<Micros>(window / quota, 1);  // one request's share of the window
+  return {window, std::max<Micros>(window / quota, 1)};
+}
+
+Decision Decide(const Policy& policy, Micros tat, Micros now) {
+  Decision d;
+  const auto [window, interval] = CellsOf(policy);
+  const std::int64_t quota = std::max<std::int64_t>(policy.quota, 1);
   const Micros start = std::max(tat, now);
   const Micros next = start + interval;
   // Allowed while the new TAT stays within one window of now: the whole quota at once, then one

@@ -33,7 +33,18 @@ struct Decision {
   std::int64_t retry_after_s = 0;  ///< refused: seconds until one request is allowed again (≥ 1)
 };
 
-/// The GCRA rule: `tat` is the key's stored TAT (0 for a new key), `now` the current time.
+/// A policy in the rule's units: its window and one request's share of it (window / quota, at
+/// least 1 µs; GCRA's emission interval).
+struct Cells {
+  Micros window = 0;
+  Micros interval = 0;
+};
+Cells CellsOf(const Policy& policy);
+
+/// The GCRA rule: `tat` is the key's stored TAT (0 for a new key), `now` the current time. A
+/// request is allowed while max(tat, now) + interval stays within one window of now; then that is
+/// the new TAT. A shared store (lib/cache's Redis script) applies exactly this test atomically and
+/// hands back the TAT it found, so the Decision always comes from here.
 Decision Decide(const Policy& policy, Micros tat, Micros now);
 
 /// The response headers of a decision (draft-ietf-httpapi-ratelimit-headers):

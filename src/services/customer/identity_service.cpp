@@ -111,10 +111,7 @@ core::Result<auth::Principal> IdentityService::Authenticate(std::string_view tok
     return auth::VerifyJwt(token, keys_, {options_.issuer, options_.audience}, clock_.Now());
   }();
   if (!claims) return Fail(claims.error());
-  {
-    std::lock_guard lock(revoked_mutex_);
-    if (revoked_.count(claims->token_id)) return Fail(Error::Unauthenticated("token revoked"));
-  }
+  if (revocations_->IsRevoked(*claims, clock_.Now())) return Fail(Error::Unauthenticated("token revoked"));
   if (claims_out) *claims_out = *claims;
   return auth::Principal{claims->subject, claims->kind, claims->roles, claims->stores};
 }
@@ -302,11 +299,10 @@ core::Status IdentityService::Logout(const auth::Claims& access, const std::stri
       })) {
     return Fail(Error::Validation({{"refresh_token", "is not a refresh token (the refresh_token of a token response)"}}));
   }
-  {
-    std::lock_guard lock(revoked_mutex_);
-    const auto now = clock_.Now();
-    for (auto it = revoked_.begin(); it != revoked_.end();) it = it->second < now ? revoked_.erase(it) : std::next(it);
-    revoked_[access.token_id] = access.expires_at;
+  // Refused here at once; the other processes see it through the cache (or, if it is down, once
+  // SyncRevocations has written it).
+  if (!revocations_->Revoke(access, clock_.Now())) {
+    log::Warn("logout not shared yet: the cache is unavailable", {{"subject", access.subject}});
   }
   if (refresh_token.empty()) return core::Ok();
   auto tx = db_.Begin();
@@ -315,6 +311,8 @@ core::Status IdentityService::Logout(const auth::Claims& access, const std::stri
   tx.Commit();
   return core::Ok();
 }
+
+std::size_t IdentityService::SyncRevocations() { return revocations_->Sync(clock_.Now()); }
 
 core::Status IdentityService::VerifyEmail(const std::string& token) {
   auto tx = db_.Begin();

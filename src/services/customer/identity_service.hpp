@@ -11,6 +11,7 @@
 
 #include "lib/auth/jwt.hpp"
 #include "lib/auth/policy.hpp"
+#include "lib/auth/revocations.hpp"
 #include "lib/auth/verifier.hpp"
 #include "lib/bus/outbox.hpp"
 #include "lib/core/id.hpp"
@@ -102,8 +103,12 @@ class IdentityService final : public auth::TokenVerifier {
   core::Result<TokenGrant> PasswordGrant(const std::string& email, const std::string& password, const std::string& client_address);
   core::Result<TokenGrant> RefreshGrant(const std::string& refresh_token);
   core::Result<TokenGrant> ClientCredentialsGrant(const std::string& client_id, const std::string& client_secret);
-  /// Revokes the access token (by id, until it expires) and the refresh token's whole family.
+  /// Revokes the access token (by id, until it expires: in this process and in the shared cache,
+  /// so every process refuses it) and the refresh token's whole family (in the database).
   core::Status Logout(const auth::Claims& access, const std::string& refresh_token);
+  /// Writes to the shared cache the revocations it missed while it was down (a periodic task);
+  /// returns how many still wait.
+  std::size_t SyncRevocations();
 
   core::Status VerifyEmail(const std::string& token);
   /// Always Ok (no account enumeration); sends a reset link only if the account exists.
@@ -156,6 +161,9 @@ class IdentityService final : public auth::TokenVerifier {
   void set_store_directory(location::StoreDirectoryClient* stores) { stores_ = stores; }
   /// Where favourites' item ids are checked (nullptr: a process without the menu; not checked).
   void set_menu(const menu::MenuClient* menu) { menu_ = menu; }
+  /// Where logouts are shared with the other processes (the platform's cache; until set, this
+  /// process only). Call before serving.
+  void set_cache(cache::Cache* cache) { revocations_ = std::make_unique<auth::Revocations>(cache); }
 
  private:
   core::Result<TokenGrant> IssueTokens(db::Transaction& tx, const auth::Principal& principal, const std::string& family_id);
@@ -181,8 +189,9 @@ class IdentityService final : public auth::TokenVerifier {
 
   mutable std::shared_mutex keys_mutex_;
   auth::KeySet keys_;
-  mutable std::mutex revoked_mutex_;
-  std::map<std::string, core::TimePoint> revoked_;  ///< access token ids revoked by logout, until they expire
+  /// Access token ids revoked by logout, until they can no longer verify: in this process and in
+  /// the shared cache (decision 0043).
+  std::unique_ptr<auth::Revocations> revocations_ = std::make_unique<auth::Revocations>(nullptr);
 };
 
 /// An email as stored (core::NormalizeEmail), or "" when it is not an address (look-ups).

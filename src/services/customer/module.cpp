@@ -80,6 +80,12 @@ class CustomerModule final : public module::Module {
     options.refresh_ttl = std::chrono::hours(ctx.config.auth.refresh_token_ttl_h);
     identity_ = std::make_unique<IdentityService>(ctx.db, ctx.clock, ctx.ids, options, ctx.events_committed);
     identity_->LoadKeys();
+    // Logouts reach every process through the cache; those it missed while down follow.
+    identity_->set_cache(&ctx.cache);
+    ctx.add_task({.name = "customer revocations sync", .period = std::chrono::seconds(1)}, [this] {
+      identity_->SyncRevocations();
+      return task::Next::Period();
+    });
     stores_ = ctx.clients.Find<location::StoreDirectoryClient>("stores");
     identity_->set_store_directory(stores_);
     identity_->set_menu(ctx.clients.Find<menu::MenuClient>("menu"));

@@ -79,6 +79,7 @@ class OrderModule final : public module::Module {
                          ctx.clients.Get<customer::CustomerClient>("customer"),
                          &ctx.clients.Get<kitchen::KitchenClient>("kitchen")};
     service_ = std::make_unique<OrderService>(ctx.db, ctx.clock, ctx.ids, clients, options, ctx.events_committed);
+    service_->set_cache(&ctx.cache);  // in-flight markers of placements, seen by every replica
     ctx.clients.Provide<OrderClient>("order", *service_);
 
     // A payment that was pending is settled (a provider callback): continue the order's saga.

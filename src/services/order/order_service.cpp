@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include <boost/json.hpp>
+#include <utility>
 
 #include "lib/auth/secrets.hpp"
 #include "lib/core/crash_point.hpp"
@@ -142,6 +143,46 @@ void OrderService::CatchUpTrackers() {
       for (const auto& f : followers) OrderTracker::Deliver(f, e);
     }
   }
+}
+
+/// Held while one placement runs; the marker goes when it does — only if it is still this
+/// placement's (after in_flight_ttl another request may own the key).
+class OrderService::InFlight {
+ public:
+  InFlight() = default;
+  InFlight(cache::Cache* cache, std::string key, std::string token)
+      : cache_(cache), key_(std::move(key)), token_(std::move(token)) {}
+  InFlight(InFlight&& other) noexcept
+      : cache_(std::exchange(other.cache_, nullptr)), key_(std::move(other.key_)), token_(std::move(other.token_)) {}
+  InFlight& operator=(InFlight&&) = delete;
+  ~InFlight() {
+    // A release that fails leaves the marker to its TTL: a retry meanwhile gets 409, then the
+    // database's answer.
+    if (cache_) (void)cache_->DeleteIfValue(key_, token_);
+  }
+
+ private:
+  cache::Cache* cache_ = nullptr;
+  std::string key_;
+  std::string token_;
+};
+
+core::Result<OrderService::InFlight> OrderService::MarkInFlight(const std::string& scope_key) {
+  if (!cache_) return InFlight();
+  // Hashed: the scope holds a guest's email and a client's key of up to 255 characters.
+  std::string key = "idem:order:" + Sha256Hex(scope_key);
+  std::string token = auth::RandomToken(16);
+  auto set = cache_->SetIfAbsent(key, token, std::chrono::duration_cast<std::chrono::milliseconds>(options_.in_flight_ttl));
+  if (!set) {
+    in_flight_outage_.Failed(set.error());
+    return InFlight();
+  }
+  in_flight_outage_.Succeeded();
+  if (!*set) {
+    return Fail(Error::Conflict(
+        "a request with this Idempotency-Key is in progress; retry when it has finished to get its answer"));
+  }
+  return InFlight(cache_, std::move(key), std::move(token));
 }
 
 std::optional<core::Result<Placement>> OrderService::Replay(const std::string& scope_key, const std::string& hash) {
@@ -291,6 +332,11 @@ core::Result<Placement> OrderService::Place(const Caller& caller, const json::va
   const std::string scope_key =
       caller.guest ? fmt::format("{}:{}|{}", kGuestSubject, contact.email, idempotency_key) : caller.subject + "|" + idempotency_key;
   const std::string hash = Sha256Hex(json_text::Serialize(body));
+  // One request per key at a time, across replicas: a duplicate that arrives while the first is
+  // being placed hears so at once (409) instead of racing it through pricing, holds and payment.
+  // The database's unique key on the scope stays the truth for what the marker misses.
+  auto in_flight = MarkInFlight(scope_key);
+  if (!in_flight) return Fail(in_flight.error());
   if (auto replay = Replay(scope_key, hash)) return std::move(*replay);
 
   auto checked = Check(caller, body.as_object(), true);

@@ -16,6 +16,7 @@
 #include <boost/json/fwd.hpp>
 
 #include "lib/bus/outbox.hpp"
+#include "lib/cache/cache.hpp"
 #include "lib/core/id.hpp"
 #include "lib/db/database.hpp"
 #include "services/customer/client.hpp"
@@ -52,6 +53,7 @@ struct OrderOptions {
   std::chrono::seconds payment_timeout{600};       ///< a payment pending longer is voided, the order rejected
   std::chrono::seconds saga_lease{15};             ///< one runner per saga; a crashed runner's lease expires
   std::chrono::milliseconds runner_interval{500};  ///< how often due sagas are looked for
+  std::chrono::seconds in_flight_ttl{30};          ///< a placement's in-flight marker, if its process dies placing it
   std::function<void(const Order&)> placed;         ///< told of each order stored (metrics)
 };
 
@@ -150,6 +152,11 @@ class OrderService final : public OrderClient {
   /// trackers hear it. A finished order keeps its time.
   core::Status UpdatePromise(const std::string& order_id, const std::string& promised_at, const std::string& cause);
 
+  /// Where placements mark their Idempotency-Key in flight, for every replica to see (the
+  /// platform's cache; nullptr: no markers, the database alone settles duplicates). Call before
+  /// serving.
+  void set_cache(cache::Cache* cache) { cache_ = cache; }
+
   /// Starts / stops the background saga runner.
   void Start();
   void Stop();
@@ -176,6 +183,10 @@ class OrderService final : public OrderClient {
   core::TimePoint PromiseTime(const Checked& checked) const;
   /// When the kitchen must have it ready for `promised`: less the delivery leg.
   core::TimePoint ReadyBy(const Checked& checked, core::TimePoint promised) const;
+  /// Marks a placement's idempotency scope in flight (decision 0043): released when the marker
+  /// goes. A 409 when another request of the scope holds it; no marker when the cache is down.
+  class InFlight;
+  core::Result<InFlight> MarkInFlight(const std::string& scope_key);
   /// The earlier placement under this key: nullopt if none; a 422 if its body differed.
   std::optional<core::Result<Placement>> Replay(const std::string& scope_key, const std::string& hash);
   /// Applies a status change in one transaction: conditional on the current status and saga
@@ -200,6 +211,9 @@ class OrderService final : public OrderClient {
   /// A change committed here: DeliverTracked, then the notifier.
   void Announce(const std::string& order_id, const TrackedEvent& event);
   std::unique_ptr<task::PeriodicTask> runner_;
+  cache::Cache* cache_ = nullptr;
+  cache::OutageLog in_flight_outage_{"order in-flight markers",
+                                     "placements run without a marker; the database's idempotency key still makes one order"};
 };
 
 std::vector<db::Migration> Migrations();

@@ -157,3 +157,30 @@ export function accessToken(): string | null {
 export function newIdempotencyKey(): string {
   return crypto.randomUUID();
 }
+
+/**
+ * Places an order with one Idempotency-Key until the server has answered that attempt: once more
+ * after a lost connection (the request may have reached the server: the same key finds the order),
+ * and again each second while the server says the first request with the key is still being placed
+ * (409 — on another replica, say; decision 0043), up to `maxWaits` times. Any other answer is final.
+ */
+export async function placeWithKey<T>(
+  placeOnce: () => Promise<T>,
+  { maxWaits = 30, wait = (ms: number) => new Promise<void>((done) => setTimeout(done, ms)) } = {},
+): Promise<T> {
+  let lost = 0;
+  let waits = 0;
+  for (;;) {
+    try {
+      return await placeOnce();
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      if (e.status === 0 && lost++ < 1) continue;
+      if (e.status === 409 && waits++ < maxWaits) {
+        await wait(1000);
+        continue;
+      }
+      throw e;
+    }
+  }
+}

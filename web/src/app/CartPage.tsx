@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, ApiError, newIdempotencyKey } from '../api/client';
+import { api, ApiError, newIdempotencyKey, placeWithKey } from '../api/client';
 import type { DeliveryCheck, Loyalty, Menu, Quote, Slots, Store } from '../api/types';
 import { clearCart, quoteRequest, removeLine, updateCart, useCart } from '../lib/cart';
 import { formatTime, useI18n } from '../lib/i18n';
@@ -106,15 +106,8 @@ export default function CartPage() {
         payment: { method: 'card' as const, token: token.token },
       };
       const key = newIdempotencyKey();
-      const placeOnce = () => (guest ? api.placeGuestOrder({ ...body, contact }, key) : api.placeOrder(body, key));
-      let placed;
-      try {
-        placed = await placeOnce();
-      } catch (e) {
-        // The request may have reached the server: the same key gets the same order, never two.
-        if (e instanceof ApiError && e.status === 0) placed = await placeOnce();
-        else throw e;
-      }
+      // A retry with the same key gets the same order, never two.
+      const placed = await placeWithKey(() => (guest ? api.placeGuestOrder({ ...body, contact }, key) : api.placeOrder(body, key)));
       clearCart();
       setCard(emptyCard);
       navigate(guest ? `/track/${encodeURIComponent(placed.tracking_key)}` : `/orders/${encodeURIComponent(placed.id)}`);

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, newIdempotencyKey } from '../api/client';
+import { api, ApiError, newIdempotencyKey, placeWithKey } from '../api/client';
 import { type DeviceCredentials, useDeviceToken } from '../lib/device';
 import type { CartDeal, CartItem, Menu, MenuDeal, MenuProduct, Placement, Quote, Store } from '../api/types';
 import { LanguagePicker, useLocaleState } from '../lib/locale';
@@ -104,11 +104,12 @@ export function Kiosk() {
       const payment = payByCard
         ? { method: 'card' as const, token: (await api.tokenizeCard(cardInput(card), false)).token }
         : { method: 'pay_at_store' as const };
-      const p = await api.placeOrder({
+      const key = newIdempotencyKey();
+      const p = await placeWithKey(() => api.placeOrder({
         store_id: creds.store_id, type: 'carryout', payment,
         items: lines.filter((l) => l.item).map((l) => l.item as CartItem),
         deals: lines.filter((l) => l.deal).map((l) => l.deal as CartDeal),
-      }, newIdempotencyKey());
+      }, key));
       setPlaced(p);
       setScreen('done');
       lastTouch.current = Date.now();

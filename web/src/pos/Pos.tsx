@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import { accessToken, api, ApiError, newIdempotencyKey, tokenClaims as claims } from '../api/client';
+import { accessToken, api, ApiError, newIdempotencyKey, placeWithKey, tokenClaims as claims } from '../api/client';
 import type { CartDeal, CartItem, Menu, MenuDeal, MenuProduct, Money, Order, OrderRequest, Placement, Quote, Store, TokenGrant } from '../api/types';
 import { type DeviceCredentials, useDeviceToken } from '../lib/device';
 import { I18nContext, useI18n } from '../lib/i18n';
@@ -242,13 +242,14 @@ function NewOrder({ store, menu, roles }: { store: Store; menu: Menu; roles: str
       else payment = { method: 'pay_at_store' };
       const body: OrderRequest = { ...cart(), payment };
       if (customer || name.trim()) body.customer = { ...(customer ? { id: customer.id } : {}), ...(name.trim() ? { name: name.trim() } : {}) };
-      setPlaced(await api.placeOrder(body, key));
+      setPlaced(await placeWithKey(() => api.placeOrder(body, key)));
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(0, String(e));
       setError(err.status === 402 ? t('declined', { reason: err.message }) : errorText(err));
       // The server answered: the next attempt (another card, more cash) is a new request. Unreached
-      // (offline), the same key lets a retry find the order if it was placed after all.
-      if (err.status !== 0) setKey(newIdempotencyKey());
+      // (offline) or still being placed (409), the same key lets a retry find the order if it was
+      // placed after all.
+      if (err.status !== 0 && err.status !== 409) setKey(newIdempotencyKey());
     } finally {
       setBusy(false);
     }
