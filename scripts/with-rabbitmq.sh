@@ -2,9 +2,11 @@
 # with-rabbitmq.sh <command...>
 #
 # Runs <command> against a throwaway RabbitMQ listening on 127.0.0.1 only, with its own node name,
-# ports (AMQP from 45672 up; the Erlang distribution port and a private epmd right after it) and
+# ports (AMQP from 45672 up; the Erlang distribution port, a private epmd and AMQP over TLS right
+# after it) and
 # its data, log and config in a temp directory. Exports for the command:
 #   VETAHUT_TEST_AMQP_URL=amqp://guest:guest@127.0.0.1:PORT/%2f
+#   VETAHUT_TEST_AMQPS_URL=amqps://guest:guest@localhost:PORT+3/%2f, VETAHUT_TEST_AMQP_CA=<its CA, PEM>
 #   VETAHUT_TEST_AMQP_CTL=<script>   `$VETAHUT_TEST_AMQP_CTL stop` takes the broker down (the
 #       rabbit application stops: connections are closed and the port refuses new ones, as when
 #       the broker is restarted), `... start` brings it back with its durable queues and
@@ -86,6 +88,16 @@ trap 'exit 129' HUP
 # Free = no socket at all on it, not only no listener: the Erlang distribution port cannot be
 # bound again while the previous run's connections to it are in TIME_WAIT.
 port_free() { [[ -z "$(ss -Htan "sport = :$1" 2>/dev/null)" ]]; }
+# A port another live broker of ours owns, even while its application is stopped for an outage
+# test (the port is closed then, and must not be taken by this one).
+port_claimed() {
+  local other
+  for other in "$tmp_root"/vetahut-rabbitmq.*/env.sh; do
+    [[ -f "$other" && "$other" != "$dir/env.sh" ]] || continue
+    grep -q "^export RABBITMQ_NODE_PORT=$1\$" "$other" && return 0
+  done
+  return 1
+}
 
 mkdir -p "$dir/mnesia" "$dir/log" "$dir/home"
 echo '[].' >"$dir/enabled_plugins"
@@ -93,8 +105,17 @@ echo '[].' >"$dir/enabled_plugins"
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 node=""
-for ((candidate = first_port; candidate < first_port + 300; candidate += 3)); do
-  port_free "$candidate" && port_free $((candidate + 1)) && port_free $((candidate + 2)) || continue
+# A CA of the run's own and a certificate from it for "localhost": the TLS listener (amqps://).
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=vetahut test CA" \
+  -keyout "$dir/ca.key" -out "$dir/ca.pem" >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/server.key" -out "$dir/server.csr" >/dev/null 2>&1
+printf 'subjectAltName=DNS:localhost\n' >"$dir/san.ext"
+openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
+  -extfile "$dir/san.ext" -out "$dir/server.pem" >/dev/null 2>&1
+chmod 0644 "$dir/ca.pem" "$dir/server.pem" "$dir/server.key"
+for ((candidate = first_port; candidate < first_port + 400; candidate += 4)); do
+  port_free "$candidate" && port_free $((candidate + 1)) && port_free $((candidate + 2)) && port_free $((candidate + 3)) || continue
+  port_claimed "$candidate" && continue
   node="vetahut-test-$$-$candidate@localhost"
   cat >"$dir/env.sh" <<EOF
 export HOME='$dir/home'
@@ -116,6 +137,12 @@ EOF
   : >"$dir/rabbitmq-env.conf"
   cat >"$dir/rabbitmq.conf" <<EOF
 listeners.tcp.1 = 127.0.0.1:$candidate
+listeners.ssl.1 = 127.0.0.1:$((candidate + 3))
+ssl_options.cacertfile = $dir/ca.pem
+ssl_options.certfile = $dir/server.pem
+ssl_options.keyfile = $dir/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
 loopback_users.guest = true
 disk_free_limit.absolute = 1MB
 log.console = false
@@ -140,7 +167,7 @@ EOF
   node=""
 done
 if [[ -z "$node" ]]; then
-  echo "with-rabbitmq: could not start RabbitMQ on ports $first_port-$((first_port + 299))" >&2
+  echo "with-rabbitmq: could not start RabbitMQ on ports $first_port-$((first_port + 399))" >&2
   exit 1
 fi
 
@@ -169,6 +196,9 @@ EOF
 chmod +x "$dir/ctl"
 
 export VETAHUT_TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:$amqp_port/%2f"
+# The same broker over TLS, and the CA that signed its certificate (for bus.tls_ca_file).
+export VETAHUT_TEST_AMQPS_URL="amqps://guest:guest@localhost:$((amqp_port + 3))/%2f"
+export VETAHUT_TEST_AMQP_CA="$dir/ca.pem"
 export VETAHUT_TEST_AMQP_CTL="$dir/ctl"
 set +e
 "$@"

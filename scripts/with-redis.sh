@@ -89,8 +89,18 @@ start_server() {
   return 1
 }
 
+# A port another live server of ours owns, even while it is stopped for an outage test.
+port_claimed() {
+  local other
+  for other in "$tmp_root"/vetahut-redis.*/redis.conf; do
+    [[ -f "$other" && "$other" != "$dir/redis.conf" ]] || continue
+    grep -qx "port $1" "$other" && return 0
+  done
+  return 1
+}
 for ((candidate = first_port; candidate < first_port + 100; candidate++)); do
   port_in_use "$candidate" && continue
+  port_claimed "$candidate" && continue
   port=$candidate
   cat >"$dir/redis.conf" <<EOF
 bind 127.0.0.1

@@ -280,7 +280,8 @@ void Platform::Build() {
   for (const auto& name : db::Migrate(*p.database, MigrationsOf(p.modules)).applied) {
     log::Info("migration applied", {{"migration", name}});
   }
-  p.bus = bus::OpenBus(p.config.bus.url, *p.database, bus::InProcessBusOptions{.max_attempts = p.config.bus.max_attempts});
+  p.bus = bus::OpenBus(p.config.bus.url, *p.database, bus::InProcessBusOptions{.max_attempts = p.config.bus.max_attempts},
+                       p.config.bus.tls_ca_file);
   cache::CacheOptions cache_options;
   cache_options.pool_size = p.config.cache.pool_size;
   cache_options.timeout = p.config.cache.timeout;

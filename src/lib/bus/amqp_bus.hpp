@@ -24,6 +24,7 @@ struct AmqpBusOptions {
   std::chrono::milliseconds max_reconnect{5000};    ///< the reconnect back-off's cap
   std::chrono::milliseconds poll{200};  ///< a consumer thread notices Stop at least this often
   int heartbeat_seconds = 30;           ///< AMQP heartbeat of the consumer connections
+  std::string tls_ca_file;              ///< amqps://: the CAs that vouch for the broker ("" = the system's)
 
   /// The settings the in-process bus shares (attempts and back-off) with the rest at defaults.
   static AmqpBusOptions From(const InProcessBusOptions& o);

@@ -145,6 +145,33 @@ TEST_F(AmqpBusTest, PublishedEventsAreConfirmedAndConsumed) {
   EXPECT_TRUE(bus.DeadLetters(Consumer("kitchen"), 10).empty());
 }
 
+TEST_F(AmqpBusTest, OverTlsTheBrokerIsVerifiedAndEventsFlowTheSame) {
+  REQUIRE_BROKER();
+  const char* url = std::getenv("VETAHUT_TEST_AMQPS_URL");
+  const char* ca = std::getenv("VETAHUT_TEST_AMQP_CA");
+  ASSERT_TRUE(url && *url && ca && *ca) << "scripts/with-rabbitmq.sh exports VETAHUT_TEST_AMQPS_URL and VETAHUT_TEST_AMQP_CA";
+  // The broker's certificate is signed by the run's own CA: trusting it, amqps:// works end to end.
+  Seen seen;
+  auto options = FastOptions();
+  options.tls_ca_file = ca;
+  AmqpBus bus(url, options);
+  bus.Subscribe(Recording("tls", {"com.vetahut." + prefix_ + ".order.*"}, seen));
+  StartAndWait(bus);
+  const auto event = Event("order.confirmed");
+  bus.Publish(event);
+  ASSERT_TRUE(WaitFor([&] { return seen.size() == 1; }));
+  EXPECT_EQ(seen.Ids(), std::vector<std::string>{event.id});
+
+  // Trusting only the system's CAs, the same broker is refused: no event goes to an unverified peer.
+  AmqpBus untrusting(url, FastOptions());
+  try {
+    untrusting.Publish(Event("order.confirmed"));
+    ADD_FAILURE() << "published to a broker whose certificate nobody vouches for";
+  } catch (const core::ErrorException& e) {
+    EXPECT_EQ(e.error().code, core::ErrorCode::kUnavailable);
+  }
+}
+
 TEST_F(AmqpBusTest, EachModuleGetsEveryEventAndReplicasOfAModuleShareThem) {
   REQUIRE_BROKER();
   Seen kitchen_a, kitchen_b, loyalty;

@@ -358,11 +358,16 @@ std::vector<QueueStats> InProcessBus::Stats() {
   return out;
 }
 
-std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database& db, InProcessBusOptions options) {
+std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database& db, InProcessBusOptions options,
+                                  const std::string& tls_ca_file) {
   if (url == "inproc:") return std::make_unique<InProcessBus>(db, options);
-  if (url.starts_with("amqp://")) return std::make_unique<AmqpBus>(url, AmqpBusOptions::From(options));
-  throw core::ErrorException(core::Error::BadRequest(
-      fmt::format("bus.url '{}' is not supported (supported: inproc:, amqp://USER:PASS@HOST:PORT/VHOST)", url)));
+  if (url.starts_with("amqp://") || url.starts_with("amqps://")) {
+    AmqpBusOptions amqp = AmqpBusOptions::From(options);
+    amqp.tls_ca_file = tls_ca_file;
+    return std::make_unique<AmqpBus>(url, amqp);
+  }
+  throw core::ErrorException(core::Error::BadRequest(fmt::format(
+      "bus.url '{}' is not supported (supported: inproc:, amqp:// or amqps://USER:PASS@HOST:PORT/VHOST)", url)));
 }
 
 }  // namespace vetahut::bus

@@ -154,6 +154,7 @@ void AcknowledgeIn(db::Session& tx);
 /// Opens the bus named by `url`: "inproc:" (InProcessBus) or "amqp://USER:PASS@HOST:PORT/VHOST"
 /// (AmqpBus, amqp_bus.hpp: RabbitMQ; `options` gives it max_attempts and the retry back-off).
 /// An unsupported URL throws core::ErrorException(kBadRequest).
-std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database& db, InProcessBusOptions options = {});
+std::unique_ptr<EventBus> OpenBus(const std::string& url, db::Database& db, InProcessBusOptions options = {},
+                                  const std::string& tls_ca_file = {});
 
 }  // namespace vetahut::bus

@@ -199,11 +199,17 @@ const std::vector<Schema<Config>>& CoreSchemas() {
     out.push_back(std::move(db));
 
     Schema<Config> bus("bus");
-    bus.Field("url", "inproc: (embedded) or amqp://USER:PASS@HOST:PORT/VHOST",
+    bus.Field("url", "inproc: (embedded), or amqp:// (amqps:// with TLS) USER:PASS@HOST:PORT/VHOST",
               StringAt([](Config& c) -> std::string& { return c.bus.url; }, [](const std::string& value) {
-                const bool ok = value == "inproc:" || value.starts_with("amqp://");
-                return ok ? std::nullopt : std::optional<std::string>("must be inproc: or an amqp:// URL");
+                const bool ok = value == "inproc:" || value.starts_with("amqp://") || value.starts_with("amqps://");
+                return ok ? std::nullopt : std::optional<std::string>("must be inproc:, or an amqp:// or amqps:// URL");
               }))
+        .Field("tls_ca_file", "amqps://: a PEM file of the CAs that vouch for the broker (empty: the system's)",
+               StringAt([](Config& c) -> std::string& { return c.bus.tls_ca_file; }, [](const std::string& value) {
+                 return value.empty() || access(value.c_str(), R_OK) == 0
+                            ? std::nullopt
+                            : std::optional<std::string>("cannot read " + value);
+               }))
         .Field("relay_interval_ms", "how often the outbox relay polls when idle",
                IntAt(1, 60000, [](Config& c, std::int64_t v) { c.bus.relay_interval = std::chrono::milliseconds(v); }))
         .Field("max_attempts", "attempts per consumer and event before it is dead-lettered (1..100)",

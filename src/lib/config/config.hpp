@@ -156,6 +156,7 @@ struct BusConfig {
   std::string url = "inproc:";                           ///< inproc: or amqp://…
   std::chrono::milliseconds relay_interval{200};         ///< outbox poll when idle
   int max_attempts = 5;                                  ///< per consumer and event, then dead-lettered
+  std::string tls_ca_file;                               ///< amqps://: the CAs that vouch for the broker ("" = the system's)
 };
 
 /// The cache the processes of a chain share (section [cache]): rate-limit state, revoked access

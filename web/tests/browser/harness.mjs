@@ -1,7 +1,8 @@
 // The browser tests' harness: a real `vetahut serve --demo` on 127.0.0.1 (a free port, a fresh
-// data directory), Debian's Chromium driven by playwright-core, axe-core on every page, every
+// data directory) — or with WEBTEST_ENGINE=chain the whole chain (scripts/chain.sh) behind its
+// front door — Debian's Chromium driven by playwright-core, axe-core on every page, every
 // JSON answer of /api validated against docs/openapi.yaml, screenshots under the build folder.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,20 +32,43 @@ function freePort() {
   });
 }
 
+/** The platform through the chain's front door (WEBTEST_ENGINE=chain): scripts/chain.sh on a
+ *  database of its own, every service its own process behind two gateways and nginx. */
+export const CHAIN = process.env.WEBTEST_ENGINE === 'chain';
+
+/** A free block of ports below the kernel's ephemeral range (a chain takes 13 from its base). */
+function chainPort() {
+  return 10000 + Math.floor(Math.random() * 1100) * 20;
+}
+
 /** Starts the platform with demo data and opens every demo store around the clock. */
 export async function startPlatform() {
   if (!existsSync(BINARY)) throw new Error(`no vetahut binary at ${BINARY}: build it (scripts/build.sh ci vetahut) or set WEBTEST_VETAHUT`);
   if (!existsSync(join(web, 'dist/index.html'))) throw new Error('web/dist is not built: npm run build');
-  const port = await freePort();
+  const port = CHAIN ? chainPort() : await freePort();
   const data = mkdtempSync(join(tmpdir(), 'vetahut-browser-'));
-  const child = spawn(BINARY, ['serve', '--demo', '--data-dir', data, '--listen', `127.0.0.1:${port}`], {
+  let command = BINARY;
+  let args = ['serve', '--demo', '--data-dir', data, '--listen', `127.0.0.1:${port}`];
+  if (CHAIN) {
+    const pg = process.env.VETAHUT_TEST_PG_URL;
+    if (!pg) throw new Error('WEBTEST_ENGINE=chain needs VETAHUT_TEST_PG_URL (scripts/with-postgres.sh)');
+    const db = `vetahut_browser_${port}_${Date.now() % 100000}`;
+    const created = spawnSync('psql', ['-q', pg, '-c', `CREATE DATABASE ${db}`], { encoding: 'utf8' });
+    if (created.status !== 0) throw new Error(`CREATE DATABASE ${db}: ${created.stderr}`);
+    command = 'bash';
+    args = [join(repo, 'scripts/chain.sh'), '--inside', '--bin', BINARY, '--db-url', `${pg.slice(0, pg.lastIndexOf('/'))}/${db}`,
+      '--data-dir', data, '--log', '-', '--port', String(port), '--base-port', String(port)];
+  }
+  // A chain is a process group: it goes as one.
+  const child = spawn(command, args, {
     env: { ...process.env, VETAHUT_APP_WEB_DIR: join(web, 'dist'), VETAHUT_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
+    detached: CHAIN,
   });
   let log = '';
   child.stderr.on('data', (d) => (log = (log + d).slice(-20000)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30000;
+  const deadline = Date.now() + (CHAIN ? 120000 : 30000);
   for (;;) {
     try {
       if ((await fetch(`${url}/readyz`)).ok) break;
@@ -56,7 +80,8 @@ export async function startPlatform() {
     url,
     log: () => log,
     async stop() {
-      child.kill('SIGTERM');
+      if (CHAIN) process.kill(-child.pid, 'SIGTERM');
+      else child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
       rmSync(data, { recursive: true, force: true });
     },
