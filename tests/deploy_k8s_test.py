@@ -87,10 +87,10 @@ def check(ok, message):
 def modules_of(vetahut):
     """The modules `--target` accepts, from `vetahut serve --help` (generated from the build)."""
     out = subprocess.run([vetahut, "serve", "--help"], capture_output=True, text=True, check=True).stdout
-    m = re.search(r"all, one module \(([^)]*)\)", out)
+    m = re.search(r"all, (gateway, )?one module \(([^)]*)\)", out)
     if not m:
         sys.exit("could not read the module list from `vetahut serve --help`:\n" + out)
-    return {"all"} | {name.strip() for name in m.group(1).split(",")}
+    return {"all"} | ({"gateway"} if m.group(1) else set()) | {name.strip() for name in m.group(2).split(",")}
 
 
 # --- What the source says: the modules, the clients they need, and so who calls whom.

@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
 
   auto* serve = app.add_subcommand("serve", "run the platform (all-in-one by default)");
   serve->add_option("--target", flags.target,
-                    fmt::format("all, one module ({}) or a comma list",
+                    fmt::format("all, gateway, one module ({}) or a comma list",
                                 fmt::join(*vetahut::app::ModulesForTarget("all"), ", ")));
   serve->add_option("--config", flags.config_file, "TOML configuration file");
   serve->add_option("--data-dir", flags.data_dir, "directory for the SQLite database and local files (default ./data)");
