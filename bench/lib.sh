@@ -27,6 +27,20 @@ free_port() {
   echo "$p"
 }
 
+# The first port from $1 up from which $2 ports in a row are free (none listening, none in $TAKEN);
+# as with free_port, the caller appends them to $TAKEN.
+free_port_block() {
+  local p=$1 n=$2 i ok
+  while ((p + n < 65535)); do
+    ok=1
+    for ((i = 0; i < n; i++)); do
+      if port_in_use $((p + i)) || [[ " $TAKEN " == *" $((p + i)) "* ]]; then ok=0; p=$((p + i + 1)); break; fi
+    done
+    ((ok)) && { echo "$p"; return; }
+  done
+  die "no block of $n free ports found"
+}
+
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {if (NR % 2) printf "%.2f", a[(NR+1)/2]; else printf "%.2f", (a[NR/2]+a[NR/2+1])/2}'; }
 
 busy_cpu_percent() {  # share of non-idle CPU time over one second, from /proc/stat

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Benchmark: order placement through `vetahut serve` — on SQLite and on PostgreSQL — side by side
-# with pgbench running the equivalent order-insert transactions on the same PostgreSQL server, in
-# one run (docs/benchmarks.md, "Order placement vs pgbench"). Everything runs on 127.0.0.1 with a
-# throwaway PostgreSQL 15 (scripts/with-postgres.sh) and temporary data directories, which are
-# removed on exit. It is a benchmark, not a test: it is never run from ctest.
+# Benchmark: order placement through `vetahut serve` — on SQLite and on PostgreSQL, and through the
+# chain's front door (scripts/chain.sh) — side by side with pgbench running the equivalent
+# order-insert transactions on the same PostgreSQL server, in one run (docs/benchmarks.md, "Order
+# placement vs pgbench" and "Order placement: the chain vs the all-in-one"). Everything runs on
+# 127.0.0.1 with a throwaway PostgreSQL 15 (scripts/with-postgres.sh; with the chain also a
+# throwaway RabbitMQ, scripts/with-rabbitmq.sh) and temporary data directories, which are removed
+# on exit. It is a benchmark, not a test: it is never run from ctest.
 #
 # Usage: bench/order_vs_pgbench.sh [--duration S] [--rounds N] [--connections C] [--threads T]
-#          [--warmup S] [--payments "pay_at_store card"] [--backends "sqlite postgres"] [--no-build]
+#          [--warmup S] [--payments "pay_at_store card"] [--backends "sqlite postgres chain"] [--no-build]
 # Environment (flags win):
 #   DURATION=10       seconds per measured run (each vetahut run and the pgbench run)
 #   ROUNDS=1          measured rounds; each round runs every vetahut variant, then pgbench
@@ -14,14 +16,20 @@
 #   THREADS=2         load-generator threads: wrk -t, pgbench -j
 #   WARMUP=2          seconds of warm-up per variant, not measured
 #   PAYMENTS="pay_at_store card"  payment methods measured through vetahut (pgbench models pay_at_store)
-#   BACKENDS="sqlite postgres"    vetahut storage back-ends measured
+#   BACKENDS="sqlite postgres"    vetahut back-ends measured: sqlite and postgres are the all-in-one
+#                     `vetahut serve --demo`; chain is scripts/chain.sh (every service its own process,
+#                     two order replicas, RabbitMQ, two gateways behind nginx) on its own database of
+#                     the same PostgreSQL, measured through nginx (BACKENDS="postgres chain" compares
+#                     the two on PostgreSQL: the cost of the hops)
 #   NO_BUILD=1        skip scripts/build.sh (use the existing build/release binary)
 #
 # Runs, per round: wrk against POST /api/v1/orders of vetahut on SQLite (one run per payment
-# method), the same against vetahut on PostgreSQL, then pgbench with
+# method), the same against vetahut on PostgreSQL (and against the chain), then pgbench with
 # bench/order_vs_pgbench/order_placement.sql. Any response other than 201 fails the run; after each
 # run the ids of all acknowledged orders are looked up in the database (all must be stored and
-# confirmed). Prints a table with orders/s, p50/p99 latency, the counts, and vetahut/pgbench.
+# confirmed), and the next run starts once the outboxes are relayed and the consumers' queues are
+# empty. Prints a table with orders/s, p50/p99 latency, the counts, vetahut/pgbench and, with both
+# postgres and chain, chain/all-in-one.
 #
 # Note: the load generators share the CPUs with the server under test (and with PostgreSQL); on a
 # 2-core machine absolute numbers are far below what dedicated hardware gives. Compare ratios.
@@ -65,8 +73,10 @@ for p in $PAYMENTS; do
   [[ "$p" == pay_at_store || "$p" == card ]] || die "PAYMENTS: unknown payment method '$p' (pay_at_store, card)"
 done
 for b in $BACKENDS; do
-  [[ "$b" == sqlite || "$b" == postgres ]] || die "BACKENDS: unknown back-end '$b' (sqlite, postgres)"
+  [[ "$b" == sqlite || "$b" == postgres || "$b" == chain ]] || die "BACKENDS: unknown back-end '$b' (sqlite, postgres, chain)"
 done
+CHAIN=0
+[[ " $BACKENDS " == *" chain "* ]] && CHAIN=1
 [[ -n "${PAYMENTS// /}" && -n "${BACKENDS// /}" ]] || die "PAYMENTS and BACKENDS must not be empty"
 
 # --- prerequisites -----------------------------------------------------------------------------
@@ -82,6 +92,11 @@ BENCH_DIR="$ROOT/bench/order_vs_pgbench"
 LUA="$BENCH_DIR/place_order.lua"
 PGB_SQL="$BENCH_DIR/order_placement.sql"
 [[ -f "$LUA" && -f "$PGB_SQL" ]] || die "helper files missing under $BENCH_DIR"
+if ((CHAIN)); then
+  [[ -x scripts/chain.sh && -x scripts/with-rabbitmq.sh ]] || die "BACKENDS has chain: scripts/chain.sh and scripts/with-rabbitmq.sh are needed"
+  command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || die "BACKENDS has chain: nginx not found (scripts/install-deps.sh --test)"
+  [[ -x "${RABBITMQ_LIB:-/usr/lib/rabbitmq/bin}/rabbitmq-server" ]] || die "BACKENDS has chain: rabbitmq-server not found (scripts/install-deps.sh --test)"
+fi
 
 # --- build, then re-run inside a throwaway PostgreSQL ------------------------------------------
 VETAHUT="$ROOT/build/release/src/app/vetahut"
@@ -97,21 +112,47 @@ if [[ -z "${ORDER_BENCH_INNER:-}" ]]; then
     rm -f "$build_log"
   fi
   [[ -x "$VETAHUT" ]] || die "$VETAHUT not found; run scripts/build.sh release vetahut"
-  echo "==> starting a throwaway PostgreSQL 15 (scripts/with-postgres.sh)"
+  # The chain needs RabbitMQ too (and Redis when scripts/with-redis.sh exists, as chain.sh does).
+  wrappers=(scripts/with-postgres.sh)
+  if ((CHAIN)); then
+    wrappers+=(scripts/with-rabbitmq.sh)
+    [[ -x scripts/with-redis.sh ]] && wrappers+=(scripts/with-redis.sh)
+    echo "==> starting a throwaway PostgreSQL 15 and RabbitMQ (${wrappers[*]})"
+  else
+    echo "==> starting a throwaway PostgreSQL 15 (scripts/with-postgres.sh)"
+  fi
   exec env ORDER_BENCH_INNER=1 DURATION="$DURATION" ROUNDS="$ROUNDS" CONNECTIONS="$CONNECTIONS" \
     THREADS="$THREADS" WARMUP="$WARMUP" PAYMENTS="$PAYMENTS" BACKENDS="$BACKENDS" NO_BUILD=1 \
-    scripts/with-postgres.sh "$BASH" "$0" "${ARGS[@]}"
+    "${wrappers[@]}" "$BASH" "$0" "${ARGS[@]}"
 fi
 [[ -n "${VETAHUT_TEST_PG_URL:-}" ]] || die "VETAHUT_TEST_PG_URL is not set (run without ORDER_BENCH_INNER)"
+if ((CHAIN)); then
+  [[ -n "${VETAHUT_TEST_AMQP_URL:-}" && -n "${VETAHUT_TEST_AMQP_CTL:-}" ]] ||
+    die "BACKENDS has chain but VETAHUT_TEST_AMQP_URL/_CTL are not set (run without ORDER_BENCH_INNER)"
+fi
 [[ -x "$VETAHUT" ]] || die "$VETAHUT not found; run scripts/build.sh release vetahut"
 # postgresql://postgres@127.0.0.1:PORT/vetahut_test -> the same server, other databases.
 PG_SERVER_URL="${VETAHUT_TEST_PG_URL%/*}"
 VETAHUT_PG_URL="$PG_SERVER_URL/order_bench_vetahut"
 PGBENCH_PG_URL="$PG_SERVER_URL/order_bench_pgbench"
+# The chain's own database (chain.sh gives it the services' roles and schemas, and RabbitMQ a
+# virtual host of the same name). Its tables are in vh_<service>: the checks below read them with
+# the search path set, so their unqualified order_*/payment_* names resolve.
+CHAIN_PG_URL="$PG_SERVER_URL/order_bench_chain"
+CHAIN_SQL_URL="$CHAIN_PG_URL?options=-csearch_path%3Dvh_order,vh_payment"
+
+db_url() {  # name -> the URL the SQL checks read that back-end's tables through (not sqlite)
+  case "$1" in
+    postgres) echo "$VETAHUT_PG_URL" ;;
+    chain) echo "$CHAIN_SQL_URL" ;;
+    *) die "db_url: no PostgreSQL database for '$1'" ;;
+  esac
+}
 
 # --- temp dir and cleanup ----------------------------------------------------------------------
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/vetahut-order-bench.XXXXXX")"
 declare -A SERVER_PID=()
+CHAIN_PGID=""  # the chain runs in a process group of its own (setsid): stopped as a whole
 LOAD_PID=""
 # shellcheck disable=SC2317  # invoked through the EXIT trap
 cleanup() {
@@ -119,9 +160,12 @@ cleanup() {
   for pid in $LOAD_PID "${SERVER_PID[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
+  if [[ -n "$CHAIN_PGID" ]]; then kill -TERM -- "-$CHAIN_PGID" 2>/dev/null || true; fi
   for pid in $LOAD_PID "${SERVER_PID[@]}"; do
     wait "$pid" 2>/dev/null || true
   done
+  # chain.sh has stopped its processes (SIGKILL after 5 s); anything of the group still there goes.
+  if [[ -n "$CHAIN_PGID" ]]; then kill -KILL -- "-$CHAIN_PGID" 2>/dev/null || true; fi
   rm -rf "$TMP"
   exit "$rc"
 }
@@ -162,6 +206,7 @@ token_for() {  # name email password
 
 # --- vetahut servers ---------------------------------------------------------------------------
 declare -A BASE_URL=() STORE_ID=() CUSTOMER_TOKEN=() DATA_DIR=()
+declare -a CHAIN_URLS=()  # the chain's service processes (their /metrics)
 start_vetahut() {  # name
   local name=$1 port _ log
   port=$(free_port $((18090 + ${#SERVER_PID[@]})))
@@ -184,6 +229,51 @@ start_vetahut() {  # name
   done
   tail -n 20 "$log" >&2
   die "vetahut ($name) was not ready within 20 s (log above)"
+}
+
+# The chain: scripts/chain.sh --inside on the engines this script runs in (with-postgres.sh,
+# with-rabbitmq.sh), its own database on the same PostgreSQL, its processes on 12 ports from a free
+# block, nginx (its front door) on another; demo data on (the demo accounts). Its processes inherit
+# this environment: no per-client rate limit (wrk on loopback is every client at once) and tokens
+# that outlive the run. Its temp directory (logs, pids) is under $TMP.
+start_chain() {
+  local port base log ctl n _
+  port=$(free_port 18180)
+  TAKEN="$TAKEN $port"
+  base=$(free_port_block 18200 13)  # chain.sh takes base+1 … base+12
+  TAKEN="$TAKEN $(seq -s ' ' "$base" $((base + 12)))"
+  DATA_DIR[chain]="$TMP/chain-data"
+  mkdir -p "${DATA_DIR[chain]}" "$TMP/chain-tmp"
+  chmod 0700 "${DATA_DIR[chain]}"
+  log="$TMP/chain.log"
+  psql_at "$VETAHUT_TEST_PG_URL" -c "CREATE DATABASE order_bench_chain"
+  VETAHUT_RATELIMIT_ENABLED=false VETAHUT_AUTH_ACCESS_TOKEN_TTL_S=3600 TMPDIR="$TMP/chain-tmp" \
+    setsid scripts/chain.sh --inside --bin "$VETAHUT" --db-url "$CHAIN_PG_URL" --data-dir "${DATA_DIR[chain]}" \
+    --port "$port" --base-port "$base" >"$log" 2>&1 &
+  SERVER_PID[chain]=$!
+  # setsid made it a process group leader unless it had to fork; only then is the group its own.
+  [[ "$(ps -o pgid= -p "${SERVER_PID[chain]}" 2>/dev/null | tr -d ' ')" == "${SERVER_PID[chain]}" ]] &&
+    CHAIN_PGID=${SERVER_PID[chain]}
+  BASE_URL[chain]="http://127.0.0.1:$port"
+  for _ in $(seq 1 3000); do  # 12 processes on a busy 2-core machine: up to 5 minutes
+    grep -q '"msg":"listening"' "$log" && break
+    kill -0 "${SERVER_PID[chain]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  if ! grep -q '"msg":"listening"' "$log" || ! curl -sf -o /dev/null "${BASE_URL[chain]}/readyz"; then
+    tail -n 30 "$log" >&2
+    for f in "$TMP"/chain-tmp/vetahut-chain.*/logs/*.log; do
+      [[ -s "$f" ]] && { echo "--- ${f##*/}" >&2; tail -n 5 "$f" >&2; }
+    done
+    die "the chain did not come up (chain.sh's output and the processes' logs above)"
+  fi
+  ctl=$(echo "$TMP"/chain-tmp/vetahut-chain.*/ctl)
+  [[ -x "$ctl" ]] || die "the chain's control script was not found under $TMP/chain-tmp"
+  CHAIN_URLS=()
+  for n in location customer menu payment kitchen order-1 order-2 notification integration analytics; do
+    CHAIN_URLS+=("$("$ctl" url "$n")") || die "the chain's control script does not know '$n'"
+  done
+  echo "    chain: front door ${BASE_URL[chain]} (nginx), processes on ports $((base + 1))-$((base + 12))"
 }
 
 # A 24/7 carry-out store in Chicago with sales tax, as tests/order_test.cpp's Boot fixture makes
@@ -214,8 +304,9 @@ body_file() {  # name payment -> path of the order body for that server and paym
   local name=$1 payment=$2 file="$TMP/body.$1.$2.json" pay card
   if [[ ! -f "$file" ]]; then
     if [[ "$payment" == card ]]; then
+      # A card the customer saved: a one-off token pays for one order only (within 30 minutes).
       card=$(api "$name" POST /api/v1/payments/tokens "${CUSTOMER_TOKEN[$name]}" \
-        '{"number":"4242424242424242","exp_month":12,"exp_year":2099,"cvc":"123"}' 201 | json_get token)
+        '{"number":"4242424242424242","exp_month":12,"exp_year":2099,"cvc":"123","save":true}' 201 | json_get token)
       pay="{\"method\":\"card\",\"token\":\"$card\"}"
     else
       pay='{"method":"pay_at_store"}'
@@ -226,11 +317,34 @@ body_file() {  # name payment -> path of the order body for that server and paym
   echo "$file"
 }
 
+# trial_order name payment -> the status of one order placed by hand. The chain's services hear of
+# the new store and its hours, zones and tax through the bus: there the order is tried again for up
+# to a minute while it is refused.
+trial_order() {
+  local name=$1 body out status tries=1 i
+  body=$(body_file "$name" "$2")
+  [[ "$name" == chain ]] && tries=120
+  for ((i = 1; i <= tries; i++)); do
+    out="$TMP/trial.$name.$i.json"
+    status=$(curl -s -o "$out" -w '%{http_code}' -H 'Content-Type: application/json' \
+      -H "Authorization: Bearer ${CUSTOMER_TOKEN[$name]}" -H "Idempotency-Key: trial-$RANDOM-$RANDOM" \
+      --data-binary "@$body" "${BASE_URL[$name]}/api/v1/orders") || status=000
+    if [[ "$status" == 201 ]]; then
+      ((i == 1)) || echo "    ($name: the trial order was accepted after $((i - 1)) refusals; the first: $(head -c 200 "$TMP/trial.$name.1.json"))" >&2
+      json_get status <"$out"
+      return
+    fi
+    ((i < tries)) && sleep 0.5
+  done
+  cat "$out" >&2; echo >&2
+  die "vetahut ($name, $2): a trial order answered $status, expected 201"
+}
+
 # --- counting what is stored -------------------------------------------------------------------
 # orders_in_db name -> number of orders of the bench store
 orders_in_db() {
-  if [[ "$1" == postgres ]]; then
-    psql_at "$VETAHUT_PG_URL" -c "SELECT count(*) FROM order_orders WHERE store_id = '${STORE_ID[$1]}'"
+  if [[ "$1" != sqlite ]]; then
+    psql_at "$(db_url "$1")" -c "SELECT count(*) FROM order_orders WHERE store_id = '${STORE_ID[$1]}'"
   else
     python3 - "${DATA_DIR[$1]}/vetahut.db" "${STORE_ID[$1]}" <<'EOF'
 import sqlite3, sys
@@ -258,8 +372,8 @@ settled_orders() {  # name
 # one commit, per event): events not yet relayed are work vetahut still owes for the run.
 outbox_backlog() {  # name -> unsent events in order_outbox + payment_outbox
   local sql="SELECT (SELECT count(*) FROM order_outbox WHERE sent_at IS NULL) + (SELECT count(*) FROM payment_outbox WHERE sent_at IS NULL)"
-  if [[ "$1" == postgres ]]; then
-    psql_at "$VETAHUT_PG_URL" -c "$sql"
+  if [[ "$1" != sqlite ]]; then
+    psql_at "$(db_url "$1")" -c "$sql"
   else
     python3 -c 'import sqlite3, sys
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=30)
@@ -282,11 +396,40 @@ drain_outbox() {
   DRAIN=$(awk -v t0="$t0" -v now="$(date +%s.%N)" -v b="$BACKLOG" 'BEGIN {printf "%.1f", (b > 0) ? now - t0 : 0}')
 }
 
+# Events the consuming modules have not handled yet: bus_queue_depth summed over the /metrics of
+# the back-end's processes (the all-in-one's in-process queues; the chain's RabbitMQ queues, read by
+# each service process). The next run starts once they are empty, so that one run's catching-up
+# does not slow the next.
+queue_depth() {  # name
+  local -a urls=()
+  if [[ "$1" == chain ]]; then urls=("${CHAIN_URLS[@]}"); else urls=("${BASE_URL[$1]}"); fi
+  local u
+  for u in "${urls[@]}"; do
+    curl -sf --max-time 10 "$u/metrics" || echo "bus_queue_depth{unreadable} 1"
+  done | awk '/^bus_queue_depth[{ ]/ {s += $NF} END {printf "%d", s}'
+}
+
+# settle_queues name -> sets QUEUED (events waiting when the outbox was drained) and QDRAIN (seconds
+# until every queue was empty)
+settle_queues() {
+  local t0 n
+  QUEUED=$(queue_depth "$1")
+  t0=$(date +%s.%N)
+  n=$QUEUED
+  while ((n > 0)); do
+    awk -v t0="$t0" -v now="$(date +%s.%N)" 'BEGIN {exit !(now - t0 > 180)}' &&
+      die "vetahut ($1): $n events still wait in the consumers' queues 180 s after the run"
+    sleep 0.2
+    n=$(queue_depth "$1")
+  done
+  QDRAIN=$(awk -v t0="$t0" -v now="$(date +%s.%N)" -v b="$QUEUED" 'BEGIN {printf "%.1f", (b > 0) ? now - t0 : 0}')
+}
+
 # acked_check name ids-file -> "<acked> <stored> <confirmed>": of the acknowledged ids, how many
 # are stored, and how many are stored as confirmed
 acked_check() {
-  if [[ "$1" == postgres ]]; then
-    psql_at "$VETAHUT_PG_URL" <<EOF
+  if [[ "$1" != sqlite ]]; then
+    psql_at "$(db_url "$1")" <<EOF
 CREATE TEMP TABLE acked (id TEXT PRIMARY KEY);
 \\copy acked FROM '$2'
 SELECT (SELECT count(*) FROM acked) || ' ' || count(o.id) || ' ' || count(*) FILTER (WHERE o.status = 'confirmed')
@@ -412,8 +555,8 @@ UNION ALL SELECT 'placed_env', envelope FROM order_outbox WHERE type = 'com.veta
 UNION ALL SELECT 'changed_env', envelope FROM order_outbox WHERE type = 'com.vetahut.order.status_changed' AND $subject
 UNION ALL SELECT 'confirmed_env', envelope FROM order_outbox WHERE type = 'com.vetahut.order.confirmed' AND $subject
 UNION ALL SELECT 'due_env', envelope FROM payment_outbox WHERE type = 'com.vetahut.payment.due' AND $subject"
-  if [[ "$name" == postgres ]]; then
-    psql_at "$VETAHUT_PG_URL" -F $'\t' -c "$sql" >"$TMP/pgbench.vars"
+  if [[ "$name" != sqlite ]]; then
+    psql_at "$(db_url "$name")" -F $'\t' -c "$sql" >"$TMP/pgbench.vars"
   else
     python3 -c 'import sqlite3, sys
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=30)
@@ -443,12 +586,17 @@ VETAHUT_DB_URL="$PGBENCH_PG_URL" "$VETAHUT" migrate --data-dir "$TMP/migrate-dat
   { cat "$TMP/migrate.log" >&2; die "vetahut migrate failed against $PGBENCH_PG_URL"; }
 
 for b in $BACKENDS; do
-  echo "==> vetahut on $b: serve --demo, a 24/7 bench store, the demo customer signed in"
-  start_vetahut "$b"
+  if [[ "$b" == chain ]]; then
+    echo "==> the chain: scripts/chain.sh --inside (every service its own process, RabbitMQ, nginx), demo data, a 24/7 bench store"
+    start_chain
+  else
+    echo "==> vetahut on $b: serve --demo, a 24/7 bench store, the demo customer signed in"
+    start_vetahut "$b"
+  fi
   setup_store "$b"
   for p in $PAYMENTS; do
     # One order by hand first: it must be 201 and confirmed before any load.
-    status=$(api "$b" POST /api/v1/orders "${CUSTOMER_TOKEN[$b]}" "$(cat "$(body_file "$b" "$p")")" 201 | json_get status)
+    status=$(trial_order "$b" "$p")
     [[ "$status" == confirmed ]] || die "vetahut ($b, $p): a trial order came back '$status', not confirmed"
   done
   if ((${#PGB_VARS[@]} == 0)); then
@@ -469,13 +617,16 @@ if ((BUSY_BEFORE > 10)); then
   { ps -eo pcpu=,comm= --sort=-pcpu 2>/dev/null | awk '$2 != "ps"' | head -n 3 | sed 's/^/      /' >&2; } || true
 fi
 
-# Variants, in the order they run in each round.
+# Variants, in the order they run in each round: the back-ends one after the other per payment
+# method, so that the runs compared with each other (chain and all-in-one) are next to each other in
+# time, whatever else the machine is doing.
 declare -a VARIANTS=()
-for b in $BACKENDS; do for p in $PAYMENTS; do VARIANTS+=("$b/$p"); done; done
+for p in $PAYMENTS; do for b in $BACKENDS; do VARIANTS+=("$b/$p"); done; done
 VARIANTS+=("pgbench")
 
 echo "==> order placement: vetahut (wrk -t$THREADS -c$CONNECTIONS) vs pgbench (-c$CONNECTIONS -j$THREADS -M extended), ${DURATION}s per run, $ROUNDS round(s), ${WARMUP}s warm-up each"
 echo "    vetahut: release build, serve --demo, defaults (io_threads = cores, worker_threads 8, db.pool_size 8)"
+((CHAIN)) && echo "    chain: scripts/chain.sh --inside, the same binary: 10 service processes (2 order replicas), 2 gateways, nginx, RabbitMQ ($VETAHUT_TEST_AMQP_URL)"
 echo "    PostgreSQL $PG_VERSION on 127.0.0.1 ($PG_SETTINGS)"
 echo "    pgbench: bench/order_vs_pgbench/order_placement.sql (the pay_at_store placement's 3 transactions)"
 echo "    machine: $MACHINE"
@@ -488,6 +639,7 @@ for v in "${VARIANTS[@]}"; do
   else
     run_wrk "${v%/*}" "${v#*/}" "$WARMUP" "warm-${v/\//-}"
     drain_outbox "${v%/*}"
+    settle_queues "${v%/*}"
   fi
 done
 
@@ -509,11 +661,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
       name=${v%/*}
       payment=${v#*/}
       before=$(settled_orders "$name")
-      [[ "$name" == postgres ]] && read -r xid0 wal0 < <(pg_counters)
+      [[ "$name" != sqlite ]] && read -r xid0 wal0 < <(pg_counters)
       run_wrk "$name" "$payment" "$DURATION" "r$r-$name-$payment"
       drain_outbox "$name"
       after=$(settled_orders "$name")
-      [[ "$name" == postgres ]] && read -r xid1 wal1 < <(pg_counters)
+      [[ "$name" != sqlite ]] && read -r xid1 wal1 < <(pg_counters)
       stored=$((after - before))
       read -r acked found confirmed < <(acked_check "$name" "$IDS")
       ((acked == CREATED)) || die "$v: wrk counted $CREATED 201s but recorded $acked order ids"
@@ -523,20 +675,23 @@ for ((r = 1; r <= ROUNDS; r++)); do
       cut=$((stored - CREATED))
       ((cut >= 0 && cut <= CONNECTIONS + TIMEOUTS)) ||
         die "$v: $stored orders stored during the run for $CREATED acknowledged (in flight at most $((CONNECTIONS + TIMEOUTS)))"
+      # The consumers (kitchen, loyalty, notifications, analytics …) catch up before the next run.
+      settle_queues "$name"
     fi
     key="$r|$v"
     R_RPS[$key]=$RPS; R_P50[$key]=$P50; R_P99[$key]=$P99; R_OK[$key]=$CREATED; R_STORED[$key]=$stored
     R_BACKLOG[$key]=$BACKLOG; R_DRAIN[$key]=$DRAIN
     # With the relay's catching-up included: orders acknowledged / (run + time to drain the outbox).
     R_SUST[$key]=$(awk -v n="$CREATED" -v d="$DURATION" -v t="${DRAIN/-/0}" 'BEGIN {printf "%.2f", n / (d + t)}')
-    if [[ "$v" == pgbench || "$v" == postgres/* ]]; then
+    if [[ "$v" == pgbench || "$v" == postgres/* || "$v" == chain/* ]]; then
       R_XID[$key]=$(awk -v d=$((xid1 - xid0 - 1)) -v n="$stored" 'BEGIN {printf "%.1f", n ? d / n : 0}')
       R_WAL[$key]=$(awk -v d=$((wal1 - wal0)) -v n="$stored" 'BEGIN {printf "%.0f", n ? d / n : 0}')
     else
       R_XID[$key]="-"; R_WAL[$key]="-"
     fi
     printf '    %.1f orders/s, p50 %s, p99 %s, %s acknowledged, %s stored' "$RPS" "$P50" "$P99" "$CREATED" "$stored"
-    [[ "$v" == pgbench ]] && echo || echo "; outbox: $BACKLOG events unsent at the end, relayed $DRAIN s later"
+    [[ "$v" == pgbench ]] && echo ||
+      echo "; outbox: $BACKLOG events unsent at the end, relayed $DRAIN s later; consumers: $QUEUED events queued, handled $QDRAIN s later"
   done
 done
 
@@ -554,11 +709,26 @@ for v in "${VARIANTS[@]}"; do
 done
 PGB_MED=${MED[pgbench]}
 
+# With both the chain and the all-in-one on PostgreSQL: a column chain/all-in-one (same round and
+# payment method), the cost of the hops.
+VS_AIO=0
+[[ " $BACKENDS " == *" postgres "* ]] && ((CHAIN)) && VS_AIO=1
+aio_ratio() {  # round variant -> "1.23×" for a chain row, "1.00×" for an all-in-one postgres row, "-"
+  local r=$1 v=$2
+  case "$v" in
+    chain/*) awk -v a="${R_RPS[$r|$v]}" -v b="${R_RPS[$r|postgres/${v#*/}]:-0}" 'BEGIN {if (b > 0) printf "%.2f×", a / b; else printf "-"}' ;;
+    postgres/*) [[ -n "${R_RPS[$r|chain/${v#*/}]:-}" ]] && echo "1.00×" || echo "-" ;;
+    *) echo "-" ;;
+  esac
+}
 echo
-printf '| %-5s | %-30s | %9s | %9s | %9s | %7s | %7s | %8s | %7s | %9s | %10s | %12s |\n' \
-  round variant "orders/s" p50 p99 "201s" stored "outbox" "drain" "xid/ord" "WAL B/ord" "vs pgbench"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' "-------" "--------------------------------" "----------:" \
-  "----------:" "----------:" "--------:" "--------:" "---------:" "--------:" "----------:" "-----------:" "-------------:"
+extra_head="" extra_rule=""
+((VS_AIO)) && { extra_head=" vs all-in-one |"; extra_rule="--------------:|"; }
+printf '| %-5s | %-30s | %9s | %9s | %9s | %7s | %7s | %8s | %7s | %9s | %10s | %12s |%s\n' \
+  round variant "orders/s" p50 p99 "201s" stored "outbox" "drain" "xid/ord" "WAL B/ord" "vs pgbench" "$extra_head"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "-------" "--------------------------------" "----------:" \
+  "----------:" "----------:" "--------:" "--------:" "---------:" "--------:" "----------:" "-----------:" "-------------:" \
+  "$extra_rule"
 for ((r = 1; r <= ROUNDS; r++)); do
   for v in "${VARIANTS[@]}"; do
     key="$r|$v"
@@ -566,10 +736,16 @@ for ((r = 1; r <= ROUNDS; r++)); do
     ratio=$(awk -v a="${R_RPS[$key]}" -v b="${R_RPS[$r|pgbench]}" 'BEGIN {printf "%.2f", a / b}')
     drain=${R_DRAIN[$key]}
     [[ "$drain" == - ]] || drain="${drain}s"
+    extra=""
+    if ((VS_AIO)); then
+      extra=$(aio_ratio "$r" "$v")
+      # "×" is two bytes: printf pads by bytes.
+      [[ "$extra" == *× ]] && extra=$(printf ' %14s |' "$extra") || extra=$(printf ' %13s |' "$extra")
+    fi
     # "×" is two bytes: printf pads by bytes, so the ratio column pads to 11 and appends it.
-    printf '| %-5s | %-30s | %9.1f | %9s | %9s | %7s | %7s | %8s | %7s | %9s | %10s | %11s× |\n' "$r" "$label" \
+    printf '| %-5s | %-30s | %9.1f | %9s | %9s | %7s | %7s | %8s | %7s | %9s | %10s | %11s× |%s\n' "$r" "$label" \
       "${R_RPS[$key]}" "${R_P50[$key]}" "${R_P99[$key]}" "${R_OK[$key]}" "${R_STORED[$key]}" "${R_BACKLOG[$key]}" \
-      "$drain" "${R_XID[$key]}" "${R_WAL[$key]}" "$ratio"
+      "$drain" "${R_XID[$key]}" "${R_WAL[$key]}" "$ratio" "$extra"
   done
 done
 echo
@@ -579,7 +755,11 @@ echo "  stored: orders stored during the run, which exceeds the 201s by the requ
 echo "  Every acknowledged order id was found in the database, confirmed."
 echo "outbox: events not yet relayed when the load stopped; drain: how long the relay then took to send them."
 echo "xid/ord: PostgreSQL write transactions per order, WAL B/ord: WAL bytes per order (both counted until the"
-echo "  outbox was drained)."
+echo "  outbox was drained; the chain's include what its other services wrote meanwhile)."
+if ((CHAIN)); then
+  echo "chain: through nginx and a gateway to the order replicas, which call menu, payment and location over HTTP"
+  echo "  and relay events through RabbitMQ; its own database on the same PostgreSQL."
+fi
 echo
 HEADLINE=""
 for v in "${VARIANTS[@]}"; do
@@ -594,5 +774,13 @@ for v in "${VARIANTS[@]}"; do
   fi
 done
 [[ -n "$HEADLINE" ]] && echo "$HEADLINE"
+if ((VS_AIO)); then
+  for p in $PAYMENTS; do
+    per=()
+    for ((r = 1; r <= ROUNDS; r++)); do per+=("$(aio_ratio "$r" "chain/$p" | tr -d '×')"); done
+    echo "vetahut chain $p/all-in-one postgres = $(awk -v a="${MED[chain/$p]}" -v b="${MED[postgres/$p]}" 'BEGIN {printf "%.2f", a / b}')×" \
+      " (median orders/s ${MED[chain/$p]} vs ${MED[postgres/$p]}; per-round ratios: $(printf '%s× ' "${per[@]}"| sed 's/ $//'))"
+  done
+fi
 echo "machine: $MACHINE; CPU busy before the run: ${BUSY_BEFORE}%"
 exit 0
