@@ -16,7 +16,8 @@
 #   BATCH=100        messages per confirmed publish (the outbox relay's batch)
 #   PREFETCH=20      the consumers' basic.qos prefetch (AmqpBusOptions::prefetch)
 #   WARMUP=2000      messages per variant before the measured rounds
-#   TIMEOUT=120      seconds without progress after which a round gives up (and the run fails)
+#   TIMEOUT=120      seconds without progress after which a round gives up (and the run fails); also
+#                    how long a batch may wait for its confirms (vetahut itself waits 5 s, then retries)
 #   NO_BUILD=1       skip scripts/build.sh (use the existing build/release binary)
 #
 # Prints per round events/s (first publish to last handled) and publish-to-handled latency p50/p99
