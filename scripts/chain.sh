@@ -206,7 +206,9 @@ cleanup() {
   exit "$code"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+# Asked to stop, the chain stops cleanly (0), as `vetahut serve` does; a command it runs that is
+# interrupted is another matter (130).
+if [[ ${#command[@]} -gt 0 ]]; then trap 'exit 130' INT TERM; else trap 'exit 0' INT TERM; fi
 
 # --- start: the store directory first (others read stores at start), the identity service (its
 # keys sign every token), then the rest; the gateways last ----------------------------------------

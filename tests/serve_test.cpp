@@ -521,3 +521,49 @@ TEST_F(ServeTest, TheFirstScreenComesInOneCall) {
   EXPECT_NE(bad->body.find(R"("field":"lat")"), std::string::npos) << bad->body;
   EXPECT_NE(bad->body.find(R"("field":"lon")"), std::string::npos) << bad->body;
 }
+
+TEST_F(ServeTest, BrowsersOnListedOriginsMayCallTheApiAndEveryAnswerCarriesTheEdgeHeaders) {
+  env_.push_back({"VETAHUT_SERVER_CORS_ORIGINS", "https://order.example.test, http://localhost:5173"});
+  env_.push_back({"VETAHUT_RATELIMIT_TRUST_FORWARDED_FOR", "true"});
+  ServeProcess serve(data_dir_, env_, {"--demo"});
+  const std::string url = serve.WaitForUrl();
+  ASSERT_FALSE(url.empty()) << serve.Log();
+  // The preflight of a placement from a listed origin: the route's methods, the headers the API reads.
+  auto preflight = client_.Send(Method::kOptions, url + "/api/v1/orders",
+                                {{"Origin", "https://order.example.test"}, {"Access-Control-Request-Method", "POST"},
+                                 {"Access-Control-Request-Headers", "authorization, content-type, idempotency-key"}});
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 204);
+  EXPECT_EQ(preflight->Header("access-control-allow-origin"), "https://order.example.test");
+  EXPECT_NE(preflight->Header("access-control-allow-methods")->find("POST"), std::string_view::npos);
+  EXPECT_NE(preflight->Header("access-control-allow-headers")->find("Idempotency-Key"), std::string_view::npos);
+  // Any other origin gets no permission (the browser then refuses), whatever it asks.
+  auto stranger = client_.Send(Method::kOptions, url + "/api/v1/orders",
+                               {{"Origin", "https://evil.example.test"}, {"Access-Control-Request-Method", "POST"}});
+  EXPECT_EQ(stranger->status, 204);
+  EXPECT_FALSE(stranger->Header("access-control-allow-origin"));
+  EXPECT_FALSE(stranger->Header("access-control-allow-methods"));
+  // Answers, errors too, name the origin so the page can read them; every answer is nosniff.
+  auto stores = client_.Get(url + "/api/v1/stores", {{"Origin", "http://localhost:5173"}});
+  EXPECT_EQ(stores->Header("access-control-allow-origin"), "http://localhost:5173");
+  EXPECT_NE(stores->Header("access-control-expose-headers")->find("ETag"), std::string_view::npos);
+  EXPECT_EQ(stores->Header("vary"), "Origin");
+  EXPECT_EQ(stores->Header("x-content-type-options"), "nosniff");
+  auto refused = client_.Post(url + "/api/v1/orders", "{}", {{"Origin", "https://order.example.test"}});
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(refused->Header("access-control-allow-origin"), "https://order.example.test");
+  EXPECT_EQ(client_.Get(url + "/api/v1/stores", {{"Origin", "https://evil.example.test"}})->Header("access-control-allow-origin"),
+            std::nullopt);
+  // HSTS only for what came over TLS to the trusted proxy in front; the web app gets it too.
+  EXPECT_FALSE(stores->Header("strict-transport-security"));
+  auto tls = client_.Get(url + "/api/v1/stores", {{"X-Forwarded-Proto", "https"}});
+  EXPECT_EQ(tls->Header("strict-transport-security"), "max-age=31536000; includeSubDomains");
+  auto page = client_.Get(url + "/", {{"X-Forwarded-Proto", "https"}});
+  EXPECT_TRUE(page->Header("strict-transport-security"));
+  // A bad origin list stops start-up naming the key.
+  auto bad_env = env_;
+  bad_env.push_back({"VETAHUT_SERVER_CORS_ORIGINS", "https://*.example.test"});
+  ServeProcess bad(data_dir_ / "bad", bad_env);
+  EXPECT_NE(bad.Wait(), 0);
+  EXPECT_NE(bad.Log().find("VETAHUT_SERVER_CORS_ORIGINS"), std::string::npos) << bad.Log();
+}

@@ -161,7 +161,7 @@ class Gateway::Impl {
   }
 
   core::Result<http::Response> Send(const std::string& service, http::Method method, const std::string& target,
-                                    const http::Request& req, std::string_view body) {
+                                    const http::Request& req, std::string_view body, bool stream_route = false) {
     auto it = pools_.find(service);
     if (it == pools_.end()) return core::Fail(core::Error::Unavailable(fmt::format("the {} service is not configured", service)));
     Pool& pool = *it->second;
@@ -179,8 +179,9 @@ class Gateway::Impl {
     headers.push_back({"X-Request-Id", req.request_id});
     if (req.trace_id.size() == 32) headers.push_back({"traceparent", NewTraceparent(req.trace_id)});
 
+    // A stream route, or a client asking for a stream: relayed as it comes, never waited for whole.
     const bool stream = method == http::Method::kGet &&
-                        req.Header("accept").value_or("").find("text/event-stream") != std::string_view::npos;
+                        (stream_route || req.Header("accept").value_or("").find("text/event-stream") != std::string_view::npos);
     // A request the service may see twice without harm is tried on the next replica.
     const bool repeatable = method == http::Method::kGet || method == http::Method::kHead || method == http::Method::kPut ||
                             method == http::Method::kDelete || req.Header("idempotency-key").has_value();
@@ -273,7 +274,12 @@ void Gateway::Register(http::Router& router, const std::vector<ServiceRoute>& ro
       continue;
     }
     impl_->AddRoute(r.method, r.pattern, r.service);
-    router.Add(r.method, r.pattern, [this, service = r.service](http::Request& req) { return Forward(service, req); },
+    // The live routes (kitchen and notification streams, order tracking) end in /stream or /events.
+    const bool stream_route = r.method == http::Method::kGet && (r.pattern.ends_with("/stream") || r.pattern.ends_with("/events"));
+    router.Add(r.method, r.pattern,
+               [this, service = r.service, stream_route](http::Request& req) {
+                 return impl_->Send(service, req.method, req.target, req, req.body, stream_route);
+               },
                {.permission = r.permission});
   }
 }

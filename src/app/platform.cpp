@@ -329,6 +329,46 @@ void Platform::Build() {
       "http_rate_limit_fallbacks_total",
       "Rate-limit decisions this process made alone because the shared cache (Redis) was unavailable.").Get();
 
+  // The edge's headers on every answer, errors included (decision 0042): CORS for the origins in
+  // server.cors_origins, nosniff, and HSTS when the client came over TLS to a trusted proxy.
+  auto origins = std::make_shared<std::set<std::string>>();
+  for (const auto& origin : rpc::SplitUrls(p.config.server.cors_origins)) origins->insert(origin);
+  const bool trust_proxy = p.config.ratelimit.trust_forwarded_for;
+  auto decorate = [origins, trust_proxy](const http::Request& req, http::Response& r) {
+    r.SetHeader("X-Content-Type-Options", "nosniff");
+    if (trust_proxy && req.Header("x-forwarded-proto") == "https") {
+      r.SetHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    }
+    if (auto origin = req.Header("origin"); origin && origins->contains(std::string(*origin))) {
+      r.SetHeader("Access-Control-Allow-Origin", std::string(*origin));
+      r.SetHeader("Access-Control-Expose-Headers",
+                  "ETag, Location, Retry-After, RateLimit, RateLimit-Policy, X-Request-Id, Idempotency-Replayed");
+    }
+    if (!origins->empty()) r.SetHeader("Vary", "Origin");
+  };
+  p.router.Use([decorate](http::Request& req, const http::Next& next) -> core::Result<http::Response> {
+    auto result = next(req);
+    http::Response r = result ? std::move(*result) : http::ProblemResponse(result.error(), req);
+    decorate(req, r);
+    return r;
+  });
+  // A browser's preflight: the route's methods and the headers the API reads, for allowed origins.
+  p.router.SetPreflight([origins, decorate](http::Request& req) -> core::Result<http::Response> {
+    http::Response r = http::Response::NoContent();
+    std::string methods;
+    for (auto m : req.allowed_methods) methods += fmt::format("{}{}", methods.empty() ? "" : ", ", http::MethodName(m));
+    r.SetHeader("Allow", methods);
+    if (auto origin = req.Header("origin"); origin && origins->contains(std::string(*origin))) {
+      r.SetHeader("Access-Control-Allow-Methods", methods);
+      r.SetHeader("Access-Control-Allow-Headers",
+                  "Authorization, Content-Type, Idempotency-Key, If-None-Match, If-Match, traceparent, Last-Event-ID, "
+                  "Accept-Language");
+      r.SetHeader("Access-Control-Max-Age", "600");
+    }
+    decorate(req, r);
+    return r;
+  });
+
   // Routes. Authentication and authorization first: every route declares its permission, the
   // policy (lib/auth/policy.cpp, docs/rbac.md) decides, store-scoped by the {store_id} parameter.
   p.router.Use([&p, &limited, &fallbacks](http::Request& req, const http::Next& next) -> core::Result<http::Response> {
@@ -472,7 +512,11 @@ void Platform::Build() {
     return r;
   }, {.permission = "public", .non_blocking = true});
   p.web = LoadWebApps(p.config);
-  p.router.SetFallback([&p](http::Request& req) { return p.web->Serve(req); });
+  p.router.SetFallback([&p, decorate](http::Request& req) -> core::Result<http::Response> {
+    auto served = p.web->Serve(req);
+    if (served) decorate(req, *served);
+    return served;
+  });
 
   // The modules, each with its outbox relay.
   bus::RelayOptions relay_options;

@@ -181,6 +181,21 @@ const std::vector<Schema<Config>>& CoreSchemas() {
                IntAt(1024, 1 << 20, [](Config& c, std::int64_t v) { c.server.header_limit_bytes = v; }))
         .Field("body_limit_bytes", "largest request body",
                IntAt(0, 1LL << 30, [](Config& c, std::int64_t v) { c.server.body_limit_bytes = v; }))
+        .Field("cors_origins", "web origins (scheme://host[:port], comma-separated) whose pages may call the API; empty: none",
+               StringAt([](Config& c) -> std::string& { return c.server.cors_origins; }, [](const std::string& value) {
+                 std::string_view rest = value;
+                 while (!rest.empty()) {
+                   const auto comma = rest.find(',');
+                   std::string item(rest.substr(0, comma));
+                   rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+                   item.erase(0, item.find_first_not_of(' '));
+                   item.erase(item.find_last_not_of(' ') + 1);
+                   const bool ok = (item.starts_with("https://") || item.starts_with("http://")) &&
+                                   item.find('/', item.find("//") + 2) == std::string::npos && item.find('*') == std::string::npos;
+                   if (!ok) return std::optional<std::string>("'" + item + "' is not an origin like https://app.example.com (no path, no wildcard)");
+                 }
+                 return std::optional<std::string>();
+               }))
         .Field("read_timeout_ms", "time allowed to read one request", millis(&ServerConfig::read_timeout))
         .Field("write_timeout_ms", "time allowed to write one response", millis(&ServerConfig::write_timeout))
         .Field("idle_timeout_ms", "keep-alive idle time", millis(&ServerConfig::idle_timeout))

@@ -139,6 +139,7 @@ struct ServerConfig {
   std::int64_t worker_queue_limit = 1024;       ///< queued requests before answering 503
   std::int64_t header_limit_bytes = 16 * 1024;  ///< request line + headers
   std::int64_t body_limit_bytes = 1 << 20;      ///< request body
+  std::string cors_origins;                     ///< origins allowed to call the API from a browser (comma list)
   std::chrono::milliseconds read_timeout{15000};    ///< to read one request
   std::chrono::milliseconds write_timeout{15000};   ///< to write one response
   std::chrono::milliseconds idle_timeout{60000};    ///< keep-alive idle time

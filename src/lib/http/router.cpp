@@ -248,6 +248,10 @@ core::Result<Response> Router::Dispatch(Request& request) const {
 core::Result<Response> Router::Dispatch(Request& request, Match match) const {
   if (match.route == nullptr) {
     request.route = nullptr;
+    if (!match.allowed.empty() && request.method == Method::kOptions && preflight_) {
+      request.allowed_methods = std::move(match.allowed);
+      return RunHandler(preflight_, request);
+    }
     if (!match.allowed.empty()) {
       request.allowed_methods = std::move(match.allowed);
       return core::Fail({core::ErrorCode::kMethodNotAllowed,
@@ -278,6 +282,8 @@ core::Result<Response> Router::Dispatch(Request& request, Match match) const {
 }
 
 void Router::SetFallback(Handler handler) { fallback_ = std::move(handler); }
+
+void Router::SetPreflight(Handler handler) { preflight_ = std::move(handler); }
 
 std::vector<RouteInfo> Router::Routes() const {
   std::vector<RouteInfo> out;

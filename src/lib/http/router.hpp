@@ -49,6 +49,10 @@ class Router {
   /// apps' static files. It runs inline on the I/O thread without the middleware chain, so it
   /// must never block; it is not a route (Routes() does not list it).
   void SetFallback(Handler handler);
+  /// Answers OPTIONS on a path that has routes (a browser's CORS preflight) instead of the 405,
+  /// with `request.allowed_methods` set. Inline on the I/O thread, without the middleware chain:
+  /// it must never block.
+  void SetPreflight(Handler handler);
 
   /// Result of a lookup: route null + allowed non-empty => 405; both empty => 404.
   struct Match {
@@ -78,6 +82,7 @@ class Router {
 
   std::vector<std::unique_ptr<Route>> routes_;
   std::unique_ptr<Node> root_;
+  Handler preflight_;
   std::vector<Middleware> middleware_;
   Handler fallback_;
 };

@@ -363,3 +363,38 @@ TEST(EventStream, FormatsEventsAndDropsSlowClients) {
 
 }  // namespace
 }  // namespace vetahut::http
+
+
+namespace vetahut::http {
+TEST(RouterPreflight, OptionsOnAKnownPathGoesToThePreflightWithItsMethods) {
+  Router r;
+  r.Post("/api/v1/orders", [](Request&) -> core::Result<Response> { return Response::Text("placed"); });
+  r.Get("/api/v1/orders", [](Request&) -> core::Result<Response> { return Response::Text("list"); });
+  Request unknown;
+  unknown.method = Method::kOptions;
+  unknown.path = "/api/v1/orders";
+  // Without a preflight handler: the 405 listing the methods, as before.
+  auto refused = r.Dispatch(unknown);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kMethodNotAllowed);
+  r.SetPreflight([](Request& req) -> core::Result<Response> {
+    std::string methods;
+    for (auto m : req.allowed_methods) methods += std::string(MethodName(m)) + " ";
+    return Response::Text(methods, "text/plain", 204);
+  });
+  Request options;
+  options.method = Method::kOptions;
+  options.path = "/api/v1/orders";
+  auto answered = r.Dispatch(options);
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->status, 204);
+  EXPECT_NE(answered->body.find("POST"), std::string::npos);
+  EXPECT_NE(answered->body.find("GET"), std::string::npos);
+  // An unknown path is still a 404.
+  Request nowhere;
+  nowhere.method = Method::kOptions;
+  nowhere.path = "/nowhere";
+  EXPECT_EQ(r.Dispatch(nowhere).error().code, core::ErrorCode::kNotFound);
+}
+
+}  // namespace vetahut::http

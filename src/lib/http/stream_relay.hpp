@@ -16,7 +16,7 @@ namespace vetahut::http {
 struct StreamRelayOptions {
   std::chrono::milliseconds connect_timeout{500};
   std::chrono::milliseconds head_timeout{10000};  ///< until the upstream answers its status line and headers
-  std::size_t max_body = 1 << 20;                  ///< a non-stream answer larger than this fails
+  std::size_t max_body = 64 << 20;                 ///< a non-stream answer larger than this fails
 };
 
 class StreamRelay {
