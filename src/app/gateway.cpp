@@ -7,7 +7,6 @@
 #include <charconv>
 #include <map>
 #include <mutex>
-#include <random>
 #include <set>
 
 #include "app/platform.hpp"
@@ -51,13 +50,6 @@ bool DropRequestHeader(std::string_view name) {
 /// Response headers that describe one hop, or that our server writes itself.
 bool DropResponseHeader(std::string_view name) {
   return OneOf(name, {"connection", "keep-alive", "transfer-encoding", "content-length", "server", "date", "x-request-id"});
-}
-
-std::string NewTraceparent(const std::string& trace_id) {
-  thread_local std::mt19937_64 random(std::random_device{}());
-  std::uint64_t span = 0;
-  while (span == 0) span = random();
-  return fmt::format("00-{}-{:016x}-01", trace_id, span);
 }
 
 }  // namespace
@@ -177,7 +169,7 @@ class Gateway::Impl {
     headers.push_back({"X-Forwarded-For", forwarded_for});
     headers.push_back({"X-Forwarded-Proto", std::string(trust_forwarded_ ? req.Header("x-forwarded-proto").value_or("http") : "http")});
     headers.push_back({"X-Request-Id", req.request_id});
-    if (req.trace_id.size() == 32) headers.push_back({"traceparent", NewTraceparent(req.trace_id)});
+    if (std::string traceparent = rpc::NewSpan(req.trace_id); !traceparent.empty()) headers.push_back({"traceparent", traceparent});
 
     // A stream route, or a client asking for a stream: relayed as it comes, never waited for whole.
     const bool stream = method == http::Method::kGet &&

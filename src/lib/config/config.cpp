@@ -96,14 +96,22 @@ std::optional<std::string> HttpUrlOrEmpty(const std::string& value) {
   return "must be an http:// or https:// URL";
 }
 
-std::optional<std::string> HttpUrlListOrEmpty(const std::string& value) {
-  std::string_view rest = value;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    std::string item(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+/// The items of a comma-separated list, spaces around each trimmed (empty items kept: they are errors).
+std::vector<std::string> CommaList(std::string_view value) {
+  std::vector<std::string> out;
+  while (!value.empty()) {
+    const auto comma = value.find(',');
+    std::string item(value.substr(0, comma));
+    value = comma == std::string_view::npos ? std::string_view() : value.substr(comma + 1);
     item.erase(0, item.find_first_not_of(' '));
     item.erase(item.find_last_not_of(' ') + 1);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+std::optional<std::string> HttpUrlListOrEmpty(const std::string& value) {
+  for (const auto& item : CommaList(value)) {
     if (item.empty() || HttpUrlOrEmpty(item)) return "must be an http:// or https:// URL, or a comma-separated list of them";
   }
   return std::nullopt;
@@ -183,13 +191,7 @@ const std::vector<Schema<Config>>& CoreSchemas() {
                IntAt(0, 1LL << 30, [](Config& c, std::int64_t v) { c.server.body_limit_bytes = v; }))
         .Field("cors_origins", "web origins (scheme://host[:port], comma-separated) whose pages may call the API; empty: none",
                StringAt([](Config& c) -> std::string& { return c.server.cors_origins; }, [](const std::string& value) {
-                 std::string_view rest = value;
-                 while (!rest.empty()) {
-                   const auto comma = rest.find(',');
-                   std::string item(rest.substr(0, comma));
-                   rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-                   item.erase(0, item.find_first_not_of(' '));
-                   item.erase(item.find_last_not_of(' ') + 1);
+                 for (const auto& item : CommaList(value)) {
                    const bool ok = (item.starts_with("https://") || item.starts_with("http://")) &&
                                    item.find('/', item.find("//") + 2) == std::string::npos && item.find('*') == std::string::npos;
                    if (!ok) return std::optional<std::string>("'" + item + "' is not an origin like https://app.example.com (no path, no wildcard)");

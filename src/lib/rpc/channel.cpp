@@ -24,17 +24,15 @@ core::ErrorCode CodeOfStatus(int status) {
   return status >= 500 ? core::ErrorCode::kUnavailable : core::ErrorCode::kBadRequest;
 }
 
-/// A new span id under the current trace, as a W3C traceparent ("" outside a trace).
-std::string Traceparent() {
-  const std::string& trace = log::CurrentTraceId();
-  if (trace.size() != 32) return {};
+}  // namespace
+
+std::string NewSpan(std::string_view trace_id) {
+  if (trace_id.size() != 32) return {};
   thread_local std::mt19937_64 random(std::random_device{}());
   std::uint64_t span = 0;
   while (span == 0) span = random();
-  return fmt::format("00-{}-{:016x}-01", trace, span);
+  return fmt::format("00-{}-{:016x}-01", trace_id, span);
 }
-
-}  // namespace
 
 std::vector<std::string> SplitUrls(std::string_view list) {
   std::vector<std::string> out;
@@ -97,7 +95,8 @@ core::Result<std::string> Channel::Call(std::string_view method, std::string_vie
   std::vector<http::Header> headers{{"Content-Type", "application/json"},
                                     {std::string(kServiceTokenHeader), options_.service_token},
                                     {std::string(kCallerHeader), options_.caller}};
-  if (std::string traceparent = Traceparent(); !traceparent.empty()) headers.push_back({"traceparent", traceparent});
+  // The caller's trace goes on, as a new span of it.
+  if (std::string traceparent = NewSpan(log::CurrentTraceId()); !traceparent.empty()) headers.push_back({"traceparent", traceparent});
   const int attempts = retry == Retry::kIdempotent ? std::max(1, options_.attempts) : 1;
   std::string last_failure;
   for (int attempt = 0; attempt < attempts; ++attempt) {

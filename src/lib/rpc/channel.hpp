@@ -81,6 +81,9 @@ void Expose(http::Router& router, std::string_view service, std::string_view met
 /// not problem+json still gives the status's code.
 core::Error ErrorFromProblem(int status, std::string_view body);
 
+/// A W3C traceparent for a new span of trace `trace_id` (32 hex digits); "" for another length.
+std::string NewSpan(std::string_view trace_id);
+
 /// True when `presented` equals `expected` (compared in constant time; an empty `expected` never matches).
 bool TokenMatches(std::string_view presented, std::string_view expected);
 
