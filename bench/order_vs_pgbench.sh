@@ -409,8 +409,8 @@ queue_depth() {  # name
   done | awk '/^bus_queue_depth[{ ]/ {s += $NF} END {printf "%d", s}'
 }
 
-# settle_queues name -> sets QUEUED (events waiting when the outbox was drained) and QDRAIN (seconds
-# until every queue was empty)
+# settle_queues name -> sets QUEUED (events waiting when the outbox was drained) and QEMPTY_AT (when
+# every queue was empty, date +%s.%N)
 settle_queues() {
   local t0 n
   QUEUED=$(queue_depth "$1")
@@ -422,7 +422,7 @@ settle_queues() {
     sleep 0.2
     n=$(queue_depth "$1")
   done
-  QDRAIN=$(awk -v t0="$t0" -v now="$(date +%s.%N)" -v b="$QUEUED" 'BEGIN {printf "%.1f", (b > 0) ? now - t0 : 0}')
+  QEMPTY_AT=$(date +%s.%N)
 }
 
 # acked_check name ids-file -> "<acked> <stored> <confirmed>": of the acknowledged ids, how many
@@ -644,7 +644,7 @@ for v in "${VARIANTS[@]}"; do
 done
 
 # --- measure -----------------------------------------------------------------------------------
-declare -A R_RPS=() R_P50=() R_P99=() R_OK=() R_STORED=() R_XID=() R_WAL=() R_BACKLOG=() R_DRAIN=() R_SUST=()
+declare -A R_RPS=() R_P50=() R_P99=() R_OK=() R_STORED=() R_XID=() R_WAL=() R_BACKLOG=() R_DRAIN=() R_SUST=() R_ALL=()
 for ((r = 1; r <= ROUNDS; r++)); do
   for v in "${VARIANTS[@]}"; do
     echo "round $r/$ROUNDS: $v …"
@@ -656,13 +656,14 @@ for ((r = 1; r <= ROUNDS; r++)); do
       after=$(pgbench_orders)
       stored=$((after - before))
       ((stored == CREATED)) || die "pgbench: $CREATED transactions processed but $stored orders stored"
-      BACKLOG="-"; DRAIN="-"
+      BACKLOG="-"; DRAIN="-"; CATCHUP=0
     else
       name=${v%/*}
       payment=${v#*/}
       before=$(settled_orders "$name")
       [[ "$name" != sqlite ]] && read -r xid0 wal0 < <(pg_counters)
       run_wrk "$name" "$payment" "$DURATION" "r$r-$name-$payment"
+      load_stopped=$(date +%s.%N)
       drain_outbox "$name"
       after=$(settled_orders "$name")
       [[ "$name" != sqlite ]] && read -r xid1 wal1 < <(pg_counters)
@@ -677,12 +678,17 @@ for ((r = 1; r <= ROUNDS; r++)); do
         die "$v: $stored orders stored during the run for $CREATED acknowledged (in flight at most $((CONNECTIONS + TIMEOUTS)))"
       # The consumers (kitchen, loyalty, notifications, analytics …) catch up before the next run.
       settle_queues "$name"
+      # How long after the load stopped the back-end was done: every event relayed and handled.
+      CATCHUP=$(awk -v e="$QEMPTY_AT" -v t="$load_stopped" -v q="$QUEUED" -v d="$DRAIN" \
+        'BEGIN {printf "%.1f", (q > 0) ? e - t : d}')
     fi
     key="$r|$v"
     R_RPS[$key]=$RPS; R_P50[$key]=$P50; R_P99[$key]=$P99; R_OK[$key]=$CREATED; R_STORED[$key]=$stored
     R_BACKLOG[$key]=$BACKLOG; R_DRAIN[$key]=$DRAIN
     # With the relay's catching-up included: orders acknowledged / (run + time to drain the outbox).
     R_SUST[$key]=$(awk -v n="$CREATED" -v d="$DURATION" -v t="${DRAIN/-/0}" 'BEGIN {printf "%.2f", n / (d + t)}')
+    # With the consumers' catching-up too: orders acknowledged / (run + time until all was handled).
+    R_ALL[$key]=$(awk -v n="$CREATED" -v d="$DURATION" -v t="$CATCHUP" 'BEGIN {printf "%.2f", n / (d + t)}')
     if [[ "$v" == pgbench || "$v" == postgres/* || "$v" == chain/* ]]; then
       R_XID[$key]=$(awk -v d=$((xid1 - xid0 - 1)) -v n="$stored" 'BEGIN {printf "%.1f", n ? d / n : 0}')
       R_WAL[$key]=$(awk -v d=$((wal1 - wal0)) -v n="$stored" 'BEGIN {printf "%.0f", n ? d / n : 0}')
@@ -691,7 +697,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     fi
     printf '    %.1f orders/s, p50 %s, p99 %s, %s acknowledged, %s stored' "$RPS" "$P50" "$P99" "$CREATED" "$stored"
     [[ "$v" == pgbench ]] && echo ||
-      echo "; outbox: $BACKLOG events unsent at the end, relayed $DRAIN s later; consumers: $QUEUED events queued, handled $QDRAIN s later"
+      echo "; outbox: $BACKLOG events unsent at the end, relayed $DRAIN s later; consumers: $QUEUED events queued, all handled $CATCHUP s after the load stopped"
   done
 done
 
@@ -699,13 +705,17 @@ for name in "${!SERVER_PID[@]}"; do
   kill -0 "${SERVER_PID[$name]}" 2>/dev/null || die "vetahut ($name) died during the run (see its log)"
 done
 # --- report ------------------------------------------------------------------------------------
-declare -A MED=() MED_SUST=()
+declare -A MED=() MED_SUST=() MED_ALL=()
 for v in "${VARIANTS[@]}"; do
   vals=()
   sust=()
-  for ((r = 1; r <= ROUNDS; r++)); do vals+=("${R_RPS[$r|$v]}"); sust+=("${R_SUST[$r|$v]}"); done
+  all=()
+  for ((r = 1; r <= ROUNDS; r++)); do
+    vals+=("${R_RPS[$r|$v]}"); sust+=("${R_SUST[$r|$v]}"); all+=("${R_ALL[$r|$v]}")
+  done
   MED[$v]=$(median "${vals[@]}")
   MED_SUST[$v]=$(median "${sust[@]}")
+  MED_ALL[$v]=$(median "${all[@]}")
 done
 PGB_MED=${MED[pgbench]}
 
@@ -724,11 +734,11 @@ aio_ratio() {  # round variant -> "1.23×" for a chain row, "1.00×" for an all-
 echo
 extra_head="" extra_rule=""
 ((VS_AIO)) && { extra_head=" vs all-in-one |"; extra_rule="--------------:|"; }
-printf '| %-5s | %-30s | %9s | %9s | %9s | %7s | %7s | %8s | %7s | %9s | %10s | %12s |%s\n' \
-  round variant "orders/s" p50 p99 "201s" stored "outbox" "drain" "xid/ord" "WAL B/ord" "vs pgbench" "$extra_head"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "-------" "--------------------------------" "----------:" \
-  "----------:" "----------:" "--------:" "--------:" "---------:" "--------:" "----------:" "-----------:" "-------------:" \
-  "$extra_rule"
+printf '| %-5s | %-30s | %9s | %9s | %9s | %7s | %7s | %8s | %7s | %10s | %9s | %10s | %12s |%s\n' \
+  round variant "orders/s" p50 p99 "201s" stored "outbox" "drain" "all done/s" "xid/ord" "WAL B/ord" "vs pgbench" "$extra_head"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "-------" "--------------------------------" "----------:" \
+  "----------:" "----------:" "--------:" "--------:" "---------:" "--------:" "-----------:" "----------:" "-----------:" \
+  "-------------:" "$extra_rule"
 for ((r = 1; r <= ROUNDS; r++)); do
   for v in "${VARIANTS[@]}"; do
     key="$r|$v"
@@ -743,9 +753,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
       [[ "$extra" == *× ]] && extra=$(printf ' %14s |' "$extra") || extra=$(printf ' %13s |' "$extra")
     fi
     # "×" is two bytes: printf pads by bytes, so the ratio column pads to 11 and appends it.
-    printf '| %-5s | %-30s | %9.1f | %9s | %9s | %7s | %7s | %8s | %7s | %9s | %10s | %11s× |%s\n' "$r" "$label" \
-      "${R_RPS[$key]}" "${R_P50[$key]}" "${R_P99[$key]}" "${R_OK[$key]}" "${R_STORED[$key]}" "${R_BACKLOG[$key]}" \
-      "$drain" "${R_XID[$key]}" "${R_WAL[$key]}" "$ratio" "$extra"
+    printf '| %-5s | %-30s | %9.1f | %9s | %9s | %7s | %7s | %8s | %7s | %10.1f | %9s | %10s | %11s× |%s\n' "$r" \
+      "$label" "${R_RPS[$key]}" "${R_P50[$key]}" "${R_P99[$key]}" "${R_OK[$key]}" "${R_STORED[$key]}" \
+      "${R_BACKLOG[$key]}" "$drain" "${R_ALL[$key]}" "${R_XID[$key]}" "${R_WAL[$key]}" "$ratio" "$extra"
   done
 done
 echo
@@ -754,6 +764,9 @@ echo "  transaction = one placement = 3 database transactions. 201s: acknowledge
 echo "  stored: orders stored during the run, which exceeds the 201s by the requests in flight when wrk stopped."
 echo "  Every acknowledged order id was found in the database, confirmed."
 echo "outbox: events not yet relayed when the load stopped; drain: how long the relay then took to send them."
+echo "all done/s: 201s / (run + time from the end of the load until every event was relayed and every consuming"
+echo "  module's queue was empty) — what the back-end sustains with its consumers (kitchen, loyalty, notifications,"
+echo "  webhooks, analytics) keeping up; orders/s lets them fall behind."
 echo "xid/ord: PostgreSQL write transactions per order, WAL B/ord: WAL bytes per order (both counted until the"
 echo "  outbox was drained; the chain's include what its other services wrote meanwhile)."
 if ((CHAIN)); then
@@ -779,7 +792,9 @@ if ((VS_AIO)); then
     per=()
     for ((r = 1; r <= ROUNDS; r++)); do per+=("$(aio_ratio "$r" "chain/$p" | tr -d '×')"); done
     echo "vetahut chain $p/all-in-one postgres = $(awk -v a="${MED[chain/$p]}" -v b="${MED[postgres/$p]}" 'BEGIN {printf "%.2f", a / b}')×" \
-      " (median orders/s ${MED[chain/$p]} vs ${MED[postgres/$p]}; per-round ratios: $(printf '%s× ' "${per[@]}"| sed 's/ $//'))"
+      " (median orders/s ${MED[chain/$p]} vs ${MED[postgres/$p]}; per-round ratios: $(printf '%s× ' "${per[@]}"| sed 's/ $//');" \
+      "all done: ${MED_ALL[chain/$p]}/s vs ${MED_ALL[postgres/$p]}/s =" \
+      "$(awk -v a="${MED_ALL[chain/$p]}" -v b="${MED_ALL[postgres/$p]}" 'BEGIN {printf "%.2f", a / b}')×)"
   done
 fi
 echo "machine: $MACHINE; CPU busy before the run: ${BUSY_BEFORE}%"
