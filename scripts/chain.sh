@@ -163,10 +163,13 @@ case "\$1" in
   start)
     args=(serve --target "\${target_of[\$name]}" --listen "127.0.0.1:\${port_of[\$name]}" --data-dir "\$dir/data/\$name")
     [[ \$demo == 1 && \${target_of[\$name]} != gateway ]] && args+=(--demo)
+    # In the chain's process group, whoever runs this (a test restarting a process): killing the
+    # chain's group then takes it along, as it takes the rest.
+    run=(python3 -c 'import os, sys; os.setpgid(0, int(sys.argv[1])); os.execv(sys.argv[2], sys.argv[2:])' "\$(cat "\$dir/pgid")" "\$bin")
     if [[ "\$log_to" == - ]]; then
-      ( set -a; . "\$dir/env/\$name"; set +a; exec "\$bin" "\${args[@]}" ) >&2 &
+      ( set -a; . "\$dir/env/\$name"; set +a; exec "\${run[@]}" "\${args[@]}" ) >&2 &
     else
-      ( set -a; . "\$dir/env/\$name"; set +a; exec "\$bin" "\${args[@]}" ) >>"\$dir/logs/\$name.log" 2>&1 &
+      ( set -a; . "\$dir/env/\$name"; set +a; exec "\${run[@]}" "\${args[@]}" ) >>"\$dir/logs/\$name.log" 2>&1 &
     fi
     echo \$! >"\$dir/pids/\$name"
     wait_ready ;;
@@ -183,6 +186,7 @@ esac
 EOF
 chmod +x "$dir/ctl"
 
+ps -o pgid= -p $$ | tr -d ' ' >"$dir/pgid"
 nginx_pid=""
 cleanup() {
   local code=$?
