@@ -117,7 +117,7 @@ done
 for name in "${!port_of[@]}"; do
   target=${target_of[$name]}
   {
-    echo "VETAHUT_LOG_LEVEL=info"
+    echo "VETAHUT_LOG_LEVEL=${VETAHUT_LOG_LEVEL:-info}"
     echo "VETAHUT_CLIENTS_SERVICE_TOKEN=$token"
     echo "VETAHUT_RATELIMIT_TRUST_FORWARDED_FOR=true"
     printf '%s\n' "${clients_env[@]}"
@@ -167,7 +167,8 @@ case "\$1" in
     # chain's group then takes it along, as it takes the rest.
     run=(python3 -c 'import os, sys; os.setpgid(0, int(sys.argv[1])); os.execv(sys.argv[2], sys.argv[2:])' "\$(cat "\$dir/pgid")" "\$bin")
     if [[ "\$log_to" == - ]]; then
-      ( set -a; . "\$dir/env/\$name"; set +a; exec "\${run[@]}" "\${args[@]}" ) >&2 &
+      # The chain's own stderr, whoever runs this (not a test runner's pipe it would hold open).
+      ( set -a; . "\$dir/env/\$name"; set +a; exec "\${run[@]}" "\${args[@]}" ) >>"/proc/\$(cat "\$dir/chain.pid")/fd/2" 2>&1 &
     else
       ( set -a; . "\$dir/env/\$name"; set +a; exec "\${run[@]}" "\${args[@]}" ) >>"\$dir/logs/\$name.log" 2>&1 &
     fi
@@ -187,6 +188,7 @@ EOF
 chmod +x "$dir/ctl"
 
 ps -o pgid= -p $$ | tr -d ' ' >"$dir/pgid"
+echo $$ >"$dir/chain.pid"
 nginx_pid=""
 cleanup() {
   local code=$?
