@@ -1468,6 +1468,9 @@ TEST_F(HostileSuite, EveryRouteRefusesHostileInputWithAProblemAndChangesNothing)
   const auto started = Clock::now();
   env_.push_back(
       {"VETAHUT_BUS_RELAY_INTERVAL_MS", "5"});  // events settle quickly after an accepted request
+  // The setup order's ticket waits through the whole walk (minutes through a chain): its promise
+  // must not move on its own meanwhile, or the kitchen's notice of it looks like a changed state.
+  env_.push_back({"VETAHUT_KITCHEN_PROMISE_STEP_SECONDS", "3600"});
   ServeProcess serve(data_dir_, env_, {"--demo"});
   serve_ = &serve;
   ASSERT_FALSE(Boot(serve).empty()) << serve.Log();

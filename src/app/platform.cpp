@@ -548,7 +548,7 @@ void Platform::Build() {
     p.gateway->Register(p.router, PublicRoutesOf(p.config, services));
     Gateway* gateway = p.gateway.get();
     p.tasks.push_back(std::make_unique<task::PeriodicTask>(
-        task::TaskOptions{.name = "upstream health", .period = std::chrono::seconds(2), .run_at_start = true}, [gateway] {
+        task::TaskOptions{.name = "upstream health", .period = std::chrono::milliseconds(250), .run_at_start = true}, [gateway] {
           gateway->CheckHealth();
           return task::Next::Period();
         }));
