@@ -167,8 +167,9 @@ case "\$1" in
     # chain's group then takes it along, as it takes the rest.
     run=(python3 -c 'import os, sys; os.setpgid(0, int(sys.argv[1])); os.execv(sys.argv[2], sys.argv[2:])' "\$(cat "\$dir/pgid")" "\$bin")
     if [[ "\$log_to" == - ]]; then
-      # The chain's own stderr, whoever runs this (not a test runner's pipe it would hold open).
-      ( set -a; . "\$dir/env/\$name"; set +a; exec "\${run[@]}" "\${args[@]}" ) >>"/proc/\$(cat "\$dir/chain.pid")/fd/2" 2>&1 &
+      # One file the chain forwards to its own stderr, whoever runs this (never a test runner's
+      # pipe, which a process it started would hold open).
+      ( set -a; . "\$dir/env/\$name"; set +a; exec "\${run[@]}" "\${args[@]}" ) >>"\$dir/logs/all.log" 2>&1 &
     else
       ( set -a; . "\$dir/env/\$name"; set +a; exec "\${run[@]}" "\${args[@]}" ) >>"\$dir/logs/\$name.log" 2>&1 &
     fi
@@ -188,13 +189,19 @@ EOF
 chmod +x "$dir/ctl"
 
 ps -o pgid= -p $$ | tr -d ' ' >"$dir/pgid"
-echo $$ >"$dir/chain.pid"
+tail_pid=""
+if [[ "$log_to" == - ]]; then
+  : >"$dir/logs/all.log"
+  tail -n +1 -F "$dir/logs/all.log" >&2 2>/dev/null &
+  tail_pid=$!
+fi
 nginx_pid=""
 cleanup() {
   local code=$?
   trap - EXIT INT TERM
   set +e
   [[ -n "$nginx_pid" ]] && kill "$nginx_pid" 2>/dev/null
+  [[ -n "$tail_pid" ]] && (sleep 0.3; kill "$tail_pid" 2>/dev/null) &
   for f in "$dir"/pids/*; do
     [[ -e "$f" ]] && kill -TERM "$(cat "$f")" 2>/dev/null
   done
