@@ -84,6 +84,7 @@ std::vector<ServiceRoute> PublicRoutesOf(const config::Config& config, const std
 struct Replica {
   std::string base;
   std::atomic<bool> healthy{true};
+  int failed_probes = 0;  ///< in a row (the health task's thread only)
   metrics::Gauge* gauge = nullptr;
 };
 
@@ -225,7 +226,10 @@ class Gateway::Impl {
       for (auto& r : pool->replicas) {
         if (!all && r->healthy.load()) continue;
         auto answer = probe_->Get(r->base + "/readyz");
-        const bool ok = answer && answer->status == 200;
+        // Down after two failed probes in a row: one slow answer on a busy machine is not an outage
+        // (a refused connection on a request marks it down at once, in MarkDown).
+        r->failed_probes = answer && answer->status == 200 ? 0 : r->failed_probes + 1;
+        const bool ok = r->failed_probes == 0 || (r->failed_probes < 2 && r->healthy.load());
         if (ok != r->healthy.exchange(ok)) {
           r->gauge->Set(ok ? 1 : 0);
           if (ok) {
