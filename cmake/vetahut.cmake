@@ -54,6 +54,6 @@ function(vetahut_serve_test target)
   if(ARG_CHAIN)
     add_test(NAME ${target}_chain COMMAND ${target} --gtest_brief=1)
     set_tests_properties(${target}_chain PROPERTIES LABELS "e2e;chain;postgres;rabbitmq"
-      ENVIRONMENT "VETAHUT_TEST_ENGINE=chain" RESOURCE_LOCK "chain;rabbitmq")
+      ENVIRONMENT "VETAHUT_TEST_ENGINE=chain" RESOURCE_LOCK "chain;rabbitmq;redis")
   endif()
 endfunction()
