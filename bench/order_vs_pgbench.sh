@@ -305,6 +305,9 @@ body_file() {  # name payment -> path of the order body for that server and paym
   if [[ ! -f "$file" ]]; then
     if [[ "$payment" == card ]]; then
       # A card the customer saved: a one-off token pays for one order only (within 30 minutes).
+      # The number is the sandbox provider's public test card (it approves), sent once to the
+      # tokenizing route; the platform keeps only the token and last4, and the bench writes only
+      # the token (the end-to-end test CardNumbersNeverReachTheDatabaseOrTheLog checks both sides).
       card=$(api "$name" POST /api/v1/payments/tokens "${CUSTOMER_TOKEN[$name]}" \
         '{"number":"4242424242424242","exp_month":12,"exp_year":2099,"cvc":"123","save":true}' 201 | json_get token)
       pay="{\"method\":\"card\",\"token\":\"$card\"}"
