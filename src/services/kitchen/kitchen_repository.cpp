@@ -140,6 +140,12 @@ std::vector<std::string> KitchenRepository::ChangedSince(db::Session& s, const s
                          db::Params(store_id, seq)));
 }
 
+std::vector<Ticket> KitchenRepository::ChangedTickets(db::Session& s, const std::string& store_id,
+                                                     std::int64_t seq) const {
+  return ToTickets(s.Query(fmt::format("SELECT {} FROM kitchen_tickets WHERE store_id = $1 AND seq > $2 ORDER BY seq", kColumns),
+                           db::Params(store_id, seq)));
+}
+
 bool KitchenRepository::BusyPaused(db::Session& s, const std::string& store_id) const {
   auto rs = s.Query("SELECT busy_paused FROM kitchen_stores WHERE store_id = $1", db::Params(store_id));
   return !rs.empty() && rs[0].Bool("busy_paused");

@@ -45,6 +45,8 @@ class KitchenRepository {
   std::int64_t CurrentSeq(db::Session& s, const std::string& store_id) const;
   /// Ids of the store's tickets changed after `seq` (what a screen missed while away).
   std::vector<std::string> ChangedSince(db::Session& s, const std::string& store_id, std::int64_t seq) const;
+  /// The store's tickets changed after `seq`, whole (closed ones too: the cache drops them).
+  std::vector<Ticket> ChangedTickets(db::Session& s, const std::string& store_id, std::int64_t seq) const;
   bool BusyPaused(db::Session& s, const std::string& store_id) const;
   void SetBusyPaused(db::Session& s, const std::string& store_id, bool paused) const;
 

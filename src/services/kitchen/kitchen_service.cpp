@@ -241,8 +241,8 @@ core::Status KitchenService::CreateTicket(const order::events::OrderConfirmed& o
   std::lock_guard lock(StoreLock(t.store_id));
   auto tx = db_.Begin();
   if (repository_.FindByOrder(tx, order.order_id)) return core::Ok();
-  const auto models = OpenModels(tx, t.store_id);
-  const core::TimePoint ready_now = ReadyIfFiredNow(setup, *models, AsCandidate(t, now), now);
+  const auto queue = open_.Get(tx, t.store_id);
+  const core::TimePoint ready_now = ReadyIfFiredNow(setup, queue->models, AsCandidate(t, now), now);
   // An order-ahead waits until firing it now would just make its time.
   const bool fire = !t.scheduled_for || ready_now + options_.fire_tick >= promised_ready;
   if (fire) {
@@ -370,9 +370,10 @@ core::Result<std::vector<Ticket>> KitchenService::List(const std::string& store_
   if (status && (*status == TicketStatus::kHandedOff || *status == TicketStatus::kVoided)) {
     return repository_.WithStatus(db_, store_id, *status, 100);
   }
-  auto open = repository_.Open(db_, store_id);
+  const auto queue = open_.Get(db_, store_id);
   std::vector<const Ticket*> order;
-  for (const auto& t : open) {
+  for (const auto& ticket : queue->tickets) {
+    const Ticket& t = *ticket;
     if (status ? t.status != *status : t.status == TicketStatus::kScheduled) continue;
     if (!IsWholeTicketView(setup, station) &&
         std::none_of(t.items.begin(), t.items.end(), [&](const TicketItem& i) { return ItemAt(setup, i, station); })) {
@@ -572,10 +573,10 @@ void KitchenService::StreamChangedElsewhere(const std::string& store_id, std::in
 
 void KitchenService::PublishLocal(const Ticket& t, const KitchenSetup& setup) {
   if (streams_.followers() == 0) return;
-  const auto open = repository_.Open(db_, t.store_id);
+  const auto queue = open_.Get(db_, t.store_id);
   streams_.Publish(t.store_id, t.seq, "ticket", [&](const std::string& station) {
     return fmt::format(R"({{"seq":{},"ticket":{},"all_day":{}}})", t.seq, TicketJson(t, setup, station),
-                       AllDayJson(open, setup, station));
+                       AllDayJson(queue->tickets, setup, station));
   });
 }
 
@@ -646,20 +647,20 @@ std::string KitchenService::TicketJson(const Ticket& t, const KitchenSetup& setu
   return json_text::Serialize(out);
 }
 
-std::string KitchenService::AllDayJson(const std::vector<Ticket>& open, const KitchenSetup& setup,
+std::string KitchenService::AllDayJson(const std::vector<std::shared_ptr<const Ticket>>& open, const KitchenSetup& setup,
                                        const std::string& station) const {
   std::vector<NamedItem> named;
   for (const auto& t : open) {
-    if (t.status == TicketStatus::kScheduled) continue;
-    for (const auto& i : t.items) named.push_back({i.name, i.size_name, nullptr});
+    if (t->status == TicketStatus::kScheduled) continue;
+    for (const auto& i : t->items) named.push_back({i.name, i.size_name, nullptr});
   }
   // NamedItem points at progress values that must outlive AllDay.
   std::vector<ItemProgress> progress;
   progress.reserve(named.size());
   std::size_t k = 0;
   for (const auto& t : open) {
-    if (t.status == TicketStatus::kScheduled) continue;
-    for (const auto& i : t.items) {
+    if (t->status == TicketStatus::kScheduled) continue;
+    for (const auto& i : t->items) {
       progress.push_back(i.progress());
       named[k++].progress = &progress.back();
     }
@@ -691,10 +692,13 @@ core::Status KitchenService::Follow(const std::string& store_id, const std::stri
     return Fail(Error::Validation({{"station", fmt::format("is not a station of this kitchen ({})", station)}}));
   }
   std::lock_guard lock(StoreLock(store_id));
-  const auto open = repository_.Open(db_, store_id);
-  const std::int64_t seq = repository_.CurrentSeq(db_, store_id);
+  // The queue is at least as new as its seq: changes after it reach the screen again on the
+  // stream, which screens apply as upserts.
+  const auto queue = open_.Get(db_, store_id);
+  const std::int64_t seq = queue->seq;
   std::vector<const Ticket*> shown;
-  for (const auto& t : open) {
+  for (const auto& ticket : queue->tickets) {
+    const Ticket& t = *ticket;
     if (t.status == TicketStatus::kScheduled) continue;
     if (!IsWholeTicketView(setup, station) &&
         std::none_of(t.items.begin(), t.items.end(), [&](const TicketItem& i) { return ItemAt(setup, i, station); })) {
@@ -721,7 +725,7 @@ core::Status KitchenService::Follow(const std::string& store_id, const std::stri
       fmt::format(R"({{"seq":{},"store_id":{},"station":{},"server_time":"{}","stations":{},"tickets":{},"all_day":{},)"
                   R"("changed_since_last":{}}})",
                   seq, json_text::Serialize(json::value(store_id)), json_text::Serialize(json::value(station)),
-                  T(clock_.Now()), json_text::Serialize(stations), tickets, AllDayJson(open, setup, station),
+                  T(clock_.Now()), json_text::Serialize(stations), tickets, AllDayJson(queue->tickets, setup, station),
                   json_text::Serialize(changed));
   stream->Send("snapshot", snapshot, std::to_string(seq));
   streams_.Follow(store_id, std::move(stream), station, seq);
@@ -731,31 +735,6 @@ core::Status KitchenService::Follow(const std::string& store_id, const std::stri
 // ---------------------------------------------------------------------------------------------
 // The model: estimates, firing, re-estimates, busy mode
 // ---------------------------------------------------------------------------------------------
-
-std::shared_ptr<const std::vector<ModelTicket>> KitchenService::OpenModels(db::Session& s, const std::string& store_id) {
-  // The seq first, then the tickets: what is read is at least as new as the seq it is cached
-  // under, so a later change (a higher seq) always reloads.
-  const std::int64_t seq = repository_.CurrentSeq(s, store_id);
-  {
-    std::lock_guard lock(open_models_mutex_);
-    if (auto it = open_models_.find(store_id); it != open_models_.end() && it->second.seq == seq) {
-      return it->second.models;
-    }
-  }
-  auto models = std::make_shared<const std::vector<ModelTicket>>(Models(repository_.Open(s, store_id)));
-  std::lock_guard lock(open_models_mutex_);
-  open_models_[store_id] = {seq, models};
-  return models;
-}
-
-std::vector<ModelTicket> KitchenService::Models(const std::vector<Ticket>& open) const {
-  std::vector<ModelTicket> out;
-  for (const auto& t : open) {
-    if (t.status == TicketStatus::kScheduled || !t.open()) continue;
-    out.push_back(t.model());
-  }
-  return out;
-}
 
 core::Result<KitchenEstimate> KitchenService::Estimate(const EstimateRequest& request) {
   auto store = clients_.stores.GetStore(request.store_id);
@@ -777,9 +756,9 @@ core::Result<KitchenEstimate> KitchenService::Estimate(const EstimateRequest& re
       candidate.items.push_back(std::move(m));
     }
   }
-  const auto models = OpenModels(db_, request.store_id);
+  const auto queue = open_.Get(db_, request.store_id);
   KitchenEstimate out;
-  out.ready_at = ReadyIfFiredNow(setup, *models, candidate, now);
+  out.ready_at = ReadyIfFiredNow(setup, queue->models, candidate, now);
   out.prep_seconds = static_cast<int>(duration_cast<seconds>(PrepTime(setup, candidate)).count());
   out.wait_seconds = static_cast<int>(duration_cast<seconds>(out.ready_at - now).count());
   out.busy = out.wait_seconds > setup.busy_wait_minutes * 60;
@@ -791,9 +770,9 @@ core::Result<KitchenService::Load> KitchenService::LoadOf(const std::string& sto
   if (!store) return Fail(store.error());
   const KitchenSetup setup = SetupFor(store_id);
   const auto now = clock_.Now();
-  const auto models = Models(repository_.Open(db_, store_id));
+  const auto queue = open_.Get(db_, store_id);
   Load load;
-  load.stations = Simulate(setup, models, now).stations;
+  load.stations = Simulate(setup, queue->models, now).stations;
   auto estimate = Estimate({store_id, "carryout", {{"", "pizzas", "pizza", "large", 1}}});
   if (estimate) {
     load.asap_wait_seconds = estimate->wait_seconds;
@@ -806,18 +785,18 @@ int KitchenService::FireDue() {
   int fired = 0;
   for (const auto& store_id : repository_.StoresWithScheduled(db_)) {
     const KitchenSetup setup = SetupFor(store_id);
-    std::vector<Ticket> published;
     {
       std::lock_guard lock(StoreLock(store_id));
-      auto open = repository_.Open(db_, store_id);
-      auto models = Models(open);
-      std::vector<Ticket*> scheduled;
-      for (auto& t : open) {
-        if (t.status == TicketStatus::kScheduled) scheduled.push_back(&t);
+      const auto queue = open_.Get(db_, store_id);
+      auto models = queue->models;
+      std::vector<Ticket> scheduled;
+      for (const auto& t : queue->tickets) {
+        if (t->status == TicketStatus::kScheduled) scheduled.push_back(*t);
       }
       std::sort(scheduled.begin(), scheduled.end(),
-                [](const Ticket* a, const Ticket* b) { return a->promised_ready_at < b->promised_ready_at; });
-      for (Ticket* t : scheduled) {
+                [](const Ticket& a, const Ticket& b) { return a.promised_ready_at < b.promised_ready_at; });
+      for (Ticket& ticket : scheduled) {
+        Ticket* t = &ticket;
         const auto now = clock_.Now();
         const core::TimePoint ready = ReadyIfFiredNow(setup, models, AsCandidate(*t, now), now);
         if (ready + options_.fire_tick < ParseOr(t->promised_ready_at, now)) continue;
@@ -861,13 +840,13 @@ int KitchenService::Reestimate() {
 int KitchenService::ReestimateStore(const std::string& store_id) {
   const KitchenSetup setup = SetupFor(store_id);
   const auto now = clock_.Now();
-  const auto open = repository_.Open(db_, store_id);
-  const auto models = Models(open);
-  const Forecast forecast = Simulate(setup, models, now);
+  const auto queue = open_.Get(db_, store_id);
+  const Forecast forecast = Simulate(setup, queue->models, now);
   int changed = 0;
-  bool wrote = false;
+  std::vector<OpenTicketCache::Estimate> written;
   auto tx = db_.Begin();
-  for (const auto& t : open) {
+  for (const auto& ticket : queue->tickets) {
+    const Ticket& t = *ticket;
     if (t.status == TicketStatus::kScheduled || t.status == TicketStatus::kReady || !t.open()) continue;
     auto it = forecast.ready_at.find(t.id);
     if (it == forecast.ready_at.end()) continue;
@@ -891,11 +870,12 @@ int KitchenService::ReestimateStore(const std::string& store_id) {
     const bool moved = !stored || std::chrono::abs(estimate - *stored) >= std::chrono::seconds(30);
     if (moved || announced_at != t.announced_at) {
       repository_.SetEstimate(tx, t.id, estimated, announced_at);
-      wrote = true;
+      written.push_back({t.id, t.seq, estimated, announced_at});
     }
   }
-  if (wrote) {
+  if (!written.empty()) {
     tx.Commit();
+    open_.NoteEstimates(store_id, written);
     if (changed > 0 && events_committed_) events_committed_();
   } else {
     tx.Rollback();

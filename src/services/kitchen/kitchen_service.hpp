@@ -26,6 +26,7 @@
 #include "services/kitchen/domain/setup.hpp"
 #include "services/kitchen/inventory_service.hpp"
 #include "services/kitchen/kitchen_repository.hpp"
+#include "services/kitchen/open_tickets.hpp"
 #include "services/kitchen/stream.hpp"
 #include "services/location/client.hpp"
 #include "services/order/events.hpp"
@@ -104,7 +105,8 @@ class KitchenService final : public KitchenClient {
   /// its station, status and timer start; lateness thresholds for its order type.
   std::string TicketJson(const Ticket& ticket, const KitchenSetup& setup, const std::string& station) const;
   /// All-day counts of a station (or of every station for "").
-  std::string AllDayJson(const std::vector<Ticket>& open, const KitchenSetup& setup, const std::string& station) const;
+  std::string AllDayJson(const std::vector<std::shared_ptr<const Ticket>>& open, const KitchenSetup& setup,
+                         const std::string& station) const;
 
   // --- setup and load ---
   KitchenSetup SetupFor(const std::string& store_id);
@@ -159,8 +161,6 @@ class KitchenService final : public KitchenClient {
 
  private:
   std::mutex& StoreLock(const std::string& store_id);
-  /// The open tickets of a store as the model sees them (fired ones only).
-  std::vector<ModelTicket> Models(const std::vector<Ticket>& open) const;
   /// Writes `t` (as read with `bumps_as_read`) with the store's next sequence number and a
   /// status event if its status changed; publishes it after the commit. Caller holds the store
   /// lock. `extra` runs inside the transaction (deliveries, stock). False if the ticket moved.
@@ -197,16 +197,9 @@ class KitchenService final : public KitchenClient {
   };
   std::map<std::string, CachedSetup> setups_;
 
-  /// The model of a store's open tickets (fired, not finished), cached per store and reloaded when
-  /// the store's seq moved — every change to a ticket moves it in the change's transaction — so a
-  /// quote or a new ticket reads one row, not every open ticket.
-  std::shared_ptr<const std::vector<ModelTicket>> OpenModels(db::Session& s, const std::string& store_id);
-  std::mutex open_models_mutex_;
-  struct CachedModels {
-    std::int64_t seq = -1;
-    std::shared_ptr<const std::vector<ModelTicket>> models;
-  };
-  std::map<std::string, CachedModels> open_models_;
+  /// Each store's open tickets and their model, brought up to date from the tickets whose seq
+  /// moved (open_tickets.hpp): a quote or a new ticket reads one row, not every open ticket.
+  OpenTicketCache open_{repository_};
 
   std::mutex marked_mutex_;
   std::set<std::string> marked_;  ///< stores with new tickets since the last ReestimateMarked

@@ -177,6 +177,42 @@ TEST_F(KitchenServiceTest, ATicketIsCreatedOncePerOrderRoutedToItsStationsAndTak
   EXPECT_EQ(created[0].at("status").as_string(), "queued");
 }
 
+TEST_F(KitchenServiceTest, ScreensOfOneReplicaShowWhatAnotherChangedAndItsNewEstimates) {
+  // The list is read from the open-ticket cache, brought up to date from the tickets whose seq
+  // moved: a bump, a new ticket and a hand-over made by the other replica all show; so does an
+  // estimate a re-estimate wrote (which does not move the seq) on the replica that wrote it.
+  KitchenService other(*db_, clock_, ids_, KitchenClients{stores_, nullptr, nullptr}, *inventory_, KitchenOptions{},
+                       nullptr);
+  const Ticket first = Create(Order({Pizza()}));
+  auto status_in = [&](KitchenService& k, const std::string& id) -> std::optional<TicketStatus> {
+    auto list = k.List(Stores::kStore, "", std::nullopt);
+    EXPECT_TRUE(list);
+    for (const auto& t : *list) {
+      if (t.id == id) return t.status;
+    }
+    return std::nullopt;
+  };
+  EXPECT_EQ(status_in(other, first.id), TicketStatus::kQueued);
+  ASSERT_TRUE(kitchen_->Bump(first.id, "make", std::nullopt, {"usr_cook"}));
+  EXPECT_EQ(status_in(other, first.id), TicketStatus::kMaking);
+  const Ticket second = Create(Order({Pizza(), Pizza()}));
+  EXPECT_EQ(status_in(other, second.id), TicketStatus::kQueued);
+  ASSERT_TRUE(kitchen_->VoidForOrder(first.order_id, "cancelled"));
+  EXPECT_EQ(status_in(other, first.id), std::nullopt) << "a voided ticket leaves the screen";
+  EXPECT_EQ(status_in(other, second.id), TicketStatus::kQueued);
+
+  // Nobody touches the queue for an hour: the re-estimate moves the second ticket's estimate, and
+  // this replica's list shows the stored one.
+  clock_.Advance(hours(1));
+  kitchen_->Reestimate();
+  const auto stored = kitchen_->Get(second.id)->estimated_ready_at;
+  EXPECT_NE(stored, second.estimated_ready_at);
+  auto list = kitchen_->List(Stores::kStore, "", std::nullopt);
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().estimated_ready_at, stored);
+}
+
 TEST_F(KitchenServiceTest, BumpsWalkATicketThroughItsStationsAndRecallUndoesTheLastOne) {
   const Ticket t = Create(Order({Pizza(), Cola()}));
   const core::TimePoint t0 = clock_.Now();
