@@ -9,7 +9,8 @@
 #
 #   scripts/with-postgres.sh ctest -L postgres --output-on-failure
 #
-# Env: PG_BIN (default /usr/lib/postgresql/15/bin), WITH_POSTGRES_FIRST_PORT (default 55432).
+# Env: PG_BIN (default /usr/lib/postgresql/15/bin), WITH_POSTGRES_FIRST_PORT (default 55432),
+#      PG_SERVER_OPTIONS (more server options, e.g. "-c shared_preload_libraries=pg_stat_statements").
 set -euo pipefail
 
 if [[ $# -eq 0 ]]; then
@@ -101,7 +102,7 @@ for ((candidate = first_port; candidate < first_port + 100; candidate++)); do
   port=$candidate
   # Another process may grab the port between the check and the bind: then try the next one.
   if pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -p $candidate -k $dir -c fsync=on" >/dev/null 2>&1; then
+    -o "-c listen_addresses=127.0.0.1 -p $candidate -k $dir -c fsync=on ${PG_SERVER_OPTIONS:-}" >/dev/null 2>&1; then
     break
   fi
   # pg_ctl may give up while the postmaster still runs; make sure it is gone before retrying.

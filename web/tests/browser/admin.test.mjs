@@ -213,7 +213,9 @@ describe('admin console', () => {
       assert.ok(box.width > 100 && box.height > 100, `${id}: ${JSON.stringify(box)}`);
       // Chart.js drew the data: pixels in the series' colours (bars, slices), far more than the
       // legend's swatches (≈ 500 pixels each) would make on an empty chart.
-      const painted = await chart.locator('canvas').evaluate((c) => {
+      // Chart.js animates the bars in: on a busy machine the first read may come mid-animation,
+      // so the count is read again (for up to 5 s) until it is there.
+      const countPainted = () => chart.locator('canvas').evaluate((c) => {
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         const colours = [[0xa6, 0x1b, 0x14], [0x1d, 0x6f, 0x42], [0x2f, 0x5d, 0x9e]];
         let n = 0;
@@ -222,6 +224,11 @@ describe('admin console', () => {
         }
         return n;
       });
+      let painted = await countPainted();
+      for (let i = 0; painted <= 4000 && i < 50; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        painted = await countPainted();
+      }
       assert.ok(painted > 4000, `${id}: ${painted} pixels in the series' colours`);
       assert.ok(await chart.locator('tbody tr').count() > 0, `${id}: a table of its numbers`);
     }
