@@ -288,6 +288,36 @@ TEST_F(BusTest, RedeliveredEventHasItsEffectExactlyOnce) {
   EXPECT_EQ(Effects(), 1);
 }
 
+TEST_F(BusTest, ALargeRelayRoundReachesEveryConsumerWholeAndInOrder) {
+  // 150 events × 2 consumers and one event only one wants: 301 queue rows written by multi-row
+  // statements (64, 16, 4 and 1 rows); each consumer gets its events once, in order, intact.
+  InProcessBus bus(*db_, InProcessBusOptions{.batch_size = 500});
+  std::vector<std::string> a_seen, b_seen;
+  bus.Subscribe({"a", {"com.vetahut.test.#"}, [&](const CloudEvent& e) -> core::Status {
+                   a_seen.push_back(e.id + " " + e.data);
+                   return core::Ok();
+                 }});
+  bus.Subscribe({"b", {"com.vetahut.test.n"}, [&](const CloudEvent& e) -> core::Status {
+                   b_seen.push_back(e.id + " " + e.data);
+                   return core::Ok();
+                 }});
+  std::vector<CloudEvent> events;
+  std::vector<std::string> all, only_n;
+  for (int i = 0; i < 151; ++i) {
+    events.push_back(Event(i == 75 ? "com.vetahut.test.other" : "com.vetahut.test.n", "{\"n\":" + std::to_string(i) + "}"));
+    all.push_back(events.back().id + " " + events.back().data);
+    if (i != 75) only_n.push_back(all.back());
+  }
+  bus.Publish(events);
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bus_queue")[0].Int(0), 301);
+  bus.Publish(events);  // a relay that publishes the round again queues nothing twice
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bus_queue")[0].Int(0), 301);
+  EXPECT_EQ(bus.DrainOnce("a"), 151);
+  EXPECT_EQ(bus.DrainOnce("b"), 150);
+  EXPECT_EQ(a_seen, all);
+  EXPECT_EQ(b_seen, only_n);
+}
+
 TEST_F(BusTest, AQueuedEventSurvivesARestartOfTheBus) {
   auto e = Event("com.vetahut.test.durable");
   {

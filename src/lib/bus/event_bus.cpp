@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -30,10 +31,6 @@ struct Delivery {
   bool acknowledged = false;
 };
 thread_local Delivery* t_delivery = nullptr;
-
-constexpr const char* kInsertQueueRow =
-    "INSERT INTO bus_queue (consumer, event_id, type, envelope, attempts, next_at, enqueued_at) "
-    "VALUES ($1, $2, $3, $4, 0, $5, $5) ON CONFLICT (consumer, event_id) DO NOTHING";
 
 }  // namespace
 
@@ -248,9 +245,33 @@ std::vector<std::pair<InProcessBus::Queue*, const CloudEvent*>> InProcessBus::Ma
 }
 
 void InProcessBus::Insert(db::Session& tx, const std::vector<std::pair<Queue*, const CloudEvent*>>& deliveries) {
+  // A relay round queues each event for every consumer that wants it (about 14 rows per order):
+  // multi-row INSERTs, each envelope serialized once, instead of a statement and a serialization
+  // per row. Statements of 64, 16, 4 and 1 rows: few distinct texts for SQLite's statement cache.
+  // Rows keep the order given, so each queue keeps the events' order.
   const std::int64_t now = NowMillis();
-  for (const auto& [q, event] : deliveries) {
-    tx.Exec(kInsertQueueRow, db::Params(q->subscription.consumer, event->id, event->type, event->ToJson(), now));
+  std::map<const CloudEvent*, std::string> envelopes;
+  for (std::size_t start = 0, end = 0; start < deliveries.size(); start = end) {
+    const std::size_t left = deliveries.size() - start;
+    end = start + (left >= 64 ? 64 : left >= 16 ? 16 : left >= 4 ? 4 : 1);
+    std::string sql = "INSERT INTO bus_queue (consumer, event_id, type, envelope, attempts, next_at, enqueued_at) VALUES ";
+    std::vector<db::Value> params;
+    params.reserve(1 + 4 * (end - start));
+    params.emplace_back(now);
+    for (std::size_t i = start; i < end; ++i) {
+      const auto& [q, event] = deliveries[i];
+      auto envelope = envelopes.find(event);
+      if (envelope == envelopes.end()) envelope = envelopes.emplace(event, event->ToJson()).first;
+      const std::size_t p = params.size();
+      fmt::format_to(std::back_inserter(sql), "{}(${}, ${}, ${}, ${}, 0, $1, $1)", i > start ? ", " : "", p + 1, p + 2,
+                     p + 3, p + 4);
+      params.emplace_back(q->subscription.consumer);
+      params.emplace_back(event->id);
+      params.emplace_back(event->type);
+      params.emplace_back(envelope->second);
+    }
+    sql += " ON CONFLICT (consumer, event_id) DO NOTHING";
+    tx.Exec(sql, params);
   }
 }
 
