@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <set>
 
 #include "lib/core/money.hpp"
@@ -139,34 +140,141 @@ bool IsAvailableAt(const Availability& availability, LocalTime time) {
 std::optional<MinorUnits> PriceForSize(const std::vector<SizePrice>& prices,
                                        std::string_view size_id) {
   for (const auto& p : prices) {
-    if (p.size_id == size_id) return p.price;
+    if (SameId(p.size_id, size_id)) return p.price;
   }
   return std::nullopt;
 }
 
-std::size_t Catalog::StringHash::operator()(std::string_view s) const noexcept {
-  return std::hash<std::string_view>{}(s);
+namespace {
+
+std::uint64_t Load64(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
 }
 
-void Catalog::BuildIndex() {
-  auto build = [](Index& index, const auto& items) {
-    index.clear();
-    index.reserve(items.size());
-    for (std::size_t i = 0; i < items.size(); ++i) index.emplace(items[i].id, i);  // first wins
-  };
-  build(categories_by_id_, categories);
-  build(sizes_by_id_, sizes);
-  build(crusts_by_id_, crusts);
-  build(toppings_by_id_, toppings);
-  build(groups_by_id_, modifier_groups);
-  build(products_by_id_, products);
-  build(deals_by_id_, deals);
-  build(promotions_by_id_, promotions);
-  build(rewards_by_id_, rewards);
-  promotions_by_code_.clear();
-  for (std::size_t i = 0; i < promotions.size(); ++i) {
-    if (!promotions[i].code.empty()) promotions_by_code_.emplace(UpperAscii(promotions[i].code), i);
+std::uint64_t Load32(const char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+/// 64×64 → 128-bit multiply, folded: the mixing step of wyhash.
+std::uint64_t Mix(std::uint64_t a, std::uint64_t b) {
+  __extension__ using U128 = unsigned __int128;
+  const U128 r = static_cast<U128>(a) * b;
+  return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
+}
+
+/// A wyhash-style hash, inline: ids are short, so it reads them in one or two words instead of
+/// the library's byte loop (`std::hash` is an out-of-line murmur). In-memory only, never stored.
+std::uint64_t HashId(std::string_view s) {
+  constexpr std::uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull,
+                          k2 = 0x8ebc6af09c88c6e3ull;
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t seed = k0 ^ n;
+  std::uint64_t a = 0, b = 0;
+  if (n <= 16) {
+    if (n >= 8) {
+      a = Load64(p);
+      b = Load64(p + n - 8);
+    } else if (n >= 4) {
+      a = Load32(p);
+      b = Load32(p + n - 4);
+    } else if (n > 0) {
+      const auto byte = [&](std::size_t i) {
+        return std::uint64_t(static_cast<unsigned char>(p[i]));
+      };
+      a = (byte(0) << 16) | (byte(n >> 1) << 8) | byte(n - 1);
+    }
+  } else {
+    const char* end = p + n;
+    while (end - p > 16) {
+      seed = Mix(Load64(p) ^ k1, Load64(p + 8) ^ seed);
+      p += 16;
+    }
+    a = Load64(end - 16);
+    b = Load64(end - 8);
   }
+  return Mix(k1 ^ n, Mix(a ^ k1, b ^ seed) ^ k2);
+}
+
+/// The position of the indexed item that `same_key` accepts among the slots of `hash`; `stale`
+/// if a slot of that hash points at an item with another key (the vectors were edited since the
+/// index was built).
+template <class Slots, class Items, class SameKey>
+std::optional<std::size_t> Probe(const Slots& slots, const Items& items, std::uint64_t hash,
+                                 SameKey same_key, bool& stale) {
+  if (slots.empty()) return std::nullopt;
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const auto& slot = slots[i];
+    if (slot.position == 0) return std::nullopt;
+    if (slot.hash != hash) continue;
+    const std::size_t position = slot.position - 1;
+    if (position < items.size() && same_key(items[position])) return position;
+    stale = true;  // or a 64-bit collision: either way the caller scans
+  }
+}
+
+template <class Index, class Items, class KeyOf>
+void BuildOne(Index& index, const Items& items, KeyOf key_of) {
+  index.slots.clear();
+  index.distinct = 0;
+  std::size_t count = 0;
+  for (const auto& item : items) count += key_of(item) ? 1 : 0;
+  if (count == 0) return;
+  std::size_t capacity = 8;
+  while (capacity < 2 * count) capacity *= 2;
+  index.slots.assign(capacity, {});
+  const std::size_t mask = capacity - 1;
+  for (std::size_t pos = 0; pos < items.size(); ++pos) {
+    const std::optional<std::string> key = key_of(items[pos]);
+    if (!key) continue;
+    const std::uint64_t hash = HashId(*key);
+    std::size_t i = hash & mask;
+    bool duplicate = false;
+    for (; index.slots[i].position != 0; i = (i + 1) & mask) {
+      const auto& slot = index.slots[i];
+      if (slot.hash == hash && key_of(items[slot.position - 1]) == key) {
+        duplicate = true;  // first wins
+        break;
+      }
+    }
+    if (duplicate) continue;
+    index.slots[i] = {hash, static_cast<std::uint32_t>(pos + 1)};
+    ++index.distinct;
+  }
+}
+
+/// `code` upper-cased equals `upper` (already upper-case), without building a string.
+bool EqualsUpper(std::string_view code, std::string_view upper) {
+  if (code.size() != upper.size()) return false;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(code[i])) != static_cast<unsigned char>(upper[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+void Catalog::BuildIndex() {
+  auto by_id = [](const auto& item) { return std::optional<std::string>(item.id); };
+  BuildOne(categories_by_id_, categories, by_id);
+  BuildOne(sizes_by_id_, sizes, by_id);
+  BuildOne(crusts_by_id_, crusts, by_id);
+  BuildOne(toppings_by_id_, toppings, by_id);
+  BuildOne(groups_by_id_, modifier_groups, by_id);
+  BuildOne(products_by_id_, products, by_id);
+  BuildOne(deals_by_id_, deals, by_id);
+  BuildOne(promotions_by_id_, promotions, by_id);
+  BuildOne(rewards_by_id_, rewards, by_id);
+  BuildOne(promotions_by_code_, promotions, [](const Promotion& p) {
+    return p.code.empty() ? std::nullopt : std::optional<std::string>(UpperAscii(p.code));
+  });
   indexed_ = true;
 }
 
@@ -174,12 +282,12 @@ template <class T>
 const T* Catalog::Lookup(const std::vector<T>& items, const Index& index,
                          std::string_view id) const {
   if (indexed_) {
-    auto it = index.find(id);
-    // The index holds positions; if the vectors were edited since, fall back to a scan.
-    if (it != index.end() && it->second < items.size() && items[it->second].id == id) {
-      return &items[it->second];
-    }
-    if (it == index.end() && index.size() == items.size()) return nullptr;
+    bool stale = false;
+    const auto position = Probe(
+        index.slots, items, HashId(id), [&](const T& item) { return SameId(item.id, id); }, stale);
+    if (position) return &items[*position];
+    // Not indexed: absent, unless the vectors were edited since (then scan).
+    if (!stale && index.distinct == items.size()) return nullptr;
   }
   for (const auto& item : items) {
     if (item.id == id) return &item;
@@ -215,14 +323,14 @@ const Reward* Catalog::FindReward(std::string_view id) const {
 const Promotion* Catalog::FindPromotionByCode(std::string_view code) const {
   const std::string upper = UpperAscii(code);
   if (indexed_) {
-    auto it = promotions_by_code_.find(upper);
-    if (it != promotions_by_code_.end() && it->second < promotions.size() &&
-        UpperAscii(promotions[it->second].code) == upper) {
-      return &promotions[it->second];
-    }
+    bool stale = false;
+    const auto position = Probe(
+        promotions_by_code_.slots, promotions, HashId(upper),
+        [&](const Promotion& p) { return !p.code.empty() && EqualsUpper(p.code, upper); }, stale);
+    if (position) return &promotions[*position];
   }
   for (const auto& p : promotions) {
-    if (!p.code.empty() && UpperAscii(p.code) == upper) return &p;
+    if (!p.code.empty() && EqualsUpper(p.code, upper)) return &p;
   }
   return nullptr;
 }

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
+#include <span>
 
 namespace vetahut::menu {
 namespace {
@@ -14,6 +16,13 @@ constexpr int kMaxQuantity = 999;
 
 /// Half-up division of a non-negative numerator (all engine amounts are non-negative).
 MinorUnits RoundHalfUp(Int128 numerator, std::int64_t denominator) {
+  // Amounts times rates fit in 64 bits: divide there, not in the library's 128-bit division.
+  if (numerator >= 0 && numerator <= Int128(std::numeric_limits<std::int64_t>::max()) &&
+      denominator > 0) {
+    const auto n = static_cast<std::int64_t>(numerator);
+    const std::int64_t r = n % denominator;
+    return n / denominator + (r >= denominator - r ? 1 : 0);  // r >= d - r: 2r >= d, no overflow
+  }
   Int128 q = numerator / denominator;
   if ((numerator % denominator) * 2 >= denominator) ++q;
   return static_cast<MinorUnits>(q);
@@ -29,10 +38,9 @@ struct ItemPath {
   }
 };
 
-/// Ids are short and mostly differ in length or first letter: checking those inline skips the
-/// library compare for most pairs (the engine compares ids in its inner loops).
-bool SameId(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a.empty() || a[0] == b[0]) && a == b;
+/// True if `list` holds `id` (ids compared with the inline `SameId`).
+bool HasId(const std::vector<std::string>& list, std::string_view id) {
+  return std::any_of(list.begin(), list.end(), [&](const std::string& x) { return SameId(x, id); });
 }
 
 /// What the engine knows about a priced line besides its quote.
@@ -54,15 +62,47 @@ struct Engine {
   std::vector<int> group_counts;           // scratch, reused per item
   std::vector<const ModifierGroup*> groups;  // scratch: the item's modifier groups, looked up once
 
+  /// A store's 86 list and product prices are short: flattened once per quote (`Flatten`), they
+  /// are scanned with inline id compares instead of the maps' string compares on every item.
+  static constexpr std::size_t kFlatMax = 16;
+  using SizePrices = std::map<std::string, MinorUnits, std::less<>>;
+  bool flat = false;
+  std::vector<std::string_view> closed_ids;  // ids 86'd at `request.now`
+  std::vector<std::pair<std::string_view, const SizePrices*>> product_prices;
+
+  void Flatten() {
+    if (store.unavailable.size() > kFlatMax || store.product_prices.size() > kFlatMax) return;
+    for (const auto& [id, why] : store.unavailable) {
+      if (IsEightySixed(store, id, request.now)) closed_ids.push_back(id);
+    }
+    for (const auto& [id, sizes] : store.product_prices) product_prices.emplace_back(id, &sizes);
+    flat = true;
+  }
+
   core::Money M(MinorUnits amount) const { return core::Money(amount, currency); }
   std::string_view Name(const LocalizedText& text) const {
     return Text(text, store.locale, catalog.fallback_locale);
   }
-  bool Closed(std::string_view id) const { return IsEightySixed(store, id, request.now); }
+  bool Closed(std::string_view id) const {
+    if (!flat) return IsEightySixed(store, id, request.now);
+    return std::any_of(closed_ids.begin(), closed_ids.end(),
+                       [&](std::string_view c) { return SameId(c, id); });
+  }
 
   MinorUnits ProductPrice(const Product& product, const ProductSize& size) const {
-    if (auto p = store.product_prices.find(product.id); p != store.product_prices.end()) {
-      if (auto s = p->second.find(size.size_id); s != p->second.end()) return s->second;
+    const SizePrices* prices = nullptr;
+    if (flat) {
+      for (const auto& [id, sizes] : product_prices) {
+        if (SameId(id, product.id)) {
+          prices = sizes;
+          break;
+        }
+      }
+    } else if (auto p = store.product_prices.find(product.id); p != store.product_prices.end()) {
+      prices = &p->second;
+    }
+    if (prices != nullptr) {
+      if (auto s = prices->find(size.size_id); s != prices->end()) return s->second;
     }
     return size.price;
   }
@@ -89,9 +129,8 @@ struct Engine {
     if (slot != nullptr) {
       const bool allowed =
           !slot->product_ids.empty()
-              ? std::find(slot->product_ids.begin(), slot->product_ids.end(), product->id) !=
-                    slot->product_ids.end()
-              : (slot->category_id.empty() || slot->category_id == product->category_id);
+              ? HasId(slot->product_ids, product->id)
+              : (slot->category_id.empty() || SameId(slot->category_id, product->category_id));
       if (!allowed) {
         errors.Add(path("product_id"),
                    fmt::format("'{}' cannot be chosen for '{}'", product->id, Name(slot->name)));
@@ -106,16 +145,14 @@ struct Engine {
     }
     const ProductSize* size = nullptr;
     for (const auto& s : product->sizes) {
-      if (s.size_id == sel.size_id) size = &s;
+      if (SameId(s.size_id, sel.size_id)) size = &s;
     }
     if (size == nullptr) {
       errors.Add(path("size_id"),
                  fmt::format("size '{}' is not offered for '{}'", sel.size_id, product->id));
       return false;
     }
-    if (slot != nullptr && !slot->size_ids.empty() &&
-        std::find(slot->size_ids.begin(), slot->size_ids.end(), size->size_id) ==
-            slot->size_ids.end()) {
+    if (slot != nullptr && !slot->size_ids.empty() && !HasId(slot->size_ids, size->size_id)) {
       errors.Add(path("size_id"), fmt::format("size '{}' cannot be chosen for '{}'", size->size_id,
                                               Name(slot->name)));
     }
@@ -128,8 +165,7 @@ struct Engine {
     MinorUnits crust_charge = 0;
     const std::string& crust_id = sel.crust_id.empty() ? product->default_crust_id : sel.crust_id;
     if (!crust_id.empty()) {
-      const bool offered = std::find(product->crust_ids.begin(), product->crust_ids.end(),
-                                     crust_id) != product->crust_ids.end();
+      const bool offered = HasId(product->crust_ids, crust_id);
       const Crust* crust = offered ? catalog.FindCrust(crust_id) : nullptr;
       if (crust == nullptr) {
         errors.Add(path("crust_id"),
@@ -185,8 +221,8 @@ struct Engine {
     // Defaults still on the item count as selections of their groups.
     for (std::size_t d = 0; d < defaults.size(); ++d) {
       if (is_removed(defaults[d])) continue;
-      if (std::find(defaults.begin(), defaults.begin() + static_cast<std::ptrdiff_t>(d),
-                    defaults[d]) != defaults.begin() + static_cast<std::ptrdiff_t>(d)) {
+      if (std::any_of(defaults.begin(), defaults.begin() + static_cast<std::ptrdiff_t>(d),
+                      [&](std::string_view e) { return SameId(e, defaults[d]); })) {
         continue;
       }
       if (int g = group_of(defaults[d]); g >= 0) ++group_counts[static_cast<std::size_t>(g)];
@@ -276,8 +312,8 @@ struct Engine {
     MinorUnits upcharge = 0;
     if (slot != nullptr) {
       for (const auto& u : slot->upcharges) {
-        if ((u.product_id.empty() || u.product_id == product->id) &&
-            (u.size_id.empty() || u.size_id == size->size_id)) {
+        if ((u.product_id.empty() || SameId(u.product_id, product->id)) &&
+            (u.size_id.empty() || SameId(u.size_id, size->size_id))) {
           upcharge += u.amount;
         }
       }
@@ -334,7 +370,7 @@ struct Engine {
       SumItem(line, item);
       info.product = product;
       for (const auto& s : product->sizes) {
-        if (s.size_id == cart_line.item.size_id) info.size_id = s.size_id;
+        if (SameId(s.size_id, cart_line.item.size_id)) info.size_id = s.size_id;
       }
       line.items.push_back(std::move(item));
     } else {
@@ -407,18 +443,43 @@ struct Weighted {
   std::size_t line;
 };
 
-void Spread(MinorUnits amount, std::vector<Weighted>& entries, std::vector<MinorUnits>& shares) {
+struct Part {
+  Int128 remainder;
+  std::size_t rank, line;
+};
+
+struct Unit {
+  MinorUnits value;
+  std::size_t rank, line;
+};
+
+/// Buffers reused by every Apply and Spread of one quote (cleared by their users).
+struct Scratch {
+  std::vector<MinorUnits> remaining, shares;
+  std::vector<Weighted> weighted, group;
+  std::vector<Unit> units;
+  std::vector<Part> parts;
+};
+
+void Spread(MinorUnits amount, const std::vector<Weighted>& entries,
+            std::vector<MinorUnits>& shares, std::vector<Part>& parts) {
   Int128 total = 0;
   for (const auto& e : entries) total += e.weight;
   if (amount <= 0 || total <= 0) return;
-  struct Part {
-    Int128 remainder;
-    std::size_t rank, line;
-  };
-  std::vector<Part> parts;
-  parts.reserve(entries.size());
+  parts.clear();
   MinorUnits given = 0;
+  const bool total_fits = total <= Int128(std::numeric_limits<std::int64_t>::max());
+  const auto total64 = static_cast<std::int64_t>(total);
   for (const auto& e : entries) {
+    std::int64_t product64 = 0;
+    if (total_fits && !__builtin_mul_overflow(amount, e.weight, &product64)) {
+      // The same quotient and remainder as below, in 64 bits.
+      const MinorUnits share = product64 / total64;
+      shares[e.line] += share;
+      given += share;
+      parts.push_back({product64 % total64, e.rank, e.line});
+      continue;
+    }
     const Int128 product = Int128(amount) * e.weight;
     const auto share = static_cast<MinorUnits>(product / total);
     shares[e.line] += share;
@@ -455,7 +516,7 @@ int KindOrder(PromotionKind kind) {
 
 bool Eligible(const Promotion& p, const LineInfo& info) {
   auto listed = [](const std::vector<std::string>& list, std::string_view v) {
-    return list.empty() || std::find(list.begin(), list.end(), v) != list.end();
+    return list.empty() || HasId(list, v);
   };
   if (info.deal != nullptr) {
     return p.applies_to_deals && p.product_ids.empty() && p.size_ids.empty() &&
@@ -466,28 +527,28 @@ bool Eligible(const Promotion& p, const LineInfo& info) {
 }
 
 struct Application {
-  std::vector<AppliedDiscount> discounts;
+  std::vector<AppliedDiscount> discounts;  ///< only when described
   std::vector<MinorUnits> line_discounts;
   MinorUnits items_total = 0;
   MinorUnits delivery_total = 0;
+  std::size_t applied = 0;  ///< promotions that took something off (= discounts.size() described)
 };
 
-struct Unit {
-  MinorUnits value;
-  std::size_t rank, line;
-};
-
-/// Applies `promos` (already in application order) to the lines.
-Application Apply(const std::vector<const Promotion*>& promos, const std::vector<LineQuote>& lines,
-                  const std::vector<LineInfo>& infos, MinorUnits delivery_fee,
-                  const Engine& engine) {
+/// Applies `promos` (already in application order) to the lines. With `describe` false only the
+/// amounts are computed (no `discounts`: their names and per-line lists), e.g. to check a coupon.
+Application Apply(std::span<const Promotion* const> promos, const std::vector<LineQuote>& lines,
+                  const std::vector<LineInfo>& infos, MinorUnits delivery_fee, const Engine& engine,
+                  Scratch& scratch, bool describe = true) {
   Application app;
   app.line_discounts.assign(lines.size(), 0);
-  std::vector<MinorUnits> remaining(lines.size());
+  if (describe) app.discounts.reserve(promos.size());
+  std::vector<MinorUnits>& remaining = scratch.remaining;
+  remaining.resize(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) remaining[i] = lines[i].line_total.amount();
-  std::vector<MinorUnits> shares(lines.size());
-  std::vector<Weighted> weighted;
-  std::vector<Unit> units;
+  std::vector<MinorUnits>& shares = scratch.shares;
+  shares.resize(lines.size());
+  std::vector<Weighted>& weighted = scratch.weighted;
+  std::vector<Unit>& units = scratch.units;
   MinorUnits fee_left = delivery_fee;
   for (const Promotion* p : promos) {
     std::fill(shares.begin(), shares.end(), 0);
@@ -501,6 +562,11 @@ Application Apply(const std::vector<const Promotion*>& promos, const std::vector
     MinorUnits eligible = 0;
     for (const auto& w : weighted) eligible += w.weight;
     auto expand_units = [&] {
+      std::size_t count = 0;
+      for (const auto& w : weighted) {
+        count += static_cast<std::size_t>(std::max(lines[w.line].quantity, 0));
+      }
+      units.reserve(count);
       for (const auto& w : weighted) {
         const int qty = lines[w.line].quantity;
         for (int q = 0; q < qty; ++q) {
@@ -520,16 +586,16 @@ Application Apply(const std::vector<const Promotion*>& promos, const std::vector
       case PromotionKind::kPercentOff: {
         const MinorUnits amount =
             std::min(eligible, RoundHalfUp(Int128(eligible) * p->percent_off, kRateScale));
-        Spread(amount, weighted, shares);
+        Spread(amount, weighted, shares, scratch.parts);
         break;
       }
       case PromotionKind::kAmountOff:
-        Spread(std::min(eligible, p->amount_off), weighted, shares);
+        Spread(std::min(eligible, p->amount_off), weighted, shares, scratch.parts);
         break;
       case PromotionKind::kFixedBundlePrice: {
         expand_units();
         const auto n = static_cast<std::size_t>(p->bundle_quantity);
-        std::vector<Weighted> group;
+        std::vector<Weighted>& group = scratch.group;
         for (std::size_t start = 0; n > 0 && start + n <= units.size(); start += n) {
           group.clear();
           MinorUnits sum = 0;
@@ -537,7 +603,7 @@ Application Apply(const std::vector<const Promotion*>& promos, const std::vector
             group.push_back({units[k].value, units[k].rank, units[k].line});
             sum += units[k].value;
           }
-          Spread(std::max<MinorUnits>(0, sum - p->bundle_price), group, shares);
+          Spread(std::max<MinorUnits>(0, sum - p->bundle_price), group, shares, scratch.parts);
         }
         break;
       }
@@ -561,6 +627,22 @@ Application Apply(const std::vector<const Promotion*>& promos, const std::vector
       case PromotionKind::kReward:  // ValidateCatalog keeps it out of the promotions
         break;
     }
+    MinorUnits total = delivery;
+    std::size_t lines_discounted = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const MinorUnits share = std::min(shares[i], remaining[i]);  // never more than what is left
+      shares[i] = share;  // what the line gets, for the description below
+      if (share <= 0) continue;
+      remaining[i] -= share;
+      app.line_discounts[i] += share;
+      total += share;
+      ++lines_discounted;
+    }
+    app.items_total += total - delivery;
+    app.delivery_total += delivery;
+    if (total <= 0) continue;
+    ++app.applied;
+    if (!describe) continue;
     AppliedDiscount applied{.promotion_id = p->id,
                             .code = p->code,
                             .name = std::string(engine.Name(p->name)),
@@ -568,21 +650,13 @@ Application Apply(const std::vector<const Promotion*>& promos, const std::vector
                             .target = p->kind == PromotionKind::kFreeDelivery
                                           ? DiscountTarget::kDelivery
                                           : DiscountTarget::kItems,
-                            .amount = engine.M(0),
+                            .amount = engine.M(total),
                             .lines = {}};
-    MinorUnits total = delivery;
+    applied.lines.reserve(lines_discounted);
     for (std::size_t i = 0; i < lines.size(); ++i) {
-      const MinorUnits share = std::min(shares[i], remaining[i]);  // never more than what is left
-      if (share <= 0) continue;
-      remaining[i] -= share;
-      app.line_discounts[i] += share;
-      total += share;
-      applied.lines.push_back({i, engine.M(share)});
+      if (shares[i] > 0) applied.lines.push_back({i, engine.M(shares[i])});
     }
-    applied.amount = engine.M(total);
-    app.items_total += total - delivery;
-    app.delivery_total += delivery;
-    if (total > 0) app.discounts.push_back(std::move(applied));
+    app.discounts.push_back(std::move(applied));
   }
   return app;
 }
@@ -590,7 +664,8 @@ Application Apply(const std::vector<const Promotion*>& promos, const std::vector
 /// Redeems `reward` on what the promotions in `app` left of each line: min(amount_off, left),
 /// spread like a promotion's discount. Returns the amount taken off (0 if nothing was left).
 MinorUnits ApplyReward(const Reward& reward, const std::vector<LineQuote>& lines,
-                       const std::vector<LineInfo>& infos, Application& app, const Engine& engine) {
+                       const std::vector<LineInfo>& infos, Application& app, const Engine& engine,
+                       Scratch& scratch) {
   std::vector<Weighted> weighted;
   MinorUnits left = 0;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -602,7 +677,7 @@ MinorUnits ApplyReward(const Reward& reward, const std::vector<LineQuote>& lines
   const MinorUnits amount = std::min(left, reward.amount_off);
   if (amount <= 0) return 0;
   std::vector<MinorUnits> shares(lines.size(), 0);
-  Spread(amount, weighted, shares);
+  Spread(amount, weighted, shares, scratch.parts);
   AppliedDiscount applied{.promotion_id = reward.id,
                           .code = {},
                           .name = std::string(engine.Name(reward.name)),
@@ -646,6 +721,9 @@ core::Result<PriceQuote> QuoteOrThrow(const Catalog& catalog, const StoreMenuCon
                 .defaults = {},
                 .group_counts = {}};
   engine.defaults.reserve(16);
+  engine.groups.reserve(4);
+  engine.group_counts.reserve(4);
+  engine.Flatten();
   if (store.currency.code() != catalog.currency) {
     engine.errors.Add("currency", fmt::format("the store's currency {} is not the catalog's {}",
                                               store.currency.code(), catalog.currency));
@@ -730,8 +808,15 @@ core::Result<PriceQuote> QuoteOrThrow(const Catalog& catalog, const StoreMenuCon
   }
 
   // Promotions: automatic deals that may apply, plus the coupon.
+  // Sized once for the cart: Apply runs for the coupon and for each set of promotions.
+  Scratch scratch;
+  scratch.remaining.reserve(n);
+  scratch.shares.reserve(n);
+  scratch.weighted.reserve(n);
+  scratch.parts.reserve(n);
   std::optional<CouponRejection> rejected;
   std::vector<const Promotion*> candidates;
+  candidates.reserve(catalog.promotions.size() + 1);
   const Promotion* coupon = nullptr;
   auto context_for = [&](const Promotion& p) {
     PromotionUsage usage;
@@ -756,7 +841,9 @@ core::Result<PriceQuote> QuoteOrThrow(const Catalog& catalog, const StoreMenuCon
     } else if (auto why = CheckPromotion(*coupon, context_for(*coupon))) {
       rejected = std::move(why);
       coupon = nullptr;
-    } else if (Apply({coupon}, lines, infos, fee_before, engine).discounts.empty()) {
+    } else if (Apply(std::span(&coupon, 1), lines, infos, fee_before, engine, scratch,
+                     /*describe=*/false)
+                   .applied == 0) {
       rejected = CouponRejection{
           "no_eligible_items",
           coupon->kind == PromotionKind::kFreeDelivery
@@ -775,7 +862,9 @@ core::Result<PriceQuote> QuoteOrThrow(const Catalog& catalog, const StoreMenuCon
     return a < b;  // catalog order: promotions live in one vector
   };
   std::vector<std::vector<const Promotion*>> sets;
+  sets.reserve(candidates.size() + 1);
   std::vector<const Promotion*> stackable;
+  stackable.reserve(candidates.size());
   for (const Promotion* p : candidates) {
     if (p->stackable) {
       stackable.push_back(p);
@@ -790,7 +879,7 @@ core::Result<PriceQuote> QuoteOrThrow(const Catalog& catalog, const StoreMenuCon
   std::optional<Application> best;
   bool best_has_coupon = false;
   for (const auto& set : sets) {
-    Application app = Apply(set, lines, infos, fee_before, engine);
+    Application app = Apply(set, lines, infos, fee_before, engine, scratch);
     const bool has_coupon =
         coupon != nullptr && std::find(set.begin(), set.end(), coupon) != set.end();
     const MinorUnits saving = app.items_total + app.delivery_total;
@@ -807,12 +896,12 @@ core::Result<PriceQuote> QuoteOrThrow(const Catalog& catalog, const StoreMenuCon
         "not_combinable",
         fmt::format("{} cannot be combined with {}, which saves you more", coupon->code, other)};
   }
-  if (!best) best = Apply({}, lines, infos, fee_before, engine);
+  if (!best) best = Apply({}, lines, infos, fee_before, engine, scratch);
 
   // The loyalty reward, on what the promotions left.
   std::optional<AppliedReward> applied_reward;
   if (reward != nullptr) {
-    const MinorUnits amount = ApplyReward(*reward, lines, infos, *best, engine);
+    const MinorUnits amount = ApplyReward(*reward, lines, infos, *best, engine, scratch);
     if (amount <= 0) {
       engine.errors.Add("reward_id",
                         fmt::format("nothing is left for {} to take off after the other offers",
