@@ -495,6 +495,50 @@ TEST_F(BusTest, AfterCommitRunsOnceTheEffectIsCommittedAndOnlyThen) {
   EXPECT_EQ(seen_after_commit.size(), 1u);
 }
 
+TEST_F(BusTest, ABacklogIsHandledInOneTransactionAndAFailingEventGoesOnItsOwn) {
+  // 30 events waiting: one round, one transaction (one commit hook), 30 effects and 30 inbox
+  // records. Then a round where one effect fails: nothing of that transaction stays, the others
+  // are handled one by one, and the failing one is retried alone until it succeeds.
+  std::atomic<std::int64_t> failing{-1};
+  InProcessBus bus(*db_, InProcessBusOptions{.max_attempts = 5, .first_backoff = std::chrono::milliseconds(1)});
+  Consumer consumer(*db_, "bustest");
+  consumer.On<TestPaid>([&](db::Transaction& tx, const TestPaid& paid, const CloudEvent& e) -> core::Status {
+    tx.Exec("INSERT INTO bustest_effects (event_id, note) VALUES ($1, 'paid')", db::Params(e.id));
+    if (paid.amount == failing) return core::Fail(core::Error::Unavailable("ledger down"));
+    return core::Ok();
+  });
+  int commits = 0;
+  consumer.AfterCommit([&] { ++commits; });
+  bus.Subscribe(std::move(consumer).Build());
+  std::vector<CloudEvent> first, second;
+  for (int i = 0; i < 30; ++i) first.push_back(MakeTypedEvent(ids_, core::SystemClock::Instance(), "ord_a", TestPaid{i}));
+  bus.Publish(first);
+  EXPECT_EQ(bus.DrainOnce("bustest"), 30);
+  EXPECT_EQ(Effects(), 30);
+  EXPECT_EQ(commits, 1) << "one transaction for the round";
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bustest_inbox")[0].Int(0), 30);
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bus_queue")[0].Int(0), 0);
+
+  bus.Publish(first);  // the relay published the round again: every one is in the inbox
+  EXPECT_EQ(bus.DrainOnce("bustest"), 30);
+  EXPECT_EQ(Effects(), 30);
+  EXPECT_EQ(commits, 1) << "nothing ran, so no hook";
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bus_queue")[0].Int(0), 0);
+
+  failing = 112;
+  for (int i = 100; i < 120; ++i) second.push_back(MakeTypedEvent(ids_, core::SystemClock::Instance(), "ord_b", TestPaid{i}));
+  bus.Publish(second);
+  commits = 0;
+  bus.DrainOnce("bustest");
+  EXPECT_EQ(Effects(), 30 + 19) << "the batch rolled back; the 19 others were handled one by one";
+  EXPECT_EQ(commits, 19);
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bus_queue")[0].Int(0), 1) << "the failing one waits for its retry";
+  failing = -1;
+  DrainUntil(bus, "bustest", [&] { return Effects() == 50; });
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bus_queue")[0].Int(0), 0);
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bustest_inbox")[0].Int(0), 50);
+}
+
 TEST_F(BusTest, AMalformedOrNewerPayloadIsDeadLetteredAtOnceNamingTheProblem) {
   InProcessBus bus(*db_, InProcessBusOptions{.max_attempts = 5});
   Consumer consumer(*db_, "bustest");

@@ -43,6 +43,23 @@ Consumer& Consumer::AfterCommit(std::function<void()> hook) {
 
 bool Consumer::empty() const { return state_->handlers.empty(); }
 
+namespace {
+
+/// kBadRequest when the event's dataschema is not one the consumer understands (dead-lettered at once).
+core::Status CheckVersion(const CloudEvent& event, int understood, const std::string& module) {
+  auto version = SchemaVersion(event.dataschema, event.type);
+  if (!version) {
+    return core::Fail(core::Error::BadRequest(fmt::format("dataschema '{}' does not describe {}", event.dataschema, event.type)));
+  }
+  if (*version > understood) {
+    return core::Fail(core::Error::BadRequest(fmt::format("{} schema version {} is newer than consumer {} understands ({})",
+                                                          event.type, *version, module, understood)));
+  }
+  return core::Ok();
+}
+
+}  // namespace
+
 Subscription Consumer::Build() && {
   Subscription sub;
   sub.consumer = state_->module;
@@ -56,14 +73,7 @@ Subscription Consumer::Build() && {
     // story is one grep for its trace id, from the request through every consumer.
     log::Context context(event.id, log::TraceIdOf(event.traceparent));
     const auto& entry = it->second;
-    auto version = SchemaVersion(event.dataschema, event.type);
-    if (!version) {
-      return core::Fail(core::Error::BadRequest(fmt::format("dataschema '{}' does not describe {}", event.dataschema, event.type)));
-    }
-    if (*version > entry.version) {
-      return core::Fail(core::Error::BadRequest(fmt::format(
-          "{} schema version {} is newer than consumer {} understands ({})", event.type, *version, state->module, entry.version)));
-    }
+    if (auto known = CheckVersion(event, entry.version, state->module); !known) return known;
     if (!entry.transactional) return entry.handler(nullptr, event);
     auto tx = state->db->Begin();
     if (!inbox->Claim(tx, event)) return core::Ok();  // handled before: acknowledge again (in a batch)
@@ -72,6 +82,31 @@ Subscription Consumer::Build() && {
     tx.Commit();
     if (state->after_commit) state->after_commit();
     return core::Ok();
+  };
+  // A backlog of transactional effects in one transaction, each with its inbox record: what a
+  // busy queue costs is one commit per round, not one per event. All or nothing: an effect that
+  // fails (or an event that is not transactional, or has a schema this consumer does not know)
+  // sends the round back to `handler`, one event at a time, in order.
+  sub.batch_handler = [state, inbox](const std::vector<CloudEvent>& events) -> bool {
+    for (const auto& event : events) {
+      auto it = state->handlers.find(event.type);
+      if (it == state->handlers.end()) continue;
+      if (!it->second.transactional || !CheckVersion(event, it->second.version, state->module)) return false;
+    }
+    auto tx = state->db->Begin();
+    bool ran = false;
+    for (const auto& event : events) {
+      auto it = state->handlers.find(event.type);
+      if (it == state->handlers.end()) continue;
+      log::Context context(event.id, log::TraceIdOf(event.traceparent));
+      if (!inbox->Claim(tx, event)) continue;
+      if (!it->second.handler(&tx, event)) return false;  // tx rolls back, every inbox record too
+      ran = true;
+    }
+    AcknowledgeIn(tx);
+    tx.Commit();
+    if (ran && state->after_commit) state->after_commit();
+    return true;
   };
   return sub;
 }

@@ -25,18 +25,36 @@ std::int64_t NowMillis() {
 }
 
 
-/// The delivery the calling thread's handler is running (for AcknowledgeIn).
+/// The delivery (one queue row, or a batch's rows) the calling thread's handler is running, for
+/// AcknowledgeIn.
 struct Delivery {
-  std::int64_t seq = 0;
+  std::vector<std::int64_t> seqs;
   bool acknowledged = false;
 };
 thread_local Delivery* t_delivery = nullptr;
+
+/// Deletes queue rows by seq: statements of 64, 16, 4 and 1 rows (few distinct texts for
+/// SQLite's statement cache).
+void DeleteQueueRows(db::Session& s, const std::vector<std::int64_t>& seqs) {
+  for (std::size_t start = 0, end = 0; start < seqs.size(); start = end) {
+    const std::size_t left = seqs.size() - start;
+    end = start + (left >= 64 ? 64 : left >= 16 ? 16 : left >= 4 ? 4 : 1);
+    std::string sql = "DELETE FROM bus_queue WHERE seq IN (";
+    std::vector<db::Value> params;
+    for (std::size_t i = start; i < end; ++i) {
+      fmt::format_to(std::back_inserter(sql), "{}${}", i > start ? ", " : "", i - start + 1);
+      params.emplace_back(seqs[i]);
+    }
+    sql += ")";
+    s.Exec(sql, params);
+  }
+}
 
 }  // namespace
 
 void AcknowledgeIn(db::Session& tx) {
   if (!t_delivery || t_delivery->acknowledged) return;
-  tx.Exec("DELETE FROM bus_queue WHERE seq = $1", db::Params(t_delivery->seq));
+  DeleteQueueRows(tx, t_delivery->seqs);
   t_delivery->acknowledged = true;
 }
 
@@ -105,6 +123,9 @@ struct InProcessBus::State {
         "SELECT seq, event_id, type, envelope, attempts FROM bus_queue WHERE consumer = $1 AND next_at <= $2 "
         "ORDER BY seq LIMIT $3",
         db::Params(q.subscription.consumer, now, options.batch_size));
+    if (rows.size() > 1 && q.subscription.batch_handler && DrainAsBatch(q, rows)) {
+      return {static_cast<int>(rows.size()), 0};
+    }
     std::vector<std::int64_t> done;
     std::int64_t next_due = 0;
     for (const auto& row : rows) {
@@ -114,7 +135,7 @@ struct InProcessBus::State {
       const std::string envelope = row.Text(3);
       const std::int64_t attempts = row.Int(4) + 1;
       std::optional<core::Error> failure;
-      Delivery delivery{seq, false};
+      Delivery delivery{{seq}, false};
       auto event = CloudEvent::FromJson(envelope);
       if (!event) {
         failure = event.error();
@@ -151,18 +172,40 @@ struct InProcessBus::State {
       next_due = next_due == 0 ? due : std::min(next_due, due);
     }
     if (!done.empty()) {
-      // One statement for the round: a crash before it redelivers these, and inboxes dedupe.
-      std::string sql = "DELETE FROM bus_queue WHERE seq IN (";
-      std::vector<db::Value> params;
-      for (std::size_t i = 0; i < done.size(); ++i) {
-        sql += fmt::format("{}${}", i ? ", " : "", i + 1);
-        params.emplace_back(done[i]);
-      }
-      sql += ")";
-      db.Exec(sql, params);
+      // Deleted after the round: a crash before it redelivers these, and inboxes dedupe.
+      DeleteQueueRows(db, done);
       q.handled += static_cast<std::int64_t>(done.size());
     }
     return {static_cast<int>(rows.size()), next_due};
+  }
+
+  /// The round's rows as one batch (Subscription::batch_handler): true when all were handled and
+  /// acknowledged together; false when nothing was, and the rows go one by one.
+  bool DrainAsBatch(Queue& q, const db::ResultSet& rows) {
+    std::vector<CloudEvent> events;
+    Delivery delivery;
+    events.reserve(rows.size());
+    for (const auto& row : rows) {
+      auto event = CloudEvent::FromJson(row.Text(3));
+      if (!event) return false;  // dead-lettered on its own
+      events.push_back(std::move(*event));
+      delivery.seqs.push_back(row.Int(0));
+    }
+    bool handled = false;
+    t_delivery = &delivery;
+    try {
+      handled = q.subscription.batch_handler(events);
+    } catch (const std::exception& e) {
+      log::Warn("event batch failed; its events go one by one",
+                {{"consumer", q.subscription.consumer}, {"events", static_cast<std::int64_t>(events.size())},
+                 {"error", e.what()}});
+      handled = false;
+    }
+    t_delivery = nullptr;
+    if (!handled) return false;
+    if (!delivery.acknowledged) DeleteQueueRows(db, delivery.seqs);
+    q.handled += static_cast<std::int64_t>(events.size());
+    return true;
   }
 };
 

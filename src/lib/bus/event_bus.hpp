@@ -28,6 +28,12 @@ struct Subscription {
   /// back-off and dead-lettered after the bus's attempt limit — at once when the error is
   /// kBadRequest or kValidation (a payload that can never be handled; see consumer.hpp).
   std::function<core::Status(const CloudEvent&)> handler;
+  /// Optional: the effects of several events in one transaction, acknowledged together (with
+  /// AcknowledgeIn) — true when every one of them was handled, false when nothing was (rolled
+  /// back, or an event the batch cannot take): the bus then gives them to `handler` one by one,
+  /// so a failing event is retried and dead-lettered on its own. The in-process bus uses it for a
+  /// queue's backlog: one commit per round instead of one per event.
+  std::function<bool(const std::vector<CloudEvent>&)> batch_handler;
 };
 
 /// An event a consumer gave up on, kept until an admin re-drives it.
