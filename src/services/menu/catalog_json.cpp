@@ -310,10 +310,6 @@ json::object MoneyJson(MinorUnits amount, std::string_view currency) {
   return json::object{{"amount", amount}, {"currency", currency}};
 }
 
-json::object MoneyJson(const core::Money& money) {
-  return MoneyJson(money.amount(), money.currency().code());
-}
-
 std::string Clock(int minute) { return fmt::format("{:02}:{:02}", minute / 60, minute % 60); }
 
 /// Customer-facing fixed strings of the public menu, by language ("en" is the fallback).
@@ -1121,120 +1117,205 @@ std::string ClientQuoteField(std::string_view engine_field, std::size_t item_cou
   return out;
 }
 
+namespace {
+
+/// Compact JSON text written straight into a string, in the order it is written: what
+/// json_text::Serialize would give for the same boost::json tree, without building one (a quote's
+/// tree was most of a quote request's allocations).
+class JsonWriter {
+ public:
+  std::string out;
+
+  /// A member's key: one of this file's literals, plain ASCII with nothing to escape.
+  JsonWriter& K(std::string_view key) {
+    if (!first_.back()) out += ',';
+    first_.back() = false;
+    out += '"';
+    out += key;
+    out += "\":";
+    after_key_ = true;
+    return *this;
+  }
+  void BeginObject() { Open('{'); }
+  void BeginArray() { Open('['); }
+  void EndObject() { Close('}'); }
+  void EndArray() { Close(']'); }
+  void Str(std::string_view v) {
+    Separate();
+    json_text::AppendString(out, v);
+  }
+  void Int(std::int64_t v) {
+    Separate();
+    fmt::format_to(std::back_inserter(out), "{}", v);
+  }
+  void Bool(bool v) {
+    Separate();
+    out += v ? "true" : "false";
+  }
+  /// {"amount":N,"currency":"USD"} (a currency code is three capital letters).
+  void Money(const core::Money& m) {
+    Separate();
+    fmt::format_to(std::back_inserter(out), R"({{"amount":{},"currency":"{}"}})", m.amount(), m.currency().code());
+  }
+
+ private:
+  void Open(char c) {
+    Separate();
+    out += c;
+    first_.push_back(true);
+  }
+  void Close(char c) {
+    out += c;
+    first_.pop_back();
+  }
+  void Separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (!first_.empty()) {
+      if (!first_.back()) out += ',';
+      first_.back() = false;
+    }
+  }
+  std::vector<bool> first_;
+  bool after_key_ = false;
+};
+
+}  // namespace
+
 std::string QuoteToJson(const Catalog& catalog, const PriceQuote& quote, std::string_view locale) {
   auto text = [&](const LocalizedText& t) { return Text(t, locale, catalog.fallback_locale); };
   auto product_name = [&](std::string_view id) -> std::string_view {
     const Product* p = catalog.FindProduct(id);
     return p ? text(p->name) : id;
   };
-  json::object out;
-  out["currency"] = quote.currency.code();
-  out["tax_mode"] = quote.tax_mode == TaxMode::kInclusive ? "inclusive" : "exclusive";
-  json::array lines;
+  JsonWriter w;
+  w.out.reserve(1024 + 768 * quote.lines.size());
+  w.BeginObject();
+  w.K("currency").Str(quote.currency.code());
+  w.K("tax_mode").Str(quote.tax_mode == TaxMode::kInclusive ? "inclusive" : "exclusive");
+  w.K("lines").BeginArray();
   for (const auto& l : quote.lines) {
-    json::object line;
-    line["index"] = l.index;
+    w.BeginObject();
+    w.K("index").Int(l.index);
     if (!l.deal_id.empty()) {
-      line["deal_id"] = l.deal_id;
+      w.K("deal_id").Str(l.deal_id);
       const Deal* d = catalog.FindDeal(l.deal_id);
-      line["name"] = d ? std::string(text(d->name)) : l.name;
+      w.K("name").Str(d ? text(d->name) : std::string_view(l.name));
     } else {
-      line["product_id"] = l.product_id;
+      w.K("product_id").Str(l.product_id);
       const Product* p = catalog.FindProduct(l.product_id);
-      line["name"] = p ? std::string(text(p->name)) : l.name;
+      w.K("name").Str(p ? text(p->name) : std::string_view(l.name));
     }
-    line["quantity"] = l.quantity;
-    line["tax_category"] = l.tax_category;
-    line["breakdown"] = json::object{{"base", MoneyJson(l.base)},
-                                     {"crust", MoneyJson(l.crust)},
-                                     {"toppings", MoneyJson(l.toppings)},
-                                     {"upcharges", MoneyJson(l.upcharges)}};
-    json::array items;
+    w.K("quantity").Int(l.quantity);
+    w.K("tax_category").Str(l.tax_category);
+    w.K("breakdown").BeginObject();
+    w.K("base").Money(l.base);
+    w.K("crust").Money(l.crust);
+    w.K("toppings").Money(l.toppings);
+    w.K("upcharges").Money(l.upcharges);
+    w.EndObject();
+    w.K("items").BeginArray();
     for (const auto& it : l.items) {
       const Size* size = catalog.FindSize(it.size_id);
       const Crust* crust = it.crust_id.empty() ? nullptr : catalog.FindCrust(it.crust_id);
-      json::array toppings;
+      w.BeginObject();
+      w.K("product_id").Str(it.product_id);
+      w.K("name").Str(product_name(it.product_id));
+      w.K("size").Str(it.size_id);
+      w.K("size_name").Str(size ? text(size->name) : std::string_view(it.size_id));
+      if (!it.crust_id.empty()) {
+        w.K("crust").Str(it.crust_id);
+        w.K("crust_name").Str(crust ? text(crust->name) : std::string_view(it.crust_id));
+      }
+      w.K("base").Money(it.base);
+      w.K("crust_price").Money(it.crust);
+      w.K("upcharge").Money(it.upcharge);
+      w.K("toppings").BeginArray();
       for (const auto& t : it.toppings) {
         const Topping* top = catalog.FindTopping(t.topping_id);
-        toppings.push_back(json::object{{"topping_id", t.topping_id},
-                                        {"name", top ? text(top->name) : t.topping_id},
-                                        {"portion", Name(t.portion)},
-                                        {"amount", Name(t.amount)},
-                                        {"is_default", t.is_default},
-                                        {"included", t.included},
-                                        {"charge", MoneyJson(t.charge)}});
+        w.BeginObject();
+        w.K("topping_id").Str(t.topping_id);
+        w.K("name").Str(top ? text(top->name) : std::string_view(t.topping_id));
+        w.K("portion").Str(Name(t.portion));
+        w.K("amount").Str(Name(t.amount));
+        w.K("is_default").Bool(t.is_default);
+        w.K("included").Bool(t.included);
+        w.K("charge").Money(t.charge);
+        w.EndObject();
       }
-      json::object item{{"product_id", it.product_id},
-                        {"name", product_name(it.product_id)},
-                        {"size", it.size_id},
-                        {"size_name", size ? text(size->name) : it.size_id}};
-      if (!it.crust_id.empty()) {
-        item["crust"] = it.crust_id;
-        item["crust_name"] = crust ? text(crust->name) : it.crust_id;
-      }
-      item["base"] = MoneyJson(it.base);
-      item["crust_price"] = MoneyJson(it.crust);
-      item["upcharge"] = MoneyJson(it.upcharge);
-      item["toppings"] = std::move(toppings);
-      item["unit_price"] = MoneyJson(it.unit_price);
-      items.push_back(std::move(item));
+      w.EndArray();
+      w.K("unit_price").Money(it.unit_price);
+      w.EndObject();
     }
-    line["items"] = std::move(items);
-    line["unit_price"] = MoneyJson(l.unit_price);
-    line["line_total"] = MoneyJson(l.line_total);
-    line["discount"] = MoneyJson(l.discount);
-    line["net"] = MoneyJson(l.net);
-    line["tax"] = MoneyJson(l.tax);
-    lines.push_back(std::move(line));
+    w.EndArray();
+    w.K("unit_price").Money(l.unit_price);
+    w.K("line_total").Money(l.line_total);
+    w.K("discount").Money(l.discount);
+    w.K("net").Money(l.net);
+    w.K("tax").Money(l.tax);
+    w.EndObject();
   }
-  out["lines"] = std::move(lines);
-  json::array discounts;
+  w.EndArray();
+  w.K("discounts").BeginArray();
   for (const auto& d : quote.discounts) {
     // The kind says which list names the discount: rewards and promotions never share an id.
     const bool is_reward = d.kind == PromotionKind::kReward;
     const Promotion* p = is_reward ? nullptr : catalog.FindPromotion(d.promotion_id);
     const Reward* r = is_reward ? catalog.FindReward(d.promotion_id) : nullptr;
-    json::array shares;
-    for (const auto& s : d.lines) {
-      shares.push_back(json::object{{"line", s.line}, {"amount", MoneyJson(s.amount)}});
+    w.BeginObject();
+    w.K("promotion_id").Str(d.promotion_id);
+    if (!d.code.empty()) w.K("code").Str(d.code);
+    w.K("name").Str(p ? text(p->name) : r ? text(r->name) : std::string_view(d.name));
+    w.K("kind").Str(Name(d.kind));
+    w.K("target").Str(d.target == DiscountTarget::kDelivery ? "delivery" : "items");
+    w.K("amount").Money(d.amount);
+    w.K("lines").BeginArray();
+    for (const auto& share : d.lines) {
+      w.BeginObject();
+      w.K("line").Int(share.line);
+      w.K("amount").Money(share.amount);
+      w.EndObject();
     }
-    json::object dj{{"promotion_id", d.promotion_id}};
-    if (!d.code.empty()) dj["code"] = d.code;
-    dj["name"] = p ? std::string(text(p->name)) : r ? std::string(text(r->name)) : d.name;
-    dj["kind"] = Name(d.kind);
-    dj["target"] = d.target == DiscountTarget::kDelivery ? "delivery" : "items";
-    dj["amount"] = MoneyJson(d.amount);
-    dj["lines"] = std::move(shares);
-    discounts.push_back(std::move(dj));
+    w.EndArray();
+    w.EndObject();
   }
-  out["discounts"] = std::move(discounts);
-  out["subtotal"] = MoneyJson(quote.subtotal);
-  out["discount_total"] = MoneyJson(quote.discount_total);
-  out["net_subtotal"] = MoneyJson(quote.net_subtotal);
-  json::array taxes;
+  w.EndArray();
+  w.K("subtotal").Money(quote.subtotal);
+  w.K("discount_total").Money(quote.discount_total);
+  w.K("net_subtotal").Money(quote.net_subtotal);
+  w.K("taxes").BeginArray();
   for (const auto& t : quote.taxes) {
-    taxes.push_back(json::object{{"tax_category", t.tax_category},
-                                 {"rate", t.rate},
-                                 {"rate_percent", RatePercent(t.rate)},
-                                 {"taxable", MoneyJson(t.taxable)},
-                                 {"tax", MoneyJson(t.tax)}});
+    w.BeginObject();
+    w.K("tax_category").Str(t.tax_category);
+    w.K("rate").Int(t.rate);
+    w.K("rate_percent").Str(RatePercent(t.rate));
+    w.K("taxable").Money(t.taxable);
+    w.K("tax").Money(t.tax);
+    w.EndObject();
   }
-  out["taxes"] = std::move(taxes);
-  out["tax_total"] = MoneyJson(quote.tax_total);
-  out["delivery_fee_before_discount"] = MoneyJson(quote.delivery_fee_before_discount);
-  out["delivery_fee"] = MoneyJson(quote.delivery_fee);
-  out["tip"] = MoneyJson(quote.tip);
-  out["total"] = MoneyJson(quote.total);
+  w.EndArray();
+  w.K("tax_total").Money(quote.tax_total);
+  w.K("delivery_fee_before_discount").Money(quote.delivery_fee_before_discount);
+  w.K("delivery_fee").Money(quote.delivery_fee);
+  w.K("tip").Money(quote.tip);
+  w.K("total").Money(quote.total);
   if (quote.rejected_coupon) {
-    out["rejected_coupon"] = json::object{{"code", quote.rejected_coupon->code},
-                                          {"message", quote.rejected_coupon->message}};
+    w.K("rejected_coupon").BeginObject();
+    w.K("code").Str(quote.rejected_coupon->code);
+    w.K("message").Str(quote.rejected_coupon->message);
+    w.EndObject();
   }
   if (quote.reward) {
-    out["reward"] = json::object{{"id", quote.reward->reward_id},
-                                 {"points", quote.reward->points},
-                                 {"amount", MoneyJson(quote.reward->amount)}};
+    w.K("reward").BeginObject();
+    w.K("id").Str(quote.reward->reward_id);
+    w.K("points").Int(quote.reward->points);
+    w.K("amount").Money(quote.reward->amount);
+    w.EndObject();
   }
-  return json_text::Serialize(out);
+  w.EndObject();
+  return std::move(w.out);
 }
 
 }  // namespace vetahut::menu

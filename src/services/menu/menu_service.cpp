@@ -415,7 +415,9 @@ core::Result<MenuService::QuotedCart> MenuService::QuoteCart(const std::string& 
 
 core::Result<PricedCart> MenuService::PriceCart(const CartPricing& cart) {
   json::error_code ec;
-  json::value body = json::parse(cart.cart_json, ec);
+  // One arena for the parsed cart (read once, then dropped): no allocation per member.
+  json::monotonic_resource arena;
+  json::value body = json::parse(cart.cart_json, ec, &arena);
   if (ec || !body.is_object()) return Fail(Error::BadRequest("the cart must be a JSON object"));
   std::optional<core::Money> fee;
   if (cart.delivery_fee) fee = cart.delivery_fee->ToMoney();

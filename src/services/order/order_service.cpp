@@ -289,20 +289,29 @@ core::Result<std::string> OrderService::Quote(const Caller& caller, const json::
   if (!body.is_object()) return Fail(Error::BadRequest("the request body must be a JSON object"));
   auto checked = Check(caller, body.as_object(), false);
   if (!checked) return Fail(checked.error());
-  // The quote as the menu priced it, with when it would be ready.
-  json::value quote = json::parse(checked->priced.quote_json);
-  json::object& out = quote.as_object();
-  out["type"] = TypeName(checked->request.type);
-  out["scheduled_for"] =
+  // The quote as the menu priced it, with when it would be ready: these members are appended to
+  // the menu's object as text (it has none of them) — parsing the priced quote back only to add
+  // four members was a fifth of a quote's time.
+  json::object more;
+  more["type"] = TypeName(checked->request.type);
+  more["scheduled_for"] =
       checked->request.scheduled_for ? json::value(core::FormatRfc3339(*checked->request.scheduled_for)) : json::value(nullptr);
-  out["promised_at"] = core::FormatRfc3339(PromiseTime(*checked));
+  more["promised_at"] = core::FormatRfc3339(PromiseTime(*checked));
   if (checked->kitchen) {
     // What the kitchen's queue means for this order now; a store past its busy threshold says so.
-    out["kitchen"] = json::object{{"wait_minutes", (checked->kitchen->wait_seconds + 59) / 60},
-                                  {"prep_minutes", (checked->kitchen->prep_seconds + 59) / 60},
-                                  {"busy", checked->kitchen->busy}};
+    more["kitchen"] = json::object{{"wait_minutes", (checked->kitchen->wait_seconds + 59) / 60},
+                                   {"prep_minutes", (checked->kitchen->prep_seconds + 59) / 60},
+                                   {"busy", checked->kitchen->busy}};
   }
-  return json_text::Serialize(quote);
+  std::string out = std::move(checked->priced.quote_json);
+  if (out.size() < 2 || out.front() != '{' || out.back() != '}') {
+    return Fail(Error::Internal("the menu's quote is not a JSON object"));
+  }
+  out.pop_back();
+  if (out.size() > 1) out += ',';
+  const std::string tail = json_text::Serialize(more);
+  out.append(tail, 1, std::string::npos);
+  return out;
 }
 
 core::TimePoint OrderService::PromiseTime(const Checked& c) const {
