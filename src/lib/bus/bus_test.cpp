@@ -2,6 +2,8 @@
 // VETAHUT_TEST_DB_URL (registered once for SQLite and once for PostgreSQL).
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <cstdlib>
 #include <filesystem>
 #include <atomic>
@@ -537,6 +539,42 @@ TEST_F(BusTest, ABacklogIsHandledInOneTransactionAndAFailingEventGoesOnItsOwn) {
   DrainUntil(bus, "bustest", [&] { return Effects() == 50; });
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bus_queue")[0].Int(0), 0);
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bustest_inbox")[0].Int(0), 50);
+}
+
+TEST_F(BusTest, LanesHandleDifferentSubjectsAtOnceAndOneSubjectInOrder) {
+  // 4 orders × 6 events, 4 lanes: handlers of different orders overlap; each order's events
+  // arrive in the order they were published; each once; the queue is empty after the round.
+  InProcessBus bus(*db_);
+  std::mutex mutex;
+  std::map<std::string, std::vector<std::int64_t>> seen;
+  std::atomic<int> in_flight{0}, most{0};
+  Consumer consumer(*db_, "bustest");
+  consumer.OnEach<TestPaid>([&](const TestPaid& paid, const CloudEvent& e) -> core::Status {
+    const int now = ++in_flight;
+    for (int m = most.load(); now > m && !most.compare_exchange_weak(m, now);) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // an effect waiting on a commit
+    {
+      std::lock_guard lock(mutex);
+      seen[e.subject].push_back(paid.amount);
+    }
+    --in_flight;
+    return core::Ok();
+  });
+  consumer.Lanes(4);
+  bus.Subscribe(std::move(consumer).Build());
+  std::vector<CloudEvent> events;
+  for (int i = 0; i < 6; ++i) {
+    for (const char* order : {"ord_1", "ord_2", "ord_3", "ord_4"}) {
+      events.push_back(MakeTypedEvent(ids_, core::SystemClock::Instance(), order, TestPaid{i}));
+    }
+  }
+  bus.Publish(events);
+  EXPECT_EQ(bus.DrainOnce("bustest"), 24);
+  EXPECT_GT(most.load(), 1) << "different orders were handled at the same time";
+  ASSERT_EQ(seen.size(), 4u);
+  for (const auto& [order, amounts] : seen) EXPECT_EQ(amounts, (std::vector<std::int64_t>{0, 1, 2, 3, 4, 5})) << order;
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM bus_queue")[0].Int(0), 0);
 }
 
 TEST_F(BusTest, AMalformedOrNewerPayloadIsDeadLetteredAtOnceNamingTheProblem) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "lib/bus/outbox.hpp"
@@ -21,6 +22,7 @@ struct Consumer::State {
   };
   std::map<std::string, Entry, std::less<>> handlers;
   std::function<void()> after_commit;
+  int lanes = 1;
 };
 
 Consumer::Consumer(db::Database& db, std::string module) : state_(std::make_unique<State>()) {
@@ -38,6 +40,11 @@ void Consumer::Add(std::string type, int version, bool transactional, Handler ha
 
 Consumer& Consumer::AfterCommit(std::function<void()> hook) {
   state_->after_commit = std::move(hook);
+  return *this;
+}
+
+Consumer& Consumer::Lanes(int lanes) {
+  state_->lanes = std::max(1, lanes);
   return *this;
 }
 
@@ -63,6 +70,7 @@ core::Status CheckVersion(const CloudEvent& event, int understood, const std::st
 Subscription Consumer::Build() && {
   Subscription sub;
   sub.consumer = state_->module;
+  sub.lanes = state_->lanes;
   for (const auto& [type, entry] : state_->handlers) sub.patterns.push_back(type);
   auto state = std::shared_ptr<State>(std::move(state_));
   auto inbox = std::make_shared<Inbox>(state->module);

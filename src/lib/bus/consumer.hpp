@@ -63,6 +63,10 @@ class Consumer {
   /// the effect wrote: before the commit it would not see it).
   Consumer& AfterCommit(std::function<void()> hook);
 
+  /// Lets the in-process bus handle events of different subjects on up to `lanes` threads
+  /// (Subscription::lanes); one subject's events keep their order.
+  Consumer& Lanes(int lanes);
+
   /// The subscription to hand to the bus (one per module).
   Subscription Build() &&;
   bool empty() const;

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <iterator>
 #include <atomic>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <random>
+#include <thread>
 
 #include "lib/bus/amqp_bus.hpp"
 #include "lib/db/database.hpp"
@@ -114,6 +116,57 @@ struct InProcessBus::State {
                                        {"type", type}, {"attempts", attempts}, {"error", error}});
   }
 
+  /// What one lane of a round did.
+  struct Lane {
+    std::vector<std::size_t> rows;   ///< indexes into the round's rows, in seq order
+    std::vector<std::int64_t> done;  ///< handled, to delete after the round
+    std::int64_t next_due = 0;       ///< earliest retry scheduled (ms since epoch)
+    std::exception_ptr error;        ///< the database failed under it
+  };
+
+  /// Hands one queue row to the consumer; a failure is scheduled for a retry or dead-lettered.
+  void HandleOne(Queue& q, const db::Row& row, const core::Result<CloudEvent>& event, Lane& lane) {
+    const std::int64_t seq = row.Int(0);
+    const std::int64_t attempts = row.Int(4) + 1;
+    std::optional<core::Error> failure;
+    Delivery delivery{{seq}, false};
+    if (!event) {
+      failure = event.error();
+    } else {
+      t_delivery = &delivery;
+      try {
+        if (auto status = q.subscription.handler(*event); !status) failure = status.error();
+      } catch (const std::exception& e) {
+        failure = core::Error::Internal(e.what());
+      }
+      t_delivery = nullptr;
+    }
+    if (!failure) {
+      if (delivery.acknowledged) {
+        q.handled++;  // its row went with the handler's own transaction
+      } else {
+        lane.done.push_back(seq);
+      }
+      return;
+    }
+    q.failed_attempts++;
+    const std::string event_id = row.Text(1);
+    const std::string type = row.Text(2);
+    const std::string why = DescribeFailure(*failure);
+    if (IsPermanentFailure(*failure) || attempts >= options.max_attempts) {
+      DeadLetter(q, seq, event_id, type, row.Text(3), why, attempts);
+      return;
+    }
+    const auto delay = Backoff(attempts);
+    const std::int64_t due = NowMillis() + delay.count();
+    log::Warn("event consumer failed; will retry", {{"consumer", q.subscription.consumer}, {"event_id", event_id},
+                                                    {"type", type}, {"attempt", attempts},
+                                                    {"retry_in_ms", std::int64_t(delay.count())}, {"error", why}});
+    db.Exec("UPDATE bus_queue SET attempts = $1, next_at = $2, last_error = $3 WHERE seq = $4",
+            db::Params(attempts, due, why.substr(0, 2000), seq));
+    lane.next_due = lane.next_due == 0 ? due : std::min(lane.next_due, due);
+  }
+
   /// One round of a queue: handles what is due, in order; returns how many rows it looked at and
   /// when the earliest deferred one is due (ms since epoch, 0 = none).
   std::pair<int, std::int64_t> Drain(Queue& q) {
@@ -126,50 +179,38 @@ struct InProcessBus::State {
     if (rows.size() > 1 && q.subscription.batch_handler && DrainAsBatch(q, rows)) {
       return {static_cast<int>(rows.size()), 0};
     }
+    std::vector<core::Result<CloudEvent>> events;
+    events.reserve(rows.size());
+    for (const auto& row : rows) events.push_back(CloudEvent::FromJson(row.Text(3)));
+    // Lanes: events of one subject (an order, a ticket) in order on one thread; different
+    // subjects on up to `lanes` threads at once, so a consumer whose effects wait on the database
+    // (a commit each) is not one round trip at a time.
+    const std::size_t lanes = std::min<std::size_t>(std::max(1, q.subscription.lanes), rows.size());
+    std::vector<Lane> work(std::max<std::size_t>(1, lanes));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::size_t lane =
+          lanes > 1 && events[i] ? std::hash<std::string>{}(events[i]->subject) % lanes : 0;
+      work[lane].rows.push_back(i);
+    }
+    auto run = [&](Lane& lane) {
+      try {
+        for (std::size_t i : lane.rows) HandleOne(q, rows[i], events[i], lane);
+      } catch (...) {
+        lane.error = std::current_exception();
+      }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t l = 1; l < work.size(); ++l) {
+      if (!work[l].rows.empty()) threads.emplace_back(run, std::ref(work[l]));
+    }
+    run(work[0]);
+    for (auto& t : threads) t.join();
     std::vector<std::int64_t> done;
     std::int64_t next_due = 0;
-    for (const auto& row : rows) {
-      const std::int64_t seq = row.Int(0);
-      const std::string event_id = row.Text(1);
-      const std::string type = row.Text(2);
-      const std::string envelope = row.Text(3);
-      const std::int64_t attempts = row.Int(4) + 1;
-      std::optional<core::Error> failure;
-      Delivery delivery{{seq}, false};
-      auto event = CloudEvent::FromJson(envelope);
-      if (!event) {
-        failure = event.error();
-      } else {
-        t_delivery = &delivery;
-        try {
-          if (auto status = q.subscription.handler(*event); !status) failure = status.error();
-        } catch (const std::exception& e) {
-          failure = core::Error::Internal(e.what());
-        }
-        t_delivery = nullptr;
-      }
-      if (!failure) {
-        if (delivery.acknowledged) {
-          q.handled++;  // its row went with the handler's own transaction
-        } else {
-          done.push_back(seq);
-        }
-        continue;
-      }
-      q.failed_attempts++;
-      const std::string why = DescribeFailure(*failure);
-      if (IsPermanentFailure(*failure) || attempts >= options.max_attempts) {
-        DeadLetter(q, seq, event_id, type, envelope, why, attempts);
-        continue;
-      }
-      const auto delay = Backoff(attempts);
-      const std::int64_t due = NowMillis() + delay.count();
-      log::Warn("event consumer failed; will retry", {{"consumer", q.subscription.consumer}, {"event_id", event_id},
-                                                      {"type", type}, {"attempt", attempts},
-                                                      {"retry_in_ms", std::int64_t(delay.count())}, {"error", why}});
-      db.Exec("UPDATE bus_queue SET attempts = $1, next_at = $2, last_error = $3 WHERE seq = $4",
-              db::Params(attempts, due, why.substr(0, 2000), seq));
-      next_due = next_due == 0 ? due : std::min(next_due, due);
+    for (auto& lane : work) {
+      if (lane.error) std::rethrow_exception(lane.error);
+      done.insert(done.end(), lane.done.begin(), lane.done.end());
+      if (lane.next_due > 0) next_due = next_due == 0 ? lane.next_due : std::min(next_due, lane.next_due);
     }
     if (!done.empty()) {
       // Deleted after the round: a crash before it redelivers these, and inboxes dedupe.

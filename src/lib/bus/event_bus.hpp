@@ -34,6 +34,11 @@ struct Subscription {
   /// so a failing event is retried and dead-lettered on its own. The in-process bus uses it for a
   /// queue's backlog: one commit per round instead of one per event.
   std::function<bool(const std::vector<CloudEvent>&)> batch_handler;
+  /// The in-process bus may run the handler for events of different subjects on up to `lanes`
+  /// threads at once; one subject's events stay in order on one. For effects that wait on the
+  /// database one event at a time and already tolerate concurrent replicas (RabbitMQ's competing
+  /// consumers give them the same concurrency).
+  int lanes = 1;
 };
 
 /// An event a consumer gave up on, kept until an admin re-drives it.

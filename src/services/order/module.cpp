@@ -111,6 +111,10 @@ class OrderModule final : public module::Module {
         [this](const kitchen::events::PromiseChanged& e, const bus::CloudEvent&) {
           return service_->UpdatePromise(e.order_id, e.promised_at, e.cause);
         });
+    // Each effect is a few statements and a commit of its own; orders are independent (and two
+    // replicas on RabbitMQ already handle them at once): four at a time, one order's events in
+    // order. On a promotion night one lane fell 3,500 events behind the kitchen (issue 18).
+    consumer.Lanes(4);
     ctx.bus.Subscribe(std::move(consumer).Build());
 
     // Trackers on every replica: each change committed here is told to the others over the bus,
