@@ -22,7 +22,8 @@ std::shared_ptr<const FileBody> FileBody::FromBytes(std::string_view bytes) {
     }
     written += static_cast<std::size_t>(n);
   }
-  return std::shared_ptr<const FileBody>(new FileBody(fd, bytes.size()));
+  return std::shared_ptr<const FileBody>(
+      new FileBody(fd, bytes.size(), bytes.size() <= kInMemoryMax ? std::string(bytes) : std::string()));
 }
 
 FileBody::~FileBody() { ::close(fd_); }

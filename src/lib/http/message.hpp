@@ -43,11 +43,17 @@ class FileBody {
   FileBody& operator=(const FileBody&) = delete;
   int fd() const { return fd_; }
   std::size_t size() const { return size_; }
+  /// The bytes themselves when the body is small (≤ kInMemoryMax): the server writes them with the
+  /// head in one gather write instead of a write and a sendfile(2) — one system call per response
+  /// instead of two, where copying a few KB costs less than the call. Empty for larger bodies.
+  std::string_view in_memory() const { return in_memory_; }
+  static constexpr std::size_t kInMemoryMax = 16 * 1024;
 
  private:
-  FileBody(int fd, std::size_t size) : fd_(fd), size_(size) {}
+  FileBody(int fd, std::size_t size, std::string in_memory) : fd_(fd), size_(size), in_memory_(std::move(in_memory)) {}
   int fd_;
   std::size_t size_;
+  std::string in_memory_;
 };
 
 /// An incoming request, filled by the server before routing.

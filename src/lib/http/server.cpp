@@ -486,7 +486,7 @@ class Session final : public std::enable_shared_from_this<Session> {
     state_ = State::kWriting;
     closing_ = close_after_ || !keep_alive_ || server_.stopping.load(std::memory_order_relaxed);
     SerializeHead(closing_);
-    if (response_.file_body && !is_head_) {
+    if (response_.file_body && !is_head_ && response_.file_body->in_memory().empty()) {
       // Head first, then the file straight from the page cache into the socket.
       SetDeadline(server_.options.write_timeout);
       net::async_write(socket_, net::buffer(head_),
@@ -495,7 +495,8 @@ class Session final : public std::enable_shared_from_this<Session> {
     }
     std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::const_buffer{}};
     if (!is_head_) {
-      const std::string_view body = response_.BodyView();
+      // A small file body goes with the head in one gather write (FileBody::in_memory).
+      const std::string_view body = response_.file_body ? response_.file_body->in_memory() : response_.BodyView();
       buffers[1] = net::const_buffer(body.data(), body.size());
     }
     SetDeadline(server_.options.write_timeout);
@@ -557,8 +558,11 @@ class Session final : public std::enable_shared_from_this<Session> {
       return;
     }
     file_offset_ = 0;
-    beast::error_code nb;
-    socket_.native_non_blocking(true, nb);
+    if (!native_non_blocking_) {  // once per connection: each call is an ioctl(2)
+      beast::error_code nb;
+      socket_.native_non_blocking(true, nb);
+      native_non_blocking_ = !nb;
+    }
     SendFileChunk();
   }
 
@@ -765,6 +769,7 @@ class Session final : public std::enable_shared_from_this<Session> {
   bool http10_ = false;
   bool is_head_ = false;
   off_t file_offset_ = 0;
+  bool native_non_blocking_ = false;  ///< set on the socket once, for sendfile(2)
   bool close_after_ = false;
   bool closing_ = false;
   bool linger_ = false;
